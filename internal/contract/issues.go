@@ -1,0 +1,212 @@
+package contract
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+)
+
+// addSchemaErrors turns kin-openapi's schema errors into issues, one per
+// leaf failure, each with its JSON pointer. Messages use the error's reason
+// only: kin-openapi's full error text repeats the offending value, which may
+// be a secret.
+func (r *Result) addSchemaErrors(side Side, in, prefix string, err error) {
+	for _, l := range leafSchemaErrors(err) {
+		r.add(Violation, side, in, prefix+l.pointer, "schema."+l.err.SchemaField, schemaMessage(l.err))
+	}
+}
+
+// addRequestErrors handles what openapi3filter.ValidateRequest returns for
+// parameters (the body is checked separately).
+func (r *Result) addRequestErrors(err error) {
+	var multi openapi3.MultiError
+	if errors.As(err, &multi) {
+		for _, e := range multi {
+			r.addRequestErrors(e)
+		}
+		return
+	}
+	var reqErr *openapi3filter.RequestError
+	if errors.As(err, &reqErr) && reqErr.Parameter != nil {
+		in := reqErr.Parameter.In
+		name := reqErr.Parameter.Name
+		var se *openapi3.SchemaError
+		if errors.As(reqErr.Err, &se) {
+			r.add(Violation, Request, in, name, RuleParameter, fmt.Sprintf("parameter %s: %s", name, schemaMessage(se)))
+			return
+		}
+		reason := reqErr.Reason
+		if reason == "" && reqErr.Err != nil {
+			reason = reqErr.Err.Error()
+		}
+		r.add(Violation, Request, in, name, RuleParameter, fmt.Sprintf("parameter %s: %s", name, reason))
+		return
+	}
+	r.add(Violation, Request, InRoute, "", RuleParameter, err.Error())
+}
+
+// leaf is one schema failure and the JSON pointer of the value it is about.
+type leaf struct {
+	err     *openapi3.SchemaError
+	pointer string
+}
+
+// leafSchemaErrors flattens MultiErrors, and the allOf wrappers around
+// them, into the SchemaErrors they hold. A oneOf/anyOf failure is kept as one
+// error (its message lists why each alternative failed) rather than exploded
+// into every alternative's errors. kin-openapi extends the paths of errors
+// inside allOf/oneOf as they travel up, so every pointer is already complete.
+func leafSchemaErrors(err error) []leaf {
+	var out []leaf
+	var walk func(err error)
+	walk = func(err error) {
+		// Only a MultiError at this level is a list of separate failures; one
+		// found deeper (errors.As would find it) belongs to a oneOf alternative.
+		if multi, ok := err.(openapi3.MultiError); ok {
+			for _, e := range multi {
+				walk(e)
+			}
+			return
+		}
+		var se *openapi3.SchemaError
+		if !errors.As(err, &se) {
+			return
+		}
+		if se.SchemaField == "allOf" {
+			if inner := wrappedErrors(se.Origin); inner != nil {
+				walk(inner)
+				return
+			}
+		}
+		out = append(out, leaf{err: se, pointer: pointer(se.JSONPointer())})
+	}
+	walk(err)
+	return out
+}
+
+// wrappedErrors returns the per-subschema errors kin-openapi keeps behind an
+// allOf/oneOf failure: Origin wraps a private list type whose Unwrap gives a
+// MultiError.
+func wrappedErrors(origin error) openapi3.MultiError {
+	u := errors.Unwrap(origin)
+	if u == nil {
+		u = origin
+	}
+	if m, ok := u.(interface{ Unwrap() error }); ok {
+		if me, ok := m.Unwrap().(openapi3.MultiError); ok {
+			return me
+		}
+	}
+	return nil
+}
+
+// schemaMessage says what is wrong without echoing the value.
+func schemaMessage(se *openapi3.SchemaError) string {
+	switch se.SchemaField {
+	case "oneOf", "anyOf":
+		return alternativesMessage(se)
+	case "not":
+		if n := se.Schema.Not; n != nil && n.Value != nil {
+			if d := firstNonEmpty(n.Value.Title, n.Value.Description); d != "" {
+				return "forbidden: " + d
+			}
+		}
+		return "matches a shape the contract forbids"
+	}
+	if se.SchemaField == "format" {
+		// kin-openapi's reason for a date-time quotes its whole regular
+		// expression; the format's name says enough.
+		if i := strings.Index(se.Reason, " (string doesn't match pattern"); i > 0 {
+			return se.Reason[:i]
+		}
+	}
+	if se.Reason != "" {
+		return se.Reason
+	}
+	return fmt.Sprintf("does not satisfy %q", se.SchemaField)
+}
+
+// alternativesMessage explains a oneOf/anyOf failure with each alternative's
+// title and the reasons it did not match.
+func alternativesMessage(se *openapi3.SchemaError) string {
+	alts := se.Schema.OneOf
+	kind := "oneOf"
+	if se.SchemaField == "anyOf" {
+		alts, kind = se.Schema.AnyOf, "anyOf"
+	}
+	if strings.Contains(se.Reason, "more than one") {
+		return "matches more than one of the alternatives (" + kind + "): " + titles(alts)
+	}
+	perAlt := wrappedErrors(se.Origin)
+	parts := make([]string, 0, len(alts))
+	for i, alt := range alts {
+		name := fmt.Sprintf("alternative %d", i+1)
+		if alt.Value != nil && alt.Value.Title != "" {
+			name = alt.Value.Title
+		}
+		if i < len(perAlt) {
+			var reasons []string
+			for _, l := range leafSchemaErrors(perAlt[i]) {
+				reasons = append(reasons, strings.TrimPrefix(l.pointer+" ", " ")+schemaMessage(l.err))
+			}
+			if len(reasons) > 0 {
+				name += " (" + strings.Join(reasons, "; ") + ")"
+			}
+		}
+		parts = append(parts, name)
+	}
+	return "matches none of the allowed shapes: " + strings.Join(parts, " | ")
+}
+
+func titles(alts openapi3.SchemaRefs) string {
+	var ts []string
+	for i, a := range alts {
+		t := fmt.Sprintf("alternative %d", i+1)
+		if a.Value != nil && a.Value.Title != "" {
+			t = a.Value.Title
+		}
+		ts = append(ts, t)
+	}
+	return strings.Join(ts, " | ")
+}
+
+// pointer renders path segments as an RFC 6901 JSON pointer.
+func pointer(segs []string) string {
+	if len(segs) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for _, s := range segs {
+		b.WriteByte('/')
+		b.WriteString(escapePointer(s))
+	}
+	return b.String()
+}
+
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
+
+func escapePointer(s string) string { return pointerEscaper.Replace(s) }
+
+// safeMessage reports a schema failure of a single value (a header) by its
+// reason only.
+func safeMessage(err error) string {
+	if leaves := leafSchemaErrors(err); len(leaves) > 0 {
+		return schemaMessage(leaves[0].err)
+	}
+	return "invalid value"
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+func sortStrings(s []string) { sort.Strings(s) }
