@@ -123,7 +123,7 @@ func quotePointer(in, p string) string {
 // Result is what validating one exchange (or one half of it) found.
 type Result struct {
 	// Operation is the operationId the exchange matched, "" when none did.
-	Operation string `json:"operation"`
+	Operation string  `json:"operation"`
 	Issues    []Issue `json:"issues,omitempty"`
 }
 
