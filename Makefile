@@ -1,0 +1,116 @@
+# kconform's build. `make help` lists the targets; `make test` is the one command
+# CI runs (.ci/run) and it sets up everything it needs on a fresh machine.
+
+# bash with -e/-o pipefail, so a failure inside a piped or multi-command recipe
+# line fails the target instead of being hidden by the last command's status.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+# The targets run one after another on purpose: check-generated rewrites
+# generated/ while lint and test read it, so `make -j` must not overlap them.
+.NOTPARALLEL:
+MAKEFLAGS += --no-builtin-rules --no-print-directory
+
+GO ?= go
+NPM ?= npm
+
+SPEC := openapi/kconform.yaml
+LINT_DIR := openapi/lint
+SPECTRAL := $(LINT_DIR)/node_modules/.bin/spectral
+RULESET := $(LINT_DIR)/.spectral.yaml
+# Written after a successful `npm ci`. It lives inside node_modules/, so it goes
+# away with it (npm ci empties node_modules/ first) and is ignored by git.
+LINT_STAMP := $(LINT_DIR)/node_modules/.kconform-installed
+
+# The rules the ruleset adds or raises to error. `lint-openapi` requires each of
+# them to fire on testdata/violations.yaml: a rule whose JSONPath matches nothing
+# would otherwise pass every document without a word.
+LINT_SELFTEST_RULES := operation-operationId operation-tags operation-tag-defined \
+	kconform-callback-operationId kconform-operation-declares-401 \
+	kconform-operation-declares-429 kconform-error-body-is-ErrorV2 \
+	kconform-terminal-in-enum kconform-empty-body-allowed-on-responses \
+	kconform-note-is-text
+
+# Go files to format-check: tracked ones plus new ones not yet added, but never
+# ignored ones (node_modules/ and build output), and only those that exist now.
+GO_FILES = $(wildcard $(shell git ls-files --cached --others --exclude-standard -- '*.go'))
+
+# bench: BENCH selects benchmarks (go test -bench), COUNT repeats them (use 10
+# and benchstat to compare two runs).
+BENCH ?= .
+COUNT ?= 1
+
+.PHONY: help run generate check-generated lint lint-openapi fmt-check vet tools \
+	build test bench tidy-check
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+run: ## Run the conformance suites against the built-in mock (go run ./cmd/kconform run)
+	$(GO) run ./cmd/kconform run
+
+generate: ## Regenerate generated/ from openapi/ (go generate ./openapi)
+	$(GO) generate ./openapi
+
+# Fails when generated/ differs from git's index: changed tracked files or new
+# untracked ones. Checked before regenerating too, so a hand edit in generated/
+# is reported (and kept) rather than silently overwritten by `generate`.
+define generated_clean
+if ! git diff --quiet -- generated/ || [ -n "$$(git ls-files --others --exclude-standard -- generated/)" ]; then \
+	echo "check-generated: $(1)" >&2; \
+	echo "generated/ is written only by 'make generate' from openapi/: run it and commit generated/ with openapi/." >&2; \
+	git status --short -- generated/ >&2; git --no-pager diff --stat -- generated/ >&2; exit 1; \
+fi
+endef
+drift_before := generated/ has uncommitted changes (a hand edit?) before regenerating; left as they are.
+drift_after := regenerating from openapi/ changed generated/: the committed code is stale or was edited by hand.
+
+check-generated: ## Regenerate and fail if generated/ drifts from what is committed
+	@$(call generated_clean,$(drift_before))
+	$(GO) generate ./openapi
+	@$(call generated_clean,$(drift_after))
+	@echo "check-generated: generated/ matches openapi/."
+
+lint: lint-openapi fmt-check vet ## Lint the OpenAPI document (Spectral), gofmt -l and go vet
+
+lint-openapi: tools ## Lint openapi/kconform.yaml with Spectral and self-test the ruleset
+	$(SPECTRAL) lint --fail-severity error --ruleset $(RULESET) $(SPEC)
+	@out="$$($(SPECTRAL) lint --ruleset $(RULESET) --format text $(LINT_DIR)/testdata/violations.yaml || true)"; \
+	for rule in $(LINT_SELFTEST_RULES); do \
+		grep -q " error $$rule " <<<"$$out" || { echo "lint-openapi: rule $$rule did not fire on $(LINT_DIR)/testdata/violations.yaml" >&2; exit 1; }; \
+	done; \
+	echo "lint-openapi: each project rule fires on $(LINT_DIR)/testdata/violations.yaml."
+
+fmt-check: ## Fail if gofmt would change a Go file
+	@files="$$(gofmt -l $(GO_FILES) </dev/null)"; \
+	if [ -n "$$files" ]; then echo "fmt-check: gofmt would change these files (run gofmt -w):" >&2; echo "$$files" >&2; exit 1; fi
+
+vet: ## go vet ./...
+	$(GO) vet ./...
+
+tools: $(LINT_STAMP) ## Install the pinned OpenAPI linter into openapi/lint/node_modules (npm ci)
+
+# npm ci installs exactly package-lock.json. It reruns only when the lock or the
+# manifest is newer than the last install, so `make tools` is a no-op after that.
+# --ignore-scripts: Spectral needs no install script, and one dependency's
+# postinstall only reports usage over the network.
+$(LINT_STAMP): $(LINT_DIR)/package.json $(LINT_DIR)/package-lock.json
+	@command -v $(NPM) >/dev/null || { echo "tools: npm (Node >= 20.17) is needed to install Spectral" >&2; exit 1; }
+	cd $(LINT_DIR) && $(NPM) ci --ignore-scripts --no-audit --no-fund --prefer-offline
+	@touch $@
+
+build: ## Build bin/kconform (or just compile every package while cmd/kconform does not exist)
+	@if [ -d cmd/kconform ]; then \
+		echo "$(GO) build -o bin/kconform ./cmd/kconform"; $(GO) build -o bin/kconform ./cmd/kconform; \
+	else \
+		echo "build: cmd/kconform does not exist yet; compiling ./... instead"; $(GO) build ./...; \
+	fi
+
+test: tools check-generated lint ## Everything CI checks: set-up, check-generated, lint, go test -race
+	$(GO) test -count=1 -race ./...
+
+bench: ## Run the benchmarks (BENCH=regexp COUNT=n)
+	$(GO) test -run='^$$' -bench='$(BENCH)' -benchmem -count=$(COUNT) ./...
+
+tidy-check: ## Fail if go.mod/go.sum are not tidy (go mod tidy -diff)
+	$(GO) mod tidy -diff
