@@ -755,10 +755,11 @@ type CreateOrderRequest struct {
 	MerchantReference2 *string `json:"merchant_reference2,omitempty"`
 
 	// MerchantUrls KP merchant URLs; their placeholders are `{session.id}` and `{order.id}` (S2), not HPP's `{{...}}`.
-	MerchantUrls   *MerchantUrls `json:"merchant_urls,omitempty"`
-	OrderAmount    int64         `json:"order_amount"`
-	OrderLines     []OrderLine   `json:"order_lines"`
-	OrderTaxAmount *int64        `json:"order_tax_amount,omitempty"`
+	MerchantUrls            *MerchantUrls            `json:"merchant_urls,omitempty"`
+	OrderAmount             int64                    `json:"order_amount"`
+	OrderLines              []OrderLine              `json:"order_lines"`
+	OrderTaxAmount          *int64                   `json:"order_tax_amount,omitempty"`
+	PaymentMethodCategories *[]PaymentMethodCategory `json:"payment_method_categories,omitempty"`
 
 	// PurchaseCountry ISO 3166 alpha-2.
 	PurchaseCountry Country `json:"purchase_country"`

@@ -100,7 +100,7 @@ func (v *Validator) ValidateBody(operationID string, side Side, status int, cont
 			fmt.Sprintf("status %d is not documented for %s (documented: %s)", status, op.ID, strings.Join(op.Responses(), ", ")))
 		return res, nil
 	}
-	v.checkBody(&res, Response, resp.Content, false, contentType, body, openapi3.VisitAsResponse(), mode)
+	v.checkBody(&res, Response, resp.Content, false, contentType, body, nil, mode)
 	return res, nil
 }
 
@@ -169,7 +169,10 @@ func (v *Validator) checkResponse(res *Result, op *Operation, status int, header
 		}
 	}
 	emptyAllowed, _ := resp.Extensions[extEmptyBodyAllowed].(bool)
-	value := v.checkBody(res, Response, resp.Content, emptyAllowed, header.Get("Content-Type"), body, openapi3.VisitAsResponse(), mode)
+	// Response bodies are visited without VisitAsResponse: it only adds
+	// writeOnly checks (the contract has no writeOnly field) and costs a deep
+	// copy of the body per oneOf alternative.
+	value := v.checkBody(res, Response, resp.Content, emptyAllowed, header.Get("Content-Type"), body, nil, mode)
 	checkCorrelationID(res, header, value)
 }
 
@@ -228,7 +231,10 @@ func (v *Validator) checkBody(res *Result, side Side, content openapi3.Content, 
 		return value
 	}
 	schema := media.Schema.Value
-	opts := append([]openapi3.SchemaValidationOption{as}, v.schemaOpts...)
+	opts := v.schemaOpts
+	if as != nil {
+		opts = append([]openapi3.SchemaValidationOption{as}, opts...)
+	}
 	if err := schema.VisitJSON(value, opts...); err != nil {
 		res.addSchemaErrors(side, InBody, "", err)
 	}

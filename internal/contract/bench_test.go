@@ -1,0 +1,45 @@
+package contract_test
+
+import (
+	"testing"
+
+	"github.com/kconform/kconform/internal/contract"
+	"github.com/kconform/kconform/internal/exchange"
+)
+
+// BenchmarkValidateResponse measures how many small HPP/KP responses (a read
+// session body, as recorded traffic is mostly made of) one core validates per
+// second. Run: go test -run '^$' -bench ValidateResponse -cpu 1 ./internal/contract/
+func BenchmarkValidateResponse(b *testing.B) {
+	completed := `{"session_id":"39a1c773-bafd-754d-af1f-b30c592f1267","status":"COMPLETED",` +
+		`"authorization_token":"a1a8f727-2756-6058-bd3c-40069be0994b",` +
+		`"updated_at":"2019-05-13T14:54:04.675Z","expires_at":"2019-05-15T13:51:43.507Z"}`
+	kpRead := `{"status":"incomplete","purchase_country":"SE","purchase_currency":"SEK","locale":"en-SE",` +
+		`"order_amount":10000,"order_tax_amount":2000,"expires_at":"2038-01-19T03:14:07.000Z",` +
+		`"order_lines":[{"name":"Item","quantity":1,"unit_price":10000,"total_amount":10000,"tax_rate":2500,"total_tax_amount":2000}]}`
+	cases := []struct {
+		name string
+		ex   exchange.Exchange
+	}{
+		{"hpp-read-waiting", hppRead(200, waitingSession)},
+		{"hpp-read-completed", hppRead(200, completed)},
+		{"kp-read", exchange.Exchange{Method: "GET", URL: "https://api.klarna.com/payments/v1/sessions/s",
+			Status: 200, ResponseHeader: jsonHeader(), ResponseBody: []byte(kpRead)}},
+	}
+	v := validator(b)
+	for _, c := range cases {
+		for _, mode := range []contract.Mode{contract.Default, contract.Strict} {
+			b.Run(c.name+"/"+mode.String(), func(b *testing.B) {
+				if r := v.ValidateResponse(c.ex, mode); len(r.Issues) != 0 {
+					b.Fatalf("benchmark input must be valid: %v", r.Issues)
+				}
+				b.SetBytes(int64(len(c.ex.ResponseBody)))
+				b.ReportAllocs()
+				for b.Loop() {
+					v.ValidateResponse(c.ex, mode)
+				}
+				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "responses/s")
+			})
+		}
+	}
+}
