@@ -122,6 +122,11 @@ type ClientInterface interface {
 
 	// GetSessionById Read an HPP session
 	//
+	// Returns the session's status and, once COMPLETED, its authorization token (default
+	// place_order_mode) or its order id and Klarna reference (PLACE_ORDER, CAPTURE_ORDER). An
+	// expired or unknown session is 404 (S1); what is returned at expires_at is not documented
+	// beyond that.
+	//
 	// Corresponds with GET /hpp/v1/sessions/{session_id} (the `GetSessionById` operationId).
 	GetSessionById(ctx context.Context, sessionId HppSessionId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
@@ -148,6 +153,9 @@ type ClientInterface interface {
 	DistributeHppSession(ctx context.Context, sessionId HppSessionId, body DistributeHppSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CancelAuthorization Cancel an authorization
+	//
+	// Releases an authorization that will not be used; afterwards the token cannot create an order
+	// (404 NOT_FOUND, D-kperr "Authorization cannot be deleted" when it is unknown).
 	//
 	// Corresponds with DELETE /payments/v1/authorizations/{authorizationToken} (the `CancelAuthorization` operationId).
 	CancelAuthorization(ctx context.Context, authorizationToken AuthorizationToken, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -217,6 +225,9 @@ type ClientInterface interface {
 	CreateCreditSession(ctx context.Context, body CreateCreditSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReadCreditSession Read a KP payment session
+	//
+	// Customer details are shared only after authorization (D-kpread). An expired or unknown session
+	// is 404 NOT_FOUND "Invalid session id" (D-kperr).
 	//
 	// Corresponds with GET /payments/v1/sessions/{session_id} (the `ReadCreditSession` operationId).
 	ReadCreditSession(ctx context.Context, sessionId KpSessionId, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -304,6 +315,11 @@ func (c *Client) DisableHppSession(ctx context.Context, sessionId HppSessionId, 
 
 // GetSessionById Read an HPP session
 //
+// Returns the session's status and, once COMPLETED, its authorization token (default
+// place_order_mode) or its order id and Klarna reference (PLACE_ORDER, CAPTURE_ORDER). An
+// expired or unknown session is 404 (S1); what is returned at expires_at is not documented
+// beyond that.
+//
 // Corresponds with GET /hpp/v1/sessions/{session_id} (the `GetSessionById` operationId).
 func (c *Client) GetSessionById(ctx context.Context, sessionId HppSessionId, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetSessionByIdRequest(c.Server, sessionId)
@@ -360,6 +376,9 @@ func (c *Client) DistributeHppSession(ctx context.Context, sessionId HppSessionI
 }
 
 // CancelAuthorization Cancel an authorization
+//
+// Releases an authorization that will not be used; afterwards the token cannot create an order
+// (404 NOT_FOUND, D-kperr "Authorization cannot be deleted" when it is unknown).
 //
 // Corresponds with DELETE /payments/v1/authorizations/{authorizationToken} (the `CancelAuthorization` operationId).
 func (c *Client) CancelAuthorization(ctx context.Context, authorizationToken AuthorizationToken, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -499,6 +518,9 @@ func (c *Client) CreateCreditSession(ctx context.Context, body CreateCreditSessi
 }
 
 // ReadCreditSession Read a KP payment session
+//
+// Customer details are shared only after authorization (D-kpread). An expired or unknown session
+// is 404 NOT_FOUND "Invalid session id" (D-kperr).
 //
 // Corresponds with GET /payments/v1/sessions/{session_id} (the `ReadCreditSession` operationId).
 func (c *Client) ReadCreditSession(ctx context.Context, sessionId KpSessionId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1050,6 +1072,11 @@ type ClientWithResponsesInterface interface {
 
 	// GetSessionByIdWithResponse Read an HPP session
 	//
+	// Returns the session's status and, once COMPLETED, its authorization token (default
+	// place_order_mode) or its order id and Klarna reference (PLACE_ORDER, CAPTURE_ORDER). An
+	// expired or unknown session is 404 (S1); what is returned at expires_at is not documented
+	// beyond that.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /hpp/v1/sessions/{session_id} (the `GetSessionById` operationId).
@@ -1078,6 +1105,9 @@ type ClientWithResponsesInterface interface {
 	DistributeHppSessionWithResponse(ctx context.Context, sessionId HppSessionId, body DistributeHppSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*DistributeHppSessionResponse, error)
 
 	// CancelAuthorizationWithResponse Cancel an authorization
+	//
+	// Releases an authorization that will not be used; afterwards the token cannot create an order
+	// (404 NOT_FOUND, D-kperr "Authorization cannot be deleted" when it is unknown).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -1149,6 +1179,9 @@ type ClientWithResponsesInterface interface {
 	CreateCreditSessionWithResponse(ctx context.Context, body CreateCreditSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateCreditSessionResponse, error)
 
 	// ReadCreditSessionWithResponse Read a KP payment session
+	//
+	// Customer details are shared only after authorization (D-kpread). An expired or unknown session
+	// is 404 NOT_FOUND "Invalid session id" (D-kperr).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -2240,6 +2273,11 @@ func (c *ClientWithResponses) DisableHppSessionWithResponse(ctx context.Context,
 
 // GetSessionByIdWithResponse Read an HPP session
 //
+// Returns the session's status and, once COMPLETED, its authorization token (default
+// place_order_mode) or its order id and Klarna reference (PLACE_ORDER, CAPTURE_ORDER). An
+// expired or unknown session is 404 (S1); what is returned at expires_at is not documented
+// beyond that.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /hpp/v1/sessions/{session_id} (the `GetSessionById` operationId).
@@ -2286,6 +2324,9 @@ func (c *ClientWithResponses) DistributeHppSessionWithResponse(ctx context.Conte
 }
 
 // CancelAuthorizationWithResponse Cancel an authorization
+//
+// Releases an authorization that will not be used; afterwards the token cannot create an order
+// (404 NOT_FOUND, D-kperr "Authorization cannot be deleted" when it is unknown).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -2399,6 +2440,9 @@ func (c *ClientWithResponses) CreateCreditSessionWithResponse(ctx context.Contex
 }
 
 // ReadCreditSessionWithResponse Read a KP payment session
+//
+// Customer details are shared only after authorization (D-kpread). An expired or unknown session
+// is 404 NOT_FOUND "Invalid session id" (D-kperr).
 //
 // Returns a wrapper object for the known response body format(s).
 //
