@@ -1,0 +1,329 @@
+package target
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
+)
+
+// Environment variables read by Load. A flag, when given, wins over its
+// variable. Secrets belong in the environment: a flag shows in `ps`.
+const (
+	EnvTarget         = "KCONFORM_TARGET"
+	EnvUsername       = "KCONFORM_USERNAME"
+	EnvPassword       = "KCONFORM_PASSWORD"
+	EnvRequestTimeout = "KCONFORM_REQUEST_TIMEOUT"
+	EnvDeadline       = "KCONFORM_DEADLINE"
+	EnvLabelFilter    = "KCONFORM_LABEL_FILTER"
+	EnvCallbackURL    = "KCONFORM_CALLBACK_URL"
+	EnvCallbackListen = "KCONFORM_CALLBACK_LISTEN"
+)
+
+// Credentials the built-in mock accepts when started without options
+// (internal/mock/CONTROL.md); used for a loopback target given none.
+const (
+	MockDefaultUsername = "kconform"
+	MockDefaultPassword = "kconform-secret"
+)
+
+// Defaults of a run.
+const (
+	DefaultDeadline          = 20 * time.Minute
+	DefaultInProcessDeadline = 2 * time.Minute
+)
+
+// InProcessTimeouts suit the built-in mock running in this process: it
+// answers in microseconds, and its callback timings are set to match.
+func InProcessTimeouts() Timeouts {
+	return Timeouts{
+		Request:            5 * time.Second,
+		Async:              5 * time.Second,
+		Poll:               10 * time.Millisecond,
+		CallbackTimeout:    200 * time.Millisecond,
+		CallbackRetryDelay: 50 * time.Millisecond,
+	}
+}
+
+// stringList is a repeatable string flag (--focus a --focus b).
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+// raw is what the command line said, before checking.
+type raw struct {
+	target, username, password             string
+	requestTimeout, deadline               string
+	labelFilter, junit, json               string
+	callbackURL, callbackListen, mockFault string
+	focus, skip                            stringList
+	allowProduction, verbose, noColor      bool
+}
+
+func newFlagSet(r *raw) *flag.FlagSet {
+	fs := flag.NewFlagSet("kconform run", flag.ContinueOnError)
+	fs.StringVar(&r.target, "target", "", "API base URL of the target, e.g. https://api.playground.klarna.com (env "+EnvTarget+"); empty: the built-in mock, in process")
+	fs.StringVar(&r.username, "username", "", "HTTP Basic username (env "+EnvUsername+")")
+	fs.StringVar(&r.password, "password", "", "HTTP Basic password; prefer env "+EnvPassword+" (a flag shows in the process list)")
+	fs.BoolVar(&r.allowProduction, "allow-production", false, "allow a production Klarna host (api.klarna.com, api-na.klarna.com, api-oc.klarna.com)")
+	fs.StringVar(&r.requestTimeout, "request-timeout", "", "limit for one HTTP exchange, e.g. 10s (env "+EnvRequestTimeout+"; default 10s, 5s in process)")
+	fs.StringVar(&r.deadline, "deadline", "", "limit for the whole run, e.g. 20m (env "+EnvDeadline+"; default 20m, 2m in process)")
+	fs.StringVar(&r.labelFilter, "label-filter", "", "Ginkgo label filter, e.g. '!consumer && !clock' (env "+EnvLabelFilter+")")
+	fs.Var(&r.focus, "focus", "run only specs whose text matches this regular expression (repeatable)")
+	fs.Var(&r.skip, "skip", "skip specs whose text matches this regular expression (repeatable)")
+	fs.StringVar(&r.junit, "junit-report", "", "write a JUnit XML report to this file")
+	fs.StringVar(&r.json, "json-report", "", "write a Ginkgo JSON report to this file")
+	fs.BoolVar(&r.verbose, "v", false, "verbose: print every spec and its HTTP log")
+	fs.BoolVar(&r.noColor, "no-color", false, "no colours in the output")
+	fs.StringVar(&r.callbackURL, "callback-url", "", "public base URL that forwards to --callback-listen, for targets that cannot reach this machine (env "+EnvCallbackURL+")")
+	fs.StringVar(&r.callbackListen, "callback-listen", "", "host:port of the local callback receiver (env "+EnvCallbackListen+"; default 127.0.0.1:0, required with --callback-url)")
+	fs.StringVar(&r.mockFault, "mock-faults", "", "comma-separated faults to switch on in the built-in mock (no --target); see `kconform mock` for the list")
+	return fs
+}
+
+// Usage is the flag help of `kconform run`.
+func Usage() string {
+	var r raw
+	fs := newFlagSet(&r)
+	var b bytes.Buffer
+	fs.SetOutput(&b)
+	fmt.Fprintln(&b, "usage: kconform run [flags]")
+	fmt.Fprintln(&b, "Runs the conformance suites against --target, or against the built-in mock when no target is given.")
+	fmt.Fprintln(&b, "Exit codes: 0 every selected spec passed, 1 a spec failed, 2 bad usage.")
+	fs.PrintDefaults()
+	return b.String()
+}
+
+// source names where a value came from, for messages.
+type source struct{ flag, env string }
+
+func (s source) describe(fromFlag bool, value string) string {
+	if fromFlag {
+		return fmt.Sprintf("--%s %q", s.flag, value)
+	}
+	return fmt.Sprintf("%s=%q", s.env, value)
+}
+
+// Load builds a Config from command-line args (without the "run" word) and
+// the environment (getenv, usually os.Getenv). It returns flag.ErrHelp for
+// -h, a *UsageError listing every problem otherwise.
+func Load(args []string, getenv func(string) string) (Config, error) {
+	var r raw
+	fs := newFlagSet(&r)
+	fs.SetOutput(new(bytes.Buffer)) // errors are returned, not printed
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return Config{}, err
+		}
+		u := &UsageError{}
+		u.add("%v", err)
+		return Config{}, u
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+
+	u := &UsageError{}
+	if fs.NArg() > 0 {
+		u.add("unexpected argument %q: kconform run takes flags only", fs.Arg(0))
+	}
+	// pick returns the flag value when given, else the variable's.
+	pick := func(name, env, flagValue string) (string, bool) {
+		if set[name] {
+			return flagValue, true
+		}
+		if env == "" {
+			return "", false
+		}
+		return getenv(env), false
+	}
+
+	cfg := Config{AllowProduction: r.allowProduction, Verbose: r.verbose, NoColor: r.noColor}
+
+	// Target.
+	if v, fromFlag := pick("target", EnvTarget, r.target); v != "" {
+		cfg.Target = parseTarget(u, source{"target", EnvTarget}.describe(fromFlag, exchangeSafe(v)), v, cfg.AllowProduction)
+	}
+
+	// Credentials.
+	cfg.Username, _ = pick("username", EnvUsername, r.username)
+	pw, pwFromFlag := pick("password", EnvPassword, r.password)
+	cfg.Password = Secret(pw)
+	if pwFromFlag && pw != "" {
+		cfg.Notes = append(cfg.Notes, "--password was given on the command line, where other users can see it; prefer "+EnvPassword)
+	}
+	switch {
+	case cfg.Target == nil:
+		if cfg.Username != "" || cfg.Password != "" {
+			cfg.Notes = append(cfg.Notes, "credentials are ignored without --target: the built-in mock gets its own")
+		}
+	case cfg.Username == "" && cfg.Password == "" && IsLoopback(cfg.Target.Host):
+		cfg.Username, cfg.Password = MockDefaultUsername, MockDefaultPassword
+		cfg.Notes = append(cfg.Notes, "no credentials given for a loopback target: using the `kconform mock` defaults (username "+MockDefaultUsername+")")
+	default:
+		if cfg.Username == "" {
+			u.add("--username / %s is required with a target (%s)", EnvUsername, cfg.TargetString())
+		}
+		if cfg.Password == "" {
+			u.add("--password / %s is required with a target (%s); prefer the variable", EnvPassword, cfg.TargetString())
+		}
+	}
+
+	// Timeouts.
+	cfg.Timeouts = DefaultTimeouts()
+	cfg.Deadline = DefaultDeadline
+	if cfg.Target == nil {
+		cfg.Timeouts = InProcessTimeouts()
+		cfg.Deadline = DefaultInProcessDeadline
+	}
+	if v, fromFlag := pick("request-timeout", EnvRequestTimeout, r.requestTimeout); v != "" {
+		if d, ok := parseDuration(u, source{"request-timeout", EnvRequestTimeout}.describe(fromFlag, v), v); ok {
+			cfg.Timeouts.Request = d
+		}
+	}
+	if v, fromFlag := pick("deadline", EnvDeadline, r.deadline); v != "" {
+		if d, ok := parseDuration(u, source{"deadline", EnvDeadline}.describe(fromFlag, v), v); ok {
+			cfg.Deadline = d
+		}
+	}
+	if cfg.Timeouts.Request > 0 && cfg.Deadline > 0 && cfg.Deadline <= cfg.Timeouts.Request {
+		u.add("--deadline %s must be longer than --request-timeout %s", cfg.Deadline, cfg.Timeouts.Request)
+	}
+
+	// Spec selection.
+	if v, fromFlag := pick("label-filter", EnvLabelFilter, r.labelFilter); v != "" {
+		if _, err := types.ParseLabelFilter(v); err != nil {
+			u.add("%s is not a label filter: %s", source{"label-filter", EnvLabelFilter}.describe(fromFlag, v), firstLine(err.Error()))
+		}
+		cfg.LabelFilter = v
+	}
+	for _, re := range r.focus {
+		if _, err := regexp.Compile(re); err != nil {
+			u.add("--focus %q is not a regular expression: %v", re, err)
+		}
+	}
+	for _, re := range r.skip {
+		if _, err := regexp.Compile(re); err != nil {
+			u.add("--skip %q is not a regular expression: %v", re, err)
+		}
+	}
+	cfg.Focus, cfg.Skip = r.focus, r.skip
+	cfg.JUnitReport, cfg.JSONReport = r.junit, r.json
+
+	// Callbacks.
+	if v, fromFlag := pick("callback-url", EnvCallbackURL, r.callbackURL); v != "" {
+		what := source{"callback-url", EnvCallbackURL}.describe(fromFlag, exchangeSafe(v))
+		cu, err := url.Parse(v)
+		switch {
+		case err != nil:
+			u.add("%s is not a URL: %v", what, err)
+		case (cu.Scheme != "http" && cu.Scheme != "https") || cu.Host == "":
+			u.add("%s must be an absolute http(s) URL", what)
+		default:
+			cfg.CallbackURL = cu
+		}
+	}
+	listen, listenFromFlag := pick("callback-listen", EnvCallbackListen, r.callbackListen)
+	if listen != "" {
+		what := source{"callback-listen", EnvCallbackListen}.describe(listenFromFlag, listen)
+		if _, port, err := net.SplitHostPort(listen); err != nil {
+			u.add("%s is not host:port: %v", what, err)
+		} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+			u.add("%s has no valid port", what)
+		} else if p == 0 && cfg.CallbackURL != nil {
+			u.add("%s needs a fixed port when --callback-url forwards to it", what)
+		}
+	}
+	if cfg.CallbackURL != nil && listen == "" {
+		u.add("--callback-url needs --callback-listen (or %s): the local host:port it forwards to", EnvCallbackListen)
+	}
+	if listen == "" {
+		listen = "127.0.0.1:0"
+	}
+	cfg.CallbackListen = listen
+
+	// Built-in mock faults.
+	if r.mockFault != "" {
+		if cfg.Target != nil {
+			u.add("--mock-faults %q needs the built-in mock: it cannot be used with a target (%s)", r.mockFault, cfg.TargetString())
+		}
+		for _, f := range strings.Split(r.mockFault, ",") {
+			if f = strings.TrimSpace(f); f != "" {
+				cfg.MockFaults = append(cfg.MockFaults, f)
+			}
+		}
+	}
+	return cfg, u.orNil()
+}
+
+func parseTarget(u *UsageError, what, v string, allowProduction bool) *url.URL {
+	t, err := url.Parse(strings.TrimSpace(v))
+	if err != nil {
+		u.add("%s is not a URL: %v", what, errors.Unwrap(err))
+		return nil
+	}
+	bad := false
+	if t.Scheme != "http" && t.Scheme != "https" {
+		u.add("%s must start with http:// or https://", what)
+		bad = true
+	}
+	if t.Host == "" {
+		u.add("%s has no host", what)
+		bad = true
+	}
+	if t.User != nil {
+		u.add("%s must not carry credentials; use --username and %s", what, EnvPassword)
+		bad = true
+	}
+	if t.RawQuery != "" || t.Fragment != "" {
+		u.add("%s must not have a query or fragment", what)
+		bad = true
+	}
+	if IsProductionHost(t.Host) && !allowProduction {
+		u.add("%s is a Klarna production host: the suites create sessions and place orders; pass --allow-production if you really mean it, or use the playground (https://api.playground.klarna.com)", what)
+		bad = true
+	}
+	if bad {
+		return nil
+	}
+	t.Path = strings.TrimRight(t.Path, "/")
+	t.RawPath = ""
+	return t
+}
+
+func parseDuration(u *UsageError, what, v string) (time.Duration, bool) {
+	d, err := time.ParseDuration(strings.TrimSpace(v))
+	if err != nil {
+		u.add("%s is not a duration (e.g. 10s, 2m)", what)
+		return 0, false
+	}
+	if d <= 0 {
+		u.add("%s must be positive", what)
+		return 0, false
+	}
+	return d, true
+}
+
+// exchangeSafe hides a password in a URL's userinfo before it is quoted.
+func exchangeSafe(v string) string {
+	if t, err := url.Parse(v); err == nil && t.User != nil {
+		return t.Redacted()
+	}
+	return v
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}

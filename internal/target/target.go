@@ -1,0 +1,227 @@
+// Package target holds what `kconform run` needs to know about the system under
+// test: where it is, how to authenticate, how long to wait, which specs to run
+// and where to write reports. It reads flags and KCONFORM_* environment
+// variables, checks every value, and reports all problems at once, each naming
+// the flag or variable and the value (secrets excepted).
+package target
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Secret is a credential. It prints as [REDACTED] through every fmt verb and
+// JSON, so a Config can be logged without leaking it.
+type Secret string
+
+const redacted = "[REDACTED]"
+
+func (s Secret) String() string {
+	if s == "" {
+		return "(not set)"
+	}
+	return redacted
+}
+
+// GoString keeps %#v from printing the value.
+func (s Secret) GoString() string { return s.String() }
+
+// Format covers %v, %s, %q, %x and the rest: none of them shows the value.
+func (s Secret) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(s.String())) }
+
+// MarshalJSON keeps the value out of JSON reports.
+func (s Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + s.String() + `"`), nil }
+
+// Reveal returns the credential itself, for the one place that sends it.
+func (s Secret) Reveal() string { return string(s) }
+
+// productionHosts are Klarna's live API hosts (D-urls). Conformance specs
+// create sessions, place orders and disable sessions: never on real money
+// unless the user says so explicitly.
+var productionHosts = map[string]bool{
+	"api.klarna.com":    true,
+	"api-na.klarna.com": true,
+	"api-oc.klarna.com": true,
+}
+
+// IsProductionHost reports whether host (with or without a port) is one of
+// Klarna's production API hosts.
+func IsProductionHost(host string) bool {
+	h := strings.ToLower(strings.TrimSuffix(hostOnly(host), "."))
+	return productionHosts[h]
+}
+
+// IsLoopback reports whether host (with or without a port) is this machine:
+// localhost or a loopback IP.
+func IsLoopback(host string) bool {
+	h := strings.ToLower(strings.TrimSuffix(hostOnly(host), "."))
+	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}
+
+func hostOnly(hostport string) string {
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		return h
+	}
+	return strings.Trim(hostport, "[]")
+}
+
+// Timeouts are every wait of a run, in one place. The defaults suit Klarna's
+// playground; the in-process mock gets shorter ones (see InProcessTimeouts).
+type Timeouts struct {
+	// Request bounds one HTTP exchange, from sending to the last body byte.
+	Request time.Duration
+	// Async bounds waiting for something the target does on its own
+	// (a callback arriving, a status settling).
+	Async time.Duration
+	// Poll is the interval between two looks while waiting.
+	Poll time.Duration
+	// CallbackTimeout is how long the target waits for a callback receiver
+	// before it retries (D-cb: 3 s). A "slow receiver" answers later than this.
+	CallbackTimeout time.Duration
+	// CallbackRetryDelay is the pause between two calls of one event
+	// (D-cb: "a few seconds").
+	CallbackRetryDelay time.Duration
+}
+
+// DefaultTimeouts are the timeouts for a remote target.
+func DefaultTimeouts() Timeouts {
+	return Timeouts{
+		Request:            10 * time.Second,
+		Async:              30 * time.Second,
+		Poll:               250 * time.Millisecond,
+		CallbackTimeout:    3 * time.Second,
+		CallbackRetryDelay: 2 * time.Second,
+	}
+}
+
+// CallbackWindow is how long every call of one callback event can take:
+// 4 calls, each up to the receiver timeout, with a retry delay between them.
+func (t Timeouts) CallbackWindow() time.Duration {
+	return 4*(t.CallbackTimeout+t.CallbackRetryDelay) + t.Async
+}
+
+// Config is one run of the suites.
+type Config struct {
+	// Target is the API base URL; nil means the built-in mock, in process.
+	Target *url.URL
+	// Username and Password are the HTTP Basic credentials of the target.
+	Username string
+	Password Secret
+	// AllowProduction lets Target be one of Klarna's production hosts.
+	AllowProduction bool
+
+	Timeouts Timeouts
+	// Deadline bounds the whole run (Ginkgo's suite timeout).
+	Deadline time.Duration
+
+	// LabelFilter, Focus and Skip select specs (Ginkgo semantics).
+	LabelFilter string
+	Focus       []string
+	Skip        []string
+	// JUnitReport and JSONReport are report paths; empty means none.
+	JUnitReport string
+	JSONReport  string
+	Verbose     bool
+	NoColor     bool
+
+	// CallbackURL is a public base URL that reaches CallbackListen on this
+	// machine, for targets that cannot call 127.0.0.1 (a real Klarna).
+	CallbackURL *url.URL
+	// CallbackListen is the local address of the callback receiver.
+	CallbackListen string
+
+	// MockFaults are faults to switch on in the built-in mock (no Target).
+	MockFaults []string
+
+	// Notes are non-fatal remarks found while loading (a password given on
+	// the command line, for instance), to show the user.
+	Notes []string
+}
+
+// InProcess reports whether the run uses the built-in mock.
+func (c Config) InProcess() bool { return c.Target == nil }
+
+// TargetString is the target for humans: its URL without userinfo, or
+// "built-in mock (in process)".
+func (c Config) TargetString() string {
+	if c.Target == nil {
+		return "built-in mock (in process)"
+	}
+	u := *c.Target
+	u.User = nil
+	return u.String()
+}
+
+// String describes the configuration; the password never appears.
+func (c Config) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "target=%s", c.TargetString())
+	if c.Username != "" {
+		fmt.Fprintf(&b, " username=%s", c.Username)
+	}
+	fmt.Fprintf(&b, " password=%s", c.Password)
+	fmt.Fprintf(&b, " request-timeout=%s deadline=%s", c.Timeouts.Request, c.Deadline)
+	if c.LabelFilter != "" {
+		fmt.Fprintf(&b, " label-filter=%q", c.LabelFilter)
+	}
+	if len(c.Focus) > 0 {
+		fmt.Fprintf(&b, " focus=%q", c.Focus)
+	}
+	if len(c.Skip) > 0 {
+		fmt.Fprintf(&b, " skip=%q", c.Skip)
+	}
+	if c.CallbackURL != nil {
+		fmt.Fprintf(&b, " callback-url=%s callback-listen=%s", c.CallbackURL.Redacted(), c.CallbackListen)
+	}
+	if len(c.MockFaults) > 0 {
+		fmt.Fprintf(&b, " mock-faults=%s", strings.Join(c.MockFaults, ","))
+	}
+	if c.AllowProduction {
+		b.WriteString(" allow-production")
+	}
+	return b.String()
+}
+
+// GoString keeps %#v as safe as %v.
+func (c Config) GoString() string { return "target.Config{" + c.String() + "}" }
+
+// UsageError is every problem Load found, one per flag or variable. Its
+// message has one line per problem, each naming the flag or variable and the
+// value it had (except for secrets).
+type UsageError struct{ Problems []error }
+
+func (u *UsageError) Error() string {
+	lines := make([]string, len(u.Problems))
+	for i, p := range u.Problems {
+		lines[i] = "* " + p.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Unwrap lets errors.Is/As see each problem.
+func (u *UsageError) Unwrap() []error { return u.Problems }
+
+func (u *UsageError) add(format string, args ...any) {
+	u.Problems = append(u.Problems, fmt.Errorf(format, args...))
+}
+
+func (u *UsageError) orNil() error {
+	if len(u.Problems) == 0 {
+		return nil
+	}
+	return u
+}
+
+// IsUsage reports whether err is a configuration problem (exit code 2).
+func IsUsage(err error) bool {
+	var u *UsageError
+	return errors.As(err, &u)
+}

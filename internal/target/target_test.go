@@ -1,0 +1,229 @@
+package target
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestLoadDefaultsInProcess(t *testing.T) {
+	cfg, err := Load(nil, env(nil))
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	if !cfg.InProcess() {
+		t.Errorf("no target: want in-process, got %s", cfg.TargetString())
+	}
+	if cfg.Timeouts != InProcessTimeouts() || cfg.Deadline != DefaultInProcessDeadline {
+		t.Errorf("in-process timeouts: got %+v deadline %s", cfg.Timeouts, cfg.Deadline)
+	}
+	if cfg.CallbackListen != "127.0.0.1:0" {
+		t.Errorf("callback listen default: got %q", cfg.CallbackListen)
+	}
+}
+
+func TestLoadTargetFromEnvAndFlagsWin(t *testing.T) {
+	e := env(map[string]string{
+		EnvTarget: "https://api.playground.klarna.com/", EnvUsername: "env-user", EnvPassword: "env-pass",
+		EnvRequestTimeout: "3s", EnvDeadline: "5m", EnvLabelFilter: "hpp",
+	})
+	cfg, err := Load([]string{"--username", "flag-user", "--request-timeout", "4s", "--focus", "MUST", "--focus", "x", "--junit-report", "j.xml"}, e)
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	if got := cfg.Target.String(); got != "https://api.playground.klarna.com" {
+		t.Errorf("target: got %q (trailing slash should go)", got)
+	}
+	if cfg.Username != "flag-user" {
+		t.Errorf("flag should win over env: username %q", cfg.Username)
+	}
+	if cfg.Password.Reveal() != "env-pass" {
+		t.Errorf("password from env not used")
+	}
+	if cfg.Timeouts.Request != 4*time.Second || cfg.Deadline != 5*time.Minute {
+		t.Errorf("timeouts: request %s deadline %s", cfg.Timeouts.Request, cfg.Deadline)
+	}
+	if cfg.Timeouts.CallbackTimeout != 3*time.Second {
+		t.Errorf("remote target should keep D-cb callback timeout, got %s", cfg.Timeouts.CallbackTimeout)
+	}
+	if cfg.LabelFilter != "hpp" || len(cfg.Focus) != 2 || cfg.JUnitReport != "j.xml" {
+		t.Errorf("selection: %+v", cfg)
+	}
+	if len(cfg.Notes) != 0 {
+		t.Errorf("no notes expected, got %q", cfg.Notes)
+	}
+}
+
+func TestLoadGathersEveryProblem(t *testing.T) {
+	e := env(map[string]string{EnvDeadline: "soon", EnvTarget: "ftp://example.com"})
+	_, err := Load([]string{"--request-timeout", "-1s", "--label-filter", "hpp &&", "--focus", "(", "--callback-listen", "nope", "extra"}, e)
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	if !IsUsage(err) {
+		t.Fatalf("want a usage error, got %T", err)
+	}
+	var u *UsageError
+	errors.As(err, &u)
+	msg := err.Error()
+	for _, want := range []string{
+		`KCONFORM_TARGET="ftp://example.com" must start with http:// or https://`,
+		`--request-timeout "-1s" must be positive`,
+		`KCONFORM_DEADLINE="soon" is not a duration`,
+		`--label-filter "hpp &&" is not a label filter`,
+		`--focus "(" is not a regular expression`,
+		`--callback-listen "nope" is not host:port`,
+		`unexpected argument "extra"`,
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message lacks %q:\n%s", want, msg)
+		}
+	}
+	if len(u.Problems) < 7 {
+		t.Errorf("want every problem, got %d:\n%s", len(u.Problems), msg)
+	}
+}
+
+func TestLoadRefusesProduction(t *testing.T) {
+	for _, host := range []string{"https://api.klarna.com", "https://API-NA.klarna.com.", "https://api-oc.klarna.com:443/"} {
+		_, err := Load([]string{"--target", host}, env(map[string]string{EnvUsername: "u", EnvPassword: "p"}))
+		if err == nil || !strings.Contains(err.Error(), "production host") || !strings.Contains(err.Error(), "--allow-production") {
+			t.Errorf("%s: want production refusal naming --allow-production, got %v", host, err)
+		}
+		cfg, err := Load([]string{"--target", host, "--allow-production"}, env(map[string]string{EnvUsername: "u", EnvPassword: "p"}))
+		if err != nil || cfg.Target == nil {
+			t.Errorf("%s with --allow-production: %v", host, err)
+		}
+	}
+	if _, err := Load([]string{"--target", "https://api.playground.klarna.com"}, env(map[string]string{EnvUsername: "u", EnvPassword: "p"})); err != nil {
+		t.Errorf("playground must be allowed: %v", err)
+	}
+}
+
+func TestLoadCredentials(t *testing.T) {
+	_, err := Load([]string{"--target", "https://api.playground.klarna.com"}, env(nil))
+	if err == nil || !strings.Contains(err.Error(), "--username / KCONFORM_USERNAME is required") || !strings.Contains(err.Error(), "KCONFORM_PASSWORD is required") {
+		t.Errorf("remote target without credentials: want both named, got %v", err)
+	}
+	cfg, err := Load([]string{"--target", "http://127.0.0.1:8080"}, env(nil))
+	if err != nil {
+		t.Fatalf("loopback without credentials: %v", err)
+	}
+	if cfg.Username != MockDefaultUsername || cfg.Password.Reveal() != MockDefaultPassword || len(cfg.Notes) == 0 {
+		t.Errorf("loopback target should default to the mock credentials with a note: %q %q", cfg.Username, cfg.Notes)
+	}
+	_, err = Load([]string{"--target", "https://user:hunter2@api.playground.klarna.com"}, env(nil))
+	if err == nil || strings.Contains(err.Error(), "hunter2") || !strings.Contains(err.Error(), "must not carry credentials") {
+		t.Errorf("userinfo in target: want refusal without the password, got %v", err)
+	}
+	cfg, err = Load([]string{"--target", "https://api.playground.klarna.com", "--username", "u", "--password", "hunter2"}, env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Notes) == 0 || !strings.Contains(cfg.Notes[0], EnvPassword) {
+		t.Errorf("password on the command line should be noted: %q", cfg.Notes)
+	}
+}
+
+func TestConfigNeverPrintsThePassword(t *testing.T) {
+	cfg, err := Load([]string{"--target", "https://api.playground.klarna.com"}, env(map[string]string{EnvUsername: "u", EnvPassword: "hunter2"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, _ := json.Marshal(cfg)
+	for _, s := range []string{cfg.String(), fmt.Sprintf("%v", cfg), fmt.Sprintf("%+v", cfg), fmt.Sprintf("%#v", cfg), fmt.Sprintf("%s %q %x", cfg.Password, cfg.Password, cfg.Password), string(js)} {
+		if strings.Contains(s, "hunter2") {
+			t.Errorf("password leaked: %s", s)
+		}
+	}
+	if !strings.Contains(cfg.String(), "password=[REDACTED]") {
+		t.Errorf("String should say the password is set: %s", cfg.String())
+	}
+}
+
+func TestLoadCallbackAndFaults(t *testing.T) {
+	_, err := Load([]string{"--callback-url", "https://hooks.example.com"}, env(nil))
+	if err == nil || !strings.Contains(err.Error(), "needs --callback-listen") {
+		t.Errorf("callback-url without listen: %v", err)
+	}
+	_, err = Load([]string{"--callback-url", "https://hooks.example.com", "--callback-listen", "127.0.0.1:0"}, env(nil))
+	if err == nil || !strings.Contains(err.Error(), "fixed port") {
+		t.Errorf("callback-url with port 0: %v", err)
+	}
+	cfg, err := Load([]string{"--callback-url", "https://hooks.example.com/k", "--callback-listen", "127.0.0.1:9911"}, env(nil))
+	if err != nil || cfg.CallbackURL == nil || cfg.CallbackListen != "127.0.0.1:9911" {
+		t.Errorf("callback config: %v %+v", err, cfg)
+	}
+	cfg, err = Load([]string{"--mock-faults", "a, b,"}, env(nil))
+	if err != nil || strings.Join(cfg.MockFaults, "|") != "a|b" {
+		t.Errorf("mock faults: %v %q", err, cfg.MockFaults)
+	}
+	_, err = Load([]string{"--mock-faults", "a", "--target", "http://127.0.0.1:1"}, env(nil))
+	if err == nil || !strings.Contains(err.Error(), "--mock-faults") {
+		t.Errorf("mock faults with a target: %v", err)
+	}
+}
+
+func TestLoadHelpAndUnknownFlag(t *testing.T) {
+	if _, err := Load([]string{"-h"}, env(nil)); !errors.Is(err, flag.ErrHelp) {
+		t.Errorf("-h: want flag.ErrHelp, got %v", err)
+	}
+	_, err := Load([]string{"--tagret", "x"}, env(nil))
+	if !IsUsage(err) || !strings.Contains(err.Error(), "tagret") {
+		t.Errorf("unknown flag: %v", err)
+	}
+	if u := Usage(); !strings.Contains(u, "-allow-production") || !strings.Contains(u, EnvPassword) {
+		t.Errorf("usage text incomplete:\n%s", u)
+	}
+}
+
+func TestHosts(t *testing.T) {
+	for host, want := range map[string]bool{"localhost:1": true, "127.0.0.1": true, "[::1]:80": true, "api.playground.klarna.com": false, "10.0.0.1": false} {
+		if got := IsLoopback(host); got != want {
+			t.Errorf("IsLoopback(%q) = %v", host, got)
+		}
+	}
+}
+
+func TestCapabilities(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/mock"+CapabilitiesPath, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"implementation":"kconform-mock","consumer":true,"clock":false,"faults":true,"active_faults":["x"]}`))
+	})
+	mux.HandleFunc("/html"+CapabilitiesPath, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		_, _ = w.Write([]byte(`<html>{"implementation":"x","consumer":true}</html>`))
+	})
+	mux.HandleFunc("/other"+CapabilitiesPath, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"consumer":true}`))
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	c := ProbeCapabilities(t.Context(), srv.Client(), srv.URL+"/mock/")
+	if !c.Consumer || c.Clock || !c.Faults || c.Implementation != "kconform-mock" || len(c.ActiveFaults) != 1 {
+		t.Errorf("mock capabilities: %+v", c)
+	}
+	for _, p := range []string{"/html", "/other", "/missing"} {
+		c := ProbeCapabilities(t.Context(), srv.Client(), srv.URL+p)
+		if c.Consumer || c.Clock || c.Faults || c.Reason == "" {
+			t.Errorf("%s: want none with a reason, got %+v", p, c)
+		}
+	}
+	c = ProbeCapabilities(t.Context(), srv.Client(), "http://127.0.0.1:1")
+	if c.Consumer || !strings.Contains(c.Summary(), "none") {
+		t.Errorf("unreachable: %+v", c)
+	}
+}
