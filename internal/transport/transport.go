@@ -1,0 +1,372 @@
+// Package transport is the one HTTP layer of the conformance suites. Every
+// request a spec makes, to the API, the consumer page or the control plane,
+// goes through a Doer that bounds it with a timeout, keeps the bytes of both
+// bodies, records the exchange (secrets redacted) and, for the API, checks it
+// against the contract. An API response that breaks the contract comes back
+// as an error, so the spec that made the call fails at the call.
+package transport
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/kconform/kconform/internal/contract"
+	"github.com/kconform/kconform/internal/exchange"
+)
+
+// Kind says which surface of the target an exchange went to.
+type Kind string
+
+const (
+	// API exchanges are checked against the contract.
+	API Kind = "api"
+	// Page exchanges drive the public consumer page (no credentials).
+	Page Kind = "page"
+	// Control exchanges drive the test control plane (/_kconform/...).
+	Control Kind = "control"
+	// Callback exchanges are requests the target sent to our receiver.
+	Callback Kind = "callback"
+)
+
+// MaxBody bounds what is read of one body: a garbage-answering target must
+// not exhaust memory.
+const MaxBody = 4 << 20
+
+// Record is one recorded exchange. Exchange is already redacted.
+type Record struct {
+	Kind     Kind
+	Exchange exchange.Exchange
+	// Result is the contract check (API and Callback kinds only).
+	Result *contract.Result
+	// Rejection marks a deliberately invalid request: its request-side issues
+	// are expected and never fail the spec.
+	Rejection bool
+	Duration  time.Duration
+	// Err is the transport error, if the exchange did not complete.
+	Err error
+}
+
+// Failing returns the issues that break the contract, leaving out the
+// request half of a deliberately invalid request.
+func (r Record) Failing() []contract.Issue {
+	if r.Result == nil {
+		return nil
+	}
+	var out []contract.Issue
+	for _, i := range r.Result.Violations() {
+		if r.Rejection && i.Side == contract.Request {
+			continue
+		}
+		out = append(out, i)
+	}
+	return out
+}
+
+// OK reports whether the record conforms.
+func (r Record) OK() bool { return len(r.Failing()) == 0 }
+
+// Line is a one-line summary: "POST http://h/p → 201 (createHppSession, 3ms)".
+func (r Record) Line() string {
+	ex := r.Exchange
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s %s → ", r.Kind, ex.Method, ex.URL)
+	if r.Err != nil {
+		fmt.Fprintf(&b, "error: %v", r.Err)
+		return b.String()
+	}
+	fmt.Fprintf(&b, "%d", ex.Status)
+	var details []string
+	if r.Result != nil && r.Result.Operation != "" {
+		details = append(details, r.Result.Operation)
+	}
+	if r.Rejection {
+		details = append(details, "deliberately invalid request")
+	}
+	details = append(details, r.Duration.Round(time.Millisecond).String())
+	fmt.Fprintf(&b, " (%s)", strings.Join(details, ", "))
+	return b.String()
+}
+
+// Report is the long form: the line, every issue with its pointer, and the
+// bodies (truncated), for failure messages and logs.
+func (r Record) Report() string {
+	var b strings.Builder
+	b.WriteString(r.Line())
+	b.WriteByte('\n')
+	if r.Result != nil {
+		for _, i := range r.Result.Issues {
+			sev := string(i.Severity)
+			if r.Rejection && i.Side == contract.Request {
+				sev = "expected (deliberately invalid request)"
+			}
+			where := string(i.Side) + " " + i.In
+			if i.Pointer != "" || i.In == contract.InBody {
+				p := i.Pointer
+				if p == "" {
+					p = "(root)"
+				}
+				where += " " + p
+			}
+			fmt.Fprintf(&b, "  %s: %s [%s] %s\n", sev, where, i.Rule, i.Message)
+		}
+	}
+	ex := r.Exchange
+	if len(ex.RequestBody) > 0 {
+		fmt.Fprintf(&b, "  request body (%s):\n%s\n", orNone(ex.RequestHeader.Get("Content-Type")), indent(truncate(ex.RequestBody)))
+	}
+	if r.Err == nil {
+		if cid := ex.ResponseHeader.Get("Klarna-Correlation-Id"); cid != "" {
+			fmt.Fprintf(&b, "  Klarna-Correlation-Id: %s\n", cid)
+		}
+		fmt.Fprintf(&b, "  response body (%s, %d bytes):\n%s\n", orNone(ex.ResponseHeader.Get("Content-Type")), len(ex.ResponseBody), indent(truncate(ex.ResponseBody)))
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "no content type"
+	}
+	return s
+}
+
+func truncate(b []byte) string {
+	const limit = 2048
+	if len(b) == 0 {
+		return "(empty)"
+	}
+	if len(b) > limit {
+		return string(b[:limit]) + fmt.Sprintf("… (%d more bytes)", len(b)-limit)
+	}
+	return string(b)
+}
+
+func indent(s string) string {
+	return "    " + strings.ReplaceAll(s, "\n", "\n    ")
+}
+
+// ViolationError is returned for an API exchange that breaks the contract.
+type ViolationError struct{ Record Record }
+
+func (e *ViolationError) Error() string {
+	return "contract violation: " + e.Record.Report()
+}
+
+// GomegaString keeps Gomega from dumping the struct after the message.
+func (e *ViolationError) GomegaString() string { return e.Error() }
+
+// Recorder collects the records of one spec. It is safe for concurrent use
+// (callbacks arrive on server goroutines).
+type Recorder struct {
+	mu      sync.Mutex
+	records []Record
+	// Log, when set, receives one line per exchange, plus warnings.
+	Log io.Writer
+}
+
+// Add appends a record and logs it.
+func (r *Recorder) Add(rec Record) {
+	r.mu.Lock()
+	r.records = append(r.records, rec)
+	log := r.Log
+	r.mu.Unlock()
+	if log == nil {
+		return
+	}
+	fmt.Fprintln(log, rec.Line())
+	if rec.Result != nil {
+		for _, i := range rec.Result.Issues {
+			if i.Severity == contract.Warning || (rec.Rejection && i.Side == contract.Request) {
+				fmt.Fprintf(log, "  note: %s\n", i)
+			}
+		}
+	}
+}
+
+// Records returns a copy of everything recorded so far.
+func (r *Recorder) Records() []Record {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]Record(nil), r.records...)
+}
+
+// Failing returns the records that break the contract.
+func (r *Recorder) Failing() []Record {
+	var out []Record
+	for _, rec := range r.Records() {
+		if !rec.OK() {
+			out = append(out, rec)
+		}
+	}
+	return out
+}
+
+type rejectionKey struct{}
+
+// ExpectRejection marks the requests made with ctx as deliberately invalid:
+// the contract check ignores their request half. The spec still asserts the
+// status it expects (a 4xx), so a target that accepts them fails there.
+func ExpectRejection(ctx context.Context) context.Context {
+	return context.WithValue(ctx, rejectionKey{}, true)
+}
+
+func isRejection(ctx context.Context) bool {
+	v, _ := ctx.Value(rejectionKey{}).(bool)
+	return v
+}
+
+// Doer sends requests for one surface of a target and records them. It
+// implements the generated client's HttpRequestDoer.
+type Doer struct {
+	Kind     Kind
+	Client   *http.Client
+	Timeout  time.Duration
+	Recorder *Recorder
+	// Validator checks API exchanges; nil skips the check.
+	Validator *contract.Validator
+	Mode      contract.Mode
+}
+
+// Do sends req, reads the whole response body within the timeout, records
+// the exchange, and returns the response with its body replayable. For the
+// API kind it returns a *ViolationError when the exchange breaks the contract.
+func (d *Doer) Do(req *http.Request) (*http.Response, error) {
+	reqBody, err := readRequestBody(req)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: reading the request body: %w", req.Method, exchange.RedactURL(req.URL.String()), err)
+	}
+	rejection := isRejection(req.Context())
+	ctx, cancel := context.WithTimeout(req.Context(), d.Timeout)
+	defer cancel()
+	out := req.Clone(ctx)
+	out.Body = io.NopCloser(bytes.NewReader(reqBody))
+	out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(reqBody)), nil }
+	out.ContentLength = int64(len(reqBody))
+
+	rec := Record{Kind: d.Kind, Rejection: rejection}
+	rec.Exchange = exchange.Exchange{
+		Method:        req.Method,
+		URL:           req.URL.String(),
+		RequestHeader: req.Header.Clone(),
+		RequestBody:   reqBody,
+	}
+	start := time.Now()
+	resp, err := d.Client.Do(out)
+	var body []byte
+	if err == nil {
+		body, err = readLimited(resp.Body)
+		resp.Body.Close()
+	}
+	rec.Duration = time.Since(start)
+	if err != nil {
+		rec.Err = d.explain(ctx, req, err)
+		rec.Exchange = rec.Exchange.Redact()
+		d.Recorder.Add(rec)
+		return nil, rec.Err
+	}
+	rec.Exchange.Status = resp.StatusCode
+	rec.Exchange.ResponseHeader = resp.Header.Clone()
+	rec.Exchange.ResponseBody = body
+	// Only the redacted exchange is kept or shown; the validator does not
+	// need the credentials.
+	rec.Exchange = rec.Exchange.Redact()
+	if d.Kind == API && d.Validator != nil {
+		res := d.Validator.Validate(rec.Exchange, d.Mode)
+		rec.Result = &res
+	}
+	d.Recorder.Add(rec)
+
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	resp.ContentLength = int64(len(body))
+	if !rec.OK() {
+		return nil, &ViolationError{Record: rec}
+	}
+	return resp, nil
+}
+
+// explain turns a transport error into a sentence that says what happened.
+func (d *Doer) explain(ctx context.Context, req *http.Request, err error) error {
+	what := fmt.Sprintf("%s %s", req.Method, exchange.RedactURL(req.URL.String()))
+	var ne net.Error
+	switch {
+	case req.Context().Err() != nil:
+		return fmt.Errorf("%s: abandoned, the spec's time ran out (%v)", what, context.Cause(req.Context()))
+	case ctx.Err() != nil || (errors.As(err, &ne) && ne.Timeout()) || errors.Is(err, os.ErrDeadlineExceeded):
+		return fmt.Errorf("%s: no complete answer within the request timeout of %s (the target hangs or is too slow)", what, d.Timeout)
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+		return fmt.Errorf("%s: the target closed the connection before a complete answer: %v", what, err)
+	case isReset(err):
+		return fmt.Errorf("%s: the target reset the connection: %v", what, err)
+	case errors.Is(err, errTooLarge):
+		return fmt.Errorf("%s: %v", what, err)
+	default:
+		return fmt.Errorf("%s: %v", what, err)
+	}
+}
+
+func isReset(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "connection reset") || strings.Contains(s, "broken pipe") || strings.Contains(s, "connection refused")
+}
+
+var errTooLarge = fmt.Errorf("the response body is larger than %d bytes", MaxBody)
+
+func readLimited(r io.Reader) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, MaxBody+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > MaxBody {
+		return nil, errTooLarge
+	}
+	return b, nil
+}
+
+func readRequestBody(req *http.Request) ([]byte, error) {
+	if req.Body == nil || req.Body == http.NoBody {
+		return nil, nil
+	}
+	defer req.Body.Close()
+	return io.ReadAll(req.Body)
+}
+
+// NewHTTPClient is the base client of a run: a fresh transport (no shared
+// connection pool with anything else), redirects never followed (the suites
+// look at each Location themselves), no overall timeout (each Doer sets one
+// per request from the spec's context).
+func NewHTTPClient() *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 16
+	return &http.Client{
+		Transport: tr,
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}
+}
+
+// BasicAuth returns a request editor that sets HTTP Basic credentials.
+func BasicAuth(username, password string) func(context.Context, *http.Request) error {
+	return func(_ context.Context, req *http.Request) error {
+		req.SetBasicAuth(username, password)
+		return nil
+	}
+}
+
+// FormatFailures describes every failing record, for one failure message.
+func FormatFailures(recs []Record) string {
+	parts := make([]string, 0, len(recs))
+	for _, r := range recs {
+		parts = append(parts, r.Report())
+	}
+	return strings.Join(parts, "\n")
+}

@@ -1,0 +1,175 @@
+package transport
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kconform/kconform/internal/contract"
+)
+
+func newDoer(t *testing.T, kind Kind) (*Doer, *Recorder) {
+	t.Helper()
+	v, err := contract.DefaultValidator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &Recorder{}
+	return &Doer{Kind: kind, Client: NewHTTPClient(), Timeout: 300 * time.Millisecond, Recorder: rec, Validator: v, Mode: contract.Default}, rec
+}
+
+func get(t *testing.T, d *Doer, ctx context.Context, url string) (*http.Response, error) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.SetBasicAuth("user", "hunter2")
+	return d.Do(req)
+}
+
+func TestViolationIsAnErrorWithPointerStatusAndRedactedAuth(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"session_id":"s1","status":"completed","updated_at":"2024-01-01T00:00:00Z"}`))
+	}))
+	defer srv.Close()
+	d, rec := newDoer(t, API)
+	_, err := get(t, d, t.Context(), srv.URL+"/hpp/v1/sessions/s1")
+	var ve *ViolationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("want a ViolationError, got %v", err)
+	}
+	msg := err.Error()
+	for _, want := range []string{"GET " + srv.URL + "/hpp/v1/sessions/s1 → 200", "getSessionById", "/expires_at", "/status", `"status":"completed"`} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message lacks %q:\n%s", want, msg)
+		}
+	}
+	if strings.Contains(msg, "hunter2") || strings.Contains(msg, "dXNlcjpodW50ZXIy") {
+		t.Errorf("credentials leaked:\n%s", msg)
+	}
+	recs := rec.Records()
+	if len(recs) != 1 || recs[0].OK() || recs[0].Exchange.RequestHeader.Get("Authorization") != "[REDACTED]" {
+		t.Errorf("record: %+v", recs)
+	}
+}
+
+func TestRejectionIgnoresTheRequestHalfOnly(t *testing.T) {
+	status := http.StatusBadRequest
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Klarna-Correlation-Id", "c1")
+		w.WriteHeader(status)
+		if status == http.StatusBadRequest {
+			_, _ = w.Write([]byte(`{"correlation_id":"c1","error_code":"BAD_VALUE","error_messages":["Bad value: purchase_currency"]}`))
+			return
+		}
+		_, _ = w.Write([]byte(`{"session_id":"k1","client_token":"t"}`))
+	}))
+	defer srv.Close()
+	d, rec := newDoer(t, API)
+	post := func(ctx context.Context) error {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+"/payments/v1/sessions", bytes.NewReader([]byte(`{"order_amount":"x"}`)))
+		req.Header.Set("Content-Type", "application/json")
+		_, err := d.Do(req)
+		return err
+	}
+	if err := post(ExpectRejection(t.Context())); err != nil {
+		t.Errorf("a 400 to a deliberately invalid request conforms: %v", err)
+	}
+	status = http.StatusOK
+	if err := post(ExpectRejection(t.Context())); err != nil {
+		t.Errorf("request half of a deliberately invalid request must not fail (the spec's status check does): %v", err)
+	}
+	if err := post(t.Context()); err == nil {
+		t.Errorf("an unmarked invalid request that gets 200 must be reported")
+	}
+	if n := len(rec.Failing()); n != 1 {
+		t.Errorf("want 1 failing record, got %d", n)
+	}
+}
+
+func TestHangingResettingAndGarbageTargets(t *testing.T) {
+	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done()
+	}))
+	defer hang.Close()
+	d, _ := newDoer(t, API)
+	start := time.Now()
+	_, err := get(t, d, t.Context(), hang.URL+"/hpp/v1/sessions/x")
+	if err == nil || !strings.Contains(err.Error(), "request timeout of 300ms") || time.Since(start) > 3*time.Second {
+		t.Errorf("hanging target: %v after %s", err, time.Since(start))
+	}
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			if tc, ok := c.(*net.TCPConn); ok {
+				_ = tc.SetLinger(0)
+			}
+			buf := make([]byte, 1024)
+			_, _ = c.Read(buf)
+			c.Close()
+		}
+	}()
+	_, err = get(t, d, t.Context(), "http://"+ln.Addr().String()+"/hpp/v1/sessions/x")
+	if err == nil || !(strings.Contains(err.Error(), "reset") || strings.Contains(err.Error(), "closed the connection")) {
+		t.Errorf("resetting target: %v", err)
+	}
+
+	garbage := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte("\x00\xffnot json"))
+	}))
+	defer garbage.Close()
+	_, err = get(t, d, t.Context(), garbage.URL+"/hpp/v1/sessions/x")
+	if err == nil || !strings.Contains(err.Error(), "body.malformed-json") {
+		t.Errorf("garbage target: %v", err)
+	}
+}
+
+func TestSpecContextEndsTheRequest(t *testing.T) {
+	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
+	defer hang.Close()
+	d, _ := newDoer(t, Page)
+	d.Timeout = time.Minute
+	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel()
+	_, err := get(t, d, ctx, hang.URL+"/pay/x")
+	if err == nil || !strings.Contains(err.Error(), "spec's time ran out") {
+		t.Errorf("want the spec context to end the request: %v", err)
+	}
+}
+
+func TestPageKindIsRecordedNotValidatedAndRedirectsAreNotFollowed(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "https://merchant.example/ok?x={{y}}", http.StatusSeeOther)
+	}))
+	defer srv.Close()
+	d, rec := newDoer(t, Page)
+	resp, err := get(t, d, t.Context(), srv.URL+"/pay/x/pay")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "https://merchant.example/ok?x={{y}}" {
+		t.Errorf("redirect must not be followed: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if r := rec.Records(); len(r) != 1 || r[0].Result != nil || r[0].Kind != Page {
+		t.Errorf("page record: %+v", r)
+	}
+}
