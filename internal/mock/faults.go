@@ -1,0 +1,195 @@
+package mock
+
+import (
+	"fmt"
+	"strings"
+	"sync/atomic"
+)
+
+// Fault is one deliberate departure from the contract that the mock can be
+// switched into, so that the suites can prove they catch it.
+type Fault struct {
+	Name        string `json:"name"`
+	Rule        string `json:"rule"`        // the rule of the contract it breaks
+	Description string `json:"description"` // what the mock does instead
+}
+
+// faultID indexes faultCatalogue; a faultSet is a bit mask of them.
+type faultID uint
+
+const (
+	faultHPPCreateWrongStatus faultID = iota
+	faultHPPReadMissingField
+	faultHPPStatusLowercase
+	faultHPPExpiryNotOneHourBefore
+	faultExpiredSessionReadable
+	faultPlaceholderUnsubstituted
+	faultPlaceholderWrongMode
+	faultPlaceholderNotEscaped
+	faultErrorFallbackMissing
+	faultTerminalStateReopened
+	faultCompletedDisableAllowed
+	faultDistributionOnDisabledAllowed
+	faultMissingContactAccepted
+	faultAuthNotEnforced
+	faultErrorBodyWrongShape
+	faultCorrelationIDMismatch
+	faultValidationOff
+	faultTokenReusable
+	faultTokenNeverExpires
+	faultOrderMismatchAccepted
+	faultKPStatusNotCompleted
+	faultCompletedMissingToken
+	faultUpdatedAtGoesBack
+	faultCallbackNotRetried
+	faultCallbackEventIDChanges
+	faultCallbackMissing
+	faultCount
+)
+
+// faultCatalogue is the table of CONTROL.md, in its order.
+var faultCatalogue = [faultCount]Fault{
+	faultHPPCreateWrongStatus: {"hpp-create-wrong-status",
+		"HPP create answers 201 Created",
+		"HPP create answers 200 instead of 201"},
+	faultHPPReadMissingField: {"hpp-read-missing-field",
+		"an HPP read carries session_id, status, updated_at and expires_at",
+		"HPP read omits expires_at"},
+	faultHPPStatusLowercase: {"hpp-status-lowercase",
+		"the HPP status is one of the upper-case enum values",
+		"HPP status enum sent in lowercase (reads and callbacks)"},
+	faultHPPExpiryNotOneHourBefore: {"hpp-expiry-not-one-hour-before",
+		"an HPP session expires one hour before its KP session",
+		"HPP expires_at equals the KP expiry (should be 1 h before)"},
+	faultExpiredSessionReadable: {"expired-session-readable",
+		"an expired HPP session reads 404",
+		"an expired HPP session still reads 200"},
+	faultPlaceholderUnsubstituted: {"placeholder-unsubstituted",
+		"{{session_id}} is substituted in every merchant URL",
+		"{{session_id}} left in redirect URLs"},
+	faultPlaceholderWrongMode: {"placeholder-wrong-mode",
+		"{{authorization_token}} only in mode NONE, {{order_id}} only in PLACE_ORDER/CAPTURE_ORDER",
+		"{{authorization_token}} filled (with order_id) in place-order modes and {{order_id}} in NONE"},
+	faultPlaceholderNotEscaped: {"placeholder-not-escaped",
+		"substituted values are query-escaped and the rest of the URL is kept byte for byte",
+		"substituted values and the URL's own query are decoded (breaks query encoding)"},
+	faultErrorFallbackMissing: {"error-fallback-missing",
+		"an empty error URL falls back to the failure URL",
+		"error action ignores the failure fallback (goes to the generic page)"},
+	faultTerminalStateReopened: {"terminal-state-reopened",
+		"COMPLETED, CANCELLED and DISABLED are terminal",
+		"opening the page of a CANCELLED/COMPLETED/DISABLED session moves it to IN_PROGRESS"},
+	faultCompletedDisableAllowed: {"completed-disable-allowed",
+		"DELETE on a COMPLETED HPP session answers 400",
+		"DELETE on a COMPLETED session answers 204"},
+	faultDistributionOnDisabledAllowed: {"distribution-on-disabled-allowed",
+		"distribution on a DISABLED HPP session answers 400",
+		"distribution on a DISABLED session answers 201"},
+	faultMissingContactAccepted: {"missing-contact-accepted",
+		"a distribution needs the contact field of its method (400 MISSING_CONTACT_DATA)",
+		"distribution without the contact field its method needs answers 201"},
+	faultAuthNotEnforced: {"auth-not-enforced",
+		"missing or wrong credentials answer 401",
+		"missing/wrong credentials are accepted"},
+	faultErrorBodyWrongShape: {"error-body-wrong-shape",
+		"error bodies are ErrorV2 (correlation_id, error_code, error_messages)",
+		`error bodies are {"error":"..."} instead of ErrorV2`},
+	faultCorrelationIDMismatch: {"correlation-id-mismatch",
+		"the Klarna-Correlation-Id header equals the error body's correlation_id",
+		"Klarna-Correlation-Id header differs from the body's correlation_id"},
+	faultValidationOff: {"validation-off",
+		"a request that breaks the contract answers 400 BAD_VALUE",
+		"invalid requests are accepted (no 400)"},
+	faultTokenReusable: {"token-reusable",
+		"an authorization token creates one order (then 403 INVALID_OPERATION)",
+		"an authorization token can create a second order"},
+	faultTokenNeverExpires: {"token-never-expires",
+		"an authorization token expires after 60 minutes (then 404 NOT_FOUND)",
+		"a token older than 60 min still creates an order"},
+	faultOrderMismatchAccepted: {"order-mismatch-accepted",
+		"a create-order body that does not match the session answers 409 BAD_VALUE",
+		"a create-order body that does not match the session answers 200"},
+	faultKPStatusNotCompleted: {"kp-status-not-completed",
+		"a KP session is complete once an order is placed",
+		"the KP session stays incomplete after an order"},
+	faultCompletedMissingToken: {"completed-missing-token",
+		"a COMPLETED session in mode NONE carries authorization_token",
+		"a COMPLETED (mode NONE) session is read without authorization_token"},
+	faultUpdatedAtGoesBack: {"updated-at-goes-back",
+		"updated_at never goes back",
+		"updated_at moves backwards on a status change"},
+	faultCallbackNotRetried: {"callback-not-retried",
+		"a failed status callback is retried, up to 4 calls",
+		"a failed callback is not retried"},
+	faultCallbackEventIDChanges: {"callback-event-id-changes",
+		"every retry of a status callback carries the same event_id",
+		"each retry of a callback carries a new event_id"},
+	faultCallbackMissing: {"callback-missing",
+		"every HPP status change is POSTed to status_update",
+		"no callback is sent on status changes"},
+}
+
+// FaultNames lists every fault the mock can be switched into, in a fixed order.
+func FaultNames() []Fault {
+	out := make([]Fault, faultCount)
+	copy(out, faultCatalogue[:])
+	return out
+}
+
+// faultSet is a set of active faults; the zero value has none.
+type faultSet uint64
+
+func (s faultSet) has(f faultID) bool { return s&(1<<f) != 0 }
+
+// names lists the active faults in catalogue order; never nil, so that it
+// encodes as [] rather than null.
+func (s faultSet) names() []string {
+	out := []string{}
+	for f := faultID(0); f < faultCount; f++ {
+		if s.has(f) {
+			out = append(out, faultCatalogue[f].Name)
+		}
+	}
+	return out
+}
+
+var faultByName = func() map[string]faultID {
+	m := make(map[string]faultID, faultCount)
+	for f := faultID(0); f < faultCount; f++ {
+		m[faultCatalogue[f].Name] = f
+	}
+	return m
+}()
+
+// parseFaults turns names into a set; an unknown name is an error that names it.
+func parseFaults(names []string) (faultSet, error) {
+	var set faultSet
+	var unknown []string
+	for _, n := range names {
+		f, ok := faultByName[strings.TrimSpace(n)]
+		if !ok {
+			unknown = append(unknown, fmt.Sprintf("%q", n))
+			continue
+		}
+		set |= 1 << f
+	}
+	if len(unknown) > 0 {
+		return 0, fmt.Errorf("unknown fault %s (known faults: %s)", strings.Join(unknown, ", "), strings.Join(allFaultNames(), ", "))
+	}
+	return set, nil
+}
+
+func allFaultNames() []string {
+	out := make([]string, faultCount)
+	for f := faultID(0); f < faultCount; f++ {
+		out[f] = faultCatalogue[f].Name
+	}
+	return out
+}
+
+// activeFaults is the server's current set, read on every request without a lock.
+type activeFaults struct{ bits atomic.Uint64 }
+
+func (a *activeFaults) load() faultSet     { return faultSet(a.bits.Load()) }
+func (a *activeFaults) store(s faultSet)   { a.bits.Store(uint64(s)) }
+func (a *activeFaults) has(f faultID) bool { return a.load().has(f) }

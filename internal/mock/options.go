@@ -1,0 +1,61 @@
+package mock
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Default credentials, documented for `kconform mock` and the suites.
+const (
+	DefaultUsername = "kconform"
+	DefaultPassword = "kconform-secret"
+)
+
+// Callback delivery defaults: D-cb gives 3 s to answer and a retry "a few
+// seconds" later.
+const (
+	DefaultCallbackTimeout    = 3 * time.Second
+	DefaultCallbackRetryDelay = 2 * time.Second
+)
+
+// Options configure a Server. The zero value is a working mock with the
+// default credentials, no control endpoints and no faults.
+type Options struct {
+	Username, Password     string           // Basic credentials accepted (defaults "kconform" / "kconform-secret")
+	ClockControl           bool             // enables /_kconform/clock (off by default)
+	FaultControl           bool             // enables PUT /_kconform/faults (off by default)
+	Faults                 []string         // faults active from the start (see FaultNames)
+	CallbackTimeout        time.Duration    // default 3s (D-cb)
+	CallbackRetryDelay     time.Duration    // default 2s ("a few seconds")
+	AllowExternalCallbacks bool             // default false: callbacks only to loopback hosts
+	Now                    func() time.Time // time source of the simulated clock (default time.Now)
+	Logger                 *slog.Logger     // where callback failures and the like go (default: discarded)
+}
+
+// withDefaults fills the zero fields and rejects values that cannot work.
+func (o Options) withDefaults() (Options, error) {
+	if o.Username == "" {
+		o.Username = DefaultUsername
+	}
+	if o.Password == "" {
+		o.Password = DefaultPassword
+	}
+	if o.CallbackTimeout < 0 || o.CallbackRetryDelay < 0 {
+		return o, errors.New("mock: callback timeout and retry delay must not be negative")
+	}
+	if o.CallbackTimeout == 0 {
+		o.CallbackTimeout = DefaultCallbackTimeout
+	}
+	if o.CallbackRetryDelay == 0 {
+		o.CallbackRetryDelay = DefaultCallbackRetryDelay
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if _, err := parseFaults(o.Faults); err != nil {
+		return o, fmt.Errorf("mock: %w", err)
+	}
+	return o, nil
+}
