@@ -1,0 +1,208 @@
+package mock
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/kconform/kconform/generated/api"
+)
+
+// HPP refusals. S1 documents the statuses, not the bodies: the codes follow
+// D-kperr's vocabulary and the messages S1's descriptions.
+var (
+	errHPPNotFound      = newAPIError(http.StatusNotFound, codeNotFound, "HPP session has expired or could not be found by provided id")
+	errPaymentSession   = newAPIError(http.StatusNotFound, codeNotFound, "Payment session has expired or could not be found")
+	errHPPCompleted     = newAPIError(http.StatusBadRequest, codeBadRequest, "HPP session has already been successfully completed")
+	errHPPCancelled     = newAPIError(http.StatusBadRequest, codeBadRequest, "HPP session has been cancelled by the consumer")
+	errHPPDisabled      = newAPIError(http.StatusBadRequest, codeBadRequest, "HPP session is disabled by merchant")
+	errBadPaymentURLRef = badValue("payment_session_url")
+)
+
+// kpPathPrefix is what a payment_session_url names a KP session with. Only
+// the path counts: clients send the real Klarna host, not the mock's.
+const kpPathPrefix = "/payments/v1/sessions/"
+
+func kpSessionIDFromURL(raw string) (string, bool) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", false
+	}
+	i := strings.Index(u.Path, kpPathPrefix)
+	if i < 0 {
+		return "", false
+	}
+	id := strings.TrimSuffix(u.Path[i+len(kpPathPrefix):], "/")
+	if id == "" || strings.Contains(id, "/") {
+		return "", false
+	}
+	return id, true
+}
+
+func (s *Server) createHPP(body *api.SessionCreationRequestV1, base string) (api.SessionCreationResponseV1, *apiError) {
+	kpID, ok := kpSessionIDFromURL(body.PaymentSessionUrl)
+	if !ok {
+		return api.SessionCreationResponseV1{}, errBadPaymentURLRef
+	}
+	now, faults := s.clock.Now(), s.faults.load()
+	h := &hppSession{id: newUUID(), kpID: kpID, status: api.WAITING, updatedAt: wireTime(now), mode: api.NONE}
+	if body.MerchantUrls != nil {
+		h.urls = *body.MerchantUrls
+	}
+	if body.Options != nil && body.Options.PlaceOrderMode != nil {
+		h.mode = *body.Options.PlaceOrderMode
+	}
+
+	s.store.mu.Lock()
+	s.store.sweepLocked(now, faults)
+	k := s.store.kp[kpID]
+	if k == nil || k.expired(now) {
+		s.store.mu.Unlock()
+		return api.SessionCreationResponseV1{}, errPaymentSession
+	}
+	h.expiresAt = k.expiresAt.Add(-hppBeforeKP)
+	if faults.has(faultHPPExpiryNotOneHourBefore) {
+		h.expiresAt = k.expiresAt
+	}
+	// In its last hour a KP session can no longer be hosted: the HPP session
+	// would be born expired.
+	if h.expired(now) {
+		s.store.mu.Unlock()
+		return api.SessionCreationResponseV1{}, errPaymentSession
+	}
+	s.store.hpp[h.id] = h
+	s.store.mu.Unlock()
+
+	sessionURL := base + "/hpp/v1/sessions/" + h.id
+	redirect := base + "/pay/" + h.id
+	return api.SessionCreationResponseV1{
+		SessionId:       h.id,
+		SessionUrl:      sessionURL,
+		DistributionUrl: sessionURL + "/distribution",
+		RedirectUrl:     &redirect,
+		ExpiresAt:       h.expiresAt,
+	}, nil
+}
+
+func (s *Server) readHPP(id string) (api.SessionResponseV1, *apiError) {
+	now, faults := s.clock.Now(), s.faults.load()
+	s.store.mu.RLock()
+	defer s.store.mu.RUnlock()
+	h := s.store.hpp[id]
+	if h == nil || (h.expired(now) && !faults.has(faultExpiredSessionReadable)) {
+		return api.SessionResponseV1{}, errHPPNotFound
+	}
+	return hppView(h, faults), nil
+}
+
+func (s *Server) disableHPP(id string) *apiError {
+	now, faults := s.clock.Now(), s.faults.load()
+	s.store.mu.Lock()
+	defer s.store.mu.Unlock()
+	h := s.store.hpp[id]
+	if h == nil || h.expired(now) {
+		return errHPPNotFound
+	}
+	switch h.status {
+	case api.COMPLETED:
+		if faults.has(faultCompletedDisableAllowed) {
+			return nil // answers 204 and changes nothing
+		}
+		return errHPPCompleted
+	case api.DISABLED:
+		return nil // undocumented; idempotent: 204, no change, no callback
+	case api.CANCELLED:
+		return errHPPCancelled // undocumented; the consumer's cancel is definitive
+	}
+	s.changeStatusLocked(h, api.DISABLED, now, faults)
+	return nil
+}
+
+func (s *Server) distributeHPP(id string, body *api.DistributionRequestV1) *apiError {
+	now, faults := s.clock.Now(), s.faults.load()
+	s.store.mu.RLock()
+	h := s.store.hpp[id]
+	var status api.HppStatus
+	found := h != nil && !h.expired(now)
+	if found {
+		status = h.status
+	}
+	s.store.mu.RUnlock()
+
+	switch {
+	case !found:
+		return errHPPNotFound
+	case status == api.DISABLED && !faults.has(faultDistributionOnDisabledAllowed):
+		return errHPPDisabled
+	case status == api.COMPLETED:
+		return errHPPCompleted
+	case status == api.CANCELLED:
+		return errHPPCancelled
+	}
+	if !faults.has(faultMissingContactAccepted) {
+		if err := checkContact(body); err != nil {
+			return err
+		}
+	}
+	return nil // the mock sends nothing; Klarna sends asynchronously
+}
+
+// checkContact: the method decides which contact field is needed (S1, D-dist).
+// The contract's oneOf says the same; the request validator leaves this one
+// rule to the handler so that the answer carries Klarna's own error code.
+func checkContact(b *api.DistributionRequestV1) *apiError {
+	c := b.ContactInformation
+	ok := true
+	switch b.Method {
+	case api.Email:
+		ok = c.Email != nil
+	case api.Sms:
+		ok = c.Phone != nil && c.PhoneCountry != nil
+	case api.Token:
+		ok = c.AccessId != nil
+	}
+	if ok {
+		return nil
+	}
+	return newAPIError(http.StatusBadRequest, codeMissingContactData, "Incomplete "+string(b.Method)+" data.")
+}
+
+// hppView is the session as a read (and a callback) shows it.
+func hppView(h *hppSession, faults faultSet) api.SessionResponseV1 {
+	v := api.SessionResponseV1{SessionId: h.id, Status: h.status, UpdatedAt: h.updatedAt, ExpiresAt: h.expiresAt}
+	if h.status == api.COMPLETED {
+		if h.authorizationToken != "" && !faults.has(faultCompletedMissingToken) {
+			tok := h.authorizationToken
+			v.AuthorizationToken = &tok
+		}
+		if h.orderID != "" {
+			order, ref := h.orderID, h.klarnaReference
+			v.OrderId, v.KlarnaReference = &order, &ref
+		}
+	}
+	if faults.has(faultHPPStatusLowercase) {
+		v.Status = api.HppStatus(strings.ToLower(string(v.Status)))
+	}
+	return v
+}
+
+// changeStatusLocked moves a session (write lock held), stamps updated_at
+// (never backwards) and queues the status callback. Queuing under the lock
+// is what keeps one session's callbacks in the order of its changes.
+func (s *Server) changeStatusLocked(h *hppSession, to api.HppStatus, now time.Time, faults faultSet) {
+	h.status = to
+	stamp := wireTime(now)
+	switch {
+	case faults.has(faultUpdatedAtGoesBack):
+		stamp = h.updatedAt.Add(-time.Minute)
+	case stamp.Before(h.updatedAt):
+		stamp = h.updatedAt
+	}
+	h.updatedAt = stamp
+	if faults.has(faultCallbackMissing) || h.urls.StatusUpdate == nil || *h.urls.StatusUpdate == "" {
+		return
+	}
+	target := substitutePlaceholders(*h.urls.StatusUpdate, placeholderValues{sessionID: h.id}, 0)
+	s.callbacks.enqueueStatus(h.id, target, hppView(h, faults))
+}
