@@ -1,0 +1,202 @@
+package conformance
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"github.com/onsi/gomega/types"
+
+	"github.com/kconform/kconform/generated/api"
+	fw "github.com/kconform/kconform/suites/framework"
+)
+
+// sameSession matches a callback's session against a read of the session:
+// the fields a read returns, timestamps compared as instants.
+func sameSession(read api.SessionResponseV1) types.GomegaMatcher {
+	return And(
+		HaveField("SessionId", Equal(read.SessionId)),
+		HaveField("Status", Equal(read.Status)),
+		HaveField("UpdatedAt", BeTemporally("==", read.UpdatedAt)),
+		HaveField("ExpiresAt", BeTemporally("==", read.ExpiresAt)),
+		HaveField("AuthorizationToken", Equal(read.AuthorizationToken)),
+		HaveField("OrderId", Equal(read.OrderId)),
+		HaveField("KlarnaReference", Equal(read.KlarnaReference)),
+	)
+}
+
+// distinctEvents returns the events in order of first arrival, one per
+// event_id (retries of an event carry the same id).
+func distinctEvents(events []api.StatusUpdateEventV1) []api.StatusUpdateEventV1 {
+	seen := map[string]bool{}
+	var out []api.StatusUpdateEventV1
+	for _, e := range events {
+		if !seen[e.EventId] {
+			seen[e.EventId] = true
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func statuses(events []api.StatusUpdateEventV1) []api.HppStatus {
+	out := make([]api.HppStatus, 0, len(events))
+	for _, e := range events {
+		out = append(out, e.Session.Status)
+	}
+	return out
+}
+
+func eventIDs(calls []fw.Call) []string {
+	out := make([]string, 0, len(calls))
+	for _, c := range calls {
+		if c.Event == nil {
+			out = append(out, "(no event)")
+			continue
+		}
+		out = append(out, c.Event.EventId)
+	}
+	return out
+}
+
+var _ = Describe("HPP status callbacks", Label(fw.HPP, fw.Callbacks), func() {
+	f := fw.New()
+
+	// withStatusUpdate points status_update at in, with the session id in
+	// the query as Klarna advises (D-cb).
+	withStatusUpdate := func(in *fw.Inbox) func(*api.SessionCreationRequestV1) {
+		u := in.URL() + "?hppId={{session_id}}&keep=a%20b"
+		return fw.WithMerchantURLs(api.MerchantUrlsV1{StatusUpdate: &u})
+	}
+
+	// quiet is how long to watch for calls that must not come: longer than
+	// one retry would take.
+	quiet := func() time.Duration {
+		t := f.Env.Timeouts
+		return 2 * (t.CallbackTimeout + t.CallbackRetryDelay)
+	}
+
+	/*
+		Rule: every status change sends one callback whose session is what a read returns at that moment.
+		Source: reference §1.8 (D-cb: "called ... whenever the status of the session is updated"; body "same object as read-session")
+	*/
+	It("MUST send one callback per status change, carrying the session a read returns", Label(fw.Consumer), fw.CallbackTimeout, func(ctx SpecContext) {
+		in := f.NewInbox(fw.StatusCallback)
+		h := f.NewHPPSession(ctx, withStatusUpdate(in))
+
+		f.Opens(ctx, h)
+		inProgress := f.ExpectHPPStatus(ctx, h.ID, api.INPROGRESS)
+		f.Eventually(ctx, func(g Gomega) {
+			events := distinctEvents(in.Events())
+			g.Expect(events).To(HaveLen(1), "one callback for the change to IN_PROGRESS")
+			g.Expect(events[0].Session).To(sameSession(inProgress))
+		}).Should(Succeed())
+
+		f.Does(ctx, h, fw.Pay)
+		completed := f.ExpectHPPStatus(ctx, h.ID, api.COMPLETED)
+		f.Eventually(ctx, func(g Gomega) {
+			events := distinctEvents(in.Events())
+			g.Expect(statuses(events)).To(Equal([]api.HppStatus{api.INPROGRESS, api.COMPLETED}), "one callback per change, in order")
+			g.Expect(events[1].Session).To(sameSession(completed))
+		}).Should(Succeed())
+
+		f.Consistently(ctx, func(g Gomega) {
+			g.Expect(in.Calls()).To(HaveLen(2), "two changes, each acknowledged with 200 at once: no more calls")
+		}, quiet()).Should(Succeed())
+	})
+
+	/*
+		Rule: disabling a session is a status change: it sends a DISABLED callback.
+		Source: reference §1.8 (D-cb), §3.1 (DISABLED "disabled by an API call")
+	*/
+	It("MUST send a DISABLED callback when the merchant disables the session", fw.CallbackTimeout, func(ctx SpecContext) {
+		in := f.NewInbox(fw.StatusCallback)
+		h := f.NewHPPSession(ctx, withStatusUpdate(in))
+		f.DisableHPPSession(ctx, h.ID, http.StatusNoContent)
+		disabled := f.ExpectHPPStatus(ctx, h.ID, api.DISABLED)
+		f.Eventually(ctx, func(g Gomega) {
+			events := distinctEvents(in.Events())
+			g.Expect(statuses(events)).To(Equal([]api.HppStatus{api.DISABLED}))
+			g.Expect(events[0].Session).To(sameSession(disabled))
+		}).Should(Succeed())
+	})
+
+	/*
+		Rule: {{session_id}} is filled in the status_update URL; the rest of its query is kept byte for byte.
+		Source: reference §1.3 ({{session_id}} in every URL), §1.8 (D-cb: "…?hppSessionId={{session_id}}&secretToken=…")
+	*/
+	It("MUST fill {{session_id}} in the status_update URL and keep the rest of its query", Label(fw.Placeholders), fw.CallbackTimeout, func(ctx SpecContext) {
+		in := f.NewInbox(fw.StatusCallback)
+		h := f.NewHPPSession(ctx, withStatusUpdate(in))
+		f.DisableHPPSession(ctx, h.ID, http.StatusNoContent)
+		f.Eventually(ctx, func(g Gomega) {
+			calls := in.Calls()
+			g.Expect(calls).NotTo(BeEmpty(), "a callback for the change to DISABLED")
+			g.Expect(calls[0].Query.Get("hppId")).To(Equal(h.ID), "{{session_id}} substituted")
+			g.Expect(calls[0].Query.Get("keep")).To(Equal("a b"), "the URL's own query value survives")
+		}).Should(Succeed())
+	})
+
+	Context("when the receiver does not acknowledge", func() {
+		/*
+			Rule: a callback answered with a 5xx is retried with the same event_id, 4 calls in all at most.
+			Source: reference §1.8 (D-cb: "up to three times, with 4 calls being made for the same events"; event_id to "de-duplicate")
+		*/
+		It("MUST retry a callback answered 500 with the same event_id, 4 calls at most", fw.CallbackTimeout, func(ctx SpecContext) {
+			in := f.NewInbox(fw.StatusCallback, fw.Reply{Status: http.StatusInternalServerError})
+			h := f.NewHPPSession(ctx, withStatusUpdate(in))
+			f.DisableHPPSession(ctx, h.ID, http.StatusNoContent)
+			f.Eventually(ctx, func(g Gomega) {
+				g.Expect(in.Calls()).To(HaveLen(4), "the first call and three retries")
+			}).WithTimeout(f.Env.Timeouts.CallbackWindow()).Should(Succeed())
+			f.Consistently(ctx, func(g Gomega) {
+				calls := in.Calls()
+				g.Expect(calls).To(HaveLen(4), "4 calls at most for one event")
+				g.Expect(eventIDs(calls)).To(HaveEach(Equal(eventIDs(calls)[0])), "every retry carries the event_id of the first call")
+			}, quiet()).Should(Succeed())
+		})
+
+		/*
+			Rule: a callback not answered within the timeout (3 s at Klarna) is retried with the same event_id, 4 calls at most.
+			Source: reference §1.8 (D-cb: "If no response ... in less than 3 seconds, there will be a retry after a few seconds")
+		*/
+		It("MUST retry a callback the receiver answers too slowly, with the same event_id", fw.CallbackTimeout, func(ctx SpecContext) {
+			slow := f.Env.Timeouts.CallbackTimeout + max(f.Env.Timeouts.CallbackTimeout/2, 250*time.Millisecond)
+			in := f.NewInbox(fw.StatusCallback, fw.Reply{Status: http.StatusOK, Delay: slow}, fw.Reply{Status: http.StatusOK})
+			h := f.NewHPPSession(ctx, withStatusUpdate(in))
+			f.DisableHPPSession(ctx, h.ID, http.StatusNoContent)
+			f.Eventually(ctx, func(g Gomega) {
+				g.Expect(len(in.Calls())).To(BeNumerically(">=", 2), "a retry after the slow first call")
+			}).WithTimeout(f.Env.Timeouts.CallbackWindow()).Should(Succeed())
+			f.Consistently(ctx, func(g Gomega) {
+				calls := in.Calls()
+				g.Expect(len(calls)).To(BeNumerically("<=", 4), "4 calls at most for one event")
+				g.Expect(eventIDs(calls)).To(HaveEach(Equal(eventIDs(calls)[0])), "every retry carries the event_id of the first call")
+			}, quiet()).Should(Succeed())
+		})
+	})
+})
+
+var _ = Describe("KP authorization callback", Label(fw.KP, fw.Callbacks, fw.Consumer), func() {
+	f := fw.New()
+
+	/*
+		Rule: when an authorization token is issued, it is POSTed with the KP session id to merchant_urls.authorization.
+		Source: reference §2.4 (D-kpauthcb: {"authorization_token", "session_id"})
+	*/
+	It("MUST POST the new authorization token to the KP session's authorization URL", fw.CallbackTimeout, func(ctx SpecContext) {
+		in := f.NewInbox(fw.AuthorizationCallback)
+		h, token := f.Authorize(ctx, func(s *api.SessionCreate) {
+			s.MerchantUrls = &api.MerchantUrls{Authorization: fw.Ptr(in.URL())}
+		})
+		f.Eventually(ctx, func(g Gomega) {
+			calls := in.Calls()
+			g.Expect(calls).NotTo(BeEmpty(), "an authorization callback")
+			g.Expect(calls[0].Authorization).NotTo(BeNil(), "an authorization callback body: %s", strings.TrimSpace(string(calls[0].Body)))
+			g.Expect(calls[0].Authorization.AuthorizationToken).To(Equal(token))
+			g.Expect(calls[0].Authorization.SessionId).To(Equal(h.KP.ID))
+		}).Should(Succeed())
+	})
+})

@@ -1,0 +1,8 @@
+// Package conformance holds kconform's conformance specs, one file per area:
+// lifecycle.go, placeholders.go, expiry.go, errors.go, callbacks.go and
+// distribution.go. Import it for its side effect (the specs register with
+// Ginkgo) from a runner: suites_suite_test.go or cmd/kconform.
+//
+// Every spec name states its rule with MUST; the comment above each It or
+// Entry gives the rule and its source in reference/klarna-api.md.
+package conformance

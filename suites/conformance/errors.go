@@ -1,0 +1,352 @@
+package conformance
+
+import (
+	"context"
+	"fmt"
+	"mime"
+	"net/http"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/kconform/kconform/generated/api"
+	fw "github.com/kconform/kconform/suites/framework"
+)
+
+// respond hands a generated response on as a framework Response, or the
+// error; never a typed nil inside a non-nil interface.
+func respond[T fw.Response](r T, err error) (fw.Response, error) {
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// operation calls one API operation with client c on id (an HPP session id,
+// KP session id or authorization token, as the operation needs), with a
+// valid body where it takes one.
+type operation struct {
+	id   string
+	call func(ctx context.Context, f *fw.Framework, c *api.ClientWithResponses, id string) (fw.Response, error)
+}
+
+// operations are every API operation of the contract.
+var operations = []operation{
+	{"createCreditSession", func(ctx context.Context, f *fw.Framework, c *api.ClientWithResponses, _ string) (fw.Response, error) {
+		return respond(c.CreateCreditSessionWithResponse(ctx, fw.KPSessionRequest(f.Ref)))
+	}},
+	{"readCreditSession", func(ctx context.Context, _ *fw.Framework, c *api.ClientWithResponses, id string) (fw.Response, error) {
+		return respond(c.ReadCreditSessionWithResponse(ctx, id))
+	}},
+	{"updateCreditSession", func(ctx context.Context, f *fw.Framework, c *api.ClientWithResponses, id string) (fw.Response, error) {
+		return respond(c.UpdateCreditSessionWithResponse(ctx, id, api.Session{MerchantReference2: fw.Ptr(f.Ref)}))
+	}},
+	{"createOrder", func(ctx context.Context, f *fw.Framework, c *api.ClientWithResponses, id string) (fw.Response, error) {
+		return respond(c.CreateOrderWithResponse(ctx, id, fw.OrderRequest(fw.KPSessionRequest(f.Ref))))
+	}},
+	{"cancelAuthorization", func(ctx context.Context, _ *fw.Framework, c *api.ClientWithResponses, id string) (fw.Response, error) {
+		return respond(c.CancelAuthorizationWithResponse(ctx, id))
+	}},
+	{"purchaseToken", func(ctx context.Context, _ *fw.Framework, c *api.ClientWithResponses, id string) (fw.Response, error) {
+		return respond(c.PurchaseTokenWithResponse(ctx, id, api.CustomerTokenCreationRequest{
+			Description: "kconform subscription", IntendedUse: api.SUBSCRIPTION, Locale: "sv-SE", PurchaseCountry: "SE", PurchaseCurrency: "SEK",
+		}))
+	}},
+	{"createHppSession", func(ctx context.Context, f *fw.Framework, c *api.ClientWithResponses, id string) (fw.Response, error) {
+		return respond(c.CreateHppSessionWithResponse(ctx, nil, f.HPPRequest(id)))
+	}},
+	{"getSessionById", func(ctx context.Context, _ *fw.Framework, c *api.ClientWithResponses, id string) (fw.Response, error) {
+		return respond(c.GetSessionByIdWithResponse(ctx, id))
+	}},
+	{"disableHppSession", func(ctx context.Context, _ *fw.Framework, c *api.ClientWithResponses, id string) (fw.Response, error) {
+		return respond(c.DisableHppSessionWithResponse(ctx, id))
+	}},
+	{"distributeHppSession", func(ctx context.Context, _ *fw.Framework, c *api.ClientWithResponses, id string) (fw.Response, error) {
+		return respond(c.DistributeHppSessionWithResponse(ctx, id, emailDistribution()))
+	}},
+}
+
+// breakage is one way to make a valid body invalid, and the field the error
+// message must then name (Klarna's notation: order_lines[0].name).
+type breakage struct {
+	field string
+	edit  func(m map[string]any)
+}
+
+func remove(path ...any) func(map[string]any) {
+	return func(m map[string]any) { edit(m, path, nil, true) }
+}
+
+func set(value any, path ...any) func(map[string]any) {
+	return func(m map[string]any) { edit(m, path, value, false) }
+}
+
+// edit walks path (string keys, int indexes) in a decoded JSON body and
+// sets or deletes the last element. A path that does not exist is created.
+func edit(m map[string]any, path []any, value any, del bool) {
+	var cur any = m
+	for i, p := range path {
+		last := i == len(path)-1
+		switch k := p.(type) {
+		case string:
+			obj := cur.(map[string]any)
+			if last {
+				if del {
+					delete(obj, k)
+				} else {
+					obj[k] = value
+				}
+				return
+			}
+			if _, ok := obj[k]; !ok {
+				obj[k] = map[string]any{}
+			}
+			cur = obj[k]
+		case int:
+			arr := cur.([]any)
+			if last {
+				arr[k] = value
+				return
+			}
+			cur = arr[k]
+		}
+	}
+}
+
+var _ = Describe("Errors", Label(fw.Errors), func() {
+	f := fw.New()
+
+	unknown := func() string { return "kconform-unknown-" + f.Ref }
+
+	authEntries := []TableEntry{}
+	notFoundEntries := []TableEntry{}
+	for _, op := range operations {
+		area := fw.KP
+		if strings.Contains(op.id, "Hpp") || op.id == "getSessionById" {
+			area = fw.HPP
+		}
+		/*
+			Rule: missing credentials answer 401, on every operation.
+			Source: reference §4 (D-auth: "If the credentials are missing or incorrect, Klarna responds with 401 Unauthorized")
+		*/
+		authEntries = append(authEntries,
+			Entry(fmt.Sprintf("MUST answer 401 to %s without credentials", op.id), Label(area), op, false, fw.Timeout),
+			Entry(fmt.Sprintf("MUST answer 401 to %s with a wrong password", op.id), Label(area), op, true, fw.Timeout))
+		if op.id != "createCreditSession" {
+			/*
+				Rule: an unknown id answers 404, on every operation that takes one.
+				Source: reference §1.1, §2.1 (404 on every operation with an id), §3.3
+			*/
+			notFoundEntries = append(notFoundEntries,
+				Entry(fmt.Sprintf("MUST answer 404 to %s with an unknown id", op.id), Label(area), op, fw.Timeout))
+		}
+	}
+
+	DescribeTable("authentication",
+		func(ctx SpecContext, op operation, wrongPassword bool) {
+			c := f.Unauthenticated()
+			if wrongPassword {
+				c = f.WrongCredentials()
+			}
+			resp, err := op.call(ctx, f, c, unknown())
+			Expect(err).NotTo(HaveOccurred())
+			Expect(resp).To(fw.HaveStatus(http.StatusUnauthorized), "%s without valid credentials", op.id)
+		},
+		authEntries,
+	)
+
+	DescribeTable("unknown ids",
+		func(ctx SpecContext, op operation) {
+			resp, err := op.call(ctx, f, f.API, unknown())
+			Expect(err).NotTo(HaveOccurred())
+			Expect(resp).To(fw.HaveStatus(http.StatusNotFound), "%s on an id that does not exist", op.id)
+		},
+		notFoundEntries,
+	)
+
+	// kpCreate sends a KP session body broken by b and expects 400 naming b.field.
+	kpCreate := func(ctx SpecContext, b breakage) {
+		body := fw.AsMap(fw.KPSessionRequest(f.Ref))
+		b.edit(body)
+		resp, err := f.API.CreateCreditSessionWithBodyWithResponse(fw.Rejecting(ctx), "application/json", fw.JSON(body))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(resp).To(fw.HaveStatus(http.StatusBadRequest), "a KP session with a bad %s", b.field)
+		Expect(resp).To(fw.MentionField(b.field))
+	}
+
+	/*
+		Rule: a KP session without a required field answers 400 naming the field.
+		Source: reference §2.2 (session_create required: order_amount, order_lines, purchase_country, purchase_currency; order_line required), §2.3 (BAD_VALUE "Bad value: order_amount")
+	*/
+	DescribeTable("a KP session without a required field", Label(fw.KP), kpCreate,
+		Entry("MUST answer 400 naming order_amount when it is missing", breakage{"order_amount", remove("order_amount")}, fw.Timeout),
+		Entry("MUST answer 400 naming order_lines when it is missing", breakage{"order_lines", remove("order_lines")}, fw.Timeout),
+		Entry("MUST answer 400 naming purchase_country when it is missing", breakage{"purchase_country", remove("purchase_country")}, fw.Timeout),
+		Entry("MUST answer 400 naming purchase_currency when it is missing", breakage{"purchase_currency", remove("purchase_currency")}, fw.Timeout),
+		Entry("MUST answer 400 naming order_lines[0].name when it is missing", breakage{"order_lines[0].name", remove("order_lines", 0, "name")}, fw.Timeout),
+		Entry("MUST answer 400 naming order_lines[0].quantity when it is missing", breakage{"order_lines[0].quantity", remove("order_lines", 0, "quantity")}, fw.Timeout),
+		Entry("MUST answer 400 naming order_lines[0].unit_price when it is missing", breakage{"order_lines[0].unit_price", remove("order_lines", 0, "unit_price")}, fw.Timeout),
+		Entry("MUST answer 400 naming order_lines[0].total_amount when it is missing", breakage{"order_lines[0].total_amount", remove("order_lines", 0, "total_amount")}, fw.Timeout),
+	)
+
+	/*
+		Rule: a KP session that breaks a constraint (enum, pattern, length, type, range) answers 400 naming the field.
+		Source: reference §2.2 (patterns, enums, lengths), Appendix B; §2.3 (400 BAD_VALUE)
+	*/
+	DescribeTable("a KP session that breaks a constraint", Label(fw.KP), kpCreate,
+		Entry("MUST answer 400 naming acquiring_channel when it is not in its enum", breakage{"acquiring_channel", set("in_store", "acquiring_channel")}, fw.Timeout),
+		Entry("MUST answer 400 naming intent when it is not in its enum", breakage{"intent", set("BUY", "intent")}, fw.Timeout),
+		Entry("MUST answer 400 naming purchase_country when it is not two letters", breakage{"purchase_country", set("SWE", "purchase_country")}, fw.Timeout),
+		Entry("MUST answer 400 naming purchase_currency when it is not three letters", breakage{"purchase_currency", set("SE", "purchase_currency")}, fw.Timeout),
+		Entry("MUST answer 400 naming locale when it does not match RFC 1766", breakage{"locale", set("sv_SE", "locale")}, fw.Timeout),
+		Entry("MUST answer 400 naming options.color_border when it is not a hex colour", breakage{"options.color_border", set("red", "options", "color_border")}, fw.Timeout),
+		Entry("MUST answer 400 naming merchant_reference1 when it is longer than 255", breakage{"merchant_reference1", set(strings.Repeat("r", 256), "merchant_reference1")}, fw.Timeout),
+		Entry("MUST answer 400 naming order_lines[0].name when it is empty", breakage{"order_lines[0].name", set("", "order_lines", 0, "name")}, fw.Timeout),
+		Entry("MUST answer 400 naming order_lines when it is empty", breakage{"order_lines", set([]any{}, "order_lines")}, fw.Timeout),
+		Entry("MUST answer 400 naming order_amount when it is a string", breakage{"order_amount", set("10000", "order_amount")}, fw.Timeout),
+		Entry("MUST answer 400 naming order_lines[0].quantity when it is a fraction", breakage{"order_lines[0].quantity", set(1.5, "order_lines", 0, "quantity")}, fw.Timeout),
+		Entry("MUST answer 400 naming order_amount when it is negative", breakage{"order_amount", set(-1, "order_amount")}, fw.Timeout),
+		Entry("MUST answer 400 naming order_lines[0].tax_rate when it is above 10000", breakage{"order_lines[0].tax_rate", set(10001, "order_lines", 0, "tax_rate")}, fw.Timeout),
+	)
+
+	/*
+		Rule: an HPP session request that breaks the contract answers 400 naming the field.
+		Source: reference §1.2 (payment_session_url required), §1.4 (enums; D-hppkp: both category fields "will end up in a refused request")
+	*/
+	DescribeTable("an invalid HPP session request", Label(fw.HPP),
+		func(ctx SpecContext, b breakage) {
+			kp := f.CreateKPSession(ctx)
+			body := fw.AsMap(f.HPPRequest(kp.ID))
+			b.edit(body)
+			resp, err := f.API.CreateHppSessionWithBodyWithResponse(fw.Rejecting(ctx), nil, "application/json", fw.JSON(body))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(resp).To(fw.HaveStatus(http.StatusBadRequest), "an HPP session with a bad %s", b.field)
+			Expect(resp).To(fw.MentionField(b.field))
+		},
+		Entry("MUST answer 400 naming payment_session_url when it is missing", breakage{"payment_session_url", remove("payment_session_url")}, fw.Timeout),
+		Entry("MUST answer 400 naming payment_session_url when it is not a URL", breakage{"payment_session_url", set("not a url", "payment_session_url")}, fw.Timeout),
+		Entry("MUST answer 400 naming options.place_order_mode when it is lowercase", breakage{"options.place_order_mode", set("place_order", "options", "place_order_mode")}, fw.Timeout),
+		Entry("MUST answer 400 naming options.payment_method_category when it is lowercase", breakage{"options.payment_method_category", set("pay_later", "options", "payment_method_category")}, fw.Timeout),
+		Entry("MUST answer 400 naming options when payment_method_category and payment_method_categories are both set", breakage{"options", func(m map[string]any) {
+			edit(m, []any{"options", "payment_method_category"}, "PAY_LATER", false)
+			edit(m, []any{"options", "payment_method_categories"}, []any{"PAY_NOW"}, false)
+		}}, fw.Timeout),
+	)
+
+	/*
+		Rule: a distribution request that breaks the contract answers 400 naming the field.
+		Source: reference §1.6 (DistributionRequestV1 required contact_information, method; method enum sms, email, token)
+	*/
+	DescribeTable("an invalid distribution request", Label(fw.HPP, fw.Distribution),
+		func(ctx SpecContext, b breakage) {
+			h := f.NewHPPSession(ctx)
+			body := fw.AsMap(emailDistribution())
+			b.edit(body)
+			resp, err := f.API.DistributeHppSessionWithBodyWithResponse(fw.Rejecting(ctx), h.ID, "application/json", fw.JSON(body))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(resp).To(fw.HaveStatus(http.StatusBadRequest), "a distribution with a bad %s", b.field)
+			Expect(resp).To(fw.MentionField(b.field))
+		},
+		Entry("MUST answer 400 naming method when it is missing", breakage{"method", remove("method")}, fw.Timeout),
+		Entry("MUST answer 400 naming method when it is uppercase", breakage{"method", set("EMAIL", "method")}, fw.Timeout),
+		Entry("MUST answer 400 naming contact_information when it is missing", breakage{"contact_information", remove("contact_information")}, fw.Timeout),
+	)
+
+	/*
+		Rule: an order whose data does not match the session answers 409.
+		Source: reference §2.1 (createOrder 409 "does not match the session"), §3.3 (D-kperr 409 BAD_VALUE "Not matching fields")
+	*/
+	It("MUST answer 409 to an order whose amounts do not match the session", Label(fw.KP, fw.Consumer), fw.Timeout, func(ctx SpecContext) {
+		h, token := f.Authorize(ctx)
+		order := fw.OrderRequest(h.KP.Request)
+		order.OrderAmount *= 2
+		order.OrderLines = []api.OrderLine{order.OrderLines[0]}
+		order.OrderLines[0].Quantity, order.OrderLines[0].TotalAmount, order.OrderLines[0].TotalTaxAmount = 2, order.OrderAmount, fw.Ptr(*order.OrderTaxAmount*2)
+		order.OrderTaxAmount = fw.Ptr(*order.OrderTaxAmount * 2)
+		resp, err := f.API.CreateOrderWithResponse(ctx, token, order)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(resp).To(fw.HaveStatus(http.StatusConflict), "order_amount %d against a session of %d", order.OrderAmount, h.KP.Request.OrderAmount)
+		Expect(f.ReadKPSession(ctx, h.KP.ID).Status).To(HaveValue(Equal(api.Incomplete)), "no order was placed")
+	})
+
+	/*
+		Rule: an error carries its correlation id in the Klarna-Correlation-Id header and the same value in the body.
+		Source: reference §2.3 (REC: "The Klarna-Correlation-Id header equals correlation_id in the body"); contract ErrorV2, KlarnaCorrelationId
+	*/
+	DescribeTable("correlation ids",
+		func(ctx SpecContext, call func(ctx context.Context) (fw.Response, http.Header, error)) {
+			resp, header, err := call(ctx)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(resp.StatusCode()).To(BeNumerically(">=", 400), "an error was expected")
+			e, err := fw.ErrorBody(resp)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(header.Get("Klarna-Correlation-Id")).NotTo(BeEmpty(), "the Klarna-Correlation-Id header is missing")
+			Expect(e.CorrelationId).To(Equal(header.Get("Klarna-Correlation-Id")), "correlation_id in the body MUST equal the Klarna-Correlation-Id header")
+		},
+		Entry("MUST send the same correlation id in the header and the body of a KP 400", Label(fw.KP), func(ctx context.Context) (fw.Response, http.Header, error) {
+			body := fw.AsMap(fw.KPSessionRequest(f.Ref))
+			delete(body, "purchase_currency")
+			r, err := f.API.CreateCreditSessionWithBodyWithResponse(fw.Rejecting(ctx), "application/json", fw.JSON(body))
+			if err != nil {
+				return nil, nil, err
+			}
+			return r, r.HTTPResponse.Header, nil
+		}, fw.Timeout),
+		Entry("MUST send the same correlation id in the header and the body of a KP 404", Label(fw.KP), func(ctx context.Context) (fw.Response, http.Header, error) {
+			r, err := f.API.ReadCreditSessionWithResponse(ctx, unknown())
+			if err != nil {
+				return nil, nil, err
+			}
+			return r, r.HTTPResponse.Header, nil
+		}, fw.Timeout),
+		Entry("MUST send the same correlation id in the header and the body of an HPP 404", Label(fw.HPP), func(ctx context.Context) (fw.Response, http.Header, error) {
+			r, err := f.API.GetSessionByIdWithResponse(ctx, unknown())
+			if err != nil {
+				return nil, nil, err
+			}
+			return r, r.HTTPResponse.Header, nil
+		}, fw.Timeout),
+		Entry("MUST send the same correlation id in the header and the body of an HPP 400", Label(fw.HPP), func(ctx context.Context) (fw.Response, http.Header, error) {
+			r, err := f.API.CreateHppSessionWithBodyWithResponse(fw.Rejecting(ctx), nil, "application/json", strings.NewReader(`{}`))
+			if err != nil {
+				return nil, nil, err
+			}
+			return r, r.HTTPResponse.Header, nil
+		}, fw.Timeout),
+	)
+
+	/*
+		Rule: JSON bodies, success or error, are sent as application/json.
+		Source: reference §2.3 (REC: "content-type: application/json", success "application/json;charset=utf-8"); contract responses
+	*/
+	It("MUST answer application/json on success and on errors", Label(fw.HPP, fw.KP), fw.Timeout, func(ctx SpecContext) {
+		kp, err := f.API.CreateCreditSessionWithResponse(ctx, fw.KPSessionRequest(f.Ref))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(kp).To(fw.HaveStatus(http.StatusOK))
+		Expect(kp.JSON200).NotTo(BeNil(), "a KP session 200 without a JSON body")
+		hpp, err := f.API.CreateHppSessionWithResponse(ctx, nil, f.HPPRequest(kp.JSON200.SessionId))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(hpp).To(fw.HaveStatus(http.StatusCreated))
+		Expect(hpp.JSON201).NotTo(BeNil(), "an HPP session 201 without a JSON body")
+		DeferCleanup(func(ctx SpecContext) { _, _ = f.API.DisableHppSessionWithResponse(ctx, hpp.JSON201.SessionId) })
+		missing, err := f.API.ReadCreditSessionWithResponse(ctx, unknown())
+		Expect(err).NotTo(HaveOccurred())
+		Expect(missing).To(fw.HaveStatus(http.StatusNotFound))
+		for _, r := range []fw.Response{kp, hpp, missing} {
+			mt, _, err := mime.ParseMediaType(r.ContentType())
+			Expect(err).NotTo(HaveOccurred(), "Content-Type %q of a %d", r.ContentType(), r.StatusCode())
+			Expect(mt).To(Equal("application/json"), "Content-Type of a %d", r.StatusCode())
+		}
+	})
+
+	/*
+		Rule: a request body that is not JSON is refused with a 4xx, not accepted or answered 5xx.
+		Source: kconform assumption: the contract lists only application/json request bodies; Klarna does not document the answer (400 or 415)
+	*/
+	It("MUST refuse a request body that is not JSON with a 4xx", Label(fw.KP, fw.Assumption), fw.Timeout, func(ctx SpecContext) {
+		resp, err := f.API.CreateCreditSessionWithBodyWithResponse(fw.Rejecting(ctx), "text/plain", strings.NewReader("order_amount=10000"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(resp).To(fw.HaveStatusIn(http.StatusBadRequest, http.StatusUnsupportedMediaType))
+	})
+})

@@ -1,0 +1,297 @@
+package conformance
+
+import (
+	"net/http"
+	"time"
+
+	openapi_types "github.com/oapi-codegen/runtime/types"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/kconform/kconform/generated/api"
+	fw "github.com/kconform/kconform/suites/framework"
+)
+
+var _ = Describe("HPP session lifecycle", Label(fw.HPP, fw.Lifecycle), func() {
+	f := fw.New()
+
+	/*
+		Rule: a new HPP session answers 201 with its id and URLs, and reads WAITING with neither token nor order.
+		Source: reference §1.1 (createHppSession 201), §1.7, §3.1 (D-track: WAITING)
+	*/
+	It("MUST create an HPP session for a KP session with 201 and read it back WAITING", fw.Timeout, func(ctx SpecContext) {
+		h := f.NewHPPSession(ctx)
+		Expect(h.Created.SessionUrl).To(HaveSuffix(h.ID), "session_url is the endpoint to read the session")
+		s := f.ExpectHPPStatus(ctx, h.ID, api.WAITING)
+		Expect(s.SessionId).To(Equal(h.ID))
+		Expect(s.AuthorizationToken).To(BeNil(), "a WAITING session has no authorization_token")
+		Expect(s.OrderId).To(BeNil(), "a WAITING session has no order_id")
+		Expect(s.ExpiresAt).To(BeTemporally("==", h.Created.ExpiresAt), "read and create agree on expires_at")
+	})
+
+	DescribeTable("when the consumer opens the page and pays", Label(fw.Consumer),
+		func(ctx SpecContext, mode *api.OptionsV1PlaceOrderMode) {
+			h := f.NewHPPSession(ctx, fw.WithMode(mode))
+			f.ExpectHPPStatus(ctx, h.ID, api.WAITING)
+			f.Opens(ctx, h)
+			f.ExpectHPPStatus(ctx, h.ID, api.INPROGRESS)
+			f.Does(ctx, h, fw.Pay)
+			s := f.ExpectHPPStatus(ctx, h.ID, api.COMPLETED)
+			if mode == nil || *mode == api.NONE {
+				Expect(s.AuthorizationToken).To(HaveValue(Not(BeEmpty())), "mode NONE completes with authorization_token")
+				Expect(s.OrderId).To(BeNil(), "mode NONE completes without order_id")
+				return
+			}
+			Expect(s.OrderId).To(HaveValue(Not(BeEmpty())), "mode %s completes with order_id", *mode)
+			Expect(s.KlarnaReference).To(HaveValue(Not(BeEmpty())), "mode %s completes with klarna_reference", *mode)
+			Expect(s.AuthorizationToken).To(BeNil(), "mode %s completes without authorization_token", *mode)
+			kp := f.ReadKPSession(ctx, h.KP.ID)
+			Expect(kp.Status).To(HaveValue(Equal(api.Complete)), "HPP placed the order, so the KP session is complete")
+		},
+		/*
+			Rule: without place_order_mode (NONE by default) the session goes WAITING → IN_PROGRESS → COMPLETED with an authorization token.
+			Source: reference §1.4 (D-hppkp "Default Value: NONE"), §1.7, §3.1
+		*/
+		Entry("MUST go WAITING → IN_PROGRESS → COMPLETED with an authorization token when place_order_mode is absent", nil, fw.Timeout),
+		/*
+			Rule: mode NONE completes with authorization_token and no order_id.
+			Source: reference §1.4, §1.7, §6.2
+		*/
+		Entry("MUST go WAITING → IN_PROGRESS → COMPLETED with an authorization token in mode NONE", fw.Mode(api.NONE), fw.Timeout),
+		/*
+			Rule: mode PLACE_ORDER completes with order_id and klarna_reference, no token, and the KP session complete.
+			Source: reference §1.4 (D-hppkp), §1.7, §2.2 (kp status complete once the order is placed)
+		*/
+		Entry("MUST go WAITING → IN_PROGRESS → COMPLETED with an order in mode PLACE_ORDER", fw.Mode(api.PLACEORDER), fw.Timeout),
+		/*
+			Rule: mode CAPTURE_ORDER completes like PLACE_ORDER.
+			Source: reference §1.4 (D-hppkp), §1.7
+		*/
+		Entry("MUST go WAITING → IN_PROGRESS → COMPLETED with an order in mode CAPTURE_ORDER", fw.Mode(api.CAPTUREORDER), fw.Timeout),
+	)
+
+	Context("when the consumer does not complete at once", Label(fw.Consumer), func() {
+		/*
+			Rule: a declined payment leaves the session FAILED and open; the consumer can retry and pay.
+			Source: reference §3.1 (D-track: FAILED "still open for them to retry")
+		*/
+		It("MUST record FAILED on a decline and let the consumer retry to COMPLETED", fw.Timeout, func(ctx SpecContext) {
+			h := f.NewHPPSession(ctx)
+			f.OpensAndDoes(ctx, h, fw.Decline)
+			f.ExpectHPPStatus(ctx, h.ID, api.FAILED)
+			f.OpensAndDoes(ctx, h, fw.Pay)
+			f.ExpectHPPStatus(ctx, h.ID, api.COMPLETED)
+		})
+
+		/*
+			Rule: the back button leaves the session BACK and open; the consumer can come back and pay.
+			Source: reference §3.1 (D-track: BACK "still open for them to retry"), §1.3 (back)
+		*/
+		It("MUST record BACK when the consumer goes back and let the consumer retry to COMPLETED", fw.Timeout, func(ctx SpecContext) {
+			h := f.NewHPPSession(ctx)
+			f.OpensAndDoes(ctx, h, fw.Back)
+			f.ExpectHPPStatus(ctx, h.ID, api.BACK)
+			f.OpensAndDoes(ctx, h, fw.Pay)
+			f.ExpectHPPStatus(ctx, h.ID, api.COMPLETED)
+		})
+
+		/*
+			Rule: an error while paying leaves the session ERROR and open; the consumer can retry.
+			Source: reference §3.1 (D-track: ERROR "still open for them to retry")
+		*/
+		It("MUST record ERROR on an error and let the consumer retry to COMPLETED", fw.Timeout, func(ctx SpecContext) {
+			h := f.NewHPPSession(ctx)
+			f.OpensAndDoes(ctx, h, fw.Error)
+			f.ExpectHPPStatus(ctx, h.ID, api.ERROR)
+			f.OpensAndDoes(ctx, h, fw.Pay)
+			f.ExpectHPPStatus(ctx, h.ID, api.COMPLETED)
+		})
+
+		/*
+			Rule: updated_at is the latest status update time; it never moves backwards.
+			Source: reference §1.7 (updated_at "Latest status update time"); contract SessionFieldsV1.updated_at
+		*/
+		It("MUST never move updated_at backwards across status changes", fw.Timeout, func(ctx SpecContext) {
+			h := f.NewHPPSession(ctx)
+			last := f.ExpectHPPStatus(ctx, h.ID, api.WAITING).UpdatedAt
+			step := func(action string, want api.HppStatus) {
+				GinkgoHelper()
+				if action != "" {
+					f.Does(ctx, h, action)
+				} else {
+					f.Opens(ctx, h)
+				}
+				s := f.ExpectHPPStatus(ctx, h.ID, want)
+				Expect(s.UpdatedAt).To(BeTemporally(">=", last), "updated_at went back from %s to %s on the change to %s", last.Format(time.RFC3339Nano), s.UpdatedAt.Format(time.RFC3339Nano), want)
+				last = s.UpdatedAt
+			}
+			step("", api.INPROGRESS)
+			step(fw.Decline, api.FAILED)
+			step("", api.INPROGRESS)
+			step(fw.Back, api.BACK)
+			step("", api.INPROGRESS)
+			step(fw.Pay, api.COMPLETED)
+		})
+	})
+
+	Context("in a terminal status", func() {
+		/*
+			Rule: CANCELLED is definitive: the page refuses the consumer and the status stays CANCELLED.
+			Source: reference §3.1 (D-track: CANCELLED "This cancellation is definitive")
+		*/
+		It("MUST keep a CANCELLED session CANCELLED and refuse the consumer", Label(fw.Consumer), fw.Timeout, func(ctx SpecContext) {
+			h := f.NewHPPSession(ctx)
+			f.OpensAndDoes(ctx, h, fw.Cancel)
+			f.ExpectHPPStatus(ctx, h.ID, api.CANCELLED)
+			p := f.OpenPage(ctx, h)
+			Expect(p.Status).To(BeNumerically(">=", 400), "the page of a CANCELLED session must refuse the consumer; it answered %d", p.Status)
+			f.ExpectHPPStatus(ctx, h.ID, api.CANCELLED)
+			p = f.Act(ctx, h, fw.Pay)
+			Expect(p.Status).To(BeNumerically(">=", 400), "paying on a CANCELLED session must be refused; it answered %d", p.Status)
+			f.ExpectHPPStatus(ctx, h.ID, api.CANCELLED)
+		})
+
+		/*
+			Rule: COMPLETED is final: the page refuses the consumer, and DELETE answers 400.
+			Source: reference §1.1 (disableHppSession 400 "already been successfully completed"), §3.1, §3.3
+		*/
+		It("MUST keep a COMPLETED session COMPLETED: the page refuses the consumer and DELETE answers 400", Label(fw.Consumer), fw.Timeout, func(ctx SpecContext) {
+			h := f.NewHPPSession(ctx)
+			f.OpensAndDoes(ctx, h, fw.Pay)
+			f.ExpectHPPStatus(ctx, h.ID, api.COMPLETED)
+			p := f.OpenPage(ctx, h)
+			Expect(p.Status).To(BeNumerically(">=", 400), "the page of a COMPLETED session must refuse the consumer; it answered %d", p.Status)
+			f.ExpectHPPStatus(ctx, h.ID, api.COMPLETED)
+			f.DisableHPPSession(ctx, h.ID, http.StatusBadRequest)
+			f.ExpectHPPStatus(ctx, h.ID, api.COMPLETED)
+		})
+
+		/*
+			Rule: DELETE disables the session (204) and DISABLED is definitive.
+			Source: reference §1.1 (disableHppSession 204), §3.1 (D-disable "this status is definitive")
+		*/
+		It("MUST disable a WAITING session with 204 and read it DISABLED", fw.Timeout, func(ctx SpecContext) {
+			h := f.NewHPPSession(ctx)
+			f.DisableHPPSession(ctx, h.ID, http.StatusNoContent)
+			f.ExpectHPPStatus(ctx, h.ID, api.DISABLED)
+		})
+
+		/*
+			Rule: a second DELETE does not take the session out of DISABLED (its status code is not documented: 204 or 400).
+			Source: reference §3.3 ("DELETE HPP session that is already DISABLED or CANCELLED: not documented"), §3.1
+		*/
+		It("MUST leave a DISABLED session DISABLED when DELETE comes again", Label(fw.Assumption), fw.Timeout, func(ctx SpecContext) {
+			h := f.NewHPPSession(ctx)
+			f.DisableHPPSession(ctx, h.ID, http.StatusNoContent)
+			resp, err := f.API.DisableHppSessionWithResponse(ctx, h.ID)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(resp).To(fw.HaveStatusIn(http.StatusNoContent, http.StatusBadRequest))
+			f.ExpectHPPStatus(ctx, h.ID, api.DISABLED)
+		})
+
+		/*
+			Rule: distribution of a DISABLED session is refused with 400.
+			Source: reference §1.1 (distributeHppSession 400 "Or session is disabled by merchant"), §3.3
+		*/
+		It("MUST refuse distribution of a DISABLED session with 400", Label(fw.Distribution), fw.Timeout, func(ctx SpecContext) {
+			h := f.NewHPPSession(ctx)
+			f.DisableHPPSession(ctx, h.ID, http.StatusNoContent)
+			resp, err := f.API.DistributeHppSessionWithResponse(ctx, h.ID, emailDistribution())
+			Expect(err).NotTo(HaveOccurred())
+			Expect(resp).To(fw.HaveStatus(http.StatusBadRequest))
+			f.ExpectHPPStatus(ctx, h.ID, api.DISABLED)
+		})
+
+		/*
+			Rule: the page of a DISABLED session refuses the consumer and the status stays DISABLED.
+			Source: reference §3.3 (D-disable: "explicit error message"), §3.1
+		*/
+		It("MUST keep a DISABLED session DISABLED and refuse the consumer", Label(fw.Consumer), fw.Timeout, func(ctx SpecContext) {
+			h := f.NewHPPSession(ctx)
+			f.DisableHPPSession(ctx, h.ID, http.StatusNoContent)
+			p := f.OpenPage(ctx, h)
+			Expect(p.Status).To(BeNumerically(">=", 400), "the page of a DISABLED session must refuse the consumer; it answered %d", p.Status)
+			f.ExpectHPPStatus(ctx, h.ID, api.DISABLED)
+		})
+	})
+})
+
+var _ = Describe("KP session and authorization lifecycle", Label(fw.KP, fw.Lifecycle), func() {
+	f := fw.New()
+
+	/*
+		Rule: a new KP session answers 200 with session_id and client_token and reads back incomplete with its order data.
+		Source: reference §2.1 (createCreditSession 200, readCreditSession 200), §3.2 ("incomplete until ... an OM Order")
+	*/
+	It("MUST create a KP session with 200 and read it back incomplete with its order data", fw.Timeout, func(ctx SpecContext) {
+		kp := f.CreateKPSession(ctx)
+		s := f.ReadKPSession(ctx, kp.ID)
+		Expect(s.Status).To(HaveValue(Equal(api.Incomplete)))
+		Expect(s.OrderAmount).To(HaveValue(Equal(kp.Request.OrderAmount)))
+		Expect(s.PurchaseCurrency).To(HaveValue(Equal(kp.Request.PurchaseCurrency)))
+	})
+
+	/*
+		Rule: an open KP session can be updated (204) and the read shows the update.
+		Source: reference §2.1 (updateCreditSession 204)
+	*/
+	It("MUST update an open KP session with 204 and read the update back", fw.Timeout, func(ctx SpecContext) {
+		kp := f.CreateKPSession(ctx)
+		ref := "updated-" + f.Ref
+		resp, err := f.API.UpdateCreditSessionWithResponse(ctx, kp.ID, api.Session{MerchantReference2: &ref})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(resp).To(fw.HaveStatus(http.StatusNoContent))
+		Expect(f.ReadKPSession(ctx, kp.ID).MerchantReference2).To(HaveValue(Equal(ref)))
+	})
+
+	Context("with an authorization token from the hosted page", Label(fw.Consumer), func() {
+		/*
+			Rule: the KP session stays incomplete until the token creates an order, then it is complete.
+			Source: reference §3.2 (D-hppapi), §2.2 (status "'complete' is set when the order has been placed")
+		*/
+		It("MUST keep the KP session incomplete until an order is created and complete after", fw.Timeout, func(ctx SpecContext) {
+			h, token := f.Authorize(ctx)
+			Expect(f.ReadKPSession(ctx, h.KP.ID).Status).To(HaveValue(Equal(api.Incomplete)), "no order yet")
+			order := f.CreateOrder(ctx, token, fw.OrderRequest(h.KP.Request))
+			Expect(order.OrderId).NotTo(BeEmpty())
+			Expect(f.ReadKPSession(ctx, h.KP.ID).Status).To(HaveValue(Equal(api.Complete)), "the order was placed")
+		})
+
+		/*
+			Rule: a token creates one order; a second use answers 403 INVALID_OPERATION.
+			Source: reference §3.2 (D-hppapi "only one can be used"), §3.3, §2.3 (D-kperr 403 "Authorization token already consumed")
+		*/
+		It("MUST refuse a second order with the same authorization token with 403 INVALID_OPERATION", fw.Timeout, func(ctx SpecContext) {
+			h, token := f.Authorize(ctx)
+			f.CreateOrder(ctx, token, fw.OrderRequest(h.KP.Request))
+			resp, err := f.API.CreateOrderWithResponse(ctx, token, fw.OrderRequest(h.KP.Request))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(resp).To(fw.HaveStatus(http.StatusForbidden), "the token was used already")
+			Expect(resp).To(fw.HaveErrorCode("INVALID_OPERATION"))
+		})
+
+		/*
+			Rule: an unused authorization can be cancelled (204); it then creates no order.
+			Source: reference §2.1 (cancelAuthorization 204, createOrder 404 "The authorization does not exist")
+		*/
+		It("MUST cancel an unused authorization with 204 and refuse an order with it after", fw.Timeout, func(ctx SpecContext) {
+			h, token := f.Authorize(ctx)
+			resp, err := f.API.CancelAuthorizationWithResponse(ctx, token)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(resp).To(fw.HaveStatus(http.StatusNoContent))
+			order, err := f.API.CreateOrderWithResponse(ctx, token, fw.OrderRequest(h.KP.Request))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(order).To(fw.HaveStatusIn(http.StatusForbidden, http.StatusNotFound), "a cancelled authorization creates no order")
+			Expect(f.ReadKPSession(ctx, h.KP.ID).Status).To(HaveValue(Equal(api.Incomplete)))
+		})
+	})
+})
+
+// emailDistribution is a valid email distribution request.
+func emailDistribution() api.DistributionRequestV1 {
+	email := openapi_types.Email("kconform@example.com")
+	return api.DistributionRequestV1{
+		Method:             api.Email,
+		ContactInformation: api.DistributionContactV1{Email: &email},
+	}
+}

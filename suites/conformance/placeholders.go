@@ -1,0 +1,180 @@
+package conformance
+
+import (
+	"maps"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/kconform/kconform/generated/api"
+	fw "github.com/kconform/kconform/suites/framework"
+)
+
+// merchantURL is a merchant URL with every placeholder, an unknown one, and
+// a query of its own that must survive byte for byte: an encoded space, an
+// encoded plus, a literal plus, an encoded placeholder (not a placeholder),
+// an empty value and a bare key.
+func merchantURL(kind string) string {
+	return "https://merchant.example/kconform/" + kind +
+		"?sid={{session_id}}&token={{authorization_token}}&order={{order_id}}&ref={{klarna_reference}}" +
+		"&keep=a%20b%2Bc+d&enc=%7B%7Bsession_id%7D%7D&empty=&flag"
+}
+
+// substitute is what the target must make of template: each placeholder in
+// values replaced by its value, query-escaped; everything else unchanged.
+func substitute(template string, values map[string]string) string {
+	out := template
+	for placeholder, v := range values {
+		out = strings.ReplaceAll(out, placeholder, url.QueryEscape(v))
+	}
+	return out
+}
+
+var _ = Describe("HPP merchant URL placeholders", Label(fw.HPP, fw.Placeholders, fw.Consumer), func() {
+	f := fw.New()
+
+	// allURLs sets every merchant URL to its merchantURL template.
+	allURLs := func() api.MerchantUrlsV1 {
+		return api.MerchantUrlsV1{
+			Success: fw.Ptr(merchantURL("success")), Failure: fw.Ptr(merchantURL("failure")),
+			Back: fw.Ptr(merchantURL("back")), Cancel: fw.Ptr(merchantURL("cancel")), Error: fw.Ptr(merchantURL("error")),
+		}
+	}
+
+	DescribeTable("when the consumer is sent back to the merchant",
+		func(ctx SpecContext, action, kind string, mode *api.OptionsV1PlaceOrderMode) {
+			h := f.NewHPPSession(ctx, fw.WithMode(mode), fw.WithMerchantURLs(allURLs()))
+			location := f.OpensAndDoes(ctx, h, action)
+			values := map[string]string{"{{session_id}}": h.ID}
+			if action == fw.Pay {
+				s := f.ExpectHPPStatus(ctx, h.ID, api.COMPLETED)
+				if mode == nil || *mode == api.NONE {
+					Expect(s.AuthorizationToken).To(HaveValue(Not(BeEmpty())))
+					values["{{authorization_token}}"] = *s.AuthorizationToken
+				} else {
+					Expect(s.OrderId).To(HaveValue(Not(BeEmpty())))
+					values["{{order_id}}"] = *s.OrderId
+				}
+			}
+			Expect(location).To(Equal(substitute(merchantURL(kind), values)),
+				"the %s URL after %q: only %v substituted (query-escaped), every other byte as the merchant wrote it", kind, action, keys(values))
+		},
+		/*
+			Rule: success, mode NONE: {{session_id}} and {{authorization_token}} are filled; {{order_id}} and unknown placeholders stay.
+			Source: reference §1.3 (placeholder table: authorization_token "only for KP ... in a success URL", order_id only with place_order_mode)
+		*/
+		Entry("MUST fill {{session_id}} and {{authorization_token}} in the success URL in mode NONE", fw.Pay, "success", fw.Mode(api.NONE), fw.Timeout),
+		/*
+			Rule: success, mode PLACE_ORDER: {{session_id}} and {{order_id}} are filled; {{authorization_token}} stays.
+			Source: reference §1.3, §1.4
+		*/
+		Entry("MUST fill {{session_id}} and {{order_id}} in the success URL in mode PLACE_ORDER", fw.Pay, "success", fw.Mode(api.PLACEORDER), fw.Timeout),
+		/*
+			Rule: success, mode CAPTURE_ORDER: as PLACE_ORDER.
+			Source: reference §1.3, §1.4
+		*/
+		Entry("MUST fill {{session_id}} and {{order_id}} in the success URL in mode CAPTURE_ORDER", fw.Pay, "success", fw.Mode(api.CAPTUREORDER), fw.Timeout),
+		/*
+			Rule: failure (decline): only {{session_id}} is filled.
+			Source: reference §1.3 ({{session_id}} in every URL; token and order only in success)
+		*/
+		Entry("MUST fill only {{session_id}} in the failure URL", fw.Decline, "failure", nil, fw.Timeout),
+		/*
+			Rule: failure in a place-order mode: only {{session_id}} is filled, no {{order_id}}.
+			Source: reference §1.3
+		*/
+		Entry("MUST fill only {{session_id}} in the failure URL in mode PLACE_ORDER", fw.Decline, "failure", fw.Mode(api.PLACEORDER), fw.Timeout),
+		/*
+			Rule: back: only {{session_id}} is filled.
+			Source: reference §1.3
+		*/
+		Entry("MUST fill only {{session_id}} in the back URL", fw.Back, "back", nil, fw.Timeout),
+		/*
+			Rule: cancel: only {{session_id}} is filled.
+			Source: reference §1.3
+		*/
+		Entry("MUST fill only {{session_id}} in the cancel URL", fw.Cancel, "cancel", nil, fw.Timeout),
+		/*
+			Rule: error: only {{session_id}} is filled, in the error URL itself when one is set.
+			Source: reference §1.3
+		*/
+		Entry("MUST fill only {{session_id}} in the error URL", fw.Error, "error", nil, fw.Timeout),
+	)
+
+	/*
+		Rule: a placeholder is filled everywhere it appears, not only the first time.
+		Source: reference §1.3 (spec examples carry {{session_id}} more than once across URLs); contract MerchantUrlsV1
+	*/
+	It("MUST fill a placeholder every time it appears in a URL", fw.Timeout, func(ctx SpecContext) {
+		success := "https://merchant.example/kconform/repeat?a={{session_id}}&b={{session_id}}&t1={{authorization_token}}&t2={{authorization_token}}"
+		h := f.NewHPPSession(ctx, fw.WithMerchantURLs(api.MerchantUrlsV1{Success: &success}))
+		location := f.OpensAndDoes(ctx, h, fw.Pay)
+		s := f.ExpectHPPStatus(ctx, h.ID, api.COMPLETED)
+		Expect(s.AuthorizationToken).To(HaveValue(Not(BeEmpty())))
+		Expect(location).To(Equal(substitute(success, map[string]string{"{{session_id}}": h.ID, "{{authorization_token}}": *s.AuthorizationToken})))
+	})
+
+	/*
+		Rule: text that is not one of the three placeholders is left exactly as written.
+		Source: reference §1.3 ("{{klarna_reference}}" and "{{profile_id}}" are not merchant_url placeholders); contract MerchantUrlsV1
+	*/
+	It("MUST leave unknown placeholders exactly as written", fw.Timeout, func(ctx SpecContext) {
+		back := "https://merchant.example/kconform/unknown?r={{klarna_reference}}&p={{profile_id}}&u={{unknown}}&c={{SESSION_ID}}&s={{session_id}}&half={{session_id"
+		h := f.NewHPPSession(ctx, fw.WithMerchantURLs(api.MerchantUrlsV1{Back: &back}))
+		location := f.OpensAndDoes(ctx, h, fw.Back)
+		Expect(location).To(Equal(substitute(back, map[string]string{"{{session_id}}": h.ID})))
+	})
+
+	Context("when a merchant URL is missing", func() {
+		/*
+			Rule: with no error URL, an error sends the consumer to the failure URL.
+			Source: reference §1.3 (D-create: "When error is empty or null, the failure definition will be used.")
+		*/
+		It("MUST send the consumer to the failure URL on an error when no error URL is set", fw.Timeout, func(ctx SpecContext) {
+			failure := merchantURL("failure")
+			h := f.NewHPPSession(ctx, fw.WithMerchantURLs(api.MerchantUrlsV1{Failure: &failure}))
+			location := f.OpensAndDoes(ctx, h, fw.Error)
+			Expect(location).To(Equal(substitute(failure, map[string]string{"{{session_id}}": h.ID})), "the error falls back to the failure URL")
+			f.ExpectHPPStatus(ctx, h.ID, api.ERROR)
+		})
+
+		DescribeTable("the consumer sees a generic page",
+			func(ctx SpecContext, urls *api.MerchantUrlsV1, action string) {
+				edits := []func(*api.SessionCreationRequestV1){}
+				if urls != nil {
+					edits = append(edits, fw.WithMerchantURLs(*urls))
+				}
+				h := f.NewHPPSession(ctx, edits...)
+				location := f.OpensAndDoes(ctx, h, action)
+				Expect(location).NotTo(HavePrefix("https://merchant.example"), "no merchant URL to go to")
+				target, err := url.Parse(h.RedirectURL())
+				Expect(err).NotTo(HaveOccurred())
+				next, err := target.Parse(location)
+				Expect(err).NotTo(HaveOccurred())
+				p := f.FollowPage(ctx, next.String())
+				Expect(p.Status).To(Equal(http.StatusOK), "the generic confirmation page answers; body:\n%s", p.Body)
+			},
+			/*
+				Rule: an empty success URL shows the consumer a generic confirmation page.
+				Source: reference §1.3 (D-create: "If success, cancel or failure is empty or null, the consumer sees a generic action confirmation page")
+			*/
+			Entry("MUST show a generic page after paying when the success URL is empty", &api.MerchantUrlsV1{Success: fw.Ptr("")}, fw.Pay, fw.Timeout),
+			/*
+				Rule: without any merchant URL, a decline shows a generic page.
+				Source: reference §1.3 (D-create)
+			*/
+			Entry("MUST show a generic page after a decline when no merchant URL is set", nil, fw.Decline, fw.Timeout),
+			/*
+				Rule: with neither error nor failure URL, an error shows a generic page.
+				Source: reference §1.3 (D-create: error falls back to failure, failure to the generic page)
+			*/
+			Entry("MUST show a generic page after an error when neither error nor failure URL is set", &api.MerchantUrlsV1{Success: fw.Ptr(merchantURL("success"))}, fw.Error, fw.Timeout),
+		)
+	})
+})
+
+func keys(m map[string]string) []string { return slices.Sorted(maps.Keys(m)) }

@@ -1,0 +1,72 @@
+// Package framework is what every conformance spec stands on: the run's
+// environment (target, credentials, capabilities, timeouts), a per-spec
+// Framework whose HTTP clients record and contract-check every exchange,
+// drivers for the consumer page, the clock and callbacks, the label
+// registry and the skip rules for targets that cannot do everything.
+//
+// Spec packages (suites/lifecycle, ...) register specs with
+// `var _ = Describe(...)`; a runner (suites_suite_test.go for `go test`,
+// cmd/kconform for `kconform run`) builds the Env, calls Configure and
+// then RunSpecs.
+package framework
+
+import (
+	"fmt"
+	"net/http"
+	"sync"
+	"sync/atomic"
+
+	"github.com/kconform/kconform/internal/contract"
+	"github.com/kconform/kconform/internal/target"
+)
+
+// Env is everything a run knows about its target.
+type Env struct {
+	Config target.Config
+	// BaseURL is the API base URL, without a trailing slash.
+	BaseURL string
+	// Username and Password are the credentials the specs authenticate with.
+	Username string
+	Password target.Secret
+	Caps     target.Capabilities
+	Timeouts target.Timeouts
+	// Validator checks every API exchange and every callback.
+	Validator *contract.Validator
+	// HTTP is the base client: redirects are never followed.
+	HTTP *http.Client
+	// Receiver takes callbacks; nil when the target cannot reach one, and
+	// then ReceiverReason says why.
+	Receiver       *Receiver
+	ReceiverReason string
+	// RunID makes every merchant reference of this run unique.
+	RunID string
+}
+
+var (
+	envMu   sync.RWMutex
+	current *Env
+	seq     atomic.Int64
+)
+
+// Configure sets the environment of the run; call it before RunSpecs.
+func Configure(e *Env) {
+	envMu.Lock()
+	defer envMu.Unlock()
+	current = e
+}
+
+// Current returns the configured environment, or an error when the suites
+// are run without a runner.
+func Current() (*Env, error) {
+	envMu.RLock()
+	defer envMu.RUnlock()
+	if current == nil {
+		return nil, fmt.Errorf("framework.Configure was not called: run the suites with `go test ./suites/...` or `kconform run`")
+	}
+	return current, nil
+}
+
+// nextRef returns a reference unique to this run and spec.
+func (e *Env) nextRef() string {
+	return fmt.Sprintf("kconform-%s-%d", e.RunID, seq.Add(1))
+}

@@ -1,0 +1,242 @@
+package framework
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/kconform/kconform/generated/api"
+)
+
+// KPSessionRequest is a valid KP session for Sweden: one line of 100.00 SEK
+// at 25 % tax, so every amount adds up (order_line total_tax_amount =
+// total_amount - total_amount*10000/(10000+tax_rate)).
+func KPSessionRequest(ref string) api.SessionCreate {
+	return api.SessionCreate{
+		PurchaseCountry:    "SE",
+		PurchaseCurrency:   "SEK",
+		Locale:             ptr("sv-SE"),
+		OrderAmount:        10000,
+		OrderTaxAmount:     ptr[int64](2000),
+		MerchantReference1: ptr(ref),
+		Intent:             ptr(api.Buy),
+		OrderLines: []api.OrderLine{{
+			Name:           "kconform test item",
+			Reference:      ptr("kconform-1"),
+			Quantity:       1,
+			UnitPrice:      10000,
+			TotalAmount:    10000,
+			TaxRate:        ptr[int64](2500),
+			TotalTaxAmount: ptr[int64](2000),
+		}},
+	}
+}
+
+// OrderRequest is the create-order body that matches a KP session request.
+func OrderRequest(s api.SessionCreate) api.CreateOrderRequest {
+	return api.CreateOrderRequest{
+		PurchaseCountry:    s.PurchaseCountry,
+		PurchaseCurrency:   s.PurchaseCurrency,
+		Locale:             s.Locale,
+		OrderAmount:        s.OrderAmount,
+		OrderTaxAmount:     s.OrderTaxAmount,
+		OrderLines:         s.OrderLines,
+		MerchantReference1: s.MerchantReference1,
+	}
+}
+
+// KPSession is a KP session the spec created.
+type KPSession struct {
+	ID      string
+	Request api.SessionCreate
+}
+
+// HPPSession is an HPP session the spec created, with the KP session it hosts.
+type HPPSession struct {
+	KP      KPSession
+	ID      string
+	Request api.SessionCreationRequestV1
+	Created api.SessionCreationResponseV1
+}
+
+// RedirectURL is where the consumer goes; empty when the target gave none.
+func (h HPPSession) RedirectURL() string {
+	if h.Created.RedirectUrl == nil {
+		return ""
+	}
+	return *h.Created.RedirectUrl
+}
+
+// PaymentSessionURL is the payment_session_url of a KP session on this
+// target: "the same environment domain you created the KP session on".
+func (f *Framework) PaymentSessionURL(kpID string) string {
+	return f.Env.BaseURL + "/payments/v1/sessions/" + kpID
+}
+
+// CreateKPSession creates a valid KP session (edited by edits) and expects 200.
+func (f *Framework) CreateKPSession(ctx context.Context, edits ...func(*api.SessionCreate)) KPSession {
+	GinkgoHelper()
+	req := KPSessionRequest(f.Ref)
+	for _, e := range edits {
+		e(&req)
+	}
+	resp, err := f.API.CreateCreditSessionWithResponse(ctx, req)
+	Expect(err).NotTo(HaveOccurred(), "create a KP session")
+	Expect(resp).To(HaveStatus(http.StatusOK), "create a KP session")
+	Expect(resp.JSON200).NotTo(BeNil(), "create a KP session: no JSON body")
+	return KPSession{ID: resp.JSON200.SessionId, Request: req}
+}
+
+// ReadKPSession reads a KP session and expects 200.
+func (f *Framework) ReadKPSession(ctx context.Context, id string) api.SessionRead {
+	GinkgoHelper()
+	resp, err := f.API.ReadCreditSessionWithResponse(ctx, id)
+	Expect(err).NotTo(HaveOccurred(), "read KP session %s", id)
+	Expect(resp).To(HaveStatus(http.StatusOK), "read KP session %s", id)
+	Expect(resp.JSON200).NotTo(BeNil(), "read KP session %s: no JSON body", id)
+	return *resp.JSON200
+}
+
+// HPPRequest is a create-HPP-session body for a KP session, without
+// merchant URLs or options.
+func (f *Framework) HPPRequest(kpID string) api.SessionCreationRequestV1 {
+	return api.SessionCreationRequestV1{PaymentSessionUrl: f.PaymentSessionURL(kpID)}
+}
+
+// CreateHPPSession creates an HPP session hosting kp (edited by edits),
+// expects 201, and registers a cleanup that disables it.
+func (f *Framework) CreateHPPSession(ctx context.Context, kp KPSession, edits ...func(*api.SessionCreationRequestV1)) HPPSession {
+	GinkgoHelper()
+	req := f.HPPRequest(kp.ID)
+	for _, e := range edits {
+		e(&req)
+	}
+	resp, err := f.API.CreateHppSessionWithResponse(ctx, nil, req)
+	Expect(err).NotTo(HaveOccurred(), "create an HPP session")
+	Expect(resp).To(HaveStatus(http.StatusCreated), "create an HPP session")
+	Expect(resp.JSON201).NotTo(BeNil(), "create an HPP session: no JSON body")
+	h := HPPSession{KP: kp, ID: resp.JSON201.SessionId, Request: req, Created: *resp.JSON201}
+	DeferCleanup(f.disableQuietly, h.ID)
+	return h
+}
+
+// NewHPPSession creates a KP session and an HPP session hosting it.
+func (f *Framework) NewHPPSession(ctx context.Context, edits ...func(*api.SessionCreationRequestV1)) HPPSession {
+	GinkgoHelper()
+	return f.CreateHPPSession(ctx, f.CreateKPSession(ctx), edits...)
+}
+
+// disableQuietly is the cleanup of an HPP session: a DELETE whose status is
+// not asserted (the session may be completed, expired or disabled already);
+// the exchange is still contract-checked.
+func (f *Framework) disableQuietly(ctx context.Context, id string) {
+	_, _ = f.API.DisableHppSessionWithResponse(ctx, id)
+}
+
+// ReadHPPSession reads an HPP session and expects 200.
+func (f *Framework) ReadHPPSession(ctx context.Context, id string) api.SessionResponseV1 {
+	GinkgoHelper()
+	resp, err := f.API.GetSessionByIdWithResponse(ctx, id)
+	Expect(err).NotTo(HaveOccurred(), "read HPP session %s", id)
+	Expect(resp).To(HaveStatus(http.StatusOK), "read HPP session %s", id)
+	Expect(resp.JSON200).NotTo(BeNil(), "read HPP session %s: no JSON body", id)
+	return *resp.JSON200
+}
+
+// ExpectHPPStatus reads an HPP session and expects status.
+func (f *Framework) ExpectHPPStatus(ctx context.Context, id string, status api.HppStatus) api.SessionResponseV1 {
+	GinkgoHelper()
+	s := f.ReadHPPSession(ctx, id)
+	Expect(s.Status).To(Equal(status), "status of HPP session %s", id)
+	return s
+}
+
+// DisableHPPSession sends DELETE and expects want.
+func (f *Framework) DisableHPPSession(ctx context.Context, id string, want int) *api.DisableHppSessionResponse {
+	GinkgoHelper()
+	resp, err := f.API.DisableHppSessionWithResponse(ctx, id)
+	Expect(err).NotTo(HaveOccurred(), "disable HPP session %s", id)
+	Expect(resp).To(HaveStatus(want), "disable HPP session %s", id)
+	return resp
+}
+
+// CreateOrder places an order with token and expects 200.
+func (f *Framework) CreateOrder(ctx context.Context, token string, body api.CreateOrderRequest) api.Order {
+	GinkgoHelper()
+	resp, err := f.API.CreateOrderWithResponse(ctx, token, body)
+	Expect(err).NotTo(HaveOccurred(), "create an order")
+	Expect(resp).To(HaveStatus(http.StatusOK), "create an order")
+	Expect(resp.JSON200).NotTo(BeNil(), "create an order: no JSON body")
+	return *resp.JSON200
+}
+
+// JSON marshals v for the *WithBody client methods (deliberately broken
+// bodies start from a valid one turned into a map).
+func JSON(v any) *bytes.Reader {
+	GinkgoHelper()
+	b, err := json.Marshal(v)
+	Expect(err).NotTo(HaveOccurred())
+	return bytes.NewReader(b)
+}
+
+// AsMap turns a typed body into a map to break it on purpose.
+func AsMap(v any) map[string]any {
+	GinkgoHelper()
+	b, err := json.Marshal(v)
+	Expect(err).NotTo(HaveOccurred())
+	var m map[string]any
+	Expect(json.Unmarshal(b, &m)).To(Succeed())
+	return m
+}
+
+// Eventually with the run's async timeout and poll interval.
+func (f *Framework) Eventually(ctx context.Context, fn any) AsyncAssertion {
+	return Eventually(ctx, fn).WithTimeout(f.Env.Timeouts.Async).WithPolling(f.Env.Timeouts.Poll)
+}
+
+// Consistently over d with the run's poll interval.
+func (f *Framework) Consistently(ctx context.Context, fn any, d time.Duration) AsyncAssertion {
+	return Consistently(ctx, fn).WithTimeout(d).WithPolling(f.Env.Timeouts.Poll)
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// Ptr returns a pointer to v, for optional fields of generated types.
+func Ptr[T any](v T) *T { return &v }
+
+// WithMode sets options.place_order_mode (nil leaves it out: NONE by default).
+func WithMode(mode *api.OptionsV1PlaceOrderMode) func(*api.SessionCreationRequestV1) {
+	return func(r *api.SessionCreationRequestV1) {
+		if mode == nil {
+			return
+		}
+		if r.Options == nil {
+			r.Options = &api.OptionsV1{}
+		}
+		r.Options.PlaceOrderMode = mode
+	}
+}
+
+// WithMerchantURLs sets merchant_urls.
+func WithMerchantURLs(u api.MerchantUrlsV1) func(*api.SessionCreationRequestV1) {
+	return func(r *api.SessionCreationRequestV1) { r.MerchantUrls = &u }
+}
+
+// Mode returns a pointer to a place_order_mode, for tables.
+func Mode(m api.OptionsV1PlaceOrderMode) *api.OptionsV1PlaceOrderMode { return &m }
+
+// Authorize creates an HPP session in mode NONE, has the consumer pay, and
+// returns the session and its authorization token.
+func (f *Framework) Authorize(ctx context.Context, kpEdits ...func(*api.SessionCreate)) (HPPSession, string) {
+	GinkgoHelper()
+	h := f.CreateHPPSession(ctx, f.CreateKPSession(ctx, kpEdits...))
+	f.OpensAndDoes(ctx, h, Pay)
+	s := f.ExpectHPPStatus(ctx, h.ID, api.COMPLETED)
+	Expect(s.AuthorizationToken).To(HaveValue(Not(BeEmpty())), "a COMPLETED session in mode NONE carries authorization_token")
+	return h, *s.AuthorizationToken
+}

@@ -1,0 +1,130 @@
+package framework
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/kconform/kconform/generated/api"
+	"github.com/kconform/kconform/internal/contract"
+	"github.com/kconform/kconform/internal/transport"
+)
+
+// Spec timeouts. Every It carries one, so a hanging target fails the spec
+// that met it instead of the whole run. They are generous on purpose: the
+// real bound of each wait is Env.Timeouts (per request, per async wait).
+var (
+	// Timeout suits a spec made of a few requests and short waits.
+	Timeout = SpecTimeout(2 * time.Minute)
+	// CallbackTimeout suits a spec that waits for a callback and its retries
+	// (four calls at Klarna's 3 s + "a few seconds" each).
+	CallbackTimeout = SpecTimeout(4 * time.Minute)
+)
+
+// Framework is the per-spec toolbox of one Describe. New registers a
+// BeforeEach that skips the spec when the target lacks one of its need
+// labels, then gives it fresh recording clients and registers the contract
+// check of everything the spec sent and received.
+type Framework struct {
+	// Env is the run's environment.
+	Env *Env
+	// API is the generated client, authenticated, over the recording,
+	// contract-checking transport.
+	API *api.ClientWithResponses
+	// Recorder holds every exchange of the spec.
+	Recorder *transport.Recorder
+	// Ref is unique to this spec (merchant references, receiver paths).
+	Ref string
+
+	pageDoer *transport.Doer
+	control  *transport.Doer
+}
+
+// New returns the Framework of the enclosing container.
+func New() *Framework {
+	f := &Framework{}
+	BeforeEach(func() {
+		f.setUp()
+	})
+	return f
+}
+
+func (f *Framework) setUp() {
+	GinkgoHelper()
+	e, err := Current()
+	Expect(err).NotTo(HaveOccurred())
+	for _, l := range CurrentSpecReport().Labels() {
+		Requires(e, l)
+	}
+	f.Env = e
+	f.Ref = e.nextRef()
+	f.Recorder = &transport.Recorder{Log: GinkgoWriter}
+	f.API = f.client(transport.BasicAuth(e.Username, e.Password.Reveal()))
+	f.pageDoer = f.doer(transport.Page)
+	f.control = f.doer(transport.Control)
+	// Registered first, so it runs last: it also sees the exchanges of the
+	// spec's own cleanups.
+	DeferCleanup(f.checkContract)
+}
+
+func (f *Framework) doer(kind transport.Kind) *transport.Doer {
+	return &transport.Doer{
+		Kind: kind, Client: f.Env.HTTP, Timeout: f.Env.Timeouts.Request, Recorder: f.Recorder,
+		Validator: f.Env.Validator, Mode: contract.Default,
+	}
+}
+
+func (f *Framework) client(editors ...api.RequestEditorFn) *api.ClientWithResponses {
+	GinkgoHelper()
+	opts := []api.ClientOption{api.WithHTTPClient(f.doer(transport.API))}
+	for _, e := range editors {
+		opts = append(opts, api.WithRequestEditorFn(e))
+	}
+	c, err := api.NewClientWithResponses(f.Env.BaseURL, opts...)
+	Expect(err).NotTo(HaveOccurred())
+	return c
+}
+
+// Unauthenticated returns a client that sends no credentials.
+func (f *Framework) Unauthenticated() *api.ClientWithResponses {
+	GinkgoHelper()
+	return f.client()
+}
+
+// WrongCredentials returns a client that sends the right username with a
+// wrong password.
+func (f *Framework) WrongCredentials() *api.ClientWithResponses {
+	GinkgoHelper()
+	return f.client(transport.BasicAuth(f.Env.Username, "kconform-wrong-"+f.Ref))
+}
+
+// checkContract fails the spec for every exchange that broke the contract,
+// whatever the spec itself asserted. A violation the spec already failed
+// on (the call returned it as an error) is not reported twice.
+func (f *Framework) checkContract() {
+	failing := f.Recorder.Failing()
+	if len(failing) == 0 {
+		return
+	}
+	already := CurrentSpecReport().Failure.Message
+	var fresh []transport.Record
+	for _, r := range failing {
+		if !strings.Contains(already, r.Line()) {
+			fresh = append(fresh, r)
+		}
+	}
+	if len(fresh) == 0 {
+		return
+	}
+	Fail(fmt.Sprintf("%d exchange(s) of this spec broke the contract:\n%s", len(fresh), transport.FormatFailures(fresh)))
+}
+
+// Rejecting marks requests made with the returned context as deliberately
+// invalid: the contract check then ignores their request half.
+func Rejecting(ctx context.Context) context.Context {
+	return transport.ExpectRejection(ctx)
+}

@@ -1,0 +1,138 @@
+package framework
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/onsi/ginkgo/v2/types"
+)
+
+// The label registry: every label a spec may carry, in one closed list. A
+// spec that uses a label not listed here makes the whole run refuse to
+// start (CheckSpecs), so a typo can never silently drop a spec from a
+// --label-filter selection. Specs write Label(framework.HPP, ...).
+//
+// Area labels say what a spec checks; need labels say what the target must
+// offer beyond the API, and a spec carrying one is skipped, with the reason,
+// on a target that lacks it (see Requires).
+const (
+	// Areas.
+	HPP          = "hpp"          // the Hosted Payment Page API (/hpp/v1)
+	KP           = "kp"           // the Klarna Payments API (/payments/v1)
+	Lifecycle    = "lifecycle"    // status changes of HPP and KP sessions (reference §3.1)
+	Placeholders = "placeholders" // merchant URL placeholders and fallbacks (reference §1.3)
+	Expiry       = "expiry"       // lifetimes of sessions and tokens (reference §3.2, §3.3)
+	Errors       = "errors"       // error statuses, error bodies, validation (reference §2.3, §3.3)
+	Callbacks    = "callbacks"    // status and authorization callbacks (reference §1.8, §2.4)
+	Distribution = "distribution" // distributing the HPP link (reference §1.6)
+
+	// Needs.
+	Consumer   = "consumer"   // drives the consumer page over plain HTTP (capability "consumer")
+	Clock      = "clock"      // moves the target's clock (capability "clock")
+	Assumption = "assumption" // checks behaviour Klarna does not document; a failure is a finding, not a proven breach
+)
+
+// labelInfo is one registry entry.
+type labelInfo struct {
+	need bool
+	use  string
+}
+
+var registry = map[string]labelInfo{
+	HPP:          {use: "specs of the Hosted Payment Page API"},
+	KP:           {use: "specs of the Klarna Payments API"},
+	Lifecycle:    {use: "session status changes, terminal states, tokens and orders"},
+	Placeholders: {use: "{{session_id}}, {{authorization_token}}, {{order_id}} in merchant URLs, URL encoding, fallbacks"},
+	Expiry:       {use: "expires_at relations and what expired sessions and tokens answer"},
+	Errors:       {use: "401, 404, 400 validation, 409, error bodies, correlation ids, content types"},
+	Callbacks:    {use: "status_update and authorization callbacks: one per change, retries, event ids (needs a reachable receiver)"},
+	Distribution: {use: "distribution by email, sms and token"},
+	Consumer:     {need: true, use: "needs the consumer page (capability consumer); skipped on targets without it"},
+	Clock:        {need: true, use: "needs a movable clock (capability clock); skipped on targets without it"},
+	Assumption:   {use: "behaviour Klarna does not document; kconform's reading of the docs"},
+}
+
+// KnownLabels lists the registry, sorted.
+func KnownLabels() []string {
+	out := make([]string, 0, len(registry))
+	for n := range registry {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// LabelTable is the registry as Markdown, for the README.
+func LabelTable() string {
+	var b strings.Builder
+	b.WriteString("| label | kind | use |\n|---|---|---|\n")
+	for _, n := range KnownLabels() {
+		kind := "area"
+		if registry[n].need {
+			kind = "need"
+		}
+		if n == Assumption {
+			kind = "marker"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", n, kind, registry[n].use)
+	}
+	return b.String()
+}
+
+// CheckSpecs checks the spec tree (from ginkgo.PreviewSpecs) before
+// anything runs: every label is in the registry, every full spec name is
+// unique (JUnit history and skip grouping depend on it) and every spec
+// states its rule with MUST. Runners refuse to start when it fails.
+func CheckSpecs(r types.Report) error {
+	var bugs []string
+	seen := map[string]bool{}
+	for _, s := range r.SpecReports {
+		if s.LeafNodeType != types.NodeTypeIt {
+			continue
+		}
+		name := s.FullText()
+		where := s.LeafNodeLocation.String()
+		for _, l := range s.Labels() {
+			if _, ok := registry[l]; !ok && l != "Serial" { // Ginkgo's Serial decorator adds its label
+				bugs = append(bugs, fmt.Sprintf("%s: label %q is not in the registry (suites/framework/labels.go); known: %s", where, l, strings.Join(KnownLabels(), ", ")))
+			}
+		}
+		if seen[name] {
+			bugs = append(bugs, fmt.Sprintf("%s: spec name %q is used twice", where, name))
+		}
+		seen[name] = true
+		if !strings.Contains(name, "MUST") {
+			bugs = append(bugs, fmt.Sprintf("%s: spec name %q does not state a rule with MUST", where, name))
+		}
+	}
+	if len(bugs) == 0 {
+		return nil
+	}
+	sort.Strings(bugs)
+	return fmt.Errorf("the suite is built wrong, fix these before running:\n  %s", strings.Join(bugs, "\n  "))
+}
+
+// UnknownFilterLabels returns the bare words of a label filter that are not
+// registered labels, so `--label-filter clok` is refused instead of
+// selecting nothing. Regular expressions (/.../) are left alone.
+func UnknownFilterLabels(filter string) []string {
+	filter = regexpLabel.ReplaceAllString(filter, " ")
+	var unknown []string
+	for _, tok := range strings.FieldsFunc(filter, func(r rune) bool {
+		return strings.ContainsRune("&|!,() \t", r)
+	}) {
+		if strings.Contains(tok, ":") || setOperators[tok] {
+			continue // label-set syntax; kconform does not use sets
+		}
+		if _, ok := registry[tok]; !ok {
+			unknown = append(unknown, tok)
+		}
+	}
+	return unknown
+}
+
+var regexpLabel = regexp.MustCompile(`/[^/]*/`)
+
+var setOperators = map[string]bool{"isEmpty": true, "containsAny": true, "containsAll": true, "consistsOf": true, "isSubsetOf": true}

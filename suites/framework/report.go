@@ -1,0 +1,115 @@
+package framework
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	. "github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/types"
+)
+
+var (
+	reportMu   sync.Mutex
+	lastReport *types.Report
+)
+
+// The suite report is kept for the runner's summary (LastReport).
+var _ = ReportAfterSuite("kconform: keep the report for the summary", func(r Report) {
+	reportMu.Lock()
+	defer reportMu.Unlock()
+	lastReport = &r
+})
+
+// LastReport returns the report of the run that just ended, or nil.
+func LastReport() *types.Report {
+	reportMu.Lock()
+	defer reportMu.Unlock()
+	return lastReport
+}
+
+// notSelected is the skip reason of a spec the filters left out.
+const notSelected = "not selected by --label-filter / --focus / --skip"
+
+// Counts are the numbers of a run, for the summary and for tests.
+type Counts struct {
+	Total, Ran, Passed, Failed, Skipped int
+	// SkipReasons maps a reason to how many specs it skipped.
+	SkipReasons map[string]int
+	// Failures are the full names of the failed specs with their first
+	// failure line.
+	Failures []string
+}
+
+// Count tallies a report's specs (Its only).
+func Count(r types.Report) Counts {
+	c := Counts{SkipReasons: map[string]int{}}
+	for _, s := range r.SpecReports {
+		if s.LeafNodeType != types.NodeTypeIt {
+			continue
+		}
+		c.Total++
+		switch {
+		case s.State == types.SpecStatePassed:
+			c.Ran++
+			c.Passed++
+		case s.State == types.SpecStateSkipped, s.State == types.SpecStatePending:
+			c.Skipped++
+			reason := strings.TrimSpace(s.Failure.Message)
+			switch {
+			case s.State == types.SpecStatePending:
+				reason = "pending"
+			case reason == "" && s.RunTime == 0:
+				reason = notSelected
+			case reason == "":
+				reason = "skipped without a reason"
+			}
+			c.SkipReasons[reason]++
+		case s.State.Is(types.SpecStateFailureStates):
+			c.Ran++
+			c.Failed++
+			c.Failures = append(c.Failures, fmt.Sprintf("%s\n      %s: %s", s.FullText(), s.State, firstLine(s.Failure.Message)))
+		}
+	}
+	return c
+}
+
+// Summary is the run's closing text: how many specs ran, passed, failed
+// and were skipped, and why they were skipped, grouped with counts.
+func Summary(r types.Report) string {
+	c := Count(r)
+	var b strings.Builder
+	fmt.Fprintf(&b, "kconform: %d specs: %d ran (%d passed, %d failed), %d skipped\n", c.Total, c.Ran, c.Passed, c.Failed, c.Skipped)
+	if len(c.SkipReasons) > 0 {
+		b.WriteString("skipped, by reason:\n")
+		reasons := make([]string, 0, len(c.SkipReasons))
+		for k := range c.SkipReasons {
+			reasons = append(reasons, k)
+		}
+		sort.Slice(reasons, func(i, j int) bool {
+			if c.SkipReasons[reasons[i]] != c.SkipReasons[reasons[j]] {
+				return c.SkipReasons[reasons[i]] > c.SkipReasons[reasons[j]]
+			}
+			return reasons[i] < reasons[j]
+		})
+		for _, k := range reasons {
+			fmt.Fprintf(&b, "  %3d × %s\n", c.SkipReasons[k], k)
+		}
+	}
+	if len(c.Failures) > 0 {
+		b.WriteString("failed:\n")
+		for _, f := range c.Failures {
+			fmt.Fprintf(&b, "  - %s\n", f)
+		}
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i] + " …"
+	}
+	return s
+}

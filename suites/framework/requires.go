@@ -1,0 +1,40 @@
+package framework
+
+import (
+	"fmt"
+
+	. "github.com/onsi/ginkgo/v2"
+)
+
+// Skip messages. Each names what is missing and how to get it; within one
+// run the message of a need is the same for every spec, so the run summary
+// can group skips by reason.
+const (
+	skipConsumer = "needs the consumer page (label %q): the target does not offer one that plain HTTP can drive (capabilities: %s). " +
+		"Klarna's page is a browser app; run these against the built-in mock (`kconform run`) or `kconform mock`."
+	skipClock = "needs a movable clock (label %q): the target cannot move time (capabilities: %s). " +
+		"Without it only the static expiry relations run; use the built-in mock or `kconform mock --clock`."
+	skipCallbacks = "needs a callback receiver the target can reach (label %q): %s"
+)
+
+// Requires skips the current spec, with the reason, when the target lacks
+// what the need label asks for. The Framework calls it for every label of
+// the spec, so labels and skips cannot drift apart; call it directly only
+// for a need that a label does not express.
+func Requires(e *Env, label string) {
+	GinkgoHelper()
+	switch label {
+	case Consumer:
+		if !e.Caps.Consumer {
+			Skip(fmt.Sprintf(skipConsumer, Consumer, e.Caps.Summary()))
+		}
+	case Clock:
+		if !e.Caps.Clock {
+			Skip(fmt.Sprintf(skipClock, Clock, e.Caps.Summary()))
+		}
+	case Callbacks:
+		if e.Receiver == nil {
+			Skip(fmt.Sprintf(skipCallbacks, Callbacks, e.ReceiverReason))
+		}
+	}
+}

@@ -1,0 +1,179 @@
+// Package runner turns a target.Config into a running suite: it starts the
+// built-in mock when there is no target, probes the target's capabilities,
+// starts the callback receiver when the target can reach it, configures the
+// framework, and builds Ginkgo's configuration from the flags (a binary does
+// not get Ginkgo's own flags parsed). Both `go test ./suites/...` and
+// `kconform run` use it, so they run the same way.
+package runner
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/kconform/kconform/internal/contract"
+	"github.com/kconform/kconform/internal/mock"
+	"github.com/kconform/kconform/internal/target"
+	"github.com/kconform/kconform/internal/transport"
+	"github.com/kconform/kconform/suites/framework"
+)
+
+// SuiteName is the Ginkgo suite description of every run.
+const SuiteName = "kconform conformance"
+
+// CheckSelection refuses a label filter that names labels outside the
+// registry and mock faults the mock does not know: both would otherwise
+// select nothing, silently. The error is a usage error.
+func CheckSelection(cfg target.Config) error {
+	u := &target.UsageError{}
+	if unknown := framework.UnknownFilterLabels(cfg.LabelFilter); len(unknown) > 0 {
+		u.Problems = append(u.Problems, fmt.Errorf("--label-filter %q names unknown label(s) %s; known: %s",
+			cfg.LabelFilter, strings.Join(unknown, ", "), strings.Join(framework.KnownLabels(), ", ")))
+	}
+	if len(cfg.MockFaults) > 0 {
+		known := []string{}
+		for _, f := range mock.FaultNames() {
+			known = append(known, f.Name)
+		}
+		for _, f := range cfg.MockFaults {
+			if !slices.Contains(known, f) {
+				u.Problems = append(u.Problems, fmt.Errorf("--mock-faults: unknown fault %q; known: %s", f, strings.Join(known, ", ")))
+			}
+		}
+	}
+	if len(u.Problems) == 0 {
+		return nil
+	}
+	return u
+}
+
+// CheckSpecs checks the spec tree before anything runs (labels in the
+// registry, unique MUST names). It calls ginkgo.PreviewSpecs.
+func CheckSpecs() error {
+	return framework.CheckSpecs(ginkgo.PreviewSpecs(SuiteName))
+}
+
+// Prepare builds the run's environment and configures the framework. The
+// returned stop function releases what Prepare started (the in-process
+// mock, the callback receiver); call it after RunSpecs.
+func Prepare(ctx context.Context, cfg target.Config) (*framework.Env, func(), error) {
+	var stops []func()
+	stop := func() {
+		for i := len(stops) - 1; i >= 0; i-- {
+			stops[i]()
+		}
+	}
+	v, err := contract.DefaultValidator()
+	if err != nil {
+		return nil, stop, fmt.Errorf("load the contract: %w", err)
+	}
+	env := &framework.Env{
+		Config:    cfg,
+		Timeouts:  cfg.Timeouts,
+		Validator: v,
+		HTTP:      transport.NewHTTPClient(),
+		RunID:     runID(),
+		Username:  cfg.Username,
+		Password:  cfg.Password,
+	}
+
+	if cfg.InProcess() {
+		// A fresh password per run: if it ever showed up in the output, the
+		// tests of `kconform run` would see it.
+		env.Username, env.Password = "kconform-run", target.Secret("kconform-"+runID()+runID())
+		srv, err := mock.New(mock.Options{
+			Username:           env.Username,
+			Password:           env.Password.Reveal(),
+			ClockControl:       true,
+			Faults:             cfg.MockFaults,
+			CallbackTimeout:    cfg.Timeouts.CallbackTimeout,
+			CallbackRetryDelay: cfg.Timeouts.CallbackRetryDelay,
+		})
+		if err != nil {
+			return nil, stop, fmt.Errorf("start the built-in mock: %w", err)
+		}
+		base, err := srv.Start("127.0.0.1:0")
+		if err != nil {
+			return nil, stop, fmt.Errorf("start the built-in mock: %w", err)
+		}
+		stops = append(stops, func() { _ = srv.Close() })
+		env.BaseURL = strings.TrimRight(base, "/")
+	} else {
+		env.BaseURL = cfg.Target.String()
+	}
+
+	probeCtx, cancel := context.WithTimeout(ctx, cfg.Timeouts.Request)
+	env.Caps = target.ProbeCapabilities(probeCtx, env.HTTP, env.BaseURL)
+	cancel()
+
+	switch {
+	case cfg.CallbackURL != nil:
+		r, err := framework.StartReceiver(cfg.CallbackListen, cfg.CallbackURL, v)
+		if err != nil {
+			return nil, stop, err
+		}
+		stops = append(stops, func() { _ = r.Close() })
+		env.Receiver = r
+	case cfg.InProcess() || target.IsLoopback(cfg.Target.Host):
+		r, err := framework.StartReceiver(cfg.CallbackListen, nil, v)
+		if err != nil {
+			return nil, stop, err
+		}
+		stops = append(stops, func() { _ = r.Close() })
+		env.Receiver = r
+	default:
+		env.ReceiverReason = fmt.Sprintf("the target %s cannot call a receiver on this machine's loopback; "+
+			"pass --callback-url (a public URL, https for Klarna) that forwards to --callback-listen to run them", cfg.TargetString())
+	}
+	framework.Configure(env)
+	return env, stop, nil
+}
+
+// GinkgoConfig is Ginkgo's configuration for cfg.
+func GinkgoConfig(cfg target.Config) (types.SuiteConfig, types.ReporterConfig) {
+	sc := types.NewDefaultSuiteConfig()
+	sc.LabelFilter = cfg.LabelFilter
+	sc.FocusStrings = cfg.Focus
+	sc.SkipStrings = cfg.Skip
+	sc.Timeout = cfg.Deadline
+	sc.GracePeriod = 5 * time.Second
+	// A filter that selects nothing is a mistake, not a pass.
+	sc.FailOnEmpty = true
+	rc := types.NewDefaultReporterConfig()
+	rc.NoColor = cfg.NoColor
+	rc.Verbose = cfg.Verbose
+	rc.JUnitReport = cfg.JUnitReport
+	rc.JSONReport = cfg.JSONReport
+	return sc, rc
+}
+
+// Header is what a run prints before the specs: the configuration (no
+// secrets) and what the target can do.
+func Header(env *framework.Env) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "kconform run: %s\n", env.Config)
+	fmt.Fprintf(&b, "  API base URL: %s\n", env.BaseURL)
+	fmt.Fprintf(&b, "  capabilities: %s\n", env.Caps.Summary())
+	if env.Receiver != nil {
+		fmt.Fprintf(&b, "  callbacks:    receiver at %s\n", env.Receiver.URL())
+	} else {
+		fmt.Fprintf(&b, "  callbacks:    no receiver (%s)\n", env.ReceiverReason)
+	}
+	for _, n := range env.Config.Notes {
+		fmt.Fprintf(&b, "  note: %s\n", n)
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func runID() string {
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}

@@ -1,0 +1,51 @@
+package suites_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/kconform/kconform/internal/target"
+	_ "github.com/kconform/kconform/suites/conformance"
+	"github.com/kconform/kconform/suites/framework"
+	"github.com/kconform/kconform/suites/runner"
+)
+
+// TestSuites runs every conformance spec. Without KCONFORM_TARGET it starts
+// the built-in mock in this process (what CI runs); with it, the target is
+// configured from the KCONFORM_* variables, as `kconform run` is. Spec
+// selection and reports use Ginkgo's own flags here
+// (-ginkgo.label-filter=..., -ginkgo.junit-report=...).
+func TestSuites(t *testing.T) {
+	cfg, err := target.Load(nil, os.Getenv)
+	if err != nil {
+		t.Fatalf("invalid configuration (fix the KCONFORM_* variables):\n%v", err)
+	}
+	if err := runner.CheckSelection(cfg); err != nil {
+		t.Fatalf("invalid configuration:\n%v", err)
+	}
+	if err := runner.CheckSpecs(); err != nil {
+		t.Fatal(err)
+	}
+	env, stop, err := runner.Prepare(context.Background(), cfg)
+	defer stop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Println(runner.Header(env))
+
+	suiteConfig, reporterConfig := GinkgoConfiguration()
+	if suiteConfig.Timeout == time.Hour {
+		suiteConfig.Timeout = cfg.Deadline
+	}
+	RegisterFailHandler(Fail)
+	RunSpecs(t, runner.SuiteName, suiteConfig, reporterConfig)
+	if r := framework.LastReport(); r != nil {
+		fmt.Println(framework.Summary(*r))
+	}
+}
