@@ -1,0 +1,284 @@
+package recording
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/kconform/kconform/internal/exchange"
+)
+
+// harVersions are the HAR versions whose entries this reader understands
+// (1.2 is what tools write today; 1.1 has the same entry shape).
+var harVersions = map[string]bool{"1.1": true, "1.2": true}
+
+// harEntry is the part of a HAR 1.2 entry that makes an exchange.
+type harEntry struct {
+	Request  *harRequest  `json:"request"`
+	Response *harResponse `json:"response"`
+}
+
+type harRequest struct {
+	Method   string       `json:"method"`
+	URL      string       `json:"url"`
+	Headers  []harHeader  `json:"headers"`
+	PostData *harPostData `json:"postData"`
+}
+
+type harResponse struct {
+	Status  int         `json:"status"`
+	Headers []harHeader `json:"headers"`
+	Content *harContent `json:"content"`
+}
+
+type harHeader struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// Text is kept raw: HAR says it is a string, but Polly.js writes a JSON body
+// as the parsed value itself.
+type harPostData struct {
+	MimeType string          `json:"mimeType"`
+	Text     json.RawMessage `json:"text"`
+	Encoding string          `json:"encoding"` // not HAR 1.2; some tools write it as on content
+}
+
+type harContent struct {
+	MimeType string          `json:"mimeType"`
+	Text     json.RawMessage `json:"text"`
+	Encoding string          `json:"encoding"`
+}
+
+// harStream reads log.entries one at a time. The walk is positioned inside
+// the log object when it starts; keys before "entries" are read first, and
+// those after it (and after log) once the entries are done.
+type harStream struct {
+	w       *jsonWalk
+	index   int
+	version string
+	// state: 0 before the entries, 1 inside them, 2 done.
+	state int
+}
+
+func openHAR(w *jsonWalk, rc io.ReadCloser) (*File, error) {
+	if err := w.delim('{', "log"); err != nil {
+		return nil, &Error{File: w.name, Entry: -1, Err: errorf(ErrNotHAR, "%v", err)}
+	}
+	s := &harStream{w: w}
+	if err := s.toEntries(); err != nil {
+		return nil, err
+	}
+	return &File{Name: w.name, Format: FormatHAR, next: s.next, close: rc.Close}, nil
+}
+
+// toEntries reads log's keys up to and including the '[' of "entries".
+func (s *harStream) toEntries() error {
+	for s.w.dec.More() {
+		key, err := s.w.key()
+		if err != nil {
+			return s.fail(-1, "log", err)
+		}
+		switch key {
+		case "version":
+			if err := s.readVersion(); err != nil {
+				return err
+			}
+		case "entries":
+			if err := s.w.delim('[', "log.entries"); err != nil {
+				return s.fail(-1, "", errorf(ErrNotHAR, "%v", err))
+			}
+			s.state = 1
+			return nil
+		default:
+			if err := s.w.skip(); err != nil {
+				return s.fail(-1, "log."+key, err)
+			}
+		}
+	}
+	return s.fail(-1, "", errorf(ErrNotHAR, "log has no \"entries\""))
+}
+
+func (s *harStream) readVersion() error {
+	var v any
+	if err := s.w.dec.Decode(&v); err != nil {
+		return s.fail(-1, "log.version", jsonError(err, 0))
+	}
+	str, ok := v.(string)
+	if !ok {
+		return s.fail(-1, "log.version", errorf(ErrHARVersion, "want a string such as \"1.2\""))
+	}
+	if !harVersions[str] {
+		return s.fail(-1, "log.version", errorf(ErrHARVersion, "%q (kconform reads 1.1 and 1.2)", str))
+	}
+	s.version = str
+	return nil
+}
+
+func (s *harStream) fail(entry int, where string, err error) error {
+	return &Error{File: s.w.name, Entry: entry, Where: where, Err: err}
+}
+
+func (s *harStream) next() (Record, error) {
+	if s.state == 1 && s.w.dec.More() {
+		i := s.index
+		s.index++
+		var e harEntry
+		err := s.w.dec.Decode(&e)
+		var typ *json.UnmarshalTypeError
+		if errors.As(err, &typ) {
+			// The decoder has read past the whole entry: only this entry is bad.
+			return Record{Index: i, Err: s.fail(i, "", jsonError(err, 0))}, nil
+		}
+		if err != nil {
+			return Record{}, s.fail(i, "", jsonError(err, 0))
+		}
+		rec, err := e.record(i)
+		if err != nil {
+			rec.Err = s.fail(i, "", err)
+		}
+		return rec, nil
+	}
+	if s.state == 1 {
+		if err := s.finish(); err != nil {
+			return Record{}, err
+		}
+		s.state = 2
+	}
+	return Record{}, io.EOF
+}
+
+// finish reads what follows the entries: the rest of log (its version may
+// come last, as Polly.js writes keys in alphabetical order) and of the file.
+func (s *harStream) finish() error {
+	if _, err := s.w.dec.Token(); err != nil { // ']'
+		return s.fail(-1, "log.entries", jsonError(err, 0))
+	}
+	for s.w.dec.More() {
+		key, err := s.w.key()
+		if err != nil {
+			return s.fail(-1, "log", err)
+		}
+		if key == "version" {
+			if err := s.readVersion(); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := s.w.skip(); err != nil {
+			return s.fail(-1, "log."+key, err)
+		}
+	}
+	if _, err := s.w.dec.Token(); err != nil { // log's '}'
+		return s.fail(-1, "log", jsonError(err, 0))
+	}
+	for s.w.dec.More() {
+		key, err := s.w.key()
+		if err != nil {
+			return s.fail(-1, "", err)
+		}
+		if err := s.w.skip(); err != nil {
+			return s.fail(-1, key, err)
+		}
+	}
+	if err := s.w.end(); err != nil {
+		return s.fail(-1, "", err)
+	}
+	return nil
+}
+
+// record turns a decoded entry into an exchange. The returned record keeps
+// the index and whatever was read even when err is set, so a report can say
+// which request lost its response.
+func (e *harEntry) record(index int) (Record, error) {
+	rec := Record{Index: index, Kind: KindExchange}
+	if e.Request == nil {
+		return rec, errors.New("request: missing")
+	}
+	rec.Exchange.Method = strings.ToUpper(e.Request.Method)
+	rec.Exchange.URL = e.Request.URL
+	if rec.Exchange.Method == "" || rec.Exchange.URL == "" {
+		return rec, errors.New("request: method and url are required")
+	}
+	rec.Exchange.RequestHeader = harHeaders(e.Request.Headers)
+	if pd := e.Request.PostData; pd != nil {
+		body, err := harText(pd.Text, pd.Encoding)
+		if err != nil {
+			return rec, fmt.Errorf("request.postData.text: %w", err)
+		}
+		rec.Exchange.RequestBody = body
+		defaultContentType(rec.Exchange.RequestHeader, pd.MimeType, body)
+	}
+	if e.Response == nil {
+		return rec, errorf(ErrNoResponse, "the entry has no response (%s %s)", rec.Exchange.Method, exchange.RedactURL(rec.Exchange.URL))
+	}
+	if e.Response.Status <= 0 {
+		return rec, errorf(ErrNoResponse, "response.status is %d: the request got no response (aborted, blocked or failed; %s %s)",
+			e.Response.Status, rec.Exchange.Method, exchange.RedactURL(rec.Exchange.URL))
+	}
+	rec.Exchange.Status = e.Response.Status
+	rec.Exchange.ResponseHeader = harHeaders(e.Response.Headers)
+	if c := e.Response.Content; c != nil {
+		body, err := harText(c.Text, c.Encoding)
+		if err != nil {
+			return rec, fmt.Errorf("response.content.text: %w", err)
+		}
+		rec.Exchange.ResponseBody = body
+		defaultContentType(rec.Exchange.ResponseHeader, c.MimeType, body)
+	}
+	return rec, nil
+}
+
+func harHeaders(hs []harHeader) http.Header {
+	h := make(http.Header, len(hs))
+	for _, kv := range hs {
+		// HTTP/2 pseudo-headers (:method, :path, ...) are not headers.
+		if kv.Name == "" || kv.Name[0] == ':' {
+			continue
+		}
+		h.Add(kv.Name, kv.Value)
+	}
+	return h
+}
+
+// harText returns a body as bytes: a JSON string is the text itself (base64
+// when encoding says so); any other JSON value is a body that Polly.js stored
+// already parsed, and its JSON text is the body.
+func harText(raw json.RawMessage, encoding string) ([]byte, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	if raw[0] != '"' {
+		if encoding != "" {
+			return nil, fmt.Errorf("encoding %q needs a string", encoding)
+		}
+		return raw, nil
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return nil, jsonError(err, 0)
+	}
+	switch strings.ToLower(encoding) {
+	case "":
+		return []byte(s), nil
+	case "base64":
+		b, err := base64.StdEncoding.DecodeString(s)
+		if err != nil {
+			return nil, fmt.Errorf("not valid base64 (encoding \"base64\")")
+		}
+		return b, nil
+	}
+	return nil, fmt.Errorf("unknown encoding %q (HAR knows base64)", encoding)
+}
+
+// defaultContentType fills in Content-Type from HAR's mimeType when a tool
+// recorded the body's type but not the header.
+func defaultContentType(h http.Header, mimeType string, body []byte) {
+	if mimeType != "" && len(body) > 0 && h.Get("Content-Type") == "" {
+		h.Set("Content-Type", mimeType)
+	}
+}

@@ -1,0 +1,233 @@
+package recording
+
+import (
+	"encoding/base64"
+	"errors"
+	"strings"
+	"testing"
+)
+
+// harOf wraps entries (JSON text) in a HAR 1.2 log.
+func harOf(entries ...string) string {
+	return `{"log":{"version":"1.2","creator":{"name":"test","version":"1"},"entries":[` + strings.Join(entries, ",") + `]}}`
+}
+
+const harEntryStandard = `{
+  "startedDateTime": "2024-01-03T12:26:38.948Z",
+  "request": {
+    "method": "post", "url": "https://api.playground.klarna.com/payments/v1/sessions", "httpVersion": "HTTP/1.1",
+    "headers": [{"name": "content-type", "value": "application/json"}, {"name": ":authority", "value": "api.playground.klarna.com"}],
+    "postData": {"mimeType": "application/json", "text": "{\"purchase_country\":\"SE\"}"}
+  },
+  "response": {
+    "status": 200, "statusText": "OK",
+    "headers": [{"name": "Klarna-Correlation-Id", "value": "c1"}, {"name": "x-multi", "value": "a"}, {"name": "X-Multi", "value": "b"}],
+    "content": {"size": 20, "mimeType": "application/json", "text": "{\"session_id\":\"s1\"}"}
+  }
+}`
+
+func TestHARStandard(t *testing.T) {
+	recs, format := mustRead(t, "a.har", harOf(harEntryStandard))
+	if format != FormatHAR || len(recs) != 1 {
+		t.Fatalf("format %s, %d records", format, len(recs))
+	}
+	r := recs[0]
+	ex := r.Exchange
+	if r.Err != nil || r.Kind != KindExchange || r.Index != 0 {
+		t.Fatalf("record %+v", r)
+	}
+	if ex.Method != "POST" || ex.URL != "https://api.playground.klarna.com/payments/v1/sessions" || ex.Status != 200 {
+		t.Errorf("request line %s %s %d", ex.Method, ex.URL, ex.Status)
+	}
+	if string(ex.RequestBody) != `{"purchase_country":"SE"}` || string(ex.ResponseBody) != `{"session_id":"s1"}` {
+		t.Errorf("bodies %q %q", ex.RequestBody, ex.ResponseBody)
+	}
+	if _, ok := ex.RequestHeader[":authority"]; ok || len(ex.RequestHeader) != 1 {
+		t.Errorf("pseudo-header kept: %v", ex.RequestHeader)
+	}
+	if got := ex.ResponseHeader.Values("X-Multi"); len(got) != 2 {
+		t.Errorf("repeated header values %v", got)
+	}
+	// The response had no Content-Type header: HAR's mimeType stands in.
+	if got := ex.ResponseHeader.Get("Content-Type"); got != "application/json" {
+		t.Errorf("response Content-Type %q", got)
+	}
+}
+
+// Polly.js writes JSON bodies as parsed values, not strings (the saleor
+// recordings), and its keys in alphabetical order: version after entries.
+func TestHARPollyParsedText(t *testing.T) {
+	data := `{"log":{"_recordingName":"x","creator":{"name":"Polly.JS"},"entries":[{
+	  "request":{"method":"POST","url":"https://api.playground.klarna.com/payments/v1/sessions","headers":[],
+	    "postData":{"mimeType":"application/json","params":[],"text":{"locale":"EN","order_lines":[{"name":"x"}]}}},
+	  "response":{"status":200,"headers":[{"name":"content-type","value":"application/json;charset=utf-8"}],
+	    "content":{"mimeType":"application/json;charset=utf-8","text":{"session_id":"s","client_token":"t"}}}
+	}],"pages":[],"version":"1.2"}}`
+	recs, _ := mustRead(t, "polly.har", data)
+	ex := recs[0].Exchange
+	if string(ex.RequestBody) != `{"locale":"EN","order_lines":[{"name":"x"}]}` {
+		t.Errorf("request body %q", ex.RequestBody)
+	}
+	if string(ex.ResponseBody) != `{"session_id":"s","client_token":"t"}` {
+		t.Errorf("response body %q", ex.ResponseBody)
+	}
+	if ex.RequestHeader.Get("Content-Type") != "application/json" {
+		t.Errorf("request Content-Type from mimeType: %q", ex.RequestHeader.Get("Content-Type"))
+	}
+}
+
+func TestHARBase64(t *testing.T) {
+	body := `{"error_code":"BAD_VALUE"}`
+	entry := `{"request":{"method":"GET","url":"https://api.klarna.com/hpp/v1/sessions/x","headers":[]},
+	  "response":{"status":400,"headers":[],"content":{"mimeType":"application/json","encoding":"base64","text":"` +
+		base64.StdEncoding.EncodeToString([]byte(body)) + `"}}}`
+	recs, _ := mustRead(t, "b64.har", harOf(entry))
+	if got := string(recs[0].Exchange.ResponseBody); got != body {
+		t.Errorf("decoded body %q", got)
+	}
+
+	bad := strings.Replace(entry, `"text":"`, `"text":"!!`, 1)
+	recs, _ = mustRead(t, "b64.har", harOf(bad))
+	if recs[0].Err == nil || !strings.Contains(recs[0].Err.Error(), "base64") {
+		t.Errorf("bad base64: %v", recs[0].Err)
+	}
+	odd := strings.Replace(entry, `"encoding":"base64"`, `"encoding":"rot13"`, 1)
+	recs, _ = mustRead(t, "b64.har", harOf(odd))
+	if recs[0].Err == nil || !strings.Contains(recs[0].Err.Error(), "rot13") {
+		t.Errorf("unknown encoding: %v", recs[0].Err)
+	}
+}
+
+// An entry without a response is an error naming the entry; the entries
+// around it are still read.
+func TestHARNoResponse(t *testing.T) {
+	good := `{"request":{"method":"GET","url":"https://api.klarna.com/hpp/v1/sessions/a","headers":[]},"response":{"status":200,"headers":[],"content":{}}}`
+	status0 := `{"request":{"method":"GET","url":"https://user:pw@api.klarna.com/hpp/v1/sessions/b","headers":[]},"response":{"status":0,"headers":[],"content":{}}}`
+	missing := `{"request":{"method":"DELETE","url":"https://api.klarna.com/hpp/v1/sessions/c","headers":[]}}`
+	noRequest := `{"response":{"status":200}}`
+	recs, _ := mustRead(t, "cap.har", harOf(good, status0, missing, noRequest, good))
+	if len(recs) != 5 {
+		t.Fatalf("%d records", len(recs))
+	}
+	for i, want := range []string{"", "response.status is 0", "no response", "request: missing", ""} {
+		err := recs[i].Err
+		if want == "" {
+			if err != nil {
+				t.Errorf("entry %d: %v", i, err)
+			}
+			continue
+		}
+		wantError(t, err, nil, "cap.har", i, want)
+	}
+	for _, i := range []int{1, 2} {
+		if !errors.Is(recs[i].Err, ErrNoResponse) {
+			t.Errorf("entry %d: %v is not ErrNoResponse", i, recs[i].Err)
+		}
+	}
+	if msg := recs[1].Err.Error(); strings.Contains(msg, "pw") || !strings.Contains(msg, "GET https://[REDACTED]@api.klarna.com/hpp/v1/sessions/b") {
+		t.Errorf("status 0 message %q: want the request, with its userinfo redacted", msg)
+	}
+	if recs[4].Index != 4 {
+		t.Errorf("last index %d", recs[4].Index)
+	}
+}
+
+// A value of the wrong type spoils only its entry, and the message names
+// the field and the JSON kind, never the value.
+func TestHARWrongTypeInEntry(t *testing.T) {
+	good := `{"request":{"method":"GET","url":"https://api.klarna.com/hpp/v1/sessions/a","headers":[]},"response":{"status":200,"headers":[]}}`
+	bad := `{"request":{"method":"GET","url":"https://api.klarna.com/hpp/v1/sessions/a","headers":[{"name":"Authorization","value":123456789}]},"response":{"status":200,"headers":[]}}`
+	notObject := `"an entry"`
+	recs, _ := mustRead(t, "types.har", harOf(good, bad, notObject, good))
+	if len(recs) != 4 || recs[0].Err != nil || recs[3].Err != nil {
+		t.Fatalf("records %+v", recs)
+	}
+	wantError(t, recs[1].Err, nil, "types.har", 1, "request.headers.value", "want a string, got number")
+	if strings.Contains(recs[1].Err.Error(), "123456789") {
+		t.Errorf("message echoes the value: %v", recs[1].Err)
+	}
+	wantError(t, recs[2].Err, nil, "types.har", 2, "want an object, got string")
+}
+
+func TestHARVersion(t *testing.T) {
+	entry := `{"request":{"method":"GET","url":"https://x/hpp/v1/sessions/a"},"response":{"status":200}}`
+	for _, v := range []string{"1.1", "1.2"} {
+		mustRead(t, "v.har", strings.Replace(harOf(entry), `"1.2"`, `"`+v+`"`, 1))
+	}
+	// Before the entries: refused before any entry is read.
+	_, _, err := readAll(t, "v.har", strings.Replace(harOf(entry), `"1.2"`, `"2.0"`, 1))
+	wantError(t, err, ErrHARVersion, "v.har", -1, `"2.0"`, "log.version")
+	// After them (Polly.js order): refused when the file ends.
+	recs, _, err := readAll(t, "v.har", `{"log":{"entries":[`+entry+`],"version":"0.9"}}`)
+	wantError(t, err, ErrHARVersion, "v.har", -1, `"0.9"`)
+	if len(recs) != 1 {
+		t.Errorf("%d records before the error", len(recs))
+	}
+	_, _, err = readAll(t, "v.har", `{"log":{"version":12,"entries":[]}}`)
+	wantError(t, err, ErrHARVersion, "v.har", -1)
+	// No version at all: read as 1.2.
+	mustRead(t, "v.har", `{"log":{"entries":[`+entry+`]}}`)
+}
+
+func TestHARNotHAR(t *testing.T) {
+	for _, tt := range []struct{ name, data, says string }{
+		{"a.har", `{"log":"text"}`, "log: want an object, got a string"},
+		{"a.har", `{"log":{"version":"1.2"}}`, `no "entries"`},
+		{"a.har", `{"log":{"entries":{}}}`, "log.entries: want an array"},
+		{"a.har", `{"session_id":"x"}`, `no "log"`},
+	} {
+		_, _, err := readAll(t, tt.name, tt.data)
+		wantError(t, err, ErrNotHAR, tt.name, -1, tt.says)
+	}
+}
+
+// A file cut anywhere is an error naming the file (and the entry when the
+// cut is inside one), never a panic and never a silent success.
+func TestHARTruncated(t *testing.T) {
+	data := harOf(harEntryStandard, harEntryStandard)
+	for cut := 1; cut < len(data)-1; cut++ {
+		recs, _, err := readAll(t, "cut.har", data[:cut])
+		if err == nil {
+			t.Fatalf("cut at %d: no error (%d records)", cut, len(recs))
+		}
+		var re *Error
+		if !errors.As(err, &re) || re.File != "cut.har" {
+			t.Fatalf("cut at %d: %v", cut, err)
+		}
+		if !errors.Is(err, ErrTruncated) && !errors.Is(err, ErrNotJSON) && !errors.Is(err, ErrNotHAR) {
+			t.Fatalf("cut at %d: %v is not truncated, not JSON or not HAR", cut, err)
+		}
+	}
+	// Cut inside the second entry: the first was read, the error names the second.
+	cut := strings.LastIndex(data, `"status": 200`)
+	recs, _, err := readAll(t, "cut.har", data[:cut])
+	wantError(t, err, ErrTruncated, "cut.har", 1)
+	if len(recs) != 1 {
+		t.Errorf("%d records before the cut", len(recs))
+	}
+}
+
+func TestHARSyntaxError(t *testing.T) {
+	data := harOf(harEntryStandard, strings.Replace(harEntryStandard, `"status": 200`, `"status": 200,,`, 1))
+	recs, _, err := readAll(t, "syntax.har", data)
+	wantError(t, err, ErrNotJSON, "syntax.har", 1, "at byte")
+	if len(recs) != 1 {
+		t.Errorf("%d records before the error", len(recs))
+	}
+}
+
+func TestHARManyEntriesIndexed(t *testing.T) {
+	entries := make([]string, 300)
+	for i := range entries {
+		entries[i] = `{"request":{"method":"GET","url":"https://x/hpp/v1/sessions/a"},"response":{"status":200}}`
+	}
+	recs, _ := mustRead(t, "many.har", harOf(entries...))
+	for i, r := range recs {
+		if r.Index != i {
+			t.Fatalf("record %d has index %d", i, r.Index)
+		}
+	}
+	if len(recs) != 300 {
+		t.Errorf("%d records", len(recs))
+	}
+}

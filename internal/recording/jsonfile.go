@@ -1,0 +1,142 @@
+package recording
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// openJSON walks the top-level object's keys. A "log" object is a HAR
+// capture and an "exchanges" array is kconform's exchange format; both are
+// streamed from there. Any other object is small (a fixture or a body): its
+// keys are kept and classified once the object ends.
+func openJSON(name, ext string, br *bufio.Reader, rc io.ReadCloser, reopen func() (io.ReadCloser, error)) (*File, error) {
+	w := &jsonWalk{name: name, dec: json.NewDecoder(br)}
+	fail := func(entry int, where string, err error) (*File, error) {
+		return nil, &Error{File: name, Entry: entry, Where: where, Err: err}
+	}
+	if _, err := w.dec.Token(); err != nil { // the '{' firstByte saw
+		return fail(-1, "", jsonError(err, 0))
+	}
+	keys := map[string]json.RawMessage{}
+	for w.dec.More() {
+		key, err := w.key()
+		if err != nil {
+			return fail(-1, "", err)
+		}
+		switch key {
+		case "log":
+			f, err := openHAR(w, rc)
+			if err != nil {
+				return nil, err
+			}
+			return f, nil
+		case "exchanges":
+			return openExchanges(w, rc)
+		}
+		var v json.RawMessage
+		if err := w.dec.Decode(&v); err != nil {
+			return fail(-1, key, jsonError(err, 0))
+		}
+		keys[key] = v
+	}
+	if err := w.end(); err != nil {
+		return fail(-1, "", err)
+	}
+	if ext == ".har" {
+		return fail(-1, "", errorf(ErrNotHAR, "the top-level object has no \"log\""))
+	}
+	rc.Close()
+	return classifyObject(name, keys, reopen)
+}
+
+// jsonWalk is a token walk through a JSON document, for the parts of a file
+// that are read piece by piece.
+type jsonWalk struct {
+	name string
+	dec  *json.Decoder
+}
+
+func (w *jsonWalk) key() (string, error) {
+	tok, err := w.dec.Token()
+	if err != nil {
+		return "", jsonError(err, 0)
+	}
+	k, ok := tok.(string)
+	if !ok {
+		return "", errorf(ErrNotJSON, "want an object key, got %v", tok)
+	}
+	return k, nil
+}
+
+// delim reads the next token and requires it to be the given delimiter; what
+// names the value in the error.
+func (w *jsonWalk) delim(want json.Delim, what string) error {
+	tok, err := w.dec.Token()
+	if err != nil {
+		return jsonError(err, 0)
+	}
+	if d, ok := tok.(json.Delim); !ok || d != want {
+		return fmt.Errorf("%s: want %s, got %s", what, delimKind(want), tokenKind(tok))
+	}
+	return nil
+}
+
+// skip reads and drops one value.
+func (w *jsonWalk) skip() error {
+	var v json.RawMessage
+	if err := w.dec.Decode(&v); err != nil {
+		return jsonError(err, 0)
+	}
+	return nil
+}
+
+// end reads the closing '}' of the top-level object and requires nothing
+// but white space after it.
+func (w *jsonWalk) end() error {
+	if _, err := w.dec.Token(); err != nil {
+		return jsonError(err, 0)
+	}
+	if _, err := w.dec.Token(); !errors.Is(err, io.EOF) {
+		if err == nil {
+			return errorf(ErrNotJSON, "more data after the top-level object")
+		}
+		return jsonError(err, 0)
+	}
+	return nil
+}
+
+func delimKind(d json.Delim) string {
+	switch d {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	}
+	return string(d)
+}
+
+// tokenKind names a token's JSON kind without its value.
+func tokenKind(tok json.Token) string {
+	switch t := tok.(type) {
+	case json.Delim:
+		switch t {
+		case '{':
+			return "an object"
+		case '[':
+			return "an array"
+		}
+		return "'" + t.String() + "'"
+	case string:
+		return "a string"
+	case float64, json.Number:
+		return "a number"
+	case bool:
+		return "a boolean"
+	case nil:
+		return "null"
+	}
+	return "a value"
+}
