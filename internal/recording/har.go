@@ -258,15 +258,15 @@ func harText(raw json.RawMessage, encoding string) ([]byte, error) {
 		}
 		return raw, nil
 	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return nil, jsonError(err, 0)
+	text, ok := unquote(raw)
+	if !ok {
+		return nil, errorf(ErrNotJSON, "not a JSON string")
 	}
 	switch strings.ToLower(encoding) {
 	case "":
-		return []byte(s), nil
+		return text, nil
 	case "base64":
-		b, err := base64.StdEncoding.DecodeString(s)
+		b, err := base64.StdEncoding.AppendDecode(nil, text)
 		if err != nil {
 			return nil, fmt.Errorf("not valid base64 (encoding \"base64\")")
 		}
