@@ -1,0 +1,150 @@
+package audit
+
+import (
+	"errors"
+	"io"
+	"sync"
+
+	"github.com/kconform/kconform/internal/lifecycle"
+	"github.com/kconform/kconform/internal/recording"
+)
+
+// Sink receives a run's outcome in order: for each file BeginFile, its
+// entries by index, then EndFile. Its methods are called from one goroutine.
+type Sink interface {
+	// BeginFile: format is "" when the file could not be opened.
+	BeginFile(path string, format recording.Format)
+	Entry(e *Entry)
+	// EndFile: err is why the file could not be read to its end (its
+	// entries so far have been reported), nil when it was.
+	EndFile(path string, err error)
+}
+
+// batchSize records are checked by one worker at a time: few enough to
+// keep memory small, enough that handing work over costs little.
+const batchSize = 64
+
+// window is how many batches per worker may be read ahead of the one being
+// reported; it bounds memory however long the recording is.
+const window = 4
+
+type itemKind uint8
+
+const (
+	beginFile itemKind = iota
+	records
+	endFile
+)
+
+// item is one step of the run, in file order. A records item is checked by
+// a worker; done is closed when its out is ready.
+type item struct {
+	kind   itemKind
+	file   string
+	format recording.Format
+	err    error
+	recs   []recording.Record
+	out    []checked
+	done   chan struct{}
+}
+
+// Run checks every file in order and reports to sink. Files are read one
+// after another; the entries of a file are checked in parallel and reported
+// in order, after the lifecycle sequence has seen them.
+func (a *Auditor) Run(files []string, sink Sink) Summary {
+	order := make(chan *item, a.workers*window)
+	work := make(chan *item, a.workers*window)
+	var wg sync.WaitGroup
+	for range a.workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for it := range work {
+				it.out = make([]checked, len(it.recs))
+				for i, rec := range it.recs {
+					it.out[i] = a.check(it.file, rec)
+				}
+				it.recs = nil
+				close(it.done)
+			}
+		}()
+	}
+	go func() {
+		defer close(order)
+		defer close(work)
+		for _, path := range files {
+			a.read(path, order, work)
+		}
+	}()
+
+	var sum Summary
+	var seq *lifecycle.Sequence
+	for it := range order {
+		switch it.kind {
+		case beginFile:
+			sum.Files++
+			seq = a.life.NewSequence()
+			sink.BeginFile(it.file, it.format)
+		case records:
+			<-it.done
+			for i := range it.out {
+				c := &it.out[i]
+				e := &c.entry
+				if c.hasSnap && e.Err == nil {
+					e.Issues = append(e.Issues, seq.Observe(e.Index, c.snapshot)...)
+				}
+				sortIssues(e.Issues)
+				e.Verdict = e.verdict()
+				sum.add(e)
+				sink.Entry(e)
+			}
+		case endFile:
+			if it.err != nil {
+				sum.UnreadableFiles++
+			}
+			sink.EndFile(it.file, it.err)
+		}
+	}
+	wg.Wait()
+	return sum
+}
+
+// read streams one file's records to the workers in batches, and every
+// step to order.
+func (a *Auditor) read(path string, order, work chan<- *item) {
+	f, err := recording.Open(path)
+	if err != nil {
+		order <- &item{kind: beginFile, file: path}
+		order <- &item{kind: endFile, file: path, err: err}
+		return
+	}
+	defer f.Close()
+	order <- &item{kind: beginFile, file: path, format: f.Format}
+	batch := make([]recording.Record, 0, batchSize)
+	flush := func() {
+		if len(batch) == 0 {
+			return
+		}
+		it := &item{kind: records, file: path, recs: batch, done: make(chan struct{})}
+		work <- it
+		order <- it
+		batch = make([]recording.Record, 0, batchSize)
+	}
+	var readErr error
+	for {
+		rec, err := f.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			readErr = err
+			break
+		}
+		batch = append(batch, rec)
+		if len(batch) == batchSize {
+			flush()
+		}
+	}
+	flush()
+	order <- &item{kind: endFile, file: path, err: readErr}
+}
