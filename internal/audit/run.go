@@ -43,7 +43,7 @@ type item struct {
 	file   string
 	format recording.Format
 	err    error
-	recs   []recording.Record
+	recs   []recording.Pending
 	out    []checked
 	done   chan struct{}
 }
@@ -61,8 +61,8 @@ func (a *Auditor) Run(files []string, sink Sink) Summary {
 			defer wg.Done()
 			for it := range work {
 				it.out = make([]checked, len(it.recs))
-				for i, rec := range it.recs {
-					it.out[i] = a.check(it.file, rec)
+				for i, p := range it.recs {
+					it.out[i] = a.check(it.file, p.Record())
 				}
 				it.recs = nil
 				close(it.done)
@@ -109,8 +109,9 @@ func (a *Auditor) Run(files []string, sink Sink) Summary {
 	return sum
 }
 
-// read streams one file's records to the workers in batches, and every
-// step to order.
+// read streams one file's entries to the workers in batches, and every
+// step to order. Entries are decoded by the workers: reading is the one
+// sequential stage, so it only cuts them out.
 func (a *Auditor) read(path string, order, work chan<- *item) {
 	f, err := recording.Open(path)
 	if err != nil {
@@ -120,7 +121,7 @@ func (a *Auditor) read(path string, order, work chan<- *item) {
 	}
 	defer f.Close()
 	order <- &item{kind: beginFile, file: path, format: f.Format}
-	batch := make([]recording.Record, 0, batchSize)
+	batch := make([]recording.Pending, 0, batchSize)
 	flush := func() {
 		if len(batch) == 0 {
 			return
@@ -128,11 +129,11 @@ func (a *Auditor) read(path string, order, work chan<- *item) {
 		it := &item{kind: records, file: path, recs: batch, done: make(chan struct{})}
 		work <- it
 		order <- it
-		batch = make([]recording.Record, 0, batchSize)
+		batch = make([]recording.Pending, 0, batchSize)
 	}
 	var readErr error
 	for {
-		rec, err := f.Next()
+		rec, err := f.NextPending()
 		if errors.Is(err, io.EOF) {
 			break
 		}

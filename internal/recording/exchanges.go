@@ -65,7 +65,12 @@ func openExchanges(w *jsonWalk, rc io.ReadCloser) (*File, error) {
 	return &File{Name: w.name, Format: FormatExchanges, next: s.next, close: rc.Close}, nil
 }
 
-func (s *exchangeStream) next() (Record, error) {
+func (s *exchangeStream) next() (Pending, error) {
+	rec, err := s.read()
+	return Pending{rec: rec}, err
+}
+
+func (s *exchangeStream) read() (Record, error) {
 	if s.done {
 		return Record{}, io.EOF
 	}

@@ -1,6 +1,7 @@
 package recording
 
 import (
+	"bufio"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -54,18 +55,20 @@ type harContent struct {
 	Encoding string          `json:"encoding"`
 }
 
-// harStream reads log.entries one at a time. The walk is positioned inside
-// the log object when it starts; keys before "entries" are read first, and
-// those after it (and after log) once the entries are done.
+// harStream reads log.entries one at a time. The token walk is positioned
+// inside the log object when it starts; keys before "entries" are read
+// first. The entries are then cut out by a splitter and decoded later
+// (Pending.Record); what follows them (and log) is walked once they are
+// done.
 type harStream struct {
 	w       *jsonWalk
+	split   *splitter
 	index   int
 	version string
-	// state: 0 before the entries, 1 inside them, 2 done.
-	state int
+	done    bool
 }
 
-func openHAR(w *jsonWalk, rc io.ReadCloser) (*File, error) {
+func openHAR(w *jsonWalk, br *bufio.Reader, rc io.ReadCloser) (*File, error) {
 	if err := w.delim('{', "log"); err != nil {
 		return nil, &Error{File: w.name, Entry: -1, Err: errorf(ErrNotHAR, "%v", err)}
 	}
@@ -73,6 +76,8 @@ func openHAR(w *jsonWalk, rc io.ReadCloser) (*File, error) {
 	if err := s.toEntries(); err != nil {
 		return nil, err
 	}
+	// The decoder has read ahead: continue from what it holds, then the file.
+	s.split = newSplitter(io.MultiReader(w.dec.Buffered(), br), w.dec.InputOffset())
 	return &File{Name: w.name, Format: FormatHAR, next: s.next, close: rc.Close}, nil
 }
 
@@ -85,14 +90,13 @@ func (s *harStream) toEntries() error {
 		}
 		switch key {
 		case "version":
-			if err := s.readVersion(); err != nil {
+			if err := s.readVersion(s.w.dec); err != nil {
 				return err
 			}
 		case "entries":
 			if err := s.w.delim('[', "log.entries"); err != nil {
 				return s.fail(-1, "", errorf(ErrNotHAR, "%v", err))
 			}
-			s.state = 1
 			return nil
 		default:
 			if err := s.w.skip(); err != nil {
@@ -103,9 +107,9 @@ func (s *harStream) toEntries() error {
 	return s.fail(-1, "", errorf(ErrNotHAR, "log has no \"entries\""))
 }
 
-func (s *harStream) readVersion() error {
+func (s *harStream) readVersion(dec *json.Decoder) error {
 	var v any
-	if err := s.w.dec.Decode(&v); err != nil {
+	if err := dec.Decode(&v); err != nil {
 		return s.fail(-1, "log.version", jsonError(err, 0))
 	}
 	str, ok := v.(string)
@@ -123,72 +127,97 @@ func (s *harStream) fail(entry int, where string, err error) error {
 	return &Error{File: s.w.name, Entry: entry, Where: where, Err: err}
 }
 
-func (s *harStream) next() (Record, error) {
-	if s.state == 1 && s.w.dec.More() {
-		i := s.index
-		s.index++
-		var e harEntry
-		err := s.w.dec.Decode(&e)
-		var typ *json.UnmarshalTypeError
-		if errors.As(err, &typ) {
-			// The decoder has read past the whole entry: only this entry is bad.
-			return Record{Index: i, Err: s.fail(i, "", jsonError(err, 0))}, nil
-		}
-		if err != nil {
-			return Record{}, s.fail(i, "", jsonError(err, 0))
-		}
-		rec, err := e.record(i)
-		if err != nil {
-			rec.Err = s.fail(i, "", err)
-		}
-		return rec, nil
+func (s *harStream) next() (Pending, error) {
+	if s.done {
+		return Pending{}, io.EOF
 	}
-	if s.state == 1 {
+	raw, off, end, err := s.split.next()
+	if err != nil {
+		if s.split.inValue {
+			return Pending{}, s.fail(s.index, "", err)
+		}
+		// Between entries: the array itself is broken.
+		return Pending{}, s.fail(-1, "log.entries", err)
+	}
+	if end {
+		s.done = true
 		if err := s.finish(); err != nil {
-			return Record{}, err
+			return Pending{}, err
 		}
-		s.state = 2
+		return Pending{}, io.EOF
 	}
-	return Record{}, io.EOF
+	i := s.index
+	s.index++
+	return Pending{rec: Record{Index: i}, har: raw, off: off, file: s.w.name}, nil
 }
+
+// afterEntries turns what follows the entries' ']' (the rest of log, then
+// the rest of the file) into a document a decoder can walk: prefixed with
+// `{"_":{"_":0`, the remaining members of both objects complete it.
+const afterEntries = `{"_":{"_":0`
 
 // finish reads what follows the entries: the rest of log (its version may
 // come last, as Polly.js writes keys in alphabetical order) and of the file.
 func (s *harStream) finish() error {
-	if _, err := s.w.dec.Token(); err != nil { // ']'
-		return s.fail(-1, "log.entries", jsonError(err, 0))
+	dec := json.NewDecoder(io.MultiReader(strings.NewReader(afterEntries), s.split.r))
+	base := s.split.off - int64(len(afterEntries))
+	w := &jsonWalk{name: s.w.name, dec: dec, base: base}
+	fail := func(where string, err error) error { return s.fail(-1, where, err) }
+	for range 2 { // '{' and "_" of each object of the prefix
+		for range 2 {
+			if _, err := dec.Token(); err != nil {
+				return fail("log", jsonError(err, base))
+			}
+		}
 	}
-	for s.w.dec.More() {
-		key, err := s.w.key()
+	if err := w.skip(); err != nil { // the prefix's 0
+		return fail("log", err)
+	}
+	for dec.More() {
+		key, err := w.key()
 		if err != nil {
-			return s.fail(-1, "log", err)
+			return fail("log", err)
 		}
 		if key == "version" {
-			if err := s.readVersion(); err != nil {
+			if err := s.readVersion(dec); err != nil {
 				return err
 			}
 			continue
 		}
-		if err := s.w.skip(); err != nil {
-			return s.fail(-1, "log."+key, err)
+		if err := w.skip(); err != nil {
+			return fail("log."+key, err)
 		}
 	}
-	if _, err := s.w.dec.Token(); err != nil { // log's '}'
-		return s.fail(-1, "log", jsonError(err, 0))
+	if _, err := dec.Token(); err != nil { // log's '}'
+		return fail("log", jsonError(err, base))
 	}
-	for s.w.dec.More() {
-		key, err := s.w.key()
+	for dec.More() {
+		key, err := w.key()
+		if err == nil {
+			err = w.skip()
+		}
 		if err != nil {
-			return s.fail(-1, "", err)
-		}
-		if err := s.w.skip(); err != nil {
-			return s.fail(-1, key, err)
+			return fail(key, err)
 		}
 	}
-	if err := s.w.end(); err != nil {
-		return s.fail(-1, "", err)
+	if err := w.end(); err != nil {
+		return fail("", err)
 	}
 	return nil
+}
+
+// decodeHAREntry turns the raw JSON of entry index into a record. Whatever
+// is wrong with it (syntax, types, no response) stays with the entry.
+func decodeHAREntry(file string, index int, off int64, raw []byte) Record {
+	var e harEntry
+	if err := json.Unmarshal(raw, &e); err != nil {
+		return Record{Index: index, Err: &Error{File: file, Entry: index, Err: jsonError(err, off)}}
+	}
+	rec, err := e.record(index)
+	if err != nil {
+		rec.Err = &Error{File: file, Entry: index, Err: err}
+	}
+	return rec
 }
 
 // record turns a decoded entry into an exchange. The returned record keeps

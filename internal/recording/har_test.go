@@ -3,6 +3,7 @@ package recording
 import (
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -207,13 +208,31 @@ func TestHARTruncated(t *testing.T) {
 	}
 }
 
+// A syntax error inside an entry spoils that entry only, and says where in
+// the file it is; broken structure between entries stops the file.
 func TestHARSyntaxError(t *testing.T) {
-	data := harOf(harEntryStandard, strings.Replace(harEntryStandard, `"status": 200`, `"status": 200,,`, 1))
-	recs, _, err := readAll(t, "syntax.har", data)
-	wantError(t, err, ErrNotJSON, "syntax.har", 1, "at byte")
-	if len(recs) != 1 {
-		t.Errorf("%d records before the error", len(recs))
+	bad := strings.Replace(harEntryStandard, `"status": 200`, `"status": 200,,`, 1)
+	data := harOf(harEntryStandard, bad, harEntryStandard)
+	recs, _ := mustRead(t, "syntax.har", data)
+	if len(recs) != 3 || recs[0].Err != nil || recs[2].Err != nil {
+		t.Fatalf("records %+v", recs)
 	}
+	at := strings.Index(data, ",,") + 2 // the second comma, counting from 1
+	wantError(t, recs[1].Err, ErrNotJSON, "syntax.har", 1, fmt.Sprintf("at byte %d", at))
+
+	for _, tt := range []struct{ data, says string }{
+		{harOf(harEntryStandard) + "x", "invalid character 'x'"},
+		{strings.Replace(harOf(harEntryStandard, harEntryStandard), "},{", "} x {", 1), "want ',' or ']'"},
+		{`{"log":{"entries":[,{}]}}`, "want an entry"},
+		{`{"log":{"entries":[{}],"version":"1.2",}}`, "invalid character"},
+		{`{"log":{"entries":[{}]}} {`, "more data"},
+	} {
+		_, _, err := readAll(t, "broken.har", tt.data)
+		wantError(t, err, ErrNotJSON, "broken.har", -1, tt.says)
+	}
+	// Inside an entry, with the entry named.
+	_, _, err := readAll(t, "broken.har", `{"log":{"entries":[{"a":[}]}]}}`)
+	wantError(t, err, ErrNotJSON, "broken.har", 0, "unbalanced '}' (at byte 26)")
 }
 
 func TestHARManyEntriesIndexed(t *testing.T) {

@@ -28,11 +28,7 @@ func openJSON(name, ext string, br *bufio.Reader, rc io.ReadCloser, reopen func(
 		}
 		switch key {
 		case "log":
-			f, err := openHAR(w, rc)
-			if err != nil {
-				return nil, err
-			}
-			return f, nil
+			return openHAR(w, br, rc)
 		case "exchanges":
 			return openExchanges(w, rc)
 		}
@@ -57,12 +53,14 @@ func openJSON(name, ext string, br *bufio.Reader, rc io.ReadCloser, reopen func(
 type jsonWalk struct {
 	name string
 	dec  *json.Decoder
+	// base is the file offset of the decoder's first byte, for errors.
+	base int64
 }
 
 func (w *jsonWalk) key() (string, error) {
 	tok, err := w.dec.Token()
 	if err != nil {
-		return "", jsonError(err, 0)
+		return "", jsonError(err, w.base)
 	}
 	k, ok := tok.(string)
 	if !ok {
@@ -76,7 +74,7 @@ func (w *jsonWalk) key() (string, error) {
 func (w *jsonWalk) delim(want json.Delim, what string) error {
 	tok, err := w.dec.Token()
 	if err != nil {
-		return jsonError(err, 0)
+		return jsonError(err, w.base)
 	}
 	if d, ok := tok.(json.Delim); !ok || d != want {
 		return fmt.Errorf("%s: want %s, got %s", what, delimKind(want), tokenKind(tok))
@@ -88,7 +86,7 @@ func (w *jsonWalk) delim(want json.Delim, what string) error {
 func (w *jsonWalk) skip() error {
 	var v json.RawMessage
 	if err := w.dec.Decode(&v); err != nil {
-		return jsonError(err, 0)
+		return jsonError(err, w.base)
 	}
 	return nil
 }
@@ -97,13 +95,13 @@ func (w *jsonWalk) skip() error {
 // but white space after it.
 func (w *jsonWalk) end() error {
 	if _, err := w.dec.Token(); err != nil {
-		return jsonError(err, 0)
+		return jsonError(err, w.base)
 	}
 	if _, err := w.dec.Token(); !errors.Is(err, io.EOF) {
 		if err == nil {
 			return errorf(ErrNotJSON, "more data after the top-level object")
 		}
-		return jsonError(err, 0)
+		return jsonError(err, w.base)
 	}
 	return nil
 }

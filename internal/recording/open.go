@@ -18,14 +18,46 @@ type File struct {
 	Name   string
 	Format Format
 
-	next  func() (Record, error)
+	next  func() (Pending, error)
 	close func() error
 }
 
 // Next returns the next record, io.EOF after the last one, or an *Error that
-// stops the file (a syntax error, a truncated file). A problem confined to
+// stops the file (a truncated file, broken structure). A problem confined to
 // one entry is not returned here: it is the record's Err.
-func (f *File) Next() (Record, error) { return f.next() }
+func (f *File) Next() (Record, error) {
+	p, err := f.next()
+	if err != nil {
+		return Record{}, err
+	}
+	return p.Record(), nil
+}
+
+// NextPending is Next without the decoding of the entry, for a caller that
+// decodes entries on other goroutines: reading stays sequential, decoding
+// need not.
+func (f *File) NextPending() (Pending, error) { return f.next() }
+
+// Pending is an entry read from a file but perhaps not yet decoded.
+type Pending struct {
+	rec Record
+	// A HAR entry is decoded by Record: its raw JSON, where it starts in
+	// the file, and the file's name for errors.
+	har  []byte
+	off  int64
+	file string
+}
+
+// Index is the entry's position in its file.
+func (p Pending) Index() int { return p.rec.Index }
+
+// Record decodes the entry. It may be called from any goroutine, once.
+func (p Pending) Record() Record {
+	if p.har == nil {
+		return p.rec
+	}
+	return decodeHAREntry(p.file, p.rec.Index, p.off, p.har)
+}
 
 // Close releases the file.
 func (f *File) Close() error {
@@ -130,12 +162,12 @@ func unwrapPathError(err error) error {
 // single returns a File that yields the given records and then io.EOF.
 func single(name string, format Format, recs ...Record) *File {
 	i := 0
-	return &File{Name: name, Format: format, next: func() (Record, error) {
+	return &File{Name: name, Format: format, next: func() (Pending, error) {
 		if i >= len(recs) {
-			return Record{}, io.EOF
+			return Pending{}, io.EOF
 		}
 		i++
-		return recs[i-1], nil
+		return Pending{rec: recs[i-1]}, nil
 	}}
 }
 
