@@ -5,6 +5,7 @@
 package audit
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"runtime"
@@ -218,7 +219,7 @@ func (a *Auditor) operationOf(rec recording.Record, side contract.Side) (*contra
 		op, _, err := a.v.Find(rec.Exchange.Method, rec.Exchange.URL)
 		if err != nil {
 			rule := contract.RuleUnknownOperation
-			if err == contract.ErrMethodNotAllowed {
+			if errors.Is(err, contract.ErrMethodNotAllowed) {
 				rule = contract.RuleMethodNotAllowed
 			}
 			return nil, a.issue(a.addition(), side, contract.InRoute, rule,
