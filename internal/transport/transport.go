@@ -141,6 +141,7 @@ func orNone(s string) string {
 
 func truncate(b []byte) string {
 	const limit = 2048
+	b = bytes.TrimRight(b, "\r\n")
 	if len(b) == 0 {
 		return "(empty)"
 	}
@@ -161,8 +162,9 @@ func (e *ViolationError) Error() string {
 	return "contract violation: " + e.Record.Report()
 }
 
-// GomegaString keeps Gomega from dumping the struct after the message.
-func (e *ViolationError) GomegaString() string { return e.Error() }
+// GomegaString keeps Gomega from printing the report a second time after
+// the error message.
+func (e *ViolationError) GomegaString() string { return "(the contract violation above)" }
 
 // Recorder collects the records of one spec. It is safe for concurrent use
 // (callbacks arrive on server goroutines).
@@ -234,6 +236,9 @@ type Doer struct {
 	// Validator checks API exchanges; nil skips the check.
 	Validator *contract.Validator
 	Mode      contract.Mode
+	// Breaker, when set, fails requests fast once the target has stopped
+	// answering; share one per target.
+	Breaker *Breaker
 }
 
 // Do sends req, reads the whole response body within the timeout, records
@@ -259,6 +264,12 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 		RequestHeader: req.Header.Clone(),
 		RequestBody:   reqBody,
 	}
+	if err := d.Breaker.allow(); err != nil {
+		rec.Err = fmt.Errorf("%s %s: %w", req.Method, exchange.RedactURL(req.URL.String()), err)
+		rec.Exchange = rec.Exchange.Redact()
+		d.Recorder.Add(rec)
+		return nil, rec.Err
+	}
 	start := time.Now()
 	resp, err := d.Client.Do(out)
 	var body []byte
@@ -267,6 +278,10 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 		resp.Body.Close()
 	}
 	rec.Duration = time.Since(start)
+	if req.Context().Err() == nil {
+		// A spec that ran out of time says nothing about the target.
+		d.Breaker.record(err)
+	}
 	if err != nil {
 		rec.Err = d.explain(ctx, req, err)
 		rec.Exchange = rec.Exchange.Redact()

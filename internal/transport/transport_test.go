@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -98,6 +99,7 @@ func TestRejectionIgnoresTheRequestHalfOnly(t *testing.T) {
 
 func TestHangingResettingAndGarbageTargets(t *testing.T) {
 	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body) // else the server never notices the client leave
 		<-r.Context().Done()
 	}))
 	defer hang.Close()
@@ -171,5 +173,27 @@ func TestPageKindIsRecordedNotValidatedAndRedirectsAreNotFollowed(t *testing.T) 
 	}
 	if r := rec.Records(); len(r) != 1 || r[0].Result != nil || r[0].Kind != Page {
 		t.Errorf("page record: %+v", r)
+	}
+}
+
+func TestBreakerFailsFastThenProbes(t *testing.T) {
+	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
+	defer hang.Close()
+	d, _ := newDoer(t, API)
+	d.Timeout = 50 * time.Millisecond
+	d.Breaker = &Breaker{Threshold: 2, Cooldown: time.Hour}
+	for range 2 {
+		if _, err := get(t, d, t.Context(), hang.URL+"/hpp/v1/sessions/x"); err == nil || !strings.Contains(err.Error(), "request timeout") {
+			t.Fatalf("want a timeout, got %v", err)
+		}
+	}
+	start := time.Now()
+	_, err := get(t, d, t.Context(), hang.URL+"/hpp/v1/sessions/x")
+	if err == nil || !strings.Contains(err.Error(), "failed the last 2 requests") || time.Since(start) > 40*time.Millisecond {
+		t.Errorf("want a fast failure naming the cause, got %v after %s", err, time.Since(start))
+	}
+	d.Breaker.Cooldown = 0
+	if _, err := get(t, d, t.Context(), hang.URL+"/hpp/v1/sessions/x"); err == nil || !strings.Contains(err.Error(), "request timeout") {
+		t.Errorf("after the cooldown one request goes through: %v", err)
 	}
 }
