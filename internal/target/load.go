@@ -46,7 +46,7 @@ const (
 func InProcessTimeouts() Timeouts {
 	return Timeouts{
 		Request:            5 * time.Second,
-		Async:              5 * time.Second,
+		Async:              3 * time.Second,
 		Poll:               10 * time.Millisecond,
 		CallbackTimeout:    200 * time.Millisecond,
 		CallbackRetryDelay: 50 * time.Millisecond,

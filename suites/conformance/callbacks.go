@@ -118,7 +118,7 @@ var _ = Describe("HPP status callbacks", Label(fw.HPP, fw.Callbacks), func() {
 		disabled := f.ExpectHPPStatus(ctx, h.ID, api.DISABLED)
 		f.Eventually(ctx, func(g Gomega) {
 			events := distinctEvents(in.Events())
-			g.Expect(statuses(events)).To(Equal([]api.HppStatus{api.DISABLED}))
+			g.Expect(statuses(events)).To(Equal([]api.HppStatus{api.DISABLED}), "one callback for the change to DISABLED")
 			g.Expect(events[0].Session).To(sameSession(disabled))
 		}).Should(Succeed())
 	})

@@ -76,7 +76,7 @@ var _ = Describe("Session and token expiry", Label(fw.HPP, fw.KP, fw.Expiry), fu
 			h := f.NewHPPSession(ctx)
 			f.AdvancePast(ctx, h.Created.ExpiresAt)
 			p := f.OpenPage(ctx, h)
-			Expect(p.Status).To(BeNumerically(">=", 400), "the page of an expired session must refuse the consumer; it answered %d", p.Status)
+			Expect(p.Status).To(BeNumerically(">=", 400), "the page of an expired session MUST refuse the consumer; it answered %d", p.Status)
 		})
 
 		/*

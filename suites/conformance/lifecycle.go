@@ -46,7 +46,7 @@ var _ = Describe("HPP session lifecycle", Label(fw.HPP, fw.Lifecycle), func() {
 			Expect(s.KlarnaReference).To(HaveValue(Not(BeEmpty())), "mode %s completes with klarna_reference", *mode)
 			Expect(s.AuthorizationToken).To(BeNil(), "mode %s completes without authorization_token", *mode)
 			kp := f.ReadKPSession(ctx, h.KP.ID)
-			Expect(kp.Status).To(HaveValue(Equal(api.Complete)), "HPP placed the order, so the KP session is complete")
+			Expect(kp.Status).To(HaveValue(Equal(api.Complete)), "HPP placed the order, so the KP session MUST be complete")
 		},
 		/*
 			Rule: without place_order_mode (NONE by default) the session goes WAITING → IN_PROGRESS → COMPLETED with an authorization token.
@@ -144,10 +144,10 @@ var _ = Describe("HPP session lifecycle", Label(fw.HPP, fw.Lifecycle), func() {
 			f.OpensAndDoes(ctx, h, fw.Cancel)
 			f.ExpectHPPStatus(ctx, h.ID, api.CANCELLED)
 			p := f.OpenPage(ctx, h)
-			Expect(p.Status).To(BeNumerically(">=", 400), "the page of a CANCELLED session must refuse the consumer; it answered %d", p.Status)
+			Expect(p.Status).To(BeNumerically(">=", 400), "the page of a CANCELLED session MUST refuse the consumer; it answered %d", p.Status)
 			f.ExpectHPPStatus(ctx, h.ID, api.CANCELLED)
 			p = f.Act(ctx, h, fw.Pay)
-			Expect(p.Status).To(BeNumerically(">=", 400), "paying on a CANCELLED session must be refused; it answered %d", p.Status)
+			Expect(p.Status).To(BeNumerically(">=", 400), "paying on a CANCELLED session MUST be refused; it answered %d", p.Status)
 			f.ExpectHPPStatus(ctx, h.ID, api.CANCELLED)
 		})
 
@@ -160,7 +160,7 @@ var _ = Describe("HPP session lifecycle", Label(fw.HPP, fw.Lifecycle), func() {
 			f.OpensAndDoes(ctx, h, fw.Pay)
 			f.ExpectHPPStatus(ctx, h.ID, api.COMPLETED)
 			p := f.OpenPage(ctx, h)
-			Expect(p.Status).To(BeNumerically(">=", 400), "the page of a COMPLETED session must refuse the consumer; it answered %d", p.Status)
+			Expect(p.Status).To(BeNumerically(">=", 400), "the page of a COMPLETED session MUST refuse the consumer; it answered %d", p.Status)
 			f.ExpectHPPStatus(ctx, h.ID, api.COMPLETED)
 			f.DisableHPPSession(ctx, h.ID, http.StatusBadRequest)
 			f.ExpectHPPStatus(ctx, h.ID, api.COMPLETED)
@@ -210,7 +210,7 @@ var _ = Describe("HPP session lifecycle", Label(fw.HPP, fw.Lifecycle), func() {
 			h := f.NewHPPSession(ctx)
 			f.DisableHPPSession(ctx, h.ID, http.StatusNoContent)
 			p := f.OpenPage(ctx, h)
-			Expect(p.Status).To(BeNumerically(">=", 400), "the page of a DISABLED session must refuse the consumer; it answered %d", p.Status)
+			Expect(p.Status).To(BeNumerically(">=", 400), "the page of a DISABLED session MUST refuse the consumer; it answered %d", p.Status)
 			f.ExpectHPPStatus(ctx, h.ID, api.DISABLED)
 		})
 	})
@@ -254,7 +254,7 @@ var _ = Describe("KP session and authorization lifecycle", Label(fw.KP, fw.Lifec
 			Expect(f.ReadKPSession(ctx, h.KP.ID).Status).To(HaveValue(Equal(api.Incomplete)), "no order yet")
 			order := f.CreateOrder(ctx, token, fw.OrderRequest(h.KP.Request))
 			Expect(order.OrderId).NotTo(BeEmpty())
-			Expect(f.ReadKPSession(ctx, h.KP.ID).Status).To(HaveValue(Equal(api.Complete)), "the order was placed")
+			Expect(f.ReadKPSession(ctx, h.KP.ID).Status).To(HaveValue(Equal(api.Complete)), "the order was placed, so the KP session MUST be complete")
 		})
 
 		/*

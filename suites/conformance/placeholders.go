@@ -60,6 +60,7 @@ var _ = Describe("HPP merchant URL placeholders", Label(fw.HPP, fw.Placeholders,
 					values["{{order_id}}"] = *s.OrderId
 				}
 			}
+			checkPlaceholders(location, kind, mode, values)
 			Expect(location).To(Equal(substitute(merchantURL(kind), values)),
 				"the %s URL after %q: only %v substituted (query-escaped), every other byte as the merchant wrote it", kind, action, keys(values))
 		},
@@ -176,5 +177,29 @@ var _ = Describe("HPP merchant URL placeholders", Label(fw.HPP, fw.Placeholders,
 		)
 	})
 })
+
+// checkPlaceholders names the rule a wrong Location breaks before the
+// byte-for-byte comparison does: which placeholder was (not) filled, and
+// whether the merchant's own query survived.
+func checkPlaceholders(location, kind string, mode *api.OptionsV1PlaceOrderMode, values map[string]string) {
+	GinkgoHelper()
+	u, err := url.Parse(location)
+	Expect(err).NotTo(HaveOccurred(), "the %s redirect %q is not a URL", kind, location)
+	q := u.Query()
+	m := "NONE (default)"
+	if mode != nil {
+		m = string(*mode)
+	}
+	for param, placeholder := range map[string]string{"sid": "{{session_id}}", "token": "{{authorization_token}}", "order": "{{order_id}}"} {
+		if v, filled := values[placeholder]; filled {
+			Expect(q.Get(param)).To(Equal(v), "%s MUST be filled in the %s URL in mode %s", placeholder, kind, m)
+		} else {
+			Expect(q.Get(param)).To(Equal(placeholder), "%s MUST stay as written in the %s URL in mode %s", placeholder, kind, m)
+		}
+	}
+	Expect(q.Get("ref")).To(Equal("{{klarna_reference}}"), "an unknown placeholder MUST stay as written")
+	Expect(u.RawQuery).To(ContainSubstring("&keep=a%20b%2Bc+d&enc=%7B%7Bsession_id%7D%7D&empty=&flag"),
+		"the merchant URL's own query MUST stay byte for byte (its escapes neither decoded nor re-encoded)")
+}
 
 func keys(m map[string]string) []string { return slices.Sorted(maps.Keys(m)) }

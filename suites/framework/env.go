@@ -18,6 +18,7 @@ import (
 
 	"github.com/kconform/kconform/internal/contract"
 	"github.com/kconform/kconform/internal/target"
+	"github.com/kconform/kconform/internal/transport"
 )
 
 // Env is everything a run knows about its target.
@@ -34,6 +35,8 @@ type Env struct {
 	Validator *contract.Validator
 	// HTTP is the base client: redirects are never followed.
 	HTTP *http.Client
+	// Breaker makes every spec fail fast once the target stops answering.
+	Breaker *transport.Breaker
 	// Receiver takes callbacks; nil when the target cannot reach one, and
 	// then ReceiverReason says why.
 	Receiver       *Receiver

@@ -2,6 +2,7 @@ package framework
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -69,7 +70,7 @@ func Count(r types.Report) Counts {
 		case s.State.Is(types.SpecStateFailureStates):
 			c.Ran++
 			c.Failed++
-			c.Failures = append(c.Failures, fmt.Sprintf("%s\n      %s: %s", s.FullText(), s.State, firstLine(s.Failure.Message)))
+			c.Failures = append(c.Failures, fmt.Sprintf("%s\n      %s at %s:\n%s", s.FullText(), s.State, s.Failure.Location, gist(s.Failure.Message)))
 		}
 	}
 	return c
@@ -106,10 +107,25 @@ func Summary(r types.Report) string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
-func firstLine(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i] + " …"
+var gomegaTypeLine = regexp.MustCompile(`^<[^>]*\| 0x[0-9a-f]+>:?$`)
+
+// gist is the start of a failure message: its first lines, each short.
+func gist(msg string) string {
+	const maxLines, maxWidth = 4, 200
+	var out []string
+	for _, l := range strings.Split(strings.TrimSpace(msg), "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" || l == "Unexpected error:" || gomegaTypeLine.MatchString(l) {
+			continue // Gomega's framing, not the news
+		}
+		if len(l) > maxWidth {
+			l = l[:maxWidth] + " …"
+		}
+		out = append(out, "        "+l)
+		if len(out) == maxLines {
+			out = append(out, "        …")
+			break
+		}
 	}
-	return s
+	return strings.Join(out, "\n")
 }

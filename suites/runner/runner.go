@@ -79,6 +79,7 @@ func Prepare(ctx context.Context, cfg target.Config) (*framework.Env, func(), er
 		Timeouts:  cfg.Timeouts,
 		Validator: v,
 		HTTP:      transport.NewHTTPClient(),
+		Breaker:   &transport.Breaker{Threshold: 3, Cooldown: max(3*cfg.Timeouts.Request, 30*time.Second)},
 		RunID:     runID(),
 		Username:  cfg.Username,
 		Password:  cfg.Password,
@@ -159,7 +160,7 @@ func GinkgoConfig(cfg target.Config) (types.SuiteConfig, types.ReporterConfig) {
 func Header(env *framework.Env) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "kconform run: %s\n", env.Config)
-	fmt.Fprintf(&b, "  API base URL: %s\n", env.BaseURL)
+	fmt.Fprintf(&b, "  API base URL: %s (as %s)\n", env.BaseURL, env.Username)
 	fmt.Fprintf(&b, "  capabilities: %s\n", env.Caps.Summary())
 	if env.Receiver != nil {
 		fmt.Fprintf(&b, "  callbacks:    receiver at %s\n", env.Receiver.URL())
