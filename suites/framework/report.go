@@ -31,7 +31,7 @@ func LastReport() *types.Report {
 }
 
 // notSelected is the skip reason of a spec the filters left out.
-const notSelected = "not selected by --label-filter / --focus / --skip"
+const notSelected = "not selected (label filter, focus or skip)"
 
 // Counts are the numbers of a run, for the summary and for tests.
 type Counts struct {
