@@ -265,7 +265,7 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 		RequestBody:   reqBody,
 	}
 	if err := d.Breaker.allow(); err != nil {
-		rec.Err = fmt.Errorf("%s %s: %w", req.Method, exchange.RedactURL(req.URL.String()), err)
+		rec.Err = &TransportError{msg: fmt.Sprintf("%s %s: %v", req.Method, exchange.RedactURL(req.URL.String()), err), err: err}
 		rec.Exchange = rec.Exchange.Redact()
 		d.Recorder.Add(rec)
 		return nil, rec.Err
@@ -308,8 +308,26 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
+// TransportError is an exchange that did not complete: what was sent and
+// what happened, in one sentence.
+type TransportError struct {
+	msg string
+	err error
+}
+
+func (e *TransportError) Error() string { return e.msg }
+func (e *TransportError) Unwrap() error { return e.err }
+
+// GomegaString keeps Gomega from dumping the struct after the message.
+func (e *TransportError) GomegaString() string { return "(the transport error above)" }
+
 // explain turns a transport error into a sentence that says what happened.
 func (d *Doer) explain(ctx context.Context, req *http.Request, err error) error {
+	e := d.describe(ctx, req, err)
+	return &TransportError{msg: e.Error(), err: err}
+}
+
+func (d *Doer) describe(ctx context.Context, req *http.Request, err error) error {
 	what := fmt.Sprintf("%s %s", req.Method, exchange.RedactURL(req.URL.String()))
 	var ne net.Error
 	switch {

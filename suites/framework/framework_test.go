@@ -65,7 +65,7 @@ func TestUnknownFilterLabels(t *testing.T) {
 }
 
 func TestSummaryGroupsSkipsByReason(t *testing.T) {
-	r := types.Report{SpecReports: types.SpecReports{
+	r := types.Report{PreRunStats: types.PreRunStats{TotalSpecs: 6, SpecsThatWillRun: 5}, SpecReports: types.SpecReports{
 		spec("MUST pass", types.SpecStatePassed, ""),
 		spec("MUST fail", types.SpecStateFailed, "Unexpected error:\n<*transport.ViolationError | 0xc000>:\ncontract violation: GET x → 200\nviolation: /status"),
 		spec("MUST skip 1", types.SpecStateSkipped, "needs the consumer page"),
@@ -104,6 +104,25 @@ func TestLabelTableListsTheRegistry(t *testing.T) {
 	for _, l := range KnownLabels() {
 		if !strings.Contains(table, "`"+l+"`") {
 			t.Errorf("label table lacks %s", l)
+		}
+	}
+}
+
+func TestSummaryTellsFilteredFromNeverReached(t *testing.T) {
+	r := types.Report{
+		PreRunStats:                types.PreRunStats{TotalSpecs: 4, SpecsThatWillRun: 3},
+		SpecialSuiteFailureReasons: []string{"Suite Timeout Elapsed"},
+		SpecReports: types.SpecReports{
+			spec("MUST a", types.SpecStateTimedout, "A suite timeout occurred"),
+			spec("MUST b", types.SpecStateSkipped, ""),
+			spec("MUST c", types.SpecStateSkipped, ""),
+			spec("MUST d", types.SpecStateSkipped, ""),
+		},
+	}
+	s := Summary(r)
+	for _, want := range []string{"1 × " + notSelected, "2 × not run: Suite Timeout Elapsed", "1 failed"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("summary lacks %q:\n%s", want, s)
 		}
 	}
 }

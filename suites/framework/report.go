@@ -30,6 +30,10 @@ func LastReport() *types.Report {
 	return lastReport
 }
 
+// maxListedFailures bounds the failures the summary repeats: a target that
+// is down fails every spec for the same reason.
+const maxListedFailures = 15
+
 // notSelected is the skip reason of a spec the filters left out.
 const notSelected = "not selected (label filter, focus or skip)"
 
@@ -46,6 +50,7 @@ type Counts struct {
 // Count tallies a report's specs (Its only).
 func Count(r types.Report) Counts {
 	c := Counts{SkipReasons: map[string]int{}}
+	unrun := 0
 	for _, s := range r.SpecReports {
 		if s.LeafNodeType != types.NodeTypeIt {
 			continue
@@ -62,7 +67,8 @@ func Count(r types.Report) Counts {
 			case s.State == types.SpecStatePending:
 				reason = "pending"
 			case reason == "" && s.RunTime == 0:
-				reason = notSelected
+				unrun++ // filtered out, or never reached: told apart below
+				continue
 			case reason == "":
 				reason = "skipped without a reason"
 			}
@@ -71,6 +77,22 @@ func Count(r types.Report) Counts {
 			c.Ran++
 			c.Failed++
 			c.Failures = append(c.Failures, fmt.Sprintf("%s\n      %s at %s:\n%s", s.FullText(), s.State, s.Failure.Location, gist(s.Failure.Message)))
+		}
+	}
+	// Ginkgo reports a spec the filters left out and a spec the run never
+	// reached (deadline, interrupt) alike; the pre-run count tells how many
+	// were left out.
+	if unrun > 0 {
+		filtered := min(unrun, max(r.PreRunStats.TotalSpecs-r.PreRunStats.SpecsThatWillRun, 0))
+		if filtered > 0 {
+			c.SkipReasons[notSelected] = filtered
+		}
+		if rest := unrun - filtered; rest > 0 {
+			why := "the run was interrupted"
+			if len(r.SpecialSuiteFailureReasons) > 0 {
+				why = strings.Join(r.SpecialSuiteFailureReasons, "; ")
+			}
+			c.SkipReasons["not run: "+why+" (see --deadline)"] = rest
 		}
 	}
 	return c
@@ -100,7 +122,11 @@ func Summary(r types.Report) string {
 	}
 	if len(c.Failures) > 0 {
 		b.WriteString("failed:\n")
-		for _, f := range c.Failures {
+		for i, f := range c.Failures {
+			if i == maxListedFailures {
+				fmt.Fprintf(&b, "  … and %d more (each is shown in full above, and in --junit-report / --json-report)\n", len(c.Failures)-i)
+				break
+			}
 			fmt.Fprintf(&b, "  - %s\n", f)
 		}
 	}
@@ -115,7 +141,8 @@ func gist(msg string) string {
 	var out []string
 	for _, l := range strings.Split(strings.TrimSpace(msg), "\n") {
 		l = strings.TrimSpace(l)
-		if l == "" || l == "Unexpected error:" || gomegaTypeLine.MatchString(l) {
+		if l == "" || l == "Unexpected error:" || l == "occurred" || gomegaTypeLine.MatchString(l) ||
+			(strings.HasPrefix(l, "(the ") && strings.HasSuffix(l, " above)")) {
 			continue // Gomega's framing, not the news
 		}
 		if len(l) > maxWidth {
