@@ -65,6 +65,7 @@ type raw struct {
 	requestTimeout, deadline               string
 	labelFilter, junit, json               string
 	callbackURL, callbackListen, mockFault string
+	callbackTimeout, callbackRetryDelay    string
 	focus, skip                            stringList
 	allowProduction, verbose, noColor      bool
 }
@@ -86,6 +87,8 @@ func newFlagSet(r *raw) *flag.FlagSet {
 	fs.BoolVar(&r.noColor, "no-color", false, "no colours in the output")
 	fs.StringVar(&r.callbackURL, "callback-url", "", "public base URL that forwards to --callback-listen, for targets that cannot reach this machine (env "+EnvCallbackURL+")")
 	fs.StringVar(&r.callbackListen, "callback-listen", "", "host:port of the local callback receiver (env "+EnvCallbackListen+"; default 127.0.0.1:0, required with --callback-url)")
+	fs.StringVar(&r.callbackTimeout, "callback-timeout", "", "how long the target waits for a callback receiver before retrying (D-cb: 3s; 200ms for the built-in mock); a slow receiver answers later than this")
+	fs.StringVar(&r.callbackRetryDelay, "callback-retry-delay", "", "the target's pause between two calls of one callback event (D-cb: \"a few seconds\", 2s assumed; 50ms for the built-in mock)")
 	fs.StringVar(&r.mockFault, "mock-faults", "", "comma-separated faults to switch on in the built-in mock (no --target); see `kconform mock` for the list")
 	return fs
 }
@@ -192,6 +195,16 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	if v, fromFlag := pick("deadline", EnvDeadline, r.deadline); v != "" {
 		if d, ok := parseDuration(u, source{"deadline", EnvDeadline}.describe(fromFlag, v), v); ok {
 			cfg.Deadline = d
+		}
+	}
+	if r.callbackTimeout != "" {
+		if d, ok := parseDuration(u, fmt.Sprintf("--callback-timeout %q", r.callbackTimeout), r.callbackTimeout); ok {
+			cfg.Timeouts.CallbackTimeout = d
+		}
+	}
+	if r.callbackRetryDelay != "" {
+		if d, ok := parseDuration(u, fmt.Sprintf("--callback-retry-delay %q", r.callbackRetryDelay), r.callbackRetryDelay); ok {
+			cfg.Timeouts.CallbackRetryDelay = d
 		}
 	}
 	if cfg.Timeouts.Request > 0 && cfg.Deadline > 0 && cfg.Deadline <= cfg.Timeouts.Request {

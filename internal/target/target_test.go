@@ -164,6 +164,14 @@ func TestLoadCallbackAndFaults(t *testing.T) {
 	if err != nil || cfg.CallbackURL == nil || cfg.CallbackListen != "127.0.0.1:9911" {
 		t.Errorf("callback config: %v %+v", err, cfg)
 	}
+	cfg, err = Load([]string{"--callback-timeout", "150ms", "--callback-retry-delay", "20ms"}, env(nil))
+	if err != nil || cfg.Timeouts.CallbackTimeout != 150*time.Millisecond || cfg.Timeouts.CallbackRetryDelay != 20*time.Millisecond {
+		t.Errorf("callback timings: %v %+v", err, cfg.Timeouts)
+	}
+	_, err = Load([]string{"--callback-timeout", "soon"}, env(nil))
+	if err == nil || !strings.Contains(err.Error(), `--callback-timeout "soon" is not a duration`) {
+		t.Errorf("bad callback timeout: %v", err)
+	}
 	cfg, err = Load([]string{"--mock-faults", "a, b,"}, env(nil))
 	if err != nil || strings.Join(cfg.MockFaults, "|") != "a|b" {
 		t.Errorf("mock faults: %v %q", err, cfg.MockFaults)
