@@ -159,8 +159,10 @@ func GinkgoConfig(cfg target.Config) (types.SuiteConfig, types.ReporterConfig) {
 // secrets) and what the target can do.
 func Header(env *framework.Env) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "kconform run: %s\n", env.Config)
-	fmt.Fprintf(&b, "  API base URL: %s (as %s)\n", env.BaseURL, env.Username)
+	c := env.Config
+	c.Username, c.Password = env.Username, env.Password // the in-process mock's are generated
+	fmt.Fprintf(&b, "kconform run: %s\n", c)
+	fmt.Fprintf(&b, "  API base URL: %s\n", env.BaseURL)
 	fmt.Fprintf(&b, "  capabilities: %s\n", env.Caps.Summary())
 	if env.Receiver != nil {
 		fmt.Fprintf(&b, "  callbacks:    receiver at %s\n", env.Receiver.URL())
