@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -297,6 +298,7 @@ func newReceiver(t *testing.T, answer func(n int) (int, time.Duration)) *receive
 		rc.calls = append(rc.calls, call{path: r.URL.RequestURI(), body: b, at: time.Now()})
 		n := len(rc.calls)
 		rc.mu.Unlock()
+		rc.notify <- struct{}{}
 		status, delay := http.StatusOK, time.Duration(0)
 		if rc.answer != nil {
 			status, delay = rc.answer(n)
@@ -308,13 +310,12 @@ func newReceiver(t *testing.T, answer func(n int) (int, time.Duration)) *receive
 			}
 		}
 		w.WriteHeader(status)
-		rc.notify <- struct{}{}
 	}))
 	t.Cleanup(rc.srv.Close)
 	return rc
 }
 
-// wait blocks until n calls have been answered.
+// wait blocks until n calls have arrived.
 func (rc *receiver) wait(n int) []call {
 	rc.t.Helper()
 	deadline := time.After(10 * time.Second)
@@ -360,3 +361,5 @@ func (h *harness) statusEvent(c call) api.StatusUpdateEventV1 {
 }
 
 func strp(s string) *string { return &s }
+
+func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
