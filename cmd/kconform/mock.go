@@ -1,0 +1,167 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+
+	"github.com/kconform/kconform/internal/mock"
+)
+
+// Environment variables `kconform mock` reads for its credentials.
+const (
+	envMockUsername = "KCONFORM_MOCK_USERNAME"
+	envMockPassword = "KCONFORM_MOCK_PASSWORD"
+)
+
+const mockUsage = `usage: kconform mock [flags]
+
+Serves the reference mock of the Klarna HPP and KP APIs until SIGINT or
+SIGTERM. It prints its base URL on stdout, alone on a line; logs go to
+stderr. The consumer page is <base>/pay/<hpp_session_id> and the control
+plane <base>/_kconform/ (internal/mock/CONTROL.md).
+
+Credentials: --username/--password, else $` + envMockUsername + `/$` + envMockPassword + `,
+else "` + mock.DefaultUsername + `" / "` + mock.DefaultPassword + `".
+
+Exit status: 0 after a clean shutdown, 1 when it cannot listen or serve,
+2 on a bad flag.
+
+Flags:
+`
+
+func mockCmd(args []string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return runMock(ctx, args, os.Getenv, os.Stdout, os.Stderr)
+}
+
+// faultList is the repeatable --fault flag; a name is checked as it is given.
+type faultList []string
+
+func (f *faultList) String() string { return strings.Join(*f, ",") }
+
+func (f *faultList) Set(name string) error {
+	for _, known := range mock.FaultNames() {
+		if known.Name == name {
+			*f = append(*f, name)
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown fault %q (kconform mock --list-faults lists them)", name)
+}
+
+// runMock is `kconform mock` until ctx is done.
+func runMock(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("kconform mock", flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors are reported below, in one line
+	var (
+		faults       faultList
+		addr         = fs.String("addr", "127.0.0.1:8080", "`host:port` to listen on (\":0\" picks a free port)")
+		username     = fs.String("username", "", "Basic auth `user` the mock accepts (default $"+envMockUsername+" or \""+mock.DefaultUsername+"\")")
+		password     = fs.String("password", "", "Basic auth `password` the mock accepts (default $"+envMockPassword+" or \""+mock.DefaultPassword+"\")")
+		clock        = fs.Bool("control-clock", false, "enable /_kconform/clock (and /_kconform/reset): the suites can move time forward")
+		faultControl = fs.Bool("control-faults", false, "enable PUT /_kconform/faults (and /_kconform/reset): the suites can switch faults")
+		external     = fs.Bool("allow-external-callbacks", false, "let callbacks go to non-loopback hosts")
+		cbTimeout    = fs.Duration("callback-timeout", mock.DefaultCallbackTimeout, "how long a callback receiver has to answer 2xx")
+		cbRetry      = fs.Duration("callback-retry-delay", mock.DefaultCallbackRetryDelay, "wait before a failed callback is retried")
+		listFaults   = fs.Bool("list-faults", false, "print the faults --fault accepts and exit")
+	)
+	fs.Var(&faults, "fault", "switch a fault on from the start (repeatable; `name` from --list-faults)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, mockUsage)
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+			return 0
+		}
+		fmt.Fprintf(stderr, "kconform mock: %v\n(kconform mock -h lists the flags)\n", err)
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "kconform mock: unexpected argument %q (kconform mock -h lists the flags)\n", fs.Arg(0))
+		return 2
+	}
+	if *listFaults {
+		printFaults(stdout)
+		return 0
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	user, err := credential(set["username"], *username, getenv(envMockUsername), mock.DefaultUsername, "username")
+	if err == nil {
+		var pass string
+		pass, err = credential(set["password"], *password, getenv(envMockPassword), mock.DefaultPassword, "password")
+		*password = pass
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "kconform mock: %v\n", err)
+		return 2
+	}
+
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	srv, err := mock.New(mock.Options{
+		Username:               user,
+		Password:               *password,
+		ClockControl:           *clock,
+		FaultControl:           *faultControl,
+		Faults:                 faults,
+		CallbackTimeout:        *cbTimeout,
+		CallbackRetryDelay:     *cbRetry,
+		AllowExternalCallbacks: *external,
+		Logger:                 logger,
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "kconform mock: %v\n", err)
+		return 2
+	}
+	base, err := srv.Start(*addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "kconform mock: %v\n", err)
+		_ = srv.Close()
+		return 1
+	}
+	fmt.Fprintln(stdout, base)
+	// The password is never logged, not even when it is the default.
+	logger.Info("kconform mock serving", "base_url", base, "username", user,
+		"control_clock", *clock, "control_faults", *faultControl, "faults", faults.String())
+
+	<-ctx.Done()
+	logger.Info("kconform mock shutting down")
+	if err := srv.Close(); err != nil {
+		fmt.Fprintf(stderr, "kconform mock: shutdown: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// credential picks the flag, then the environment, then the default. An
+// explicitly empty flag is a mistake, not a request for the default.
+func credential(flagSet bool, flagValue, env, def, name string) (string, error) {
+	switch {
+	case flagSet && flagValue == "":
+		return "", fmt.Errorf("--%s must not be empty", name)
+	case flagSet:
+		return flagValue, nil
+	case env != "":
+		return env, nil
+	}
+	return def, nil
+}
+
+func printFaults(w io.Writer) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "FAULT\tWHAT THE MOCK DOES\tRULE IT BREAKS")
+	for _, f := range mock.FaultNames() {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", f.Name, f.Description, f.Rule)
+	}
+	_ = tw.Flush()
+}

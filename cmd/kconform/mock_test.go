@@ -1,0 +1,134 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is written by the mock's goroutine and read by the test.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func noEnv(string) string { return "" }
+
+func TestMockBadUsageExits2(t *testing.T) {
+	for name, args := range map[string][]string{
+		"unknown flag":   {"--bogus"},
+		"unknown fault":  {"--fault", "token-reusable", "--fault", "made-up"},
+		"argument":       {"extra"},
+		"empty password": {"--password="},
+		"bad duration":   {"--callback-timeout", "soon"},
+	} {
+		var out, errOut syncBuffer
+		code := runMock(context.Background(), args, noEnv, &out, &errOut)
+		if code != 2 || errOut.String() == "" {
+			t.Errorf("%s: exit %d, stderr %q", name, code, errOut.String())
+		}
+		if name == "unknown fault" && !strings.Contains(errOut.String(), `"made-up"`) {
+			t.Errorf("the unknown fault is not named: %q", errOut.String())
+		}
+	}
+}
+
+func TestMockHelpAndFaultList(t *testing.T) {
+	var out, errOut syncBuffer
+	if code := runMock(context.Background(), []string{"-h"}, noEnv, &out, &errOut); code != 0 || !strings.Contains(out.String(), "-control-clock") {
+		t.Errorf("help: %d %q", code, out.String())
+	}
+	out = syncBuffer{}
+	if code := runMock(context.Background(), []string{"--list-faults"}, noEnv, &out, &errOut); code != 0 || !strings.Contains(out.String(), "callback-event-id-changes") {
+		t.Errorf("list: %d %q", code, out.String())
+	}
+}
+
+func TestMockServesUntilCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errOut syncBuffer
+	env := map[string]string{envMockUsername: "shop", envMockPassword: "env-secret"}
+	done := make(chan int, 1)
+	go func() {
+		done <- runMock(ctx, []string{"--addr", "127.0.0.1:0", "--control-faults", "--fault", "callback-missing"},
+			func(k string) string { return env[k] }, &out, &errOut)
+	}()
+	var base string
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if s := strings.TrimSpace(out.String()); s != "" {
+			base = s
+			break
+		}
+	}
+	if !strings.HasPrefix(base, "http://127.0.0.1:") {
+		cancel()
+		t.Fatalf("base URL %q (stderr %s)", base, errOut.String())
+	}
+
+	req, _ := http.NewRequest("GET", base+"/payments/v1/sessions/x", nil)
+	req.SetBasicAuth("shop", "env-secret")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 404 {
+		t.Errorf("with the env credentials: %d", resp.StatusCode)
+	}
+	resp, err = http.Get(base + "/_kconform/capabilities")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var caps struct {
+		Faults       bool     `json:"faults"`
+		ActiveFaults []string `json:"active_faults"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&caps)
+	resp.Body.Close()
+	if !caps.Faults || len(caps.ActiveFaults) != 1 {
+		t.Errorf("capabilities %+v", caps)
+	}
+
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("exit %d after shutdown: %s", code, errOut.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no shutdown")
+	}
+	if strings.Contains(errOut.String(), "env-secret") {
+		t.Error("the password was logged")
+	}
+}
+
+func TestMockCannotListenExits1(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var out, errOut syncBuffer
+	if code := runMock(context.Background(), []string{"--addr", ln.Addr().String()}, noEnv, &out, &errOut); code != 1 {
+		t.Errorf("exit %d, stderr %q", code, errOut.String())
+	}
+}
