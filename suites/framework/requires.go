@@ -13,7 +13,7 @@ const (
 	skipConsumer = "needs the consumer page (label %q): the target does not offer one that plain HTTP can drive (capabilities: %s). " +
 		"Klarna's page is a browser app; run these against the built-in mock (`kconform run`) or `kconform mock`."
 	skipClock = "needs a movable clock (label %q): the target cannot move time (capabilities: %s). " +
-		"Without it only the static expiry relations run; use the built-in mock (`kconform run`) or `kconform mock` with clock control on."
+		"Without it only the static expiry relations run; use the built-in mock (`kconform run`) or `kconform mock --control-clock`."
 	skipCallbacks = "needs a callback receiver the target can reach (label %q): %s"
 )
 
