@@ -1,0 +1,452 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"maps"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/kconform/kconform/internal/mock"
+)
+
+// Ginkgo runs one suite per process, so every test that runs specs starts
+// this test binary again as `kconform run` (TestRunChild) and reads its exit
+// code, output and JSON report.
+
+const (
+	childArgsEnv = "KCONFORM_TEST_CHILD_ARGS" // JSON []string: the args of `kconform run`
+	childEnvEnv  = "KCONFORM_TEST_CHILD_ENV"  // JSON map: the only KCONFORM_* variables the child sees
+	childExitEnv = "KCONFORM_TEST_CHILD_EXIT" // file the child writes its exit code to
+)
+
+var updateFaultMatrix = flag.Bool("update-fault-matrix", false, "rewrite testdata/fault-matrix.md from the fault matrix run")
+
+// TestRunChild is not a test: it is `kconform run` inside the test binary,
+// entered when the parent sets the child variables. It writes its exit code
+// to a file instead of calling os.Exit (which a test must not do).
+func TestRunChild(t *testing.T) {
+	raw := os.Getenv(childArgsEnv)
+	if raw == "" {
+		t.Skip("helper process for the run tests")
+	}
+	var args []string
+	var env map[string]string
+	if err := json.Unmarshal([]byte(raw), &args); err != nil {
+		t.Fatal(err)
+	}
+	_ = json.Unmarshal([]byte(os.Getenv(childEnvEnv)), &env)
+	code := runSuites(args, func(k string) string { return env[k] }, os.Stdout, os.Stderr)
+	if err := os.WriteFile(os.Getenv(childExitEnv), []byte(strconv.Itoa(code)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// childRun is one `kconform run` in a child process.
+type childRun struct {
+	exit    int
+	output  string // stdout and stderr
+	report  []types.Report
+	elapsed time.Duration
+}
+
+func runChild(t *testing.T, limit time.Duration, env map[string]string, args ...string) childRun {
+	t.Helper()
+	r, err := startChild(t.Context(), t.TempDir(), limit, env, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// startChild runs `kconform run args` in a child process, in dir, for at
+// most limit; it is safe to call from any goroutine.
+func startChild(ctx context.Context, dir string, limit time.Duration, env map[string]string, args ...string) (childRun, error) {
+	reportPath := filepath.Join(dir, "report.json")
+	exitPath := filepath.Join(dir, "exit")
+	args = append([]string{"--no-color", "--json-report", reportPath}, args...)
+	a, _ := json.Marshal(args)
+	e, _ := json.Marshal(env)
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestRunChild$", "-test.count=1")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), childArgsEnv+"="+string(a), childEnvEnv+"="+string(e), childExitEnv+"="+exitPath)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	err := cmd.Run()
+	r := childRun{output: out.String(), elapsed: time.Since(start), exit: -1}
+	if ctx.Err() != nil {
+		return r, fmt.Errorf("kconform run %q did not end within %s:\n%s", args, limit, lastOutput(r.output))
+	}
+	code, readErr := os.ReadFile(exitPath)
+	if readErr != nil {
+		return r, fmt.Errorf("kconform run %q ended without an exit code (%v):\n%s", args, err, lastOutput(r.output))
+	}
+	r.exit, _ = strconv.Atoi(string(code))
+	if b, err := os.ReadFile(reportPath); err == nil {
+		if err := json.Unmarshal(b, &r.report); err != nil {
+			return r, fmt.Errorf("JSON report: %w", err)
+		}
+	}
+	return r, nil
+}
+
+func lastOutput(s string) string {
+	if len(s) > 6000 {
+		return "…" + s[len(s)-6000:]
+	}
+	return s
+}
+
+// failures maps each failed spec's name to all its failure messages.
+func (r childRun) failures() map[string]string {
+	out := map[string]string{}
+	for _, rep := range r.report {
+		for _, s := range rep.SpecReports {
+			if s.LeafNodeType != types.NodeTypeIt || !s.State.Is(types.SpecStateFailureStates) {
+				continue
+			}
+			msgs := []string{s.Failure.Message}
+			for _, af := range s.AdditionalFailures {
+				msgs = append(msgs, af.Failure.Message)
+			}
+			out[s.LeafNodeText] = strings.Join(msgs, "\n")
+		}
+	}
+	return out
+}
+
+func TestRunBadUsageExits2NamingTheFlag(t *testing.T) {
+	cases := []struct {
+		args []string
+		env  map[string]string
+		want []string
+	}{
+		{[]string{"--request-timeout", "abc"}, nil, []string{`--request-timeout "abc" is not a duration`}},
+		{nil, map[string]string{"KCONFORM_DEADLINE": "-3s"}, []string{`KCONFORM_DEADLINE="-3s" must be positive`}},
+		{[]string{"--target", "https://api.klarna.com"}, map[string]string{"KCONFORM_USERNAME": "u", "KCONFORM_PASSWORD": "hunter2"}, []string{"production host", "--allow-production"}},
+		{[]string{"--target", "https://api.playground.klarna.com"}, nil, []string{"KCONFORM_USERNAME is required", "KCONFORM_PASSWORD is required"}},
+		{[]string{"--label-filter", "hpp && clok"}, nil, []string{`unknown label(s) clok`}},
+		{[]string{"--mock-faults", "no-such-fault"}, nil, []string{`unknown fault "no-such-fault"`}},
+		{[]string{"--no-such-flag"}, nil, []string{"no-such-flag"}},
+		{[]string{"--request-timeout", "1s", "--deadline", "x", "--focus", "("}, nil, []string{`--deadline "x"`, `--focus "("`}},
+	}
+	for _, c := range cases {
+		var stdout, stderr bytes.Buffer
+		code := runSuites(c.args, func(k string) string { return c.env[k] }, &stdout, &stderr)
+		if code != runBadUsage {
+			t.Errorf("%q: exit %d, want %d (stderr %s)", c.args, code, runBadUsage, stderr.String())
+		}
+		for _, w := range c.want {
+			if !strings.Contains(stderr.String(), w) {
+				t.Errorf("%q: stderr lacks %q:\n%s", c.args, w, stderr.String())
+			}
+		}
+		if strings.Contains(stderr.String()+stdout.String(), "hunter2") {
+			t.Errorf("%q: the password was printed", c.args)
+		}
+	}
+	var stdout bytes.Buffer
+	if code := runSuites([]string{"-h"}, func(string) string { return "" }, &stdout, &stdout); code != runPassed || !strings.Contains(stdout.String(), "--target") && !strings.Contains(stdout.String(), "-target") {
+		t.Errorf("-h: exit %d, output:\n%s", code, stdout.String())
+	}
+}
+
+// TestRunBuiltInMock is `kconform run` with no target: every spec runs
+// against the in-process mock and passes; the summary closes the output.
+func TestRunBuiltInMock(t *testing.T) {
+	t.Parallel()
+	r := runChild(t, 2*time.Minute, nil)
+	if r.exit != runPassed {
+		t.Fatalf("exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
+	}
+	if !strings.Contains(r.output, "0 failed), 0 skipped") {
+		t.Errorf("the summary should say nothing failed or was skipped:\n%s", lastOutput(r.output))
+	}
+}
+
+// TestRunSkipsWhatTheTargetCannotDo runs against a target that hides the
+// control plane (like Klarna): the consumer, clock and their callback specs
+// are skipped with grouped reasons, everything else passes, exit 0. The
+// target's password must appear nowhere, reports included.
+func TestRunSkipsWhatTheTargetCannotDo(t *testing.T) {
+	t.Parallel()
+	const password = "s3cret-kconform-test-password"
+	srv, err := mock.New(mock.Options{Username: "merchant", Password: password, ClockControl: true,
+		CallbackTimeout: 200 * time.Millisecond, CallbackRetryDelay: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := srv.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	u, _ := url.Parse(base)
+	proxy := httputil.NewSingleHostReverseProxy(u)
+	hidden := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/_kconform/") {
+			http.NotFound(w, r)
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(hidden.Close)
+
+	dir := t.TempDir()
+	junit := filepath.Join(dir, "junit.xml")
+	r := runChild(t, 2*time.Minute, map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password},
+		"--target", hidden.URL, "--junit-report", junit, "--request-timeout", "5s",
+		"--callback-timeout", "200ms", "--callback-retry-delay", "50ms")
+	if r.exit != runPassed {
+		t.Fatalf("exit %d, want 0 (skips are not failures):\n%s", r.exit, lastOutput(r.output))
+	}
+	if i := strings.Index(r.output, "kconform: "); i >= 0 {
+		t.Logf("summary against a target without control plane:\n%s", r.output[i:])
+	}
+	for _, want := range []string{"× needs the consumer page", "× needs a movable clock", "capabilities: none"} {
+		if !strings.Contains(r.output, want) {
+			t.Errorf("output lacks %q:\n%s", want, lastOutput(r.output))
+		}
+	}
+	junitXML, _ := os.ReadFile(junit)
+	report, _ := json.Marshal(r.report)
+	basic := base64.StdEncoding.EncodeToString([]byte("merchant:" + password))
+	for name, text := range map[string]string{"output": r.output, "junit": string(junitXML), "json report": string(report)} {
+		if strings.Contains(text, password) || strings.Contains(text, basic) {
+			t.Errorf("the password appears in the %s", name)
+		}
+	}
+}
+
+// TestRunHostileTargets: a target that hangs, resets connections or answers
+// garbage ends the run within its deadline with failed specs that say what
+// happened, exit 1, and no panic.
+func TestRunHostileTargets(t *testing.T) {
+	t.Parallel()
+	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Read the body first: the server notices a client going away only
+		// once the request body is consumed.
+		_, _ = io.Copy(io.Discard, r.Body)
+		<-r.Context().Done()
+	}))
+	t.Cleanup(hang.Close)
+	garbage := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte("<html>\x00\xff definitely not json"))
+	}))
+	t.Cleanup(garbage.Close)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			if tc, ok := c.(*net.TCPConn); ok {
+				_ = tc.SetLinger(0) // close with RST
+			}
+			buf := make([]byte, 512)
+			_, _ = c.Read(buf)
+			_ = c.Close()
+		}
+	}()
+
+	for name, tc := range map[string]struct {
+		url  string
+		want string
+	}{
+		"hanging":   {hang.URL, "no complete answer within the request timeout of 300ms"},
+		"resetting": {"http://" + ln.Addr().String(), "connection"},
+		"garbage":   {garbage.URL, "body.malformed-json"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			r := runChild(t, time.Minute, nil, "--target", tc.url, "--request-timeout", "300ms", "--deadline", "40s", "--label-filter", "kp || distribution")
+			if r.exit != runFailed {
+				t.Fatalf("exit %d, want 1:\n%s", r.exit, lastOutput(r.output))
+			}
+			if !strings.Contains(r.output, tc.want) {
+				t.Errorf("output does not say what happened (%q):\n%s", tc.want, lastOutput(r.output))
+			}
+			if strings.Contains(r.output, "[PANICKED]") || strings.Contains(r.output, "panic:") {
+				t.Errorf("a spec panicked:\n%s", lastOutput(r.output))
+			}
+			if len(r.failures()) == 0 {
+				t.Errorf("no failed spec in the report")
+			}
+			t.Logf("%s target: %d failed specs in %s", name, len(r.failures()), r.elapsed.Round(time.Millisecond))
+		})
+	}
+}
+
+// faultProof says, for one mock fault, which specs to run, which spec must
+// then fail, and what its failure message must say: the broken rule.
+type faultProof struct {
+	labels string
+	spec   string
+	needle string
+}
+
+var faultProofs = map[string]faultProof{
+	"hpp-create-wrong-status":          {"hpp && lifecycle", "MUST create an HPP session for a KP session with 201 and read it back WAITING", "Expected HTTP status 201, the target answered 200"},
+	"hpp-read-missing-field":           {"hpp && lifecycle", "MUST create an HPP session for a KP session with 201 and read it back WAITING", `/expires_at [schema.required]`},
+	"hpp-status-lowercase":             {"hpp && lifecycle", "MUST create an HPP session for a KP session with 201 and read it back WAITING", "/status [schema.enum]"},
+	"hpp-expiry-not-one-hour-before":   {"expiry", "MUST set the HPP session's expires_at one hour before the KP session's", "MUST be 1h before the KP session's expires_at"},
+	"expired-session-readable":         {"expiry", "MUST answer 404 to reads and DELETE of an HPP session after it expired", "an expired HPP session is not readable"},
+	"placeholder-unsubstituted":        {"placeholders", "MUST fill only {{session_id}} in the back URL", "{{session_id}} MUST be filled in the back URL"},
+	"placeholder-wrong-mode":           {"placeholders", "MUST fill {{session_id}} and {{order_id}} in the success URL in mode PLACE_ORDER", "{{authorization_token}} MUST stay as written in the success URL in mode PLACE_ORDER"},
+	"placeholder-not-escaped":          {"placeholders", "MUST fill only {{session_id}} in the failure URL", "own query MUST stay byte for byte"},
+	"error-fallback-missing":           {"placeholders", "MUST send the consumer to the failure URL on an error when no error URL is set", "the error falls back to the failure URL"},
+	"terminal-state-reopened":          {"lifecycle && consumer", "MUST keep a CANCELLED session CANCELLED and refuse the consumer", "the page of a CANCELLED session MUST refuse the consumer"},
+	"completed-disable-allowed":        {"lifecycle && consumer", "MUST keep a COMPLETED session COMPLETED: the page refuses the consumer and DELETE answers 400", "Expected HTTP status 400, the target answered 204"},
+	"distribution-on-disabled-allowed": {"distribution", "MUST refuse distribution of a DISABLED session with 400", "Expected HTTP status 400, the target answered 201"},
+	"missing-contact-accepted":         {"distribution", "MUST answer 400 MISSING_CONTACT_DATA to an email distribution without email", "distribution by email without its contact data"},
+	"auth-not-enforced":                {"errors", "MUST answer 401 to getSessionById without credentials", "getSessionById without valid credentials"},
+	"error-body-wrong-shape":           {"errors", "MUST answer 404 to readCreditSession with an unknown id", `/error_code [schema.required]`},
+	"correlation-id-mismatch":          {"errors", "MUST send the same correlation id in the header and the body of a KP 404", "[error.correlation-id-mismatch]"},
+	"validation-off":                   {"errors", "MUST answer 400 naming purchase_currency when it is missing", "a KP session with a bad purchase_currency"},
+	"token-reusable":                   {"lifecycle && kp", "MUST refuse a second order with the same authorization token with 403 INVALID_OPERATION", "the token was used already"},
+	"token-never-expires":              {"expiry", "MUST answer 404 NOT_FOUND to an order with a token older than 60 minutes", "the token expired 60 minutes after authorization"},
+	"order-mismatch-accepted":          {"errors && kp", "MUST answer 409 to an order whose amounts do not match the session", "against a session of"},
+	"kp-status-not-completed":          {"lifecycle && kp", "MUST keep the KP session incomplete until an order is created and complete after", "the KP session MUST be complete"},
+	"completed-missing-token":          {"lifecycle", "MUST go WAITING → IN_PROGRESS → COMPLETED with an authorization token in mode NONE", `property "authorization_token" is missing`},
+	"updated-at-goes-back":             {"lifecycle", "MUST never move updated_at backwards across status changes", "updated_at went back"},
+	"callback-not-retried":             {"callbacks", "MUST retry a callback answered 500 with the same event_id, 4 calls at most", "the first call and three retries"},
+	"callback-event-id-changes":        {"callbacks", "MUST retry a callback answered 500 with the same event_id, 4 calls at most", "every retry carries the event_id of the first call"},
+	"callback-missing":                 {"callbacks", "MUST send one callback per status change, carrying the session a read returns", "one callback for the change to IN_PROGRESS"},
+}
+
+const faultMatrixFile = "testdata/fault-matrix.md"
+
+// TestFaultMatrix proves the suites catch every fault of the mock: for
+// each, a run with the fault switched on (only the labels that matter)
+// exits 1 and the named spec fails with a message naming the broken rule.
+// With -update-fault-matrix it rewrites testdata/fault-matrix.md (the README table);
+// without, it checks that file against the matrix.
+func TestFaultMatrix(t *testing.T) {
+	faults := mock.FaultNames()
+	// The runs mostly wait (callback retries, timeouts), so they go all at
+	// once, a few more than go test's -parallel would allow, and are
+	// checked one by one after.
+	type result struct {
+		run childRun
+		err error
+	}
+	results := make([]result, len(faults))
+	sem := make(chan struct{}, 8)
+	var wg sync.WaitGroup
+	for i, f := range faults {
+		proof, ok := faultProofs[f.Name]
+		if !ok {
+			continue
+		}
+		dir := t.TempDir()
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			r, err := startChild(t.Context(), dir, 2*time.Minute, nil, "--mock-faults", f.Name, "--label-filter", proof.labels)
+			results[i] = result{r, err}
+		})
+	}
+	wg.Wait()
+
+	rows := make([]string, len(faults))
+	for i, f := range faults {
+		proof, ok := faultProofs[f.Name]
+		if !ok {
+			t.Errorf("fault %q has no proof in faultProofs: add the spec that catches it", f.Name)
+			continue
+		}
+		t.Run(f.Name, func(t *testing.T) {
+			r, err := results[i].run, results[i].err
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.exit != runFailed {
+				t.Fatalf("with %s on, kconform run exited %d, want 1:\n%s", f.Name, r.exit, lastOutput(r.output))
+			}
+			failed := r.failures()
+			msg, ok := failed[proof.spec]
+			if !ok {
+				names := slices.Sorted(maps.Keys(failed))
+				t.Fatalf("with %s on, %q did not fail; failed: %q", f.Name, proof.spec, names)
+			}
+			if !strings.Contains(msg, proof.needle) {
+				t.Fatalf("with %s on, %q failed without naming the rule (%q):\n%s", f.Name, proof.spec, proof.needle, msg)
+			}
+			rows[i] = fmt.Sprintf("| `%s` | %s | %s | %d | `%s` |", f.Name, f.Rule, proof.spec, len(failed), proof.labels)
+		})
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			return
+		}
+		table := "| fault | rule it breaks | spec that catches it | failing specs (in the label selection) | labels run |\n|---|---|---|---|---|\n" + strings.Join(rows, "\n") + "\n"
+		if *updateFaultMatrix {
+			if err := os.WriteFile(faultMatrixFile, []byte(table), 0o644); err != nil {
+				t.Error(err)
+			}
+			return
+		}
+		want, err := os.ReadFile(faultMatrixFile)
+		if err != nil {
+			t.Errorf("%v (run go test ./cmd/kconform -run TestFaultMatrix -update-fault-matrix)", err)
+			return
+		}
+		if err := sameRows(string(want), table); err != nil {
+			t.Errorf("%s is stale: %v (run go test ./cmd/kconform -run TestFaultMatrix -update-fault-matrix)", faultMatrixFile, err)
+		}
+	})
+}
+
+// sameRows compares two matrix tables ignoring the failing-spec counts,
+// which depend on timing-free but fault-wide effects and are informative.
+func sameRows(want, got string) error {
+	strip := func(s string) []string {
+		var out []string
+		for _, l := range strings.Split(strings.TrimSpace(s), "\n") {
+			cells := strings.Split(l, "|")
+			if len(cells) > 4 {
+				cells[4] = ""
+			}
+			out = append(out, strings.Join(cells, "|"))
+		}
+		return out
+	}
+	w, g := strip(want), strip(got)
+	if len(w) != len(g) {
+		return fmt.Errorf("%d rows, the matrix has %d", len(w), len(g))
+	}
+	for i := range w {
+		if w[i] != g[i] {
+			return fmt.Errorf("row %d is\n  %s\nthe matrix says\n  %s", i+1, w[i], g[i])
+		}
+	}
+	return nil
+}
