@@ -20,7 +20,8 @@ import (
 // the built-in mock in this process (what CI runs); with it, the target is
 // configured from the KCONFORM_* variables, as `kconform run` is. Spec
 // selection and reports use Ginkgo's own flags here
-// (-ginkgo.label-filter=..., -ginkgo.junit-report=...).
+// (-ginkgo.label-filter=..., -ginkgo.junit-report=...); KCONFORM_LABEL_FILTER
+// is added to the label filter.
 func TestSuites(t *testing.T) {
 	cfg, err := target.Load(nil, os.Getenv)
 	if err != nil {
@@ -40,8 +41,15 @@ func TestSuites(t *testing.T) {
 	fmt.Println(runner.Header(env))
 
 	suiteConfig, reporterConfig := GinkgoConfiguration()
-	if suiteConfig.Timeout == time.Hour {
+	if suiteConfig.Timeout == time.Hour { // Ginkgo's default: -ginkgo.timeout not given
 		suiteConfig.Timeout = cfg.Deadline
+	}
+	switch {
+	case cfg.LabelFilter == "":
+	case suiteConfig.LabelFilter == "":
+		suiteConfig.LabelFilter = cfg.LabelFilter
+	default:
+		suiteConfig.LabelFilter = "(" + suiteConfig.LabelFilter + ") && (" + cfg.LabelFilter + ")"
 	}
 	RegisterFailHandler(Fail)
 	RunSpecs(t, runner.SuiteName, suiteConfig, reporterConfig)
