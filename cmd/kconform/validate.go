@@ -1,0 +1,178 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/kconform/kconform/internal/audit"
+	"github.com/kconform/kconform/internal/contract"
+	"github.com/kconform/kconform/internal/recording"
+	"github.com/kconform/kconform/internal/report"
+)
+
+func init() { commands["validate"] = validateCmd }
+
+const validateUsage = `usage: kconform validate [flags] PATH...
+
+Checks recorded traffic against kconform's contract: every exchange of every
+file, each HPP session body against the lifecycle rules, and the order of the
+HPP session states within a file. PATH is a file or a folder (read
+recursively: *.har *.json *.yml *.yaml *.txt *.http). Formats are detected
+from the content: HAR 1.1/1.2 (Polly.js too), VCR cassettes, raw HTTP
+responses, kconform's JSON exchange format, and JSON body fixtures.
+
+Exit status: 0 everything conforms, 1 something does not, 2 an input cannot
+be read or the command is used wrongly.
+
+Flags:
+`
+
+func validateCmd(args []string) int {
+	return runValidate(args, os.Stdout, os.Stderr)
+}
+
+// validateFlags are the command's options once parsed.
+type validateFlags struct {
+	format  string
+	strict  bool
+	as      string
+	quiet   bool
+	workers int
+	paths   []string
+}
+
+func runValidate(args []string, stdout, stderr io.Writer) int {
+	if wantsHelp(args) {
+		newValidateFlagSet(&validateFlags{}, stdout).Usage()
+		return audit.ExitConforms
+	}
+	fl, err := parseValidateFlags(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "kconform validate: %v\n(kconform validate -h lists the flags)\n", err)
+		return audit.ExitUnreadable
+	}
+	opts := audit.Options{Strict: fl.strict, Workers: fl.workers}
+	if fl.as != "" {
+		t, err := audit.ParseTarget(fl.as)
+		if err != nil {
+			fmt.Fprintf(stderr, "kconform validate: --as %v\n", err)
+			return audit.ExitUnreadable
+		}
+		opts.As = &t
+	}
+	v, err := contract.DefaultValidator()
+	if err != nil {
+		fmt.Fprintf(stderr, "kconform validate: %v\n", err)
+		return audit.ExitUnreadable
+	}
+	a, err := audit.New(v, opts)
+	if err != nil {
+		fmt.Fprintf(stderr, "kconform validate: %v\n", err)
+		return audit.ExitUnreadable
+	}
+	mode := contract.Default
+	if fl.strict {
+		mode = contract.Strict
+	}
+	w, err := report.New(fl.format, stdout, report.Options{Quiet: fl.quiet, Mode: mode.String()})
+	if err != nil {
+		fmt.Fprintf(stderr, "kconform validate: --format: %v\n", err)
+		return audit.ExitUnreadable
+	}
+	var sink audit.Sink = w
+	if fl.format != "text" {
+		// A machine-readable report on stdout may go to a file; say what
+		// could not be read where a person sees it too.
+		sink = readErrors{Sink: w, stderr: stderr}
+	}
+	sum := a.Run(recording.Discover(fl.paths), sink)
+	if err := w.Finish(sum); err != nil {
+		fmt.Fprintf(stderr, "kconform validate: writing the report: %v\n", err)
+		return audit.ExitUnreadable
+	}
+	return sum.ExitCode()
+}
+
+// parseValidateFlags accepts flags before and after the paths; "--" ends
+// the flags.
+func parseValidateFlags(args []string) (validateFlags, error) {
+	var fl validateFlags
+	// The error is printed once, by the caller, with a pointer to -h.
+	fs := newValidateFlagSet(&fl, io.Discard)
+	rest := args
+	for {
+		if err := fs.Parse(rest); err != nil {
+			return fl, err
+		}
+		left := fs.Args()
+		if len(left) == 0 {
+			break
+		}
+		if consumed := len(rest) - len(left); consumed > 0 && rest[consumed-1] == "--" {
+			fl.paths = append(fl.paths, left...)
+			break
+		}
+		fl.paths = append(fl.paths, left[0])
+		rest = left[1:]
+	}
+	if len(fl.paths) == 0 {
+		return fl, errors.New("no PATH given: name the recordings (files or folders) to check")
+	}
+	if fl.workers < 0 {
+		return fl, errors.New("--workers must not be negative")
+	}
+	return fl, nil
+}
+
+func newValidateFlagSet(fl *validateFlags, out io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("kconform validate", flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.Usage = func() {
+		fmt.Fprint(out, validateUsage)
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&fl.format, "format", "text", "report format: "+strings.Join(report.Formats, ", "))
+	fs.BoolVar(&fl.strict, "strict", false, "report additions (unknown fields, undocumented statuses, exchanges outside the contract) as violations")
+	fs.StringVar(&fl.as, "as", "", "what entries that do not say so are (a bare body, a response saved without its request):\nOPERATION[:request|:response][:STATUS], e.g. getSessionById:response:200")
+	fs.BoolVar(&fl.quiet, "quiet", false, "leave out entries that conform with no issue")
+	fs.IntVar(&fl.workers, "workers", 0, "entries checked in parallel (default: one per CPU)")
+	return fs
+}
+
+// wantsHelp reports whether -h or --help comes before any "--": help goes to
+// stdout and exits 0, unlike a usage error.
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "-help", "--h", "--help":
+			return true
+		}
+	}
+	return false
+}
+
+// readErrors repeats on stderr why a file or entry could not be read.
+type readErrors struct {
+	audit.Sink
+	stderr io.Writer
+}
+
+func (r readErrors) Entry(e *audit.Entry) {
+	if e.Err != nil {
+		fmt.Fprintf(r.stderr, "kconform validate: %v\n", e.Err)
+	}
+	r.Sink.Entry(e)
+}
+
+func (r readErrors) EndFile(path string, err error) {
+	if err != nil {
+		fmt.Fprintf(r.stderr, "kconform validate: %v\n", err)
+	}
+	r.Sink.EndFile(path, err)
+}
