@@ -31,6 +31,10 @@ type Server struct {
 	serveDone chan struct{}
 	listenURL string // base URL of Start's listener, the fallback for a bad Host
 	closed    bool
+	// fresh holds the connections that have not sent a request yet. Shutdown
+	// waits five seconds before it counts them as idle; Close closes them
+	// at once, since no request of theirs can be lost.
+	fresh map[net.Conn]struct{}
 }
 
 // New builds a mock. It fails on an unknown fault name (naming it) or a
@@ -82,6 +86,7 @@ func (s *Server) Start(addr string) (string, error) {
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		ConnState:         s.trackConn,
 	}
 	s.serveDone = make(chan struct{})
 	go func(srv *http.Server, done chan struct{}) {
@@ -104,6 +109,9 @@ func (s *Server) Close() error {
 	}
 	s.closed = true
 	srv, done := s.httpSrv, s.serveDone
+	for c := range s.fresh {
+		_ = c.Close()
+	}
 	s.mu.Unlock()
 
 	var err error
@@ -118,6 +126,19 @@ func (s *Server) Close() error {
 	}
 	s.callbacks.close()
 	return err
+}
+
+func (s *Server) trackConn(c net.Conn, state http.ConnState) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.fresh == nil {
+		s.fresh = map[net.Conn]struct{}{}
+	}
+	if state == http.StateNew {
+		s.fresh[c] = struct{}{}
+	} else {
+		delete(s.fresh, c)
+	}
 }
 
 // listenerURL is the base URL for a listener; an unspecified address
