@@ -273,3 +273,17 @@ func readJSON(t *testing.T, path string, v any) {
 		t.Fatalf("%s: %v", path, err)
 	}
 }
+
+func TestNestedDeeperThan(t *testing.T) {
+	for body, want := range map[string]bool{
+		`{"a":[[1]]}`:       false,
+		`[[[[`:              true,
+		`{"a":"[[[[[[[[["}`: false,
+		`"\"[[[[[[[[[[["`:   false,
+		`{"a":"\\"}[[[[[[`:  true,
+	} {
+		if got := nestedDeeperThan([]byte(body), 3); got != want {
+			t.Errorf("%s: %v", body, got)
+		}
+	}
+}
