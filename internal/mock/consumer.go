@@ -82,7 +82,7 @@ func (s *Server) act(id, name string) (location string, refused *pageState) {
 	}
 	to := action.to
 	if action.success && !s.payLocked(h, now, faults) {
-		to, action = api.ERROR, consumerActions["error"]
+		to = api.ERROR // the consumer sees an error and goes to the error URL
 	}
 	s.changeStatusLocked(h, to, now, faults)
 	return s.merchantRedirect(h, to, faults), nil
