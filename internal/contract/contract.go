@@ -85,6 +85,7 @@ const (
 	RuleBodyMissing         = "body.missing"
 	RuleBodyUnexpected      = "body.not-documented"
 	RuleBodyMalformed       = "body.malformed-json"
+	RuleBodyTooDeep         = "body.too-deep"
 	RuleUnknownField        = "body.unknown-field"
 	RuleHeaderMissing       = "header.required"
 	RuleHeaderInvalid       = "header.invalid"

@@ -156,7 +156,8 @@ var (
 func (v *Validator) Find(method, rawURL string) (*Operation, map[string]string, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return nil, nil, fmt.Errorf("parse URL: %w", err)
+		// url.Parse's error quotes the whole URL, userinfo and all.
+		return nil, nil, fmt.Errorf("URL cannot be parsed")
 	}
 	segs := splitPath(u.EscapedPath())
 	pathFound := false

@@ -222,6 +222,10 @@ func (v *Validator) checkBody(res *Result, side Side, content openapi3.Content, 
 	if !isJSON(contentType) {
 		return nil // text/html and the like: the schema is a plain string.
 	}
+	if TooDeep(body) {
+		res.add(Violation, side, InBody, "", RuleBodyTooDeep, fmt.Sprintf("body is nested more than %d levels deep", MaxJSONDepth))
+		return nil
+	}
 	var value any
 	if err := json.Unmarshal(body, &value); err != nil {
 		res.add(Violation, side, InBody, "", RuleBodyMalformed, "body is not valid JSON: "+jsonErrorReason(err))

@@ -41,7 +41,8 @@ func (s *Server) validateRequests(next http.Handler) http.Handler {
 			body = b
 			r.Body = io.NopCloser(bytes.NewReader(body))
 		}
-		if nestedDeeperThan(body, maxJSONDepth) {
+		// Refused before validation: see contract.MaxJSONDepth.
+		if contract.TooDeep(body) {
 			writeAPIError(w, r, newAPIError(http.StatusBadRequest, codeBadValue, "Bad value: body (nested too deeply)"))
 			return
 		}
@@ -52,41 +53,6 @@ func (s *Server) validateRequests(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-// maxJSONDepth bounds the nesting of a request body. The contract's deepest
-// value is about five levels down; schema validation of a oneOf body costs
-// more than linear time in the depth, so a deeply nested body is refused
-// before it is validated rather than allowed to hold a CPU for seconds.
-const maxJSONDepth = 64
-
-// nestedDeeperThan scans JSON text (valid or not) for arrays and objects
-// opened more than limit levels deep, skipping string contents.
-func nestedDeeperThan(body []byte, limit int) bool {
-	depth, inString, escaped := 0, false, false
-	for _, c := range body {
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == '[' || c == '{':
-			depth++
-			if depth > limit {
-				return true
-			}
-		case c == ']' || c == '}':
-			depth--
-		}
-	}
-	return false
 }
 
 // rejectedFields names, once each and in the validator's order, the fields

@@ -274,16 +274,3 @@ func readJSON(t *testing.T, path string, v any) {
 	}
 }
 
-func TestNestedDeeperThan(t *testing.T) {
-	for body, want := range map[string]bool{
-		`{"a":[[1]]}`:       false,
-		`[[[[`:              true,
-		`{"a":"[[[[[[[[["}`: false,
-		`"\"[[[[[[[[[[["`:   false,
-		`{"a":"\\"}[[[[[[`:  true,
-	} {
-		if got := nestedDeeperThan([]byte(body), 3); got != want {
-			t.Errorf("%s: %v", body, got)
-		}
-	}
-}
