@@ -40,14 +40,35 @@ GO_FILES = $(wildcard $(shell git ls-files --cached --others --exclude-standard 
 BENCH ?= .
 COUNT ?= 1
 
-.PHONY: help run generate check-generated lint lint-openapi fmt-check vet tools \
-	build test bench tidy-check
+# actionlint checks .github/workflows/. Pinned by the @version below and run with
+# `go run pkg@version`, which builds it from the Go module proxy outside this
+# module: adding it to go.mod (tools.go) would pull its dependencies into ours.
+ACTIONLINT := github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
+
+# playground: Klarna's playground unless KCONFORM_TARGET says otherwise.
+PLAYGROUND_URL := https://api.playground.klarna.com
+
+.PHONY: help run playground generate check-generated lint lint-openapi lint-workflows \
+	fmt-check vet tools build test bench tidy-check
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 run: ## Run the conformance suites against the built-in mock (go run ./cmd/kconform run)
 	$(GO) run ./cmd/kconform run
+
+# What .github/workflows/playground.yml runs, from here. The credentials come only
+# from the environment (a flag would show in the process list) and are never
+# printed; only whether they are set is checked.
+playground: ## Run the suites against Klarna's playground (needs KCONFORM_USERNAME/KCONFORM_PASSWORD)
+	@missing=""; \
+	[ -n "$${KCONFORM_USERNAME:-}" ] || missing="$$missing KCONFORM_USERNAME"; \
+	[ -n "$${KCONFORM_PASSWORD:-}" ] || missing="$$missing KCONFORM_PASSWORD"; \
+	if [ -n "$$missing" ]; then \
+		echo "playground: set$$missing to the playground API credentials (from Klarna's merchant portal) in the environment." >&2; exit 1; \
+	fi
+	@mkdir -p out
+	$(GO) run ./cmd/kconform run --target $${KCONFORM_TARGET:-$(PLAYGROUND_URL)} --junit-report out/junit.xml --json-report out/report.json --label-filter '!distribution'
 
 generate: ## Regenerate generated/ from openapi/ (go generate ./openapi)
 	$(GO) generate ./openapi
@@ -71,7 +92,7 @@ check-generated: ## Regenerate and fail if generated/ drifts from what is commit
 	@$(call generated_clean,$(drift_after))
 	@echo "check-generated: generated/ matches openapi/."
 
-lint: lint-openapi fmt-check vet ## Lint the OpenAPI document (Spectral), gofmt -l and go vet
+lint: lint-openapi lint-workflows fmt-check vet ## Lint the OpenAPI document (Spectral), workflows (actionlint), gofmt -l and go vet
 
 lint-openapi: tools ## Lint openapi/kconform.yaml with Spectral and self-test the ruleset
 	$(SPECTRAL) lint --fail-severity error --ruleset $(RULESET) $(SPEC)
@@ -80,6 +101,13 @@ lint-openapi: tools ## Lint openapi/kconform.yaml with Spectral and self-test th
 		grep -q " error $$rule " <<<"$$out" || { echo "lint-openapi: rule $$rule did not fire on $(LINT_DIR)/testdata/violations.yaml" >&2; exit 1; }; \
 	done; \
 	echo "lint-openapi: each project rule fires on $(LINT_DIR)/testdata/violations.yaml."
+
+# A workflow only runs on GitHub, on schedule; a mistake in it (bad expression,
+# unknown input, shell error) would otherwise surface days later as a failed or
+# silently skipped run. actionlint also runs shellcheck on run: blocks when
+# shellcheck is on PATH.
+lint-workflows: ## Lint .github/workflows/ with actionlint (pinned, via go run)
+	$(GO) run $(ACTIONLINT)
 
 fmt-check: ## Fail if gofmt would change a Go file
 	@files="$$(gofmt -l $(GO_FILES) </dev/null)"; \
