@@ -150,6 +150,9 @@ func TestRunBadUsageExits2NamingTheFlag(t *testing.T) {
 		{[]string{"--label-filter", "hpp && clok"}, nil, []string{`unknown label(s) clok`}},
 		{[]string{"--mock-faults", "no-such-fault"}, nil, []string{`unknown fault "no-such-fault"`}},
 		{[]string{"--no-such-flag"}, nil, []string{"no-such-flag"}},
+		{[]string{"--record", "/no/such/folder/run.har"}, nil, []string{`--record "/no/such/folder/run.har"`, "does not exist"}},
+		{[]string{"--record=" + os.TempDir()}, nil, []string{`--record "` + os.TempDir() + `"`, "is a folder"}},
+		{[]string{"--record"}, nil, []string{"--record needs a file name"}},
 		{[]string{"--request-timeout", "1s", "--deadline", "x", "--focus", "("}, nil, []string{`--deadline "x"`, `--focus "("`}},
 	}
 	for _, c := range cases {

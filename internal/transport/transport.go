@@ -17,6 +17,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/kconform/kconform/internal/contract"
@@ -50,7 +51,9 @@ type Record struct {
 	// Rejection marks a deliberately invalid request: its request-side issues
 	// are expected and never fail the spec.
 	Rejection bool
-	Duration  time.Duration
+	// Started is when the request was sent.
+	Started  time.Time
+	Duration time.Duration
 	// Err is the transport error, if the exchange did not complete.
 	Err error
 }
@@ -175,8 +178,11 @@ type Recorder struct {
 	Log io.Writer
 }
 
-// Add appends a record and logs it.
+// Add appends a record, logs it and hands it to the run's tap, if any.
 func (r *Recorder) Add(rec Record) {
+	if t := tap.Load(); t != nil {
+		(*t)(rec)
+	}
 	r.mu.Lock()
 	r.records = append(r.records, rec)
 	log := r.Log
@@ -210,6 +216,19 @@ func (r *Recorder) Failing() []Record {
 		}
 	}
 	return out
+}
+
+// tap, when set, sees every record of every Recorder of the process, in the
+// order they are added: `kconform run --record` writes them to a HAR file.
+var tap atomic.Pointer[func(Record)]
+
+// Tap makes fn see every record added to any Recorder from now on, until
+// the returned function is called. fn may be called from several
+// goroutines at once (callbacks arrive on server goroutines); it must be
+// safe for that. One tap at a time: a second Tap replaces the first.
+func Tap(fn func(Record)) (untap func()) {
+	tap.Store(&fn)
+	return func() { tap.CompareAndSwap(&fn, nil) }
 }
 
 type rejectionKey struct{}
@@ -257,7 +276,7 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 	out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(reqBody)), nil }
 	out.ContentLength = int64(len(reqBody))
 
-	rec := Record{Kind: d.Kind, Rejection: rejection}
+	rec := Record{Kind: d.Kind, Rejection: rejection, Started: time.Now()}
 	rec.Exchange = exchange.Exchange{
 		Method:        req.Method,
 		URL:           req.URL.String(),
@@ -271,6 +290,7 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 		return nil, rec.Err
 	}
 	start := time.Now()
+	rec.Started = start
 	resp, err := d.Client.Do(out)
 	var body []byte
 	if err == nil {

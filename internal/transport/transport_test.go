@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/kconform/kconform/internal/contract"
+	"github.com/kconform/kconform/internal/exchange"
 )
 
 func newDoer(t *testing.T, kind Kind) (*Doer, *Recorder) {
@@ -195,5 +196,20 @@ func TestBreakerFailsFastThenProbes(t *testing.T) {
 	d.Breaker.Cooldown = 0
 	if _, err := get(t, d, t.Context(), hang.URL+"/hpp/v1/sessions/x"); err == nil || !strings.Contains(err.Error(), "request timeout") {
 		t.Errorf("after the cooldown one request goes through: %v", err)
+	}
+}
+
+// TestTapSeesEveryRecorder: a tap sees the records of every Recorder in the
+// order they are added, with their start time, until it is removed.
+func TestTapSeesEveryRecorder(t *testing.T) {
+	var seen []string
+	untap := Tap(func(r Record) { seen = append(seen, r.Exchange.URL) })
+	a, b := &Recorder{}, &Recorder{}
+	a.Add(Record{Exchange: exchange.Exchange{URL: "1"}})
+	b.Add(Record{Exchange: exchange.Exchange{URL: "2"}})
+	untap()
+	a.Add(Record{Exchange: exchange.Exchange{URL: "3"}})
+	if strings.Join(seen, ",") != "1,2" {
+		t.Errorf("the tap saw %v, want [1 2]", seen)
 	}
 }

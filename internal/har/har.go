@@ -1,0 +1,338 @@
+// Package har writes exchanges as a HAR 1.2 capture (the format browsers'
+// developer tools and proxies save, and that `kconform validate` reads).
+// Every exchange is redacted before it is written: no credential or session
+// cookie ever reaches the file.
+package har
+
+import (
+	"bufio"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/kconform/kconform/internal/exchange"
+)
+
+// Version is the HAR version written.
+const Version = "1.2"
+
+// Creator names the program that wrote the capture (log.creator).
+type Creator struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Entry is one exchange with its timing. Comment, when set, is written as
+// the entry's comment (e.g. "deliberately invalid request").
+type Entry struct {
+	Started  time.Time
+	Duration time.Duration
+	Exchange exchange.Exchange
+	Comment  string
+}
+
+// Writer streams entries to w as one HAR document. Call Close to end it.
+// It is safe for concurrent use.
+type Writer struct {
+	mu  sync.Mutex
+	w   *bufio.Writer
+	n   int
+	err error
+}
+
+// NewWriter writes the beginning of the document (log.version, log.creator)
+// and returns a Writer for its entries.
+func NewWriter(w io.Writer, c Creator) (*Writer, error) {
+	hw := &Writer{w: bufio.NewWriter(w)}
+	creator, err := json.Marshal(c)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(hw.w, "{\n  \"log\": {\n    \"version\": %q,\n    \"creator\": %s,\n    \"entries\": [", Version, creator)
+	return hw, nil
+}
+
+// Add writes one entry, redacted. The first error is kept and returned by
+// every later call and by Close.
+func (w *Writer) Add(e Entry) error {
+	b, err := json.MarshalIndent(toHAR(e), "      ", "  ")
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.err != nil {
+		return w.err
+	}
+	if err != nil {
+		w.err = err
+		return err
+	}
+	sep := ",\n      "
+	if w.n == 0 {
+		sep = "\n      "
+	}
+	w.n++
+	if _, err := w.w.WriteString(sep); err != nil {
+		w.err = err
+		return err
+	}
+	if _, err := w.w.Write(b); err != nil {
+		w.err = err
+	}
+	return w.err
+}
+
+// Len is the number of entries written so far.
+func (w *Writer) Len() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.n
+}
+
+// Close ends the document and flushes it. It does not close the underlying
+// writer.
+func (w *Writer) Close() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.err != nil {
+		return w.err
+	}
+	end := "\n    ]\n  }\n}\n"
+	if w.n == 0 {
+		end = "]\n  }\n}\n"
+	}
+	if _, err := w.w.WriteString(end); err != nil {
+		w.err = err
+		return err
+	}
+	w.err = w.w.Flush()
+	if w.err == nil {
+		w.err = errClosed
+		return nil
+	}
+	return w.err
+}
+
+var errClosed = errors.New("har: the writer is closed")
+
+// File is a HAR capture being written to a temporary file next to its
+// final path; Commit renames it into place, so the path never holds a
+// half-written capture.
+type File struct {
+	*Writer
+	f    *os.File
+	path string
+	done bool
+}
+
+// Create checks that path can be written (its folder exists, it is not a
+// folder) and starts the capture in a temporary file in the same folder.
+func Create(path string, c Creator) (*File, error) {
+	if path == "" {
+		return nil, errors.New("no file name")
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("%s is a folder", path)
+	}
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return nil, fmt.Errorf("the folder %s does not exist", dir)
+	}
+	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
+	if err != nil {
+		return nil, err
+	}
+	w, err := NewWriter(f, c)
+	if err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, err
+	}
+	return &File{Writer: w, f: f, path: path}, nil
+}
+
+// Commit ends the document and moves it to its path.
+func (f *File) Commit() error {
+	if f.done {
+		return errClosed
+	}
+	f.done = true
+	err := f.Writer.Close()
+	if err == nil {
+		err = f.f.Chmod(0o644)
+	}
+	if err == nil {
+		err = f.f.Sync()
+	}
+	if cerr := f.f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.f.Name(), f.path)
+	}
+	if err != nil {
+		os.Remove(f.f.Name())
+		return fmt.Errorf("write %s: %w", f.path, err)
+	}
+	return nil
+}
+
+// Abort removes the temporary file; the path is left as it was. It does
+// nothing after Commit.
+func (f *File) Abort() {
+	if f.done {
+		return
+	}
+	f.done = true
+	f.f.Close()
+	os.Remove(f.f.Name())
+}
+
+// The HAR 1.2 objects written (http://www.softwareishard.com/blog/har-12-spec/).
+
+type entry struct {
+	Started  string   `json:"startedDateTime"`
+	Time     float64  `json:"time"`
+	Request  request  `json:"request"`
+	Response response `json:"response"`
+	Cache    struct{} `json:"cache"`
+	Timings  timings  `json:"timings"`
+	Comment  string   `json:"comment,omitempty"`
+}
+
+type request struct {
+	Method      string    `json:"method"`
+	URL         string    `json:"url"`
+	HTTPVersion string    `json:"httpVersion"`
+	Cookies     []nameVal `json:"cookies"`
+	Headers     []nameVal `json:"headers"`
+	QueryString []nameVal `json:"queryString"`
+	PostData    *postData `json:"postData,omitempty"`
+	HeadersSize int       `json:"headersSize"`
+	BodySize    int       `json:"bodySize"`
+}
+
+type response struct {
+	Status      int       `json:"status"`
+	StatusText  string    `json:"statusText"`
+	HTTPVersion string    `json:"httpVersion"`
+	Cookies     []nameVal `json:"cookies"`
+	Headers     []nameVal `json:"headers"`
+	Content     content   `json:"content"`
+	RedirectURL string    `json:"redirectURL"`
+	HeadersSize int       `json:"headersSize"`
+	BodySize    int       `json:"bodySize"`
+}
+
+type nameVal struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+type postData struct {
+	MimeType string `json:"mimeType"`
+	Text     string `json:"text"`
+	// Encoding is not in HAR 1.2's postData, but tools write it there as on
+	// content, and kconform reads it: a body that is not UTF-8 is base64.
+	Encoding string `json:"encoding,omitempty"`
+}
+
+type content struct {
+	Size     int    `json:"size"`
+	MimeType string `json:"mimeType"`
+	Text     string `json:"text,omitempty"`
+	Encoding string `json:"encoding,omitempty"`
+}
+
+type timings struct {
+	Send    float64 `json:"send"`
+	Wait    float64 `json:"wait"`
+	Receive float64 `json:"receive"`
+}
+
+func toHAR(e Entry) entry {
+	ex := e.Exchange.Redact()
+	ms := float64(e.Duration.Microseconds()) / 1000
+	started := e.Started
+	if started.IsZero() {
+		started = time.Now()
+	}
+	out := entry{
+		Started: started.UTC().Format("2006-01-02T15:04:05.000Z"),
+		Time:    ms,
+		Timings: timings{Wait: ms},
+		Comment: e.Comment,
+		Request: request{
+			Method:      ex.Method,
+			URL:         ex.URL,
+			HTTPVersion: "HTTP/1.1",
+			Cookies:     []nameVal{},
+			Headers:     headers(ex.RequestHeader),
+			QueryString: query(ex.URL),
+			HeadersSize: -1,
+			BodySize:    len(ex.RequestBody),
+		},
+		Response: response{
+			Status:      ex.Status,
+			StatusText:  http.StatusText(ex.Status),
+			HTTPVersion: "HTTP/1.1",
+			Cookies:     []nameVal{},
+			Headers:     headers(ex.ResponseHeader),
+			RedirectURL: ex.ResponseHeader.Get("Location"),
+			HeadersSize: -1,
+			BodySize:    len(ex.ResponseBody),
+		},
+	}
+	if len(ex.RequestBody) > 0 {
+		text, enc := bodyText(ex.RequestBody)
+		out.Request.PostData = &postData{MimeType: ex.RequestHeader.Get("Content-Type"), Text: text, Encoding: enc}
+	}
+	text, enc := bodyText(ex.ResponseBody)
+	out.Response.Content = content{Size: len(ex.ResponseBody), MimeType: ex.ResponseHeader.Get("Content-Type"), Text: text, Encoding: enc}
+	return out
+}
+
+func bodyText(b []byte) (text, encoding string) {
+	if utf8.Valid(b) {
+		return string(b), ""
+	}
+	return base64.StdEncoding.EncodeToString(b), "base64"
+}
+
+// headers lists h sorted by name, one pair per value.
+func headers(h http.Header) []nameVal {
+	out := []nameVal{}
+	for _, k := range slices.Sorted(maps.Keys(h)) {
+		for _, v := range h[k] {
+			out = append(out, nameVal{Name: k, Value: v})
+		}
+	}
+	return out
+}
+
+func query(raw string) []nameVal {
+	out := []nameVal{}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return out
+	}
+	q := u.Query()
+	for _, k := range slices.Sorted(maps.Keys(q)) {
+		for _, v := range q[k] {
+			out = append(out, nameVal{Name: k, Value: v})
+		}
+	}
+	return out
+}
