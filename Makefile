@@ -22,6 +22,11 @@ RULESET := $(LINT_DIR)/.spectral.yaml
 # away with it (npm ci empties node_modules/ first) and is ignored by git.
 LINT_STAMP := $(LINT_DIR)/node_modules/.kconform-installed
 
+# Stoplight Prism, the third-party mock internal/prism's test runs the suites
+# against. Installed the same way as Spectral, into its own node_modules/.
+PRISM_DIR := internal/prism
+PRISM_STAMP := $(PRISM_DIR)/node_modules/.kconform-installed
+
 # The rules the ruleset adds or raises to error. `lint-openapi` requires each of
 # them to fire on testdata/violations.yaml: a rule whose JSONPath matches nothing
 # would otherwise pass every document without a word.
@@ -116,7 +121,9 @@ fmt-check: ## Fail if gofmt would change a Go file
 vet: ## go vet ./...
 	$(GO) vet ./...
 
-tools: $(LINT_STAMP) ## Install the pinned OpenAPI linter into openapi/lint/node_modules (npm ci)
+tools: $(LINT_STAMP) tools-prism ## Install the pinned OpenAPI linter and Prism (npm ci; see tools-prism)
+
+tools-prism: $(PRISM_STAMP) ## Install the pinned Prism mock into internal/prism/node_modules (npm ci)
 
 # npm ci installs exactly package-lock.json. It reruns only when the lock or the
 # manifest is newer than the last install, so `make tools` is a no-op after that.
@@ -125,6 +132,14 @@ tools: $(LINT_STAMP) ## Install the pinned OpenAPI linter into openapi/lint/node
 $(LINT_STAMP): $(LINT_DIR)/package.json $(LINT_DIR)/package-lock.json
 	@command -v $(NPM) >/dev/null || { echo "tools: npm (Node >= 20.17) is needed to install Spectral" >&2; exit 1; }
 	cd $(LINT_DIR) && $(NPM) ci --ignore-scripts --no-audit --no-fund --prefer-offline
+	@touch $@
+
+# As for Spectral: reruns only when the lock or the manifest changed.
+# --ignore-scripts: Prism needs no install script; a dependency's postinstall
+# (@scarf/scarf) only reports usage over the network.
+$(PRISM_STAMP): $(PRISM_DIR)/package.json $(PRISM_DIR)/package-lock.json
+	@command -v $(NPM) >/dev/null || { echo "tools-prism: npm (Node >= 20.17) is needed to install Prism" >&2; exit 1; }
+	cd $(PRISM_DIR) && $(NPM) ci --ignore-scripts --no-audit --no-fund --prefer-offline
 	@touch $@
 
 build: ## Build bin/kconform (or just compile every package while cmd/kconform does not exist)
