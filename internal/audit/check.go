@@ -137,22 +137,14 @@ func (a *Auditor) validate(rec recording.Record) (contract.Result, exchange.Exch
 		if op := a.callbackOperation(rec.Operation); op != nil {
 			return a.callback(op.ID, ex.RequestHeader, ex.RequestBody), ex
 		}
-		if ex.Method == "" {
-			op, res := a.named(rec.Operation, contract.Request)
-			if op == nil {
-				return res, ex
-			}
-			ex.Method, ex.URL = op.Method, templateURL(op)
+		if res, ok := a.addressByName(&ex, rec.Operation, contract.Request); !ok {
+			return res, ex
 		}
 		return a.v.ValidateRequest(ex, a.mode), ex
 
 	case recording.KindResponse:
-		if ex.Method == "" {
-			op, res := a.named(rec.Operation, contract.Response)
-			if op == nil {
-				return res, ex
-			}
-			ex.Method, ex.URL = op.Method, templateURL(op)
+		if res, ok := a.addressByName(&ex, rec.Operation, contract.Response); !ok {
+			return res, ex
 		}
 		return a.v.ValidateResponse(ex, a.mode), ex
 
@@ -228,6 +220,21 @@ func (a *Auditor) operationOf(rec recording.Record, side contract.Side) (*contra
 		return op, contract.Result{}
 	}
 	return a.named(rec.Operation, side)
+}
+
+// addressByName gives a record saved without its request line (a bare
+// request or response) the method and URL of the operation it names; ok is
+// false, with the result to report, when it names none.
+func (a *Auditor) addressByName(ex *exchange.Exchange, id string, side contract.Side) (contract.Result, bool) {
+	if ex.Method != "" {
+		return contract.Result{}, true
+	}
+	op, res := a.named(id, side)
+	if op == nil {
+		return res, false
+	}
+	ex.Method, ex.URL = op.Method, templateURL(op)
+	return contract.Result{}, true
 }
 
 // named returns the operation the recording names, else the target's.

@@ -18,14 +18,21 @@ func readAll(t *testing.T, name, data string) ([]Record, Format, error) {
 		return nil, "", err
 	}
 	defer f.Close()
+	recs, err := drain(f)
+	return recs, f.Format, err
+}
+
+// drain reads every record of f, those with an entry error too; err is the
+// error that stopped the file, nil at its end.
+func drain(f *File) ([]Record, error) {
 	var recs []Record
 	for {
 		rec, err := f.Next()
 		if errors.Is(err, io.EOF) {
-			return recs, f.Format, nil
+			return recs, nil
 		}
 		if err != nil {
-			return recs, f.Format, err
+			return recs, err
 		}
 		recs = append(recs, rec)
 	}
@@ -167,20 +174,14 @@ func readAllFile(path string) ([]Record, Format, error) {
 		return nil, "", err
 	}
 	defer f.Close()
-	var recs []Record
-	for {
-		rec, err := f.Next()
-		if errors.Is(err, io.EOF) {
-			return recs, f.Format, nil
-		}
-		if err != nil {
-			return recs, f.Format, err
-		}
+	recs, err := drain(f)
+	// Stop at the first unreadable entry, as if it had ended the file.
+	for i, rec := range recs {
 		if rec.Err != nil {
-			return recs, f.Format, rec.Err
+			return recs[:i], f.Format, rec.Err
 		}
-		recs = append(recs, rec)
 	}
+	return recs, f.Format, err
 }
 
 func TestDiscover(t *testing.T) {
