@@ -14,14 +14,13 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/kconform/kconform/internal/exchange"
+	"github.com/kconform/kconform/internal/outfile"
 )
 
 // Version is the HAR version written.
@@ -125,80 +124,40 @@ func (w *Writer) Close() error {
 var errClosed = errors.New("har: the writer is closed")
 
 // File is a HAR capture being written to a temporary file next to its
-// final path; Commit renames it into place, so the path never holds a
-// half-written capture.
+// final path (internal/outfile); Commit renames it into place, so the path
+// never holds a half-written capture.
 type File struct {
 	*Writer
-	f    *os.File
-	path string
-	done bool
+	out *outfile.File
 }
 
 // Create checks that path can be written (its folder exists, it is not a
 // folder) and starts the capture in a temporary file in the same folder.
 func Create(path string, c Creator) (*File, error) {
-	if path == "" {
-		return nil, errors.New("no file name")
-	}
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return nil, fmt.Errorf("%s is a folder", path)
-	}
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		return nil, fmt.Errorf("the folder %s does not exist", dir)
-	}
-	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
+	out, err := outfile.Create(path)
 	if err != nil {
 		return nil, err
 	}
-	w, err := NewWriter(f, c)
+	w, err := NewWriter(out, c)
 	if err != nil {
-		f.Close()
-		os.Remove(f.Name())
+		out.Abort()
 		return nil, err
 	}
-	return &File{Writer: w, f: f, path: path}, nil
+	return &File{Writer: w, out: out}, nil
 }
 
 // Commit ends the document and moves it to its path.
 func (f *File) Commit() error {
-	if f.done {
-		return errClosed
+	if err := f.Writer.Close(); err != nil {
+		f.out.Abort()
+		return fmt.Errorf("write %s: %w", f.out.Path(), err)
 	}
-	f.done = true
-	err := f.Writer.Close()
-	if err == nil {
-		err = f.f.Chmod(0o644)
-	}
-	if err == nil {
-		err = f.f.Sync()
-	}
-	if cerr := f.f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.f.Name(), f.path)
-	}
-	if err != nil {
-		os.Remove(f.f.Name())
-		return fmt.Errorf("write %s: %w", f.path, err)
-	}
-	return nil
+	return f.out.Commit()
 }
 
 // Abort removes the temporary file; the path is left as it was. It does
 // nothing after Commit.
-func (f *File) Abort() {
-	if f.done {
-		return
-	}
-	f.done = true
-	f.f.Close()
-	os.Remove(f.f.Name())
-}
+func (f *File) Abort() { f.out.Abort() }
 
 // The HAR 1.2 objects written (http://www.softwareishard.com/blog/har-12-spec/).
 

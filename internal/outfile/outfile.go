@@ -1,0 +1,111 @@
+// Package outfile writes a file that a reader never sees half-written: the
+// content goes to a temporary file next to the final path and is renamed
+// into place on Commit. Reports, captures and anything else a run writes
+// use it, so an interrupted run leaves the old file (or none), never a
+// truncated one.
+package outfile
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// Check says whether path can be written: it is named, it is not a folder,
+// and its folder exists. Commands call it before they start work, so a
+// typo in a path fails at once instead of after a long run.
+func Check(path string) error {
+	if path == "" {
+		return errors.New("no file name")
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("%s is a folder", path)
+	}
+	dir := filepath.Dir(path)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return fmt.Errorf("the folder %s does not exist", dir)
+	}
+	return nil
+}
+
+// File is the temporary file behind a path being written.
+type File struct {
+	f    *os.File
+	path string
+	done bool
+}
+
+// Create checks path and opens the temporary file in the same folder (a
+// rename across file systems would not be atomic).
+func Create(path string) (*File, error) {
+	if err := Check(path); err != nil {
+		return nil, err
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return nil, err
+	}
+	return &File{f: f, path: path}, nil
+}
+
+var errClosed = errors.New("outfile: the file is already committed or aborted")
+
+// Write writes to the temporary file.
+func (f *File) Write(p []byte) (int, error) {
+	if f.done {
+		return 0, errClosed
+	}
+	return f.f.Write(p)
+}
+
+// Path is the final path.
+func (f *File) Path() string { return f.path }
+
+// Commit syncs the temporary file and renames it to the path. On error the
+// temporary file is removed and the path is left as it was.
+func (f *File) Commit() error {
+	if f.done {
+		return errClosed
+	}
+	f.done = true
+	err := f.f.Chmod(0o644)
+	if err == nil {
+		err = f.f.Sync()
+	}
+	if cerr := f.f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.f.Name(), f.path)
+	}
+	if err != nil {
+		os.Remove(f.f.Name())
+		return fmt.Errorf("write %s: %w", f.path, err)
+	}
+	return nil
+}
+
+// Abort removes the temporary file; the path is left as it was. It does
+// nothing after Commit, so `defer f.Abort()` is always safe.
+func (f *File) Abort() {
+	if f.done {
+		return
+	}
+	f.done = true
+	f.f.Close()
+	os.Remove(f.f.Name())
+}
+
+// WriteFile writes data to path through a temporary file.
+func WriteFile(path string, data []byte) error {
+	f, err := Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Abort()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return f.Commit()
+}
