@@ -2,7 +2,9 @@ package openapi_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -238,4 +240,143 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// transitionsExtension is x-kconform-transitions on components.schemas.HppStatus
+// (internal/coverage reads the same shape).
+type transitionsExtension struct {
+	Note        string              `json:"x-kconform-note"`
+	Initial     string              `json:"initial"`
+	Unreachable []string            `json:"unreachable"`
+	Edges       map[string][]string `json:"edges"`
+}
+
+// extension decodes one vendor extension of a schema into out.
+func extension(t *testing.T, doc *openapi3.T, schema, name string, out any) *openapi3.Schema {
+	t.Helper()
+	ref := doc.Components.Schemas[schema]
+	if ref == nil || ref.Value == nil {
+		t.Fatalf("components.schemas.%s is missing", schema)
+	}
+	raw, ok := ref.Value.Extensions[name]
+	if !ok {
+		t.Fatalf("components.schemas.%s has no %s", schema, name)
+	}
+	b, err := json.Marshal(raw)
+	if err != nil {
+		t.Fatalf("%s.%s: %v", schema, name, err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(out); err != nil {
+		t.Fatalf("%s.%s does not parse: %v", schema, name, err)
+	}
+	return ref.Value
+}
+
+func TestHppStatusTransitionsFollowTheEnum(t *testing.T) {
+	doc := loadDoc(t)
+	var tr transitionsExtension
+	s := extension(t, doc, "HppStatus", "x-kconform-transitions", &tr)
+	enum := enumOf(s)
+	var terminal []string
+	for _, v := range s.Extensions["x-kconform-terminal"].([]any) {
+		terminal = append(terminal, v.(string))
+	}
+	if !strings.Contains(tr.Note, "§3.1") {
+		t.Errorf("x-kconform-transitions note must cite reference §3.1, got %q", tr.Note)
+	}
+	if !contains(enum, tr.Initial) {
+		t.Errorf("initial status %q is not in the enum %v", tr.Initial, enum)
+	}
+	for from, tos := range tr.Edges {
+		if !contains(enum, from) {
+			t.Errorf("edges: %q is not in the enum", from)
+		}
+		if contains(terminal, from) && len(tos) > 0 {
+			t.Errorf("terminal status %s has outgoing edges %v", from, tos)
+		}
+		for _, to := range tos {
+			if !contains(enum, to) {
+				t.Errorf("edge %s→%s: %q is not in the enum", from, to, to)
+			}
+		}
+	}
+	for _, st := range enum {
+		if _, ok := tr.Edges[st]; !ok {
+			t.Errorf("edges has no entry for %s (an empty list says it has no way out)", st)
+		}
+	}
+	// Every status is reachable from the initial one, or says it is not.
+	reached := map[string]bool{tr.Initial: true}
+	queue := []string{tr.Initial}
+	for len(queue) > 0 {
+		from := queue[0]
+		queue = queue[1:]
+		for _, to := range tr.Edges[from] {
+			if !reached[to] {
+				reached[to] = true
+				queue = append(queue, to)
+			}
+		}
+	}
+	for _, st := range enum {
+		if reached[st] == contains(tr.Unreachable, st) {
+			t.Errorf("%s: reachable from %s = %v, but listed as unreachable = %v", st, tr.Initial, reached[st], contains(tr.Unreachable, st))
+		}
+	}
+	for _, st := range tr.Unreachable {
+		if !contains(enum, st) {
+			t.Errorf("unreachable: %q is not in the enum", st)
+		}
+	}
+	// The documented edges of reference §3.1, so that a slip in the YAML shows.
+	for _, e := range [][2]string{
+		{"WAITING", "IN_PROGRESS"}, {"IN_PROGRESS", "COMPLETED"}, {"IN_PROGRESS", "FAILED"}, {"IN_PROGRESS", "BACK"},
+		{"IN_PROGRESS", "CANCELLED"}, {"IN_PROGRESS", "ERROR"}, {"FAILED", "IN_PROGRESS"}, {"BACK", "IN_PROGRESS"},
+		{"ERROR", "IN_PROGRESS"}, {"WAITING", "DISABLED"}, {"IN_PROGRESS", "DISABLED"}, {"FAILED", "DISABLED"},
+		{"BACK", "DISABLED"}, {"ERROR", "DISABLED"}, {"MANUAL_ID_CHECK", "DISABLED"},
+	} {
+		if !contains(tr.Edges[e[0]], e[1]) {
+			t.Errorf("edge %s→%s (reference §3.1) is missing", e[0], e[1])
+		}
+	}
+}
+
+// placeholdersExtension is x-kconform-placeholders on components.schemas.MerchantUrlsV1.
+type placeholdersExtension struct {
+	Note         string `json:"x-kconform-note"`
+	Placeholders []struct {
+		Name      string   `json:"name"`
+		Fields    []string `json:"fields"`
+		Condition string   `json:"condition"`
+	} `json:"placeholders"`
+}
+
+func TestMerchantURLPlaceholdersNameRealFields(t *testing.T) {
+	doc := loadDoc(t)
+	var ph placeholdersExtension
+	s := extension(t, doc, "MerchantUrlsV1", "x-kconform-placeholders", &ph)
+	if !strings.Contains(ph.Note, "§1.3") {
+		t.Errorf("x-kconform-placeholders note must cite reference §1.3, got %q", ph.Note)
+	}
+	var names []string
+	for _, p := range ph.Placeholders {
+		names = append(names, p.Name)
+		if p.Condition == "" {
+			t.Errorf("%s has no condition", p.Name)
+		}
+		if len(p.Fields) == 0 {
+			t.Errorf("%s names no field", p.Name)
+		}
+		for _, f := range p.Fields {
+			if s.Properties[f] == nil {
+				t.Errorf("%s: %q is not a property of MerchantUrlsV1", p.Name, f)
+			}
+		}
+	}
+	want := []string{"{{session_id}}", "{{authorization_token}}", "{{order_id}}"}
+	if strings.Join(names, " ") != strings.Join(want, " ") {
+		t.Errorf("placeholders = %v, want the documented %v (reference §1.3)", names, want)
+	}
 }
