@@ -152,7 +152,12 @@ func TestRunBadUsageExits2NamingTheFlag(t *testing.T) {
 		{[]string{"--no-such-flag"}, nil, []string{"no-such-flag"}},
 		{[]string{"--record", "/no/such/folder/run.har"}, nil, []string{`--record "/no/such/folder/run.har"`, "does not exist"}},
 		{[]string{"--record=" + os.TempDir()}, nil, []string{`--record "` + os.TempDir() + `"`, "is a folder"}},
-		{[]string{"--record"}, nil, []string{"--record needs a file name"}},
+		{[]string{"--record"}, nil, []string{"flag needs an argument: -record"}},
+		{[]string{"--record="}, nil, []string{"--record needs a file name"}},
+		{[]string{"--report", "/no/such/folder/r.md"}, nil, []string{`--report "/no/such/folder/r.md"`, "does not exist"}},
+		{[]string{"--report-json", os.TempDir()}, nil, []string{`--report-json "` + os.TempDir() + `"`, "is a folder"}},
+		{[]string{"--report", "out.md", "--report-json", "./out.md"}, nil, []string{`--report and --report-json name the same file "./out.md"`}},
+		{[]string{"--junit-report", "x.xml", "--record", "x.xml"}, nil, []string{`--junit-report and --record name the same file`}},
 		{[]string{"--request-timeout", "1s", "--deadline", "x", "--focus", "("}, nil, []string{`--deadline "x"`, `--focus "("`}},
 	}
 	for _, c := range cases {

@@ -5,14 +5,19 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"net"
 	"net/url"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/kconform/kconform/internal/outfile"
 )
 
 // Environment variables read by Load. A flag, when given, wins over its
@@ -64,6 +69,7 @@ type raw struct {
 	target, username, password             string
 	requestTimeout, deadline               string
 	labelFilter, junit, json               string
+	report, reportJSON, record             string
 	callbackURL, callbackListen, mockFault string
 	callbackTimeout, callbackRetryDelay    string
 	focus, skip                            stringList
@@ -83,6 +89,9 @@ func newFlagSet(r *raw) *flag.FlagSet {
 	fs.Var(&r.skip, "skip", "skip specs whose text matches this regular expression (repeatable)")
 	fs.StringVar(&r.junit, "junit-report", "", "write a JUnit XML report to this file")
 	fs.StringVar(&r.json, "json-report", "", "write a Ginkgo JSON report to this file")
+	fs.StringVar(&r.report, "report", "", "write the conformance report to this file as Markdown: one verdict per rule (holds, broken, not-checkable), the first evidence of each broken rule, and what the run covered of the contract")
+	fs.StringVar(&r.reportJSON, "report-json", "", "write the conformance report to this file as JSON (same content as --report)")
+	fs.StringVar(&r.record, "record", "", "write the run's API exchanges, in the order they completed, to this file as a HAR 1.2 capture that kconform validate reads. Always redacted (Authorization, cookies and URL passwords are replaced). Only the API is recorded: consumer-page, control-plane (/_kconform) and callback traffic is left out, as are requests that got no answer; deliberately invalid requests are kept, marked by the entry comment \"deliberately invalid request\"")
 	fs.BoolVar(&r.verbose, "v", false, "verbose: print every spec and its HTTP log")
 	fs.BoolVar(&r.noColor, "no-color", false, "no colours in the output")
 	fs.StringVar(&r.callbackURL, "callback-url", "", "public base URL that forwards to --callback-listen, for targets that cannot reach this machine (env "+EnvCallbackURL+")")
@@ -230,6 +239,11 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	}
 	cfg.Focus, cfg.Skip = r.focus, r.skip
 	cfg.JUnitReport, cfg.JSONReport = r.junit, r.json
+	cfg.Report, cfg.ReportJSON, cfg.Record = r.report, r.reportJSON, r.record
+	checkOutputs(u, fs, map[string]string{
+		"junit-report": r.junit, "json-report": r.json,
+		"report": r.report, "report-json": r.reportJSON, "record": r.record,
+	})
 
 	// Callbacks.
 	if v, fromFlag := pick("callback-url", EnvCallbackURL, r.callbackURL); v != "" {
@@ -339,4 +353,34 @@ func firstLine(s string) string {
 		return s[:i]
 	}
 	return s
+}
+
+// checkOutputs refuses, before anything runs, an output path that cannot be
+// written and two outputs sharing one path (the second would overwrite the
+// first). Every output is written through a temporary file and renamed into
+// place when the run ends, so a refused or interrupted run leaves the paths
+// as they were.
+func checkOutputs(u *UsageError, fs *flag.FlagSet, paths map[string]string) {
+	byPath := map[string]string{}
+	for _, name := range slices.Sorted(maps.Keys(paths)) {
+		p := paths[name]
+		given := false
+		fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+		if p == "" {
+			if given {
+				u.add("--%s needs a file name", name)
+			}
+			continue
+		}
+		if err := outfile.Check(p); err != nil {
+			u.add("--%s %q: %v", name, p, err)
+			continue
+		}
+		key := filepath.Clean(p)
+		if other, ok := byPath[key]; ok {
+			u.add("--%s and --%s name the same file %q", other, name, p)
+			continue
+		}
+		byPath[key] = name
+	}
 }

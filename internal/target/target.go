@@ -126,11 +126,17 @@ type Config struct {
 	LabelFilter string
 	Focus       []string
 	Skip        []string
-	// JUnitReport and JSONReport are report paths; empty means none.
+	// JUnitReport and JSONReport are Ginkgo's report paths; empty means none.
 	JUnitReport string
 	JSONReport  string
-	Verbose     bool
-	NoColor     bool
+	// Report and ReportJSON are the conformance report (one verdict per
+	// rule, coverage) as Markdown and JSON; empty means none.
+	Report     string
+	ReportJSON string
+	// Record is the HAR capture of the run's API exchanges; empty means none.
+	Record  string
+	Verbose bool
+	NoColor bool
 
 	// CallbackURL is a public base URL that reaches CallbackListen on this
 	// machine, for targets that cannot call 127.0.0.1 (a real Klarna).

@@ -17,7 +17,6 @@ import (
 	"os"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/kconform/kconform/internal/contract"
@@ -78,7 +77,13 @@ func (r Record) Failing() []contract.Issue {
 func (r Record) OK() bool { return len(r.Failing()) == 0 }
 
 // Line is a one-line summary: "POST http://h/p → 201 (createHppSession, 3ms)".
-func (r Record) Line() string {
+func (r Record) Line() string { return r.summary(true) }
+
+// Brief is Line without the duration: the same exchange gives the same
+// text on every run, as a report needs.
+func (r Record) Brief() string { return r.summary(false) }
+
+func (r Record) summary(withDuration bool) string {
 	ex := r.Exchange
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s %s → ", r.Kind, ex.Method, ex.URL)
@@ -94,8 +99,12 @@ func (r Record) Line() string {
 	if r.Rejection {
 		details = append(details, "deliberately invalid request")
 	}
-	details = append(details, r.Duration.Round(time.Millisecond).String())
-	fmt.Fprintf(&b, " (%s)", strings.Join(details, ", "))
+	if withDuration {
+		details = append(details, r.Duration.Round(time.Millisecond).String())
+	}
+	if len(details) > 0 {
+		fmt.Fprintf(&b, " (%s)", strings.Join(details, ", "))
+	}
 	return b.String()
 }
 
@@ -176,12 +185,16 @@ type Recorder struct {
 	records []Record
 	// Log, when set, receives one line per exchange, plus warnings.
 	Log io.Writer
+	// Observe, when set, sees every record as it is added: the run's
+	// observers (a HAR capture, the coverage of a report) hang on it. It
+	// may be called from several goroutines at once.
+	Observe func(Record)
 }
 
-// Add appends a record, logs it and hands it to the run's tap, if any.
+// Add appends a record, logs it and hands it to Observe, if set.
 func (r *Recorder) Add(rec Record) {
-	if t := tap.Load(); t != nil {
-		(*t)(rec)
+	if r.Observe != nil {
+		r.Observe(rec)
 	}
 	r.mu.Lock()
 	r.records = append(r.records, rec)
@@ -216,19 +229,6 @@ func (r *Recorder) Failing() []Record {
 		}
 	}
 	return out
-}
-
-// tap, when set, sees every record of every Recorder of the process, in the
-// order they are added: `kconform run --record` writes them to a HAR file.
-var tap atomic.Pointer[func(Record)]
-
-// Tap makes fn see every record added to any Recorder from now on, until
-// the returned function is called. fn may be called from several
-// goroutines at once (callbacks arrive on server goroutines); it must be
-// safe for that. One tap at a time: a second Tap replaces the first.
-func Tap(fn func(Record)) (untap func()) {
-	tap.Store(&fn)
-	return func() { tap.CompareAndSwap(&fn, nil) }
 }
 
 type rejectionKey struct{}

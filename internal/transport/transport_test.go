@@ -199,17 +199,13 @@ func TestBreakerFailsFastThenProbes(t *testing.T) {
 	}
 }
 
-// TestTapSeesEveryRecorder: a tap sees the records of every Recorder in the
-// order they are added, with their start time, until it is removed.
-func TestTapSeesEveryRecorder(t *testing.T) {
+// TestObserveSeesEveryRecord: Observe sees each record as it is added.
+func TestObserveSeesEveryRecord(t *testing.T) {
 	var seen []string
-	untap := Tap(func(r Record) { seen = append(seen, r.Exchange.URL) })
-	a, b := &Recorder{}, &Recorder{}
-	a.Add(Record{Exchange: exchange.Exchange{URL: "1"}})
-	b.Add(Record{Exchange: exchange.Exchange{URL: "2"}})
-	untap()
-	a.Add(Record{Exchange: exchange.Exchange{URL: "3"}})
+	r := &Recorder{Observe: func(r Record) { seen = append(seen, r.Exchange.URL) }}
+	r.Add(Record{Exchange: exchange.Exchange{URL: "1"}})
+	r.Add(Record{Exchange: exchange.Exchange{URL: "2"}})
 	if strings.Join(seen, ",") != "1,2" {
-		t.Errorf("the tap saw %v, want [1 2]", seen)
+		t.Errorf("Observe saw %v, want [1 2]", seen)
 	}
 }

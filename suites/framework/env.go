@@ -43,6 +43,23 @@ type Env struct {
 	ReceiverReason string
 	// RunID makes every merchant reference of this run unique.
 	RunID string
+
+	observers []func(transport.Record)
+}
+
+// Observe makes fn see every record of every spec of the run (API, page,
+// control and callback exchanges), as each is added. Call it before
+// RunSpecs; fn is called from several goroutines at once (callbacks arrive
+// on server goroutines), so it must be safe for that.
+func (e *Env) Observe(fn func(transport.Record)) {
+	e.observers = append(e.observers, fn)
+}
+
+// observe hands rec to every observer.
+func (e *Env) observe(rec transport.Record) {
+	for _, fn := range e.observers {
+		fn(rec)
+	}
 }
 
 var (

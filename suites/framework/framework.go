@@ -62,12 +62,14 @@ func (f *Framework) setUp() {
 	}
 	f.Env = e
 	f.Ref = e.nextRef()
-	f.Recorder = &transport.Recorder{Log: GinkgoWriter}
+	f.Recorder = &transport.Recorder{Log: GinkgoWriter, Observe: e.observe}
 	f.API = f.client(transport.BasicAuth(e.Username, e.Password.Reveal()))
 	f.pageDoer = f.doer(transport.Page)
 	f.control = f.doer(transport.Control)
-	// Registered first, so it runs last: it also sees the exchanges of the
-	// spec's own cleanups.
+	// Clean-ups run last registered first: these two run after the spec's
+	// own, so the contract check sees their exchanges too, and the
+	// evidence is taken once the verdict is final.
+	DeferCleanup(f.keepEvidence)
 	DeferCleanup(f.checkContract)
 }
 

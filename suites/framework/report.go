@@ -137,22 +137,33 @@ var gomegaTypeLine = regexp.MustCompile(`^<[^>]*\| 0x[0-9a-f]+>:?$`)
 
 // gist is the start of a failure message: its first lines, each short.
 func gist(msg string) string {
-	const maxLines, maxWidth = 4, 200
+	const maxLines = 4
+	lines := findings(msg)
+	if len(lines) > maxLines {
+		lines = append(lines[:maxLines], "…")
+	}
+	for i, l := range lines {
+		lines[i] = "        " + l
+	}
+	return strings.Join(lines, "\n")
+}
+
+// findings are the lines of a failure message that carry news, each cut
+// to a readable width: Gomega's framing ("Unexpected error:", type lines,
+// "(the ... above)") is left out.
+func findings(msg string) []string {
+	const maxWidth = 200
 	var out []string
 	for _, l := range strings.Split(strings.TrimSpace(msg), "\n") {
 		l = strings.TrimSpace(l)
 		if l == "" || l == "Unexpected error:" || l == "occurred" || gomegaTypeLine.MatchString(l) ||
 			(strings.HasPrefix(l, "(the ") && strings.HasSuffix(l, " above)")) {
-			continue // Gomega's framing, not the news
+			continue
 		}
 		if len(l) > maxWidth {
 			l = l[:maxWidth] + " …"
 		}
-		out = append(out, "        "+l)
-		if len(out) == maxLines {
-			out = append(out, "        …")
-			break
-		}
+		out = append(out, l)
 	}
-	return strings.Join(out, "\n")
+	return out
 }

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/kconform/kconform/internal/har"
+	"github.com/kconform/kconform/internal/outfile"
+	"github.com/kconform/kconform/internal/runreport"
+	"github.com/kconform/kconform/internal/target"
+	"github.com/kconform/kconform/internal/transport"
+	"github.com/kconform/kconform/suites/framework"
+)
+
+// runOutputs are the files `kconform run` writes besides Ginkgo's own
+// reports: the HAR capture (--record) and the conformance report
+// (--report, --report-json). They watch the run through the framework's
+// observers and are written once the specs ran.
+type runOutputs struct {
+	cfg    target.Config
+	record *har.File
+}
+
+// startOutputs opens what the run writes and hangs it on env. The paths
+// were checked by target.Load.
+func startOutputs(cfg target.Config, env *framework.Env) (*runOutputs, error) {
+	o := &runOutputs{cfg: cfg}
+	if cfg.Record != "" {
+		f, err := har.Create(cfg.Record, har.Creator{Name: "kconform", Version: versionString()})
+		if err != nil {
+			return nil, fmt.Errorf("--record %q: %v", cfg.Record, err)
+		}
+		o.record = f
+		env.Observe(func(r transport.Record) { recordAPI(f, r) })
+	}
+	return o, nil
+}
+
+// abort leaves every output path as it was; after commit it does nothing.
+func (o *runOutputs) abort() {
+	if o.record != nil {
+		o.record.Abort()
+	}
+}
+
+// commit writes the outputs from the run's report r (nil when Ginkgo
+// produced none) and says where they went.
+func (o *runOutputs) commit(r *types.Report, stdout io.Writer) error {
+	var errs []error
+	if o.record != nil {
+		if err := o.record.Commit(); err != nil {
+			errs = append(errs, fmt.Errorf("--record: %v", err))
+		} else {
+			fmt.Fprintf(stdout, "kconform run: recorded %d API exchanges to %s\n", o.record.Len(), o.cfg.Record)
+		}
+	}
+	if o.cfg.Report == "" && o.cfg.ReportJSON == "" {
+		return errors.Join(errs...)
+	}
+	if r == nil {
+		return errors.Join(append(errs, errors.New("no conformance report: the suites produced no result"))...)
+	}
+	rep := runreport.New(*r, versionString(), o.cfg.TargetString(), selection(o.cfg))
+	write := func(flagName, path string, fn func(io.Writer) error) {
+		if path == "" {
+			return
+		}
+		f, err := outfile.Create(path)
+		if err == nil {
+			if err = fn(f); err != nil {
+				f.Abort()
+			} else {
+				err = f.Commit()
+			}
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("--%s: %v", flagName, err))
+			return
+		}
+		fmt.Fprintf(stdout, "kconform run: wrote the conformance report (%d rules: %d hold, %d broken, %d not checkable) to %s\n",
+			rep.Counts.Rules, rep.Counts.Holds, rep.Counts.Broken, rep.Counts.NotCheckable, path)
+	}
+	write("report", o.cfg.Report, rep.WriteMarkdown)
+	write("report-json", o.cfg.ReportJSON, rep.WriteJSON)
+	return errors.Join(errs...)
+}
+
+// selection describes the run's spec filters for the report, "" for all.
+func selection(cfg target.Config) string {
+	var parts []string
+	if cfg.LabelFilter != "" {
+		parts = append(parts, fmt.Sprintf("--label-filter %q", cfg.LabelFilter))
+	}
+	for _, f := range cfg.Focus {
+		parts = append(parts, fmt.Sprintf("--focus %q", f))
+	}
+	for _, s := range cfg.Skip {
+		parts = append(parts, fmt.Sprintf("--skip %q", s))
+	}
+	return strings.Join(parts, " ")
+}

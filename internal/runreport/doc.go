@@ -1,0 +1,11 @@
+// Package runreport is the conformance report of one `kconform run`: a
+// verdict for every rule the suites check (holds, broken, or not-checkable
+// on this target, and why), the first evidence of each broken rule, and
+// what the run covered of the contract (internal/coverage). It writes the
+// report as Markdown for people and CI pages, and as JSON for tools; both
+// carry the same words.
+//
+// A rule is one spec: every spec states one rule with MUST in its name
+// (suites/framework.CheckSpecs), so the rule's text is the spec's full
+// name and the report's rows line up with the JUnit report's test cases.
+package runreport

@@ -1,0 +1,115 @@
+package runreport
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// verdictMarks make a verdict column readable at a glance; the word stays,
+// so the same words appear in the Markdown and the JSON.
+var verdictMarks = map[Verdict]string{Holds: "✅ holds", Broken: "❌ broken", NotCheckable: "⚪ not-checkable"}
+
+// WriteMarkdown writes the report for people: a summary per area, then one
+// table of rules per area, then the coverage.
+func (r Report) WriteMarkdown(w io.Writer) error {
+	ew := &errWriter{w: w}
+	r.writeHeader(ew)
+	r.writeRules(ew)
+	return ew.err
+}
+
+func (r Report) writeHeader(w io.Writer) {
+	fmt.Fprintf(w, "# kconform conformance report\n\n")
+	fmt.Fprintf(w, "- target: `%s`\n", r.Target)
+	fmt.Fprintf(w, "- kconform: %s\n", r.Kconform)
+	if r.Filter != "" {
+		fmt.Fprintf(w, "- selection: %s\n", r.Filter)
+	}
+	c := r.Counts
+	fmt.Fprintf(w, "- rules: %d: **%d hold, %d broken, %d not checkable** on this target\n\n", c.Rules, c.Holds, c.Broken, c.NotCheckable)
+	fmt.Fprintf(w, "A rule is one spec of the suites (its name states the rule with MUST). `holds`: the spec ran and passed. `broken`: it ran and failed; the first evidence is shown. `not-checkable`: it could not run on this target; the reason is shown.\n\n")
+
+	areas, counts := r.CountsByArea()
+	fmt.Fprintf(w, "| area | rules | holds | broken | not-checkable |\n|---|---:|---:|---:|---:|\n")
+	for _, a := range areas {
+		c := counts[a]
+		fmt.Fprintf(w, "| [%s](#%s) | %d | %d | %d | %d |\n", AreaTitles[a], anchor(AreaTitles[a]), c.Rules, c.Holds, c.Broken, c.NotCheckable)
+	}
+	fmt.Fprintf(w, "| **all** | %d | %d | %d | %d |\n\n", c.Rules, c.Holds, c.Broken, c.NotCheckable)
+}
+
+func (r Report) writeRules(w io.Writer) {
+	for i, rule := range r.Rules {
+		if i == 0 || r.Rules[i-1].Area != rule.Area {
+			fmt.Fprintf(w, "## %s\n\n| verdict | rule | evidence, or why not checkable |\n|---|---|---|\n", AreaTitles[rule.Area])
+		}
+		fmt.Fprintf(w, "| %s | %s | %s |\n", verdictMarks[rule.Verdict], cell(rule.Rule), detail(rule))
+		if i+1 == len(r.Rules) || r.Rules[i+1].Area != rule.Area {
+			fmt.Fprintln(w)
+		}
+	}
+}
+
+// detail is the third column, ready for the table: the evidence of a
+// broken rule, the reason of a not-checkable one.
+func detail(rule Rule) string {
+	var parts []string
+	if e := rule.Evidence; e != nil {
+		if e.Exchange != "" {
+			parts = append(parts, code(e.Exchange)+":")
+		}
+		parts = append(parts, cell(e.Violation))
+	}
+	if rule.Why != "" {
+		if rule.Verdict == Broken {
+			parts = append(parts, "("+cell(rule.Why)+")")
+		} else {
+			parts = append(parts, cell(rule.Why))
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// cell makes text safe inside a Markdown table cell: one line, no bare
+// pipes, no HTML.
+func cell(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	return strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;", "`", "'").Replace(s)
+}
+
+// code is s as a code span inside a table cell: one line, pipes escaped
+// (GitHub splits cells before it reads code spans), no backticks.
+func code(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	return "`" + strings.NewReplacer("|", `\|`, "`", "'").Replace(s) + "`"
+}
+
+// anchor is GitHub's heading anchor for a heading text.
+func anchor(heading string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(heading) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '_':
+			b.WriteRune(r)
+		case r == ' ':
+			b.WriteByte('-')
+		}
+	}
+	return b.String()
+}
+
+// errWriter keeps the first write error, so writers can write freely.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}

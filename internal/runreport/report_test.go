@@ -1,0 +1,221 @@
+package runreport
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/report.md from the current writer")
+
+// spec builds the report of one It: containers (text and labels, outermost
+// first), the leaf, its end state and failure message.
+func spec(containers []string, containerLabels [][]string, leaf string, state types.SpecState, msg string, entries ...types.ReportEntry) types.SpecReport {
+	return types.SpecReport{
+		LeafNodeType:             types.NodeTypeIt,
+		ContainerHierarchyTexts:  containers,
+		ContainerHierarchyLabels: containerLabels,
+		LeafNodeText:             leaf,
+		LeafNodeLocation:         types.CodeLocation{FileName: "/home/ci/kconform/suites/conformance/x.go", LineNumber: 7},
+		State:                    state,
+		Failure:                  types.Failure{Message: msg},
+		ReportEntries:            entries,
+		RunTime:                  time.Millisecond,
+	}
+}
+
+func evidence(ev Evidence) types.ReportEntry {
+	return types.ReportEntry{Name: EvidenceEntry, Value: types.WrapEntryValue(ev)}
+}
+
+// sample is a run with every kind of outcome, in a scrambled area order.
+func sample() types.Report {
+	hppErr := [][]string{{"errors"}}
+	return types.Report{
+		PreRunStats: types.PreRunStats{TotalSpecs: 8, SpecsThatWillRun: 7},
+		SpecReports: []types.SpecReport{
+			{LeafNodeType: types.NodeTypeBeforeSuite, State: types.SpecStatePassed}, // not a rule
+			spec([]string{"KP lifecycle"}, [][]string{{"kp", "lifecycle"}}, "MUST read back", types.SpecStatePassed, ""),
+			spec([]string{"Errors", "auth"}, hppErr, "MUST answer 401 | with a pipe", types.SpecStateFailed, "Expected\n    <int>: 200\nto equal\n    <int>: 401",
+				evidence(Evidence{Exchange: "api GET http://h/hpp/v1/sessions/x → 200 (getSessionById)", Violation: "Expected <int>: 200 to equal <int>: 401"})),
+			spec([]string{"HPP lifecycle"}, [][]string{{"hpp", "lifecycle"}}, "MUST go WAITING → IN_PROGRESS", types.SpecStateSkipped,
+				"needs the consumer page (label \"consumer\"): the target does not offer one"),
+			spec([]string{"HPP lifecycle"}, [][]string{{"hpp", "lifecycle"}}, "MUST stay DISABLED", types.SpecStateFailed, "boom", evidence(Evidence{Violation: "status went back"})),
+			spec([]string{"Callbacks"}, [][]string{{"hpp", "callbacks"}}, "MUST call back", types.SpecStateSkipped, ""),
+			spec([]string{"Errors"}, [][]string{{"errors"}}, "MUST refuse non-JSON", types.SpecStateFailed, "Expected 400", func() types.ReportEntry {
+				return types.ReportEntry{Name: "unrelated"}
+			}()),
+			spec([]string{"Errors"}, [][]string{{"errors"}}, "MUST be interrupted", types.SpecStateInterrupted, "interrupted by user"),
+		},
+	}
+}
+
+func TestRulesVerdictsAreasAndEvidence(t *testing.T) {
+	r := sample()
+	r.SpecReports[6].LeafNodeLabels = []string{"kp", "assumption"}
+	rules := Rules(r)
+	if len(rules) != 7 {
+		t.Fatalf("got %d rules, want 7 (one per It)", len(rules))
+	}
+	want := []struct {
+		area    string
+		rule    string
+		verdict Verdict
+		why     string
+	}{
+		{"lifecycle", "HPP lifecycle MUST go WAITING → IN_PROGRESS", NotCheckable, "needs the consumer page"},
+		{"lifecycle", "HPP lifecycle MUST stay DISABLED", Broken, ""},
+		{"errors", "Errors auth MUST answer 401 | with a pipe", Broken, ""},
+		{"errors", "Errors MUST be interrupted", NotCheckable, whyInterrupted},
+		{"callbacks", "Callbacks MUST call back", NotCheckable, whyNotSelected},
+		{"kp", "KP lifecycle MUST read back", Holds, ""},
+		{"kp", "Errors MUST refuse non-JSON", Broken, assumptionNote},
+	}
+	for i, w := range want {
+		got := rules[i]
+		if got.Area != w.area || got.Rule != w.rule || got.Verdict != w.verdict || !strings.Contains(got.Why, w.why) {
+			t.Errorf("rule %d = {%s %q %s %q}, want {%s %q %s ~%q}", i, got.Area, got.Rule, got.Verdict, got.Why, w.area, w.rule, w.verdict, w.why)
+		}
+		if (got.Verdict == Broken) != (got.Evidence != nil) {
+			t.Errorf("rule %q: verdict %s with evidence %v: a broken rule, and only a broken rule, has evidence", got.Rule, got.Verdict, got.Evidence)
+		}
+		if got.Spec != "suites/conformance/x.go:7" {
+			t.Errorf("rule %q: spec %q, want the path relative to the module", got.Rule, got.Spec)
+		}
+	}
+	if e := rules[2].Evidence; e.Exchange == "" || !strings.Contains(e.Violation, "to equal <int>: 401") {
+		t.Errorf("the evidence the framework attached is not used: %+v", e)
+	}
+	if e := rules[6].Evidence; e.Exchange != "" || e.Violation != "Expected 400" {
+		t.Errorf("a failure without attached evidence shows its message: %+v", e)
+	}
+}
+
+// TestUnrunSpecsOfAnEndedRun: when nothing was filtered out but the run
+// ended early, an unrun spec was not reached, not "not selected".
+func TestUnrunSpecsOfAnEndedRun(t *testing.T) {
+	r := types.Report{
+		PreRunStats:                types.PreRunStats{TotalSpecs: 1, SpecsThatWillRun: 1},
+		SpecialSuiteFailureReasons: []string{"Suite Timeout Elapsed"},
+		SpecReports:                []types.SpecReport{spec([]string{"Errors"}, [][]string{{"errors"}}, "MUST x", types.SpecStateSkipped, "")},
+	}
+	r.SpecReports[0].RunTime = 0
+	got := Rules(r)[0]
+	if got.Verdict != NotCheckable || !strings.Contains(got.Why, "Suite Timeout Elapsed") {
+		t.Errorf("got %s %q, want not-checkable naming the suite timeout", got.Verdict, got.Why)
+	}
+}
+
+func TestJSONUsesTheVerdictWords(t *testing.T) {
+	rep := New(sample(), "v0.0.0-test", "http://127.0.0.1:4010", "")
+	var b bytes.Buffer
+	if err := rep.WriteJSON(&b); err != nil {
+		t.Fatal(err)
+	}
+	var back struct {
+		Counts Counts
+		Rules  []struct {
+			Verdict  string
+			Evidence *Evidence
+		}
+	}
+	if err := json.Unmarshal(b.Bytes(), &back); err != nil {
+		t.Fatalf("the JSON report does not parse: %v", err)
+	}
+	seen := map[string]int{}
+	for _, r := range back.Rules {
+		seen[r.Verdict]++
+	}
+	if seen["holds"] != 1 || seen["broken"] != 3 || seen["not-checkable"] != 3 || len(seen) != 3 {
+		t.Errorf("verdict words in the JSON: %v", seen)
+	}
+	if back.Counts != (Counts{Rules: 7, Holds: 1, Broken: 3, NotCheckable: 3}) {
+		t.Errorf("counts: %+v", back.Counts)
+	}
+}
+
+// TestEvidenceFromAGinkgoJSONReport: read back from Ginkgo's JSON report,
+// an entry's value is JSON only; the evidence still comes through.
+func TestEvidenceFromAGinkgoJSONReport(t *testing.T) {
+	b, err := json.Marshal(sample())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back types.Report
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range Rules(back) {
+		if r.Rule == "Errors auth MUST answer 401 | with a pipe" && (r.Evidence == nil || r.Evidence.Exchange == "") {
+			t.Errorf("evidence lost through JSON: %+v", r.Evidence)
+		}
+	}
+}
+
+// TestMarkdownGolden pins the Markdown layout; -update rewrites it.
+func TestMarkdownGolden(t *testing.T) {
+	rep := New(sample(), "v0.0.0-test", "http://127.0.0.1:4010", `--label-filter "!callbacks"`)
+	var b bytes.Buffer
+	if err := rep.WriteMarkdown(&b); err != nil {
+		t.Fatal(err)
+	}
+	golden := filepath.Join("testdata", "report.md")
+	if *update {
+		if err := os.WriteFile(golden, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (go test ./internal/runreport -update writes it)", err)
+	}
+	if !bytes.Equal(b.Bytes(), want) {
+		t.Errorf("the Markdown differs from %s (go test ./internal/runreport -update rewrites it after a deliberate change):\n%s", golden, b.String())
+	}
+	for _, line := range strings.Split(b.String(), "\n") {
+		if strings.HasPrefix(line, "| ") && strings.Count(strings.ReplaceAll(line, `\|`, ""), "|") != strings.Count(tableHeaderFor(b.String(), line), "|") {
+			t.Errorf("table row with a stray pipe: %s", line)
+		}
+	}
+}
+
+// tableHeaderFor is the header row of the table a row belongs to.
+func tableHeaderFor(doc, row string) string {
+	header := ""
+	for _, line := range strings.Split(doc, "\n") {
+		if !strings.HasPrefix(line, "|") {
+			header = ""
+			continue
+		}
+		if header == "" {
+			header = line
+		}
+		if line == row {
+			return header
+		}
+	}
+	return header
+}
+
+// errAfter fails every write after the first n bytes.
+type errAfter struct{ n int }
+
+func (e *errAfter) Write(p []byte) (int, error) {
+	if e.n -= len(p); e.n < 0 {
+		return 0, os.ErrClosed
+	}
+	return len(p), nil
+}
+
+func TestMarkdownReportsWriteErrors(t *testing.T) {
+	if err := New(sample(), "v", "t", "").WriteMarkdown(&errAfter{n: 100}); err == nil {
+		t.Error("a failing writer gave no error")
+	}
+}
