@@ -1,0 +1,287 @@
+package coverage
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"go.yaml.in/yaml/v3"
+)
+
+// Where the document keeps what coverage compares a run with.
+const (
+	statusSchema          = "HppStatus"
+	terminalExtension     = "x-kconform-terminal"
+	transitionsExtension  = "x-kconform-transitions"
+	merchantURLsSchema    = "MerchantUrlsV1"
+	placeholdersExtension = "x-kconform-placeholders"
+)
+
+// document is what coverage needs of the OpenAPI document, in its order.
+type document struct {
+	operations []docOperation
+	callbacks  []docCallback
+	statuses   []string // the HppStatus enum
+	terminal   []string
+	initial    string
+	edges      [][2]string // documented transitions, in the document's order
+	documented map[[2]string]bool
+	// reach[from][to]: to can be reached from from by documented edges
+	// (one or more steps).
+	reach        map[string]map[string]bool
+	placeholders []docPlaceholder
+}
+
+type docOperation struct {
+	api, id, method, path string
+	statuses              []int
+}
+
+type docCallback struct {
+	api, id, name, expression string
+}
+
+type docPlaceholder struct {
+	Name      string   `json:"name"`
+	Fields    []string `json:"fields"`
+	Condition string   `json:"condition"`
+}
+
+type transitions struct {
+	Initial     string              `json:"initial"`
+	Unreachable []string            `json:"unreachable"`
+	Edges       map[string][]string `json:"edges"`
+}
+
+// readDocument loads spec with kin-openapi for its content and with yaml for
+// its order: kin-openapi keeps paths and methods in maps, and a report that
+// lists operations in the order the document does is easier to check
+// against it.
+func readDocument(spec []byte) (*document, error) {
+	doc, err := openapi3.NewLoader().LoadFromData(spec)
+	if err != nil {
+		return nil, fmt.Errorf("load OpenAPI document: %w", err)
+	}
+	order, err := pathOrder(spec)
+	if err != nil {
+		return nil, err
+	}
+	d := &document{}
+	for _, po := range order {
+		item := doc.Paths.Value(po.path)
+		if item == nil {
+			continue
+		}
+		for _, method := range po.methods {
+			op := item.GetOperation(strings.ToUpper(method))
+			if op == nil {
+				continue
+			}
+			api := ""
+			if len(op.Tags) > 0 {
+				api = strings.ToUpper(op.Tags[0])
+			}
+			d.operations = append(d.operations, docOperation{
+				api: api, id: op.OperationID, method: strings.ToUpper(method), path: po.path, statuses: statusCodes(op.Responses),
+			})
+			for _, name := range sortedKeys(op.Callbacks) {
+				cb := op.Callbacks[name]
+				if cb == nil || cb.Value == nil {
+					continue
+				}
+				for _, expr := range sortedKeys(cb.Value.Map()) {
+					for _, cop := range cb.Value.Value(expr).Operations() {
+						d.callbacks = append(d.callbacks, docCallback{api: api, id: cop.OperationID, name: name, expression: expr})
+					}
+				}
+			}
+		}
+	}
+	if err := d.readStatuses(doc); err != nil {
+		return nil, err
+	}
+	if err := d.readPlaceholders(doc); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func (d *document) readStatuses(doc *openapi3.T) error {
+	ref := schema(doc, statusSchema)
+	if ref == nil || ref.Value == nil {
+		return fmt.Errorf("the document has no components.schemas.%s", statusSchema)
+	}
+	s := ref.Value
+	for _, v := range s.Enum {
+		if str, ok := v.(string); ok {
+			d.statuses = append(d.statuses, str)
+		}
+	}
+	if err := decodeExtension(s.Extensions, terminalExtension, &d.terminal); err != nil {
+		return fmt.Errorf("components.schemas.%s: %w", statusSchema, err)
+	}
+	var tr transitions
+	if err := decodeExtension(s.Extensions, transitionsExtension, &tr); err != nil {
+		return fmt.Errorf("components.schemas.%s: %w", statusSchema, err)
+	}
+	if tr.Initial == "" {
+		return fmt.Errorf("components.schemas.%s.%s has no initial status", statusSchema, transitionsExtension)
+	}
+	d.initial = tr.Initial
+	d.documented = map[[2]string]bool{}
+	// Edges in enum order, then any source the enum lacks (sorted), so the
+	// order is stable although the extension is a map.
+	from := append([]string(nil), d.statuses...)
+	for _, k := range sortedKeys(tr.Edges) {
+		if !slices.Contains(from, k) {
+			from = append(from, k)
+		}
+	}
+	for _, f := range from {
+		for _, t := range tr.Edges[f] {
+			e := [2]string{f, t}
+			if !d.documented[e] {
+				d.documented[e] = true
+				d.edges = append(d.edges, e)
+			}
+		}
+	}
+	d.reach = map[string]map[string]bool{}
+	for _, f := range from {
+		d.reach[f] = reachable(f, tr.Edges)
+	}
+	return nil
+}
+
+func schema(doc *openapi3.T, name string) *openapi3.SchemaRef {
+	if doc.Components == nil {
+		return nil
+	}
+	return doc.Components.Schemas[name]
+}
+
+// reachable is every status one or more documented steps away from start.
+func reachable(start string, edges map[string][]string) map[string]bool {
+	seen := map[string]bool{}
+	queue := []string{start}
+	for len(queue) > 0 {
+		from := queue[0]
+		queue = queue[1:]
+		for _, to := range edges[from] {
+			if !seen[to] {
+				seen[to] = true
+				queue = append(queue, to)
+			}
+		}
+	}
+	return seen
+}
+
+func (d *document) readPlaceholders(doc *openapi3.T) error {
+	ref := schema(doc, merchantURLsSchema)
+	if ref == nil || ref.Value == nil {
+		return fmt.Errorf("the document has no components.schemas.%s", merchantURLsSchema)
+	}
+	var ext struct {
+		Placeholders []docPlaceholder `json:"placeholders"`
+	}
+	if err := decodeExtension(ref.Value.Extensions, placeholdersExtension, &ext); err != nil {
+		return fmt.Errorf("components.schemas.%s: %w", merchantURLsSchema, err)
+	}
+	d.placeholders = ext.Placeholders
+	return nil
+}
+
+// decodeExtension decodes a vendor extension (JSON-shaped after loading)
+// into out.
+func decodeExtension(ext map[string]any, name string, out any) error {
+	raw, ok := ext[name]
+	if !ok {
+		return fmt.Errorf("no %s", name)
+	}
+	b, err := json.Marshal(raw)
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if err := json.Unmarshal(b, out); err != nil {
+		return fmt.Errorf("%s does not have the expected shape: %w", name, err)
+	}
+	return nil
+}
+
+// statusCodes are the documented numeric statuses, ascending; "default" and
+// ranges such as "4XX" name no single status and are left out.
+func statusCodes(r *openapi3.Responses) []int {
+	if r == nil {
+		return nil
+	}
+	var out []int
+	for k := range r.Map() {
+		if n, err := strconv.Atoi(k); err == nil {
+			out = append(out, n)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+type pathMethods struct {
+	path    string
+	methods []string
+}
+
+var httpMethods = map[string]bool{
+	"get": true, "put": true, "post": true, "delete": true, "options": true, "head": true, "patch": true, "trace": true,
+}
+
+// pathOrder reads the keys of paths, and the methods under each, in the
+// order they are written.
+func pathOrder(spec []byte) ([]pathMethods, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(spec, &root); err != nil {
+		return nil, fmt.Errorf("read the OpenAPI document's order: %w", err)
+	}
+	paths := mappingValue(&root, "paths")
+	if paths == nil {
+		return nil, nil
+	}
+	var out []pathMethods
+	for i := 0; i+1 < len(paths.Content); i += 2 {
+		pm := pathMethods{path: paths.Content[i].Value}
+		item := paths.Content[i+1]
+		for j := 0; item.Kind == yaml.MappingNode && j+1 < len(item.Content); j += 2 {
+			if k := strings.ToLower(item.Content[j].Value); httpMethods[k] {
+				pm.methods = append(pm.methods, k)
+			}
+		}
+		out = append(out, pm)
+	}
+	return out, nil
+}
+
+func mappingValue(n *yaml.Node, key string) *yaml.Node {
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
