@@ -53,7 +53,7 @@ ACTIONLINT := github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 # playground: Klarna's playground unless KCONFORM_TARGET says otherwise.
 PLAYGROUND_URL := https://api.playground.klarna.com
 
-.PHONY: help run playground generate check-generated lint lint-openapi lint-workflows \
+.PHONY: help run playground report-prism generate check-generated lint lint-openapi lint-workflows \
 	fmt-check vet tools build test bench tidy-check
 
 help: ## List the targets
@@ -73,7 +73,15 @@ playground: ## Run the suites against Klarna's playground (needs KCONFORM_USERNA
 		echo "playground: set$$missing to the playground API credentials (from Klarna's merchant portal) in the environment." >&2; exit 1; \
 	fi
 	@mkdir -p out
-	$(GO) run ./cmd/kconform run --target $${KCONFORM_TARGET:-$(PLAYGROUND_URL)} --junit-report out/junit.xml --json-report out/report.json --label-filter '!distribution'
+	$(GO) run ./cmd/kconform run --target $${KCONFORM_TARGET:-$(PLAYGROUND_URL)} --junit-report out/junit.xml --json-report out/ginkgo.json \
+		--report out/conformance.md --report-json out/conformance.json --label-filter '!distribution'
+
+# The README's Prism report: the Prism test, run with -update-readme, writes
+# the conformance report of its run between the README's markers (Prism on
+# 127.0.0.1:4010, so the report's URLs stay put). Without the flag, `make
+# test` checks that every verdict there is still the one Prism gets.
+report-prism: tools-prism ## Rewrite the README's conformance report of Stoplight Prism
+	$(GO) test ./internal/prism -run TestSuitesAgainstPrism -count=1 -args -update-readme
 
 generate: ## Regenerate generated/ from openapi/ (go generate ./openapi)
 	$(GO) generate ./openapi

@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/onsi/ginkgo/v2/types"
+	"github.com/kconform/kconform/internal/runreport"
 )
 
 // Relative to this package's directory, where go test runs the test.
@@ -76,9 +76,14 @@ func TestSuitesAgainstPrism(t *testing.T) {
 		t.Skip(msg)
 	}
 
-	addr := startPrism(t, bin)
+	port := "0" // any free port
+	if *updateReadme {
+		port = readmePort // the README's report names it: keep it the same between updates
+	}
+	addr := startPrism(t, bin, port)
 	kconform := buildKconform(t)
-	reportPath := filepath.Join(t.TempDir(), "report.json")
+	dir := t.TempDir()
+	reportPath, markdownPath := filepath.Join(dir, "report.json"), filepath.Join(dir, "report.md")
 
 	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
 	defer cancel()
@@ -87,7 +92,8 @@ func TestSuitesAgainstPrism(t *testing.T) {
 	cmd := exec.CommandContext(ctx, kconform, "run",
 		"--target", "http://"+addr,
 		"--username", "u", "--password", "p", // Prism accepts any Basic credentials
-		"--json-report", reportPath,
+		"--report-json", reportPath,
+		"--report", markdownPath,
 		"--deadline", runDeadline,
 		"--label-filter", "!callbacks",
 		"--no-color")
@@ -110,7 +116,7 @@ func TestSuitesAgainstPrism(t *testing.T) {
 		t.Fatalf("exit status: kconform run against Prism must exit 1 (some specs fail against a stateless mock); got %v", err)
 	}
 
-	specs := readReport(t, reportPath)
+	rules := readReport(t, reportPath)
 
 	// (a) What a stateless mock that answers from examples cannot do. Each
 	// of these specs must fail: if one passes, it no longer tells a real
@@ -136,26 +142,28 @@ func TestSuitesAgainstPrism(t *testing.T) {
 		"HPP link distribution without the contact data of its method MUST answer 400 MISSING_CONTACT_DATA to an email distribution without email": "a distribution without its contact data is 400 MISSING_CONTACT_DATA",
 	}
 	for name, rule := range mustFail {
-		s, ok := specs[name]
+		r, ok := rules[name]
 		switch {
 		case !ok:
-			t.Errorf("rule %q: spec %q is not in the report (renamed? update this test)", rule, name)
-		case !s.State.Is(types.SpecStateFailed):
-			t.Errorf("rule %q: spec %q must fail against Prism, a stateless example-based mock; it %s", rule, name, s.State)
+			t.Errorf("rule %q: %q is not in the report (renamed? update this test)", rule, name)
+		case r.Verdict != runreport.Broken:
+			t.Errorf("rule %q: %q must be broken by Prism, a stateless example-based mock; the report says %s", rule, name, r.Verdict)
+		case r.Evidence == nil || r.Evidence.Exchange == "" || r.Evidence.Violation == "":
+			t.Errorf("rule %q: %q is broken without the exchange and violation that show it: %+v", rule, name, r.Evidence)
 		}
 	}
 
 	// (b) What Prism does get right: it enforces that security is present,
 	// answering 401 to every operation called without credentials.
 	var noCreds int
-	for name, s := range specs {
+	for name, r := range rules {
 		if !strings.HasPrefix(name, "Errors authentication MUST answer 401 to ") || !strings.HasSuffix(name, " without credentials") {
 			continue
 		}
 		noCreds++
-		if !s.State.Is(types.SpecStatePassed) {
-			t.Errorf("rule %q: spec %q must pass against Prism (it answers 401 when the Authorization header is missing); it %s: %s",
-				"401 without credentials", name, s.State, firstLine(s.Failure.Message))
+		if r.Verdict != runreport.Holds {
+			t.Errorf("rule %q: %q must hold against Prism (it answers 401 when the Authorization header is missing); the report says %s: %+v",
+				"401 without credentials", name, r.Verdict, r.Evidence)
 		}
 	}
 	if noCreds < 10 {
@@ -166,10 +174,13 @@ func TestSuitesAgainstPrism(t *testing.T) {
 	// are skipped, each with the reason.
 	need := map[string]string{"consumer": "needs the consumer page", "clock": "needs a movable clock"}
 	seen := map[string]int{}
-	for name, s := range specs {
-		labels := s.Labels()
+	for name, r := range rules {
+		labels := r.Labels
 		if slices.Contains(labels, "callbacks") {
-			continue // filtered out above, skipped without a reason
+			if r.Verdict != runreport.NotCheckable || !strings.Contains(r.Why, "not selected") {
+				t.Errorf("rule %q: %q is filtered out by --label-filter, so it must be not-checkable with that reason; the report says %s %q", "filtered specs are not checkable", name, r.Verdict, r.Why)
+			}
+			continue
 		}
 		var wants []string // a spec may need both: it names the one it checked first
 		for _, label := range []string{"consumer", "clock"} {
@@ -182,13 +193,13 @@ func TestSuitesAgainstPrism(t *testing.T) {
 			continue
 		}
 		rule := strings.Join(wants, " / ")
-		if !s.State.Is(types.SpecStateSkipped) {
-			t.Errorf("rule %q: spec %q (labels %v) must be skipped against Prism, which has no capabilities; it %s", rule, name, labels, s.State)
+		if r.Verdict != runreport.NotCheckable {
+			t.Errorf("rule %q: %q (labels %v) must be not-checkable against Prism, which has no capabilities; the report says %s", rule, name, labels, r.Verdict)
 			continue
 		}
-		named := slices.ContainsFunc(wants, func(w string) bool { return strings.Contains(s.Failure.Message, w) })
-		if !named || !strings.Contains(s.Failure.Message, "/_kconform/capabilities") {
-			t.Errorf("rule %q: spec %q (labels %v) is skipped without saying why (want the need and the capabilities probe); message: %q", rule, name, labels, s.Failure.Message)
+		named := slices.ContainsFunc(wants, func(w string) bool { return strings.Contains(r.Why, w) })
+		if !named || !strings.Contains(r.Why, "/_kconform/capabilities") {
+			t.Errorf("rule %q: %q (labels %v) is not checkable without saying why (want the need and the capabilities probe): %q", rule, name, labels, r.Why)
 		}
 	}
 	for label, reason := range need {
@@ -197,31 +208,33 @@ func TestSuitesAgainstPrism(t *testing.T) {
 		}
 	}
 
-	// Nothing may end in a timeout, panic or interruption: the run finishes
-	// well inside its deadline and each spec gets a verdict.
-	for name, s := range specs {
-		if s.State.Is(types.SpecStateTimedout | types.SpecStatePanicked | types.SpecStateInterrupted | types.SpecStateAborted) {
-			t.Errorf("rule %q: spec %q ended %s: %s", "every spec gets a verdict", name, s.State, firstLine(s.Failure.Message))
+	// Nothing may end interrupted or unreached: the run finishes well
+	// inside its deadline and each rule gets a verdict of its own.
+	for name, r := range rules {
+		if r.Verdict == runreport.NotCheckable && (strings.Contains(r.Why, "not run") || strings.Contains(r.Why, "interrupted")) {
+			t.Errorf("rule %q: %q got no verdict: %s", "every spec gets a verdict", name, r.Why)
 		}
 	}
+
+	checkReadme(t, rules, markdownPath)
 	if t.Failed() {
-		for _, name := range slices.Sorted(maps.Keys(specs)) {
-			t.Logf("%-8s %s", specs[name].State, name)
+		for _, name := range slices.Sorted(maps.Keys(rules)) {
+			t.Logf("%-13s %s", rules[name].Verdict, name)
 		}
 	}
 }
 
-// startPrism starts `prism mock` on a free loopback port, waits until it
+// startPrism starts `prism mock` on a loopback port (0: any free one), waits until it
 // listens and stops it when the test ends. Its output goes to the log only
 // when the test fails.
-func startPrism(t *testing.T, bin string) string {
+func startPrism(t *testing.T, bin, port string) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	l, err := net.Listen("tcp", "127.0.0.1:"+port)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("no loopback port %s for Prism: %v", port, err)
 	}
 	addr := l.Addr().String()
-	_, port, _ := net.SplitHostPort(addr)
+	_, port, _ = net.SplitHostPort(addr)
 	l.Close()
 
 	cmd := exec.Command(bin, "mock", "-h", "127.0.0.1", "-p", port, spec)
@@ -277,34 +290,24 @@ func buildKconform(t *testing.T) string {
 	return out
 }
 
-// readReport reads the Ginkgo JSON report and indexes its specs (It nodes)
-// by full text.
-func readReport(t *testing.T, path string) map[string]types.SpecReport {
+// readReport reads the conformance report (--report-json) and indexes its
+// rules by name.
+func readReport(t *testing.T, path string) map[string]runreport.Rule {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("json report: %v", err)
+		t.Fatalf("conformance report: %v", err)
 	}
-	var reports []types.Report
-	if err := json.Unmarshal(b, &reports); err != nil {
-		t.Fatalf("json report %s: %v", path, err)
+	var rep runreport.Report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatalf("conformance report %s: %v", path, err)
 	}
-	if len(reports) != 1 {
-		t.Fatalf("json report: want one suite, got %d", len(reports))
+	rules := map[string]runreport.Rule{}
+	for _, r := range rep.Rules {
+		rules[r.Rule] = r
 	}
-	specs := map[string]types.SpecReport{}
-	for _, s := range reports[0].SpecReports {
-		if s.LeafNodeType == types.NodeTypeIt {
-			specs[s.FullText()] = s
-		}
+	if len(rules) == 0 {
+		t.Fatal("conformance report: no rules")
 	}
-	if len(specs) == 0 {
-		t.Fatal("json report: no specs")
-	}
-	return specs
-}
-
-func firstLine(s string) string {
-	first, _, _ := strings.Cut(s, "\n")
-	return first
+	return rules
 }

@@ -6,9 +6,17 @@ import (
 	"strings"
 )
 
-// verdictMarks make a verdict column readable at a glance; the word stays,
-// so the same words appear in the Markdown and the JSON.
-var verdictMarks = map[Verdict]string{Holds: "✅ holds", Broken: "❌ broken", NotCheckable: "⚪ not-checkable"}
+// Mark is the sign before a verdict in the Markdown, readable at a glance;
+// the word stays beside it, so the Markdown and the JSON say the same.
+func Mark(v Verdict) string {
+	switch v {
+	case Holds:
+		return "✅"
+	case Broken:
+		return "❌"
+	}
+	return "⚪"
+}
 
 // WriteMarkdown writes the report for people: a summary per area, then one
 // table of rules per area, then the coverage.
@@ -22,7 +30,7 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 func (r Report) writeHeader(w io.Writer) {
 	fmt.Fprintf(w, "# kconform conformance report\n\n")
 	fmt.Fprintf(w, "- target: `%s`\n", r.Target)
-	fmt.Fprintf(w, "- kconform: %s\n", r.Kconform)
+	fmt.Fprintf(w, "- version: %s\n", r.Kconform)
 	if r.Filter != "" {
 		fmt.Fprintf(w, "- selection: %s\n", r.Filter)
 	}
@@ -44,7 +52,7 @@ func (r Report) writeRules(w io.Writer) {
 		if i == 0 || r.Rules[i-1].Area != rule.Area {
 			fmt.Fprintf(w, "## %s\n\n| verdict | rule | evidence, or why not checkable |\n|---|---|---|\n", AreaTitles[rule.Area])
 		}
-		fmt.Fprintf(w, "| %s | %s | %s |\n", verdictMarks[rule.Verdict], cell(rule.Rule), detail(rule))
+		fmt.Fprintf(w, "| %s | %s | %s |\n", Mark(rule.Verdict)+" "+string(rule.Verdict), cell(rule.Rule), detail(rule))
 		if i+1 == len(r.Rules) || r.Rules[i+1].Area != rule.Area {
 			fmt.Fprintln(w)
 		}
@@ -65,10 +73,19 @@ func detail(rule Rule) string {
 		if rule.Verdict == Broken {
 			parts = append(parts, "("+cell(rule.Why)+")")
 		} else {
-			parts = append(parts, cell(rule.Why))
+			parts = append(parts, cell(firstSentence(rule.Why)))
 		}
 	}
 	return strings.Join(parts, " ")
+}
+
+// firstSentence shortens a skip reason for a table row (the JSON keeps it
+// whole): the rest says how to get the rule checked, the same on every row.
+func firstSentence(s string) string {
+	if i := strings.Index(s, ". "); i >= 0 {
+		return s[:i+1]
+	}
+	return s
 }
 
 // cell makes text safe inside a Markdown table cell: one line, no bare
