@@ -7,9 +7,11 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/kconform/kconform/internal/audit"
 	"github.com/kconform/kconform/internal/contract"
+	"github.com/kconform/kconform/internal/progress"
 	"github.com/kconform/kconform/internal/recording"
 	"github.com/kconform/kconform/internal/report"
 )
@@ -24,6 +26,9 @@ HPP session states within a file. PATH is a file or a folder (read
 recursively: *.har *.json *.yml *.yaml *.txt *.http). Formats are detected
 from the content: HAR 1.1/1.2 (Polly.js too), VCR cassettes, raw HTTP
 responses, kconform's JSON exchange format, and JSON body fixtures.
+
+A long run on a terminal shows how far it got on one line of stderr,
+cleared before the report ends; never in CI (CI set) or with TERM=dumb.
 
 Exit status: 0 everything conforms, 1 something does not, 2 an input cannot
 be read or the command is used wrongly.
@@ -42,7 +47,10 @@ type validateFlags struct {
 	as      string
 	quiet   bool
 	workers int
-	paths   []string
+	// progressFlag is --progress as given; progress is it parsed.
+	progressFlag string
+	progress     progress.Mode
+	paths        []string
 }
 
 func runValidate(args []string, stdout, stderr io.Writer) int {
@@ -63,6 +71,21 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 			return audit.ExitUnreadable
 		}
 		opts.As = &t
+	}
+	files := recording.Discover(fl.paths)
+	var line *progress.Line
+	if fl.progress.On(stderr, os.Getenv) {
+		opts.Progress = new(audit.Progress)
+		line = progress.New(stderr, validateStatus(files, opts.Progress))
+		line.Width = progress.Columns(os.Getenv)
+		// Whatever else reaches the terminal clears the line first, so
+		// that no text lands after a half line; a report redirected to a
+		// file leaves it alone.
+		if progress.SameFile(stdout, stderr) {
+			stdout = line.Interrupts(stdout)
+		}
+		stderr = line.Interrupts(stderr)
+		defer line.Stop()
 	}
 	v, err := contract.DefaultValidator()
 	if err != nil {
@@ -89,12 +112,45 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 		// could not be read where a person sees it too.
 		sink = readErrors{Sink: w, stderr: stderr}
 	}
-	sum := a.Run(recording.Discover(fl.paths), sink)
+	if line != nil {
+		line.Start(progress.Interval)
+	}
+	sum := a.Run(files, sink)
+	if line != nil {
+		line.Stop() // the summary is the last thing on the terminal
+	}
 	if err := w.Finish(sum); err != nil {
 		fmt.Fprintf(stderr, "kconform validate: writing the report: %v\n", err)
 		return audit.ExitUnreadable
 	}
 	return sum.ExitCode()
+}
+
+// validateStatus renders the progress line from the run's counts; the
+// total size is taken once, from the files as they are now.
+func validateStatus(files []string, p *audit.Progress) func() string {
+	var total int64
+	for _, f := range files {
+		if info, err := os.Stat(f); err == nil && info.Mode().IsRegular() {
+			total += info.Size()
+		}
+	}
+	start := time.Now()
+	return func() string {
+		entries := p.Entries.Load()
+		parts := []string{
+			fmt.Sprintf("kconform validate: %d/%d files", p.Files.Load(), len(files)),
+			// The bytes come early: they are how far the run got, and an
+			// 80-column terminal drops the parts at the end.
+			progress.Bytes(min(p.BytesRead.Load(), total)) + " of " + progress.Bytes(total),
+			progress.Count(entries) + " entries",
+			progress.Count(p.WithIssues.Load()) + " with issues",
+		}
+		if secs := time.Since(start).Seconds(); entries > 0 && secs > 0 {
+			parts = append(parts, progress.Rate(float64(entries)/secs)+" entries/s")
+		}
+		return strings.Join(parts, " · ")
+	}
 }
 
 // parseValidateFlags accepts flags before and after the paths; "--" ends
@@ -125,6 +181,11 @@ func parseValidateFlags(args []string) (validateFlags, error) {
 	if fl.workers < 0 {
 		return fl, errors.New("--workers must not be negative")
 	}
+	mode, err := progress.ParseMode(fl.progressFlag)
+	if err != nil {
+		return fl, fmt.Errorf("--progress: %v", err)
+	}
+	fl.progress = mode
 	return fl, nil
 }
 
@@ -140,6 +201,7 @@ func newValidateFlagSet(fl *validateFlags, out io.Writer) *flag.FlagSet {
 	fs.StringVar(&fl.as, "as", "", "what entries that do not say so are (a bare body, a response saved without its request):\nOPERATION[:request|:response][:STATUS], e.g. getSessionById:response:200")
 	fs.BoolVar(&fl.quiet, "quiet", false, "leave out entries that conform with no issue")
 	fs.IntVar(&fl.workers, "workers", 0, "entries checked in parallel (default: one per CPU)")
+	fs.StringVar(&fl.progressFlag, "progress", string(progress.ModeAuto), "progress line on stderr: auto (on a terminal, not in CI, not with TERM=dumb), always, never")
 	return fs
 }
 

@@ -6,8 +6,11 @@ import (
 	"encoding/xml"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/kconform/kconform/internal/report"
 )
 
 // validate runs `kconform validate args...` and returns its exit code,
@@ -249,4 +252,114 @@ func TestValidateSharedRecordings(t *testing.T) {
 	if code != 1 || !strings.Contains(out, "21 entries in 21 files") {
 		t.Errorf("shared folder: exit %d\n%s", code, out)
 	}
+}
+
+// progressDraw is one drawing of the progress line: back to the start of
+// the line, the text, erase to the end; a clear is one with no text.
+var progressDraw = regexp.MustCompile("\r[^\r\n]*\x1b\\[K")
+
+// progressRecordings are a long file, a short one and a broken one, so
+// that stderr has messages of its own in the machine-readable formats.
+func progressRecordings(t *testing.T) []string {
+	dir := t.TempDir()
+	var entries []string
+	for range 300 {
+		entries = append(entries, waiting)
+	}
+	return []string{
+		writeRecording(t, dir, "a.json", exchangesFile(entries...)),
+		writeRecording(t, dir, "b.json", exchangesFile(completed, inProgress)),
+		writeRecording(t, dir, "c-cut.har", `{"log":{"version":"1.2","entries":[{"request":`),
+	}
+}
+
+// --progress always draws the line on stderr and clears it after its last
+// drawing; without the drawings, stdout and stderr are what they are
+// without progress.
+func TestValidateProgressAlways(t *testing.T) {
+	files := progressRecordings(t)
+	for _, format := range report.Formats {
+		args := append([]string{"--format", format}, files...)
+		plainCode, plainOut, plainErr := validate(t, append(args, "--progress", "never")...)
+		code, out, errOut := validate(t, append(args, "--progress", "always")...)
+		if code != plainCode || out != plainOut {
+			t.Errorf("%s: exit %d and stdout changed by --progress always:\n%s\nwant exit %d and:\n%s", format, code, out, plainCode, plainOut)
+		}
+		draws := progressDraw.FindAllStringIndex(errOut, -1)
+		if len(draws) < 2 || !strings.HasPrefix(errOut[draws[0][0]:], "\rkconform validate: 0/3 files · 0 B of ") {
+			t.Fatalf("%s: stderr %q: want the line drawn, then cleared", format, errOut)
+		}
+		last := draws[len(draws)-1]
+		if errOut[last[0]:last[1]] != "\r\x1b[K" || errOut[draws[len(draws)-2][0]:draws[len(draws)-2][1]] == "\r\x1b[K" {
+			t.Errorf("%s: stderr %q: the last drawing of the line is not cleared", format, errOut)
+		}
+		if got := progressDraw.ReplaceAllString(errOut, ""); got != plainErr {
+			t.Errorf("%s: stderr without the line:\n%q\nwant:\n%q", format, got, plainErr)
+		}
+	}
+}
+
+// With --progress never, or by default when stderr is not a terminal, not
+// one carriage return or escape is written, CI or not.
+func TestValidateNoProgress(t *testing.T) {
+	files := progressRecordings(t)
+	for _, ci := range []string{"", "true"} {
+		t.Setenv("CI", ci)
+		for _, args := range [][]string{
+			append([]string{"--progress", "never"}, files...),
+			append([]string{"--progress=auto", "--format", "json"}, files...),
+			append([]string{"--format", "junit"}, files...),
+			files,
+		} {
+			_, out, errOut := validate(t, args...)
+			if strings.ContainsAny(out+errOut, "\r\x1b") {
+				t.Errorf("CI=%q validate %v: a progress line in stdout %q or stderr %q", ci, args, out, errOut)
+			}
+		}
+	}
+}
+
+func TestValidateBadProgress(t *testing.T) {
+	for _, value := range []string{"sometimes", "", "ALWAYS"} {
+		code, out, errOut := validate(t, "--progress", value, "x.har")
+		if code != 2 || out != "" || !strings.Contains(errOut, "--progress") || !strings.Contains(errOut, "auto, always or never") {
+			t.Errorf("--progress %q: exit %d, stdout %q, stderr %q; want 2 naming the flag", value, code, out, errOut)
+		}
+	}
+}
+
+// When stdout and stderr are one file (a terminal), the line is cleared
+// before any report text: no text follows a drawn line on its row.
+func TestValidateProgressNeverMixesWithTheReport(t *testing.T) {
+	files := progressRecordings(t)
+	for _, format := range report.Formats {
+		args := append([]string{"--format", format}, files...)
+		got := validateToOneFile(t, append(args, "--progress", "always")...)
+		plain := validateToOneFile(t, append(args, "--progress", "never")...)
+		if stripped := progressDraw.ReplaceAllString(got, ""); stripped != plain {
+			t.Errorf("%s: output without the line:\n%q\nwant:\n%q", format, stripped, plain)
+		}
+		for _, d := range progressDraw.FindAllStringIndex(got, -1) {
+			if d[1]-d[0] > len("\r\x1b[K") && !strings.HasPrefix(got[d[1]:], "\r") {
+				t.Fatalf("%s: text after a drawn line: %q", format, got[d[0]:min(len(got), d[1]+40)])
+			}
+		}
+	}
+}
+
+// validateToOneFile runs validate with stdout and stderr on one file, as
+// on a terminal, and returns what it holds.
+func validateToOneFile(t *testing.T, args ...string) string {
+	t.Helper()
+	f, err := os.Create(filepath.Join(t.TempDir(), "terminal"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	runValidate(args, f, f)
+	f.Close()
+	data, err := os.ReadFile(f.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
 }

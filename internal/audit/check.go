@@ -41,6 +41,8 @@ type Options struct {
 	As *Target
 	// Workers bounds the parallel checks; 0 means one per CPU.
 	Workers int
+	// Progress, if not nil, is kept up to date by Run for a status line.
+	Progress *Progress
 }
 
 // Auditor checks recordings. It is safe for concurrent use.
@@ -50,6 +52,7 @@ type Auditor struct {
 	mode      contract.Mode
 	as        *Target
 	workers   int
+	progress  *Progress
 	callbacks map[string]string // merchant URL field (status_update) -> callback operationId
 }
 
@@ -59,7 +62,7 @@ func New(v *contract.Validator, opts Options) (*Auditor, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &Auditor{v: v, life: life, mode: contract.Default, as: opts.As, workers: opts.Workers}
+	a := &Auditor{v: v, life: life, mode: contract.Default, as: opts.As, workers: opts.Workers, progress: opts.Progress}
 	if opts.Strict {
 		a.mode = contract.Strict
 	}

@@ -98,10 +98,12 @@ func (a *Auditor) Run(files []string, sink Sink) Summary {
 				sum.add(e)
 				sink.Entry(e)
 			}
+			a.progress.addEntries(it.out)
 		case endFile:
 			if it.err != nil {
 				sum.UnreadableFiles++
 			}
+			a.progress.addFile()
 			sink.EndFile(it.file, it.err)
 		}
 	}
@@ -113,7 +115,7 @@ func (a *Auditor) Run(files []string, sink Sink) Summary {
 // step to order. Entries are decoded by the workers: reading is the one
 // sequential stage, so it only cuts them out.
 func (a *Auditor) read(path string, order, work chan<- *item) {
-	f, err := recording.Open(path)
+	f, err := a.progress.open(path)
 	if err != nil {
 		order <- &item{kind: beginFile, file: path}
 		order <- &item{kind: endFile, file: path, err: err}

@@ -72,6 +72,14 @@ func Open(path string) (*File, error) {
 	return open(path, func() (io.ReadCloser, error) { return os.Open(path) })
 }
 
+// OpenWith is Open reading the file through openFile, which may wrap it
+// (to count the bytes read for a progress report); name is used in errors
+// and to sharpen them by its extension. openFile may be called again to
+// re-read a small file.
+func OpenWith(name string, openFile func() (io.ReadCloser, error)) (*File, error) {
+	return open(name, openFile)
+}
+
 // OpenBytes reads a recording held in memory; name is used in errors and to
 // sharpen them by its extension.
 func OpenBytes(name string, data []byte) (*File, error) {
