@@ -8,11 +8,13 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/kconform/kconform/internal/coverage"
 	"github.com/kconform/kconform/internal/har"
 	"github.com/kconform/kconform/internal/outfile"
 	"github.com/kconform/kconform/internal/runreport"
 	"github.com/kconform/kconform/internal/target"
 	"github.com/kconform/kconform/internal/transport"
+	"github.com/kconform/kconform/openapi"
 	"github.com/kconform/kconform/suites/framework"
 )
 
@@ -21,8 +23,9 @@ import (
 // (--report, --report-json). They watch the run through the framework's
 // observers and are written once the specs ran.
 type runOutputs struct {
-	cfg    target.Config
-	record *har.File
+	cfg      target.Config
+	record   *har.File
+	coverage *coverage.Collector
 }
 
 // startOutputs opens what the run writes and hangs it on env. The paths
@@ -36,6 +39,10 @@ func startOutputs(cfg target.Config, env *framework.Env) (*runOutputs, error) {
 		}
 		o.record = f
 		env.Observe(func(r transport.Record) { recordAPI(f, r) })
+	}
+	if cfg.Report != "" || cfg.ReportJSON != "" {
+		o.coverage = coverage.NewCollector()
+		env.Observe(o.coverage.Observe)
 	}
 	return o, nil
 }
@@ -64,7 +71,11 @@ func (o *runOutputs) commit(r *types.Report, stdout io.Writer) error {
 	if r == nil {
 		return errors.Join(append(errs, errors.New("no conformance report: the suites produced no result"))...)
 	}
-	rep := runreport.New(*r, versionString(), o.cfg.TargetString(), selection(o.cfg))
+	cov, err := o.coverage.Coverage(openapi.Spec)
+	if err != nil {
+		return errors.Join(append(errs, fmt.Errorf("coverage of the contract: %v", err))...)
+	}
+	rep := runreport.New(*r, versionString(), o.cfg.TargetString(), selection(o.cfg), &cov)
 	write := func(flagName, path string, fn func(io.Writer) error) {
 		if path == "" {
 			return

@@ -24,6 +24,9 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 	ew := &errWriter{w: w}
 	r.writeHeader(ew)
 	r.writeRules(ew)
+	if r.Coverage != nil {
+		writeCoverage(ew, r.Coverage)
+	}
 	return ew.err
 }
 

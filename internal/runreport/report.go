@@ -5,6 +5,8 @@ import (
 	"io"
 
 	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/kconform/kconform/internal/coverage"
 )
 
 // Report is the whole conformance report of one run.
@@ -17,6 +19,9 @@ type Report struct {
 	Filter string `json:"filter,omitempty"`
 	Counts Counts `json:"counts"`
 	Rules  []Rule `json:"rules"`
+	// Coverage is what the run exercised of the contract; nil when the run
+	// did not collect it.
+	Coverage *coverage.Coverage `json:"coverage,omitempty"`
 }
 
 // Counts are the rules per verdict.
@@ -39,9 +44,10 @@ func (c *Counts) add(v Verdict) {
 	}
 }
 
-// New builds the report of a run from its Ginkgo report.
-func New(r types.Report, kconform, target, filter string) Report {
-	rep := Report{Kconform: kconform, Target: target, Filter: filter, Rules: Rules(r)}
+// New builds the report of a run from its Ginkgo report and, when the run
+// collected it, its coverage.
+func New(r types.Report, kconform, target, filter string, cov *coverage.Coverage) Report {
+	rep := Report{Kconform: kconform, Target: target, Filter: filter, Rules: Rules(r), Coverage: cov}
 	for _, rule := range rep.Rules {
 		rep.Counts.add(rule.Verdict)
 	}

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/kconform/kconform/internal/coverage"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/report.md from the current writer")
@@ -114,7 +116,7 @@ func TestUnrunSpecsOfAnEndedRun(t *testing.T) {
 }
 
 func TestJSONUsesTheVerdictWords(t *testing.T) {
-	rep := New(sample(), "v0.0.0-test", "http://127.0.0.1:4010", "")
+	rep := New(sample(), "v0.0.0-test", "http://127.0.0.1:4010", "", nil)
 	var b bytes.Buffer
 	if err := rep.WriteJSON(&b); err != nil {
 		t.Fatal(err)
@@ -161,7 +163,7 @@ func TestEvidenceFromAGinkgoJSONReport(t *testing.T) {
 
 // TestMarkdownGolden pins the Markdown layout; -update rewrites it.
 func TestMarkdownGolden(t *testing.T) {
-	rep := New(sample(), "v0.0.0-test", "http://127.0.0.1:4010", `--label-filter "!callbacks"`)
+	rep := New(sample(), "v0.0.0-test", "http://127.0.0.1:4010", `--label-filter "!callbacks"`, sampleCoverage())
 	var b bytes.Buffer
 	if err := rep.WriteMarkdown(&b); err != nil {
 		t.Fatal(err)
@@ -215,7 +217,26 @@ func (e *errAfter) Write(p []byte) (int, error) {
 }
 
 func TestMarkdownReportsWriteErrors(t *testing.T) {
-	if err := New(sample(), "v", "t", "").WriteMarkdown(&errAfter{n: 100}); err == nil {
+	if err := New(sample(), "v", "t", "", nil).WriteMarkdown(&errAfter{n: 100}); err == nil {
 		t.Error("a failing writer gave no error")
+	}
+}
+
+// sampleCoverage has an item of every kind: exercised, not exercised with
+// and without a gap, not conforming, undocumented.
+func sampleCoverage() *coverage.Coverage {
+	return &coverage.Coverage{
+		Responses: []coverage.Response{
+			{API: "hpp", Operation: "getSessionById", Method: "GET", Path: "/hpp/v1/sessions/{id}", Status: 200, Documented: true, Seen: 12, Conforming: 12},
+			{API: "hpp", Operation: "getSessionById", Method: "GET", Path: "/hpp/v1/sessions/{id}", Status: 404, Documented: true, Seen: 3, Conforming: 1},
+			{API: "hpp", Operation: "getSessionById", Method: "GET", Path: "/hpp/v1/sessions/{id}", Status: 429, Documented: true, Gap: "no spec provokes rate limiting"},
+			{API: "kp", Operation: "readCreditSession", Method: "GET", Path: "/payments/v1/sessions/{session_id}", Status: 500, Documented: true},
+			{API: "hpp", Operation: "getSessionById", Method: "GET", Path: "/hpp/v1/sessions/{id}", Status: 418, Seen: 1},
+		},
+		Unrouted:    coverage.Tally{Seen: 2},
+		Callbacks:   []coverage.Callback{{API: "hpp", Operation: "createHppSession", Name: "statusUpdate", Received: 4, Conforming: 3}},
+		Transitions: []coverage.Transition{{From: "[*]", To: "WAITING", Documented: true, Seen: 5}, {From: "WAITING", To: "IN_PROGRESS", Documented: true, Gap: "no read between"}, {From: "COMPLETED", To: "WAITING", Seen: 1}},
+		Terminal:    []string{"COMPLETED"}, SkippedChanges: 1,
+		Placeholders: []coverage.Placeholder{{Name: "{{session_id}}", Fields: []string{"success", "back"}, Sent: 3, Substituted: 2}, {Name: "{{order_id}}", Fields: []string{"success"}, Condition: "place_order_mode PLACE_ORDER | CAPTURE_ORDER"}},
 	}
 }

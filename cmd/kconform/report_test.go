@@ -1,0 +1,105 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kconform/kconform/internal/coverage"
+	"github.com/kconform/kconform/internal/runreport"
+)
+
+// TestRunReportAgainstTheBuiltInMock: the conformance report of a run
+// against the built-in mock shows every rule holding and covers everything
+// the mock can produce; what it does not cover has its reason in
+// internal/coverage's gap table, and no reason there is stale.
+func TestRunReportAgainstTheBuiltInMock(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	md, js := filepath.Join(dir, "report.md"), filepath.Join(dir, "report.json")
+	r := runChild(t, 2*time.Minute, nil, "--report", md, "--report-json", js)
+	if r.exit != runPassed {
+		t.Fatalf("exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
+	}
+	rep := readRunReport(t, js)
+	if rep.Counts.Rules == 0 || rep.Counts.Holds != rep.Counts.Rules {
+		t.Errorf("every rule must hold against the built-in mock: %+v", rep.Counts)
+	}
+	for _, rule := range rep.Rules {
+		if rule.Verdict != runreport.Holds {
+			t.Errorf("%s: %q (%s)", rule.Verdict, rule.Rule, rule.Why)
+		}
+	}
+	if rep.Coverage == nil {
+		t.Fatal("the report has no coverage")
+	}
+	for _, item := range rep.Coverage.Uncovered() {
+		t.Errorf("not exercised against the built-in mock, and no reason in internal/coverage/gaps.go: %s", item)
+	}
+	for _, item := range coverage.StaleGaps(*rep.Coverage) {
+		t.Errorf("internal/coverage/gaps.go gives a reason for something the run did exercise (remove it): %s", item)
+	}
+	for _, resp := range rep.Coverage.Responses {
+		if resp.Conforming != resp.Seen || !resp.Documented {
+			t.Errorf("the mock answered %s %d off the contract: %+v", resp.Operation, resp.Status, resp)
+		}
+	}
+	doc, err := os.ReadFile(md)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"**" + strconv.Itoa(rep.Counts.Rules) + " hold, 0 broken, 0 not checkable**", "```mermaid\nstateDiagram-v2", "## Coverage of the contract"} {
+		if !strings.Contains(string(doc), want) {
+			t.Errorf("the Markdown report lacks %q", want)
+		}
+	}
+}
+
+// TestRunReportShowsABrokenRule: with a mock fault switched on, the rule
+// the fault breaks is reported broken, with the exchange and the violation
+// that show it, and the rest still hold.
+func TestRunReportShowsABrokenRule(t *testing.T) {
+	t.Parallel()
+	js := filepath.Join(t.TempDir(), "report.json")
+	r := runChild(t, 2*time.Minute, nil, "--report-json", js, "--mock-faults", "terminal-state-reopened", "--label-filter", "lifecycle")
+	if r.exit != runFailed {
+		t.Fatalf("exit %d, want 1:\n%s", r.exit, lastOutput(r.output))
+	}
+	rep := readRunReport(t, js)
+	const rule = "HPP session lifecycle in a terminal status MUST keep a CANCELLED session CANCELLED and refuse the consumer"
+	found := false
+	for _, got := range rep.Rules {
+		switch {
+		case got.Rule == rule:
+			found = true
+			if got.Verdict != runreport.Broken || got.Evidence == nil || !strings.Contains(got.Evidence.Exchange, "page GET") || !strings.Contains(got.Evidence.Violation, "MUST refuse the consumer") {
+				t.Errorf("%q: want broken with the page exchange as evidence, got %s %+v", rule, got.Verdict, got.Evidence)
+			}
+		case got.Verdict == runreport.NotCheckable && !strings.Contains(got.Why, "not selected"):
+			t.Errorf("%q is not checkable for a reason other than the label filter: %s", got.Rule, got.Why)
+		}
+	}
+	if !found {
+		t.Errorf("the report lacks %q", rule)
+	}
+	if rep.Counts.Broken == 0 || rep.Counts.Holds == 0 || rep.Counts.NotCheckable == 0 {
+		t.Errorf("want broken, holding and filtered-out rules: %+v", rep.Counts)
+	}
+}
+
+func readRunReport(t *testing.T, path string) runreport.Report {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("conformance report: %v", err)
+	}
+	var rep runreport.Report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatalf("conformance report %s: %v", path, err)
+	}
+	return rep
+}
