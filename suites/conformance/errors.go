@@ -254,6 +254,86 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 	)
 
 	/*
+		Rule: a KP session update that breaks a constraint (enum, pattern, length, type, range) answers 400 naming the field.
+		Source: reference §2.1 (updateCreditSession 400 "We were unable to update the session"), §2.2 (session: the same properties as session_create, no required list), §2.3 (400 BAD_VALUE)
+	*/
+	DescribeTable("an invalid KP session update", Label(fw.KP),
+		func(ctx SpecContext, b breakage) {
+			kp := f.CreateKPSession(ctx)
+			body := fw.AsMap(api.Session{MerchantReference2: fw.Ptr(f.Ref)})
+			b.edit(body)
+			resp, err := f.API.UpdateCreditSessionWithBodyWithResponse(fw.Rejecting(ctx), kp.ID, "application/json", fw.JSON(body))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(resp).To(fw.HaveStatus(http.StatusBadRequest), "a KP session update with a bad %s", b.field)
+			Expect(resp).To(fw.MentionField(b.field))
+		},
+		Entry("MUST answer 400 naming intent when it is not in its enum", breakage{"intent", set("BUY", "intent")}, fw.Timeout),
+		Entry("MUST answer 400 naming purchase_country when it is not two letters", breakage{"purchase_country", set("SWE", "purchase_country")}, fw.Timeout),
+		Entry("MUST answer 400 naming locale when it does not match RFC 1766", breakage{"locale", set("sv_SE", "locale")}, fw.Timeout),
+		Entry("MUST answer 400 naming merchant_reference2 when it is longer than 255", breakage{"merchant_reference2", set(strings.Repeat("r", 256), "merchant_reference2")}, fw.Timeout),
+		Entry("MUST answer 400 naming order_amount when it is a string", breakage{"order_amount", set("10000", "order_amount")}, fw.Timeout),
+		Entry("MUST answer 400 naming order_amount when it is negative", breakage{"order_amount", set(-1, "order_amount")}, fw.Timeout),
+	)
+
+	/*
+		Rule: a create-order request that breaks the contract answers 400 naming the field.
+		Source: reference §2.1 (createOrder 400 "We were unable to create an order with the provided data"), §2.2 (create_order_request required order_amount, order_lines, purchase_country, purchase_currency; order_line), §2.3 (400 BAD_VALUE)
+	*/
+	DescribeTable("an invalid create-order request", Label(fw.KP, fw.Consumer),
+		func(ctx SpecContext, b breakage) {
+			h, token := f.Authorize(ctx)
+			body := fw.AsMap(fw.OrderRequest(h.KP.Request))
+			b.edit(body)
+			resp, err := f.API.CreateOrderWithBodyWithResponse(fw.Rejecting(ctx), token, "application/json", fw.JSON(body))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(resp).To(fw.HaveStatus(http.StatusBadRequest), "an order with a bad %s", b.field)
+			Expect(resp).To(fw.MentionField(b.field))
+		},
+		Entry("MUST answer 400 naming order_amount when it is missing", breakage{"order_amount", remove("order_amount")}, fw.Timeout),
+		Entry("MUST answer 400 naming order_lines when it is missing", breakage{"order_lines", remove("order_lines")}, fw.Timeout),
+		Entry("MUST answer 400 naming purchase_country when it is missing", breakage{"purchase_country", remove("purchase_country")}, fw.Timeout),
+		Entry("MUST answer 400 naming purchase_currency when it is not three letters", breakage{"purchase_currency", set("SE", "purchase_currency")}, fw.Timeout),
+		Entry("MUST answer 400 naming order_lines[0].quantity when it is a fraction", breakage{"order_lines[0].quantity", set(1.5, "order_lines", 0, "quantity")}, fw.Timeout),
+		Entry("MUST answer 400 naming auto_capture when it is not a boolean", breakage{"auto_capture", set("yes", "auto_capture")}, fw.Timeout),
+	)
+
+	/*
+		Rule: a customer-token request that breaks the contract answers 400 naming the field.
+		Source: reference §2.1 (purchaseToken 400 → ErrorV2), §2.2 (customer_token_creation_request required description 1..255, intended_use enum SUBSCRIPTION, locale, purchase_country, purchase_currency), §2.3 (400 BAD_VALUE)
+	*/
+	DescribeTable("an invalid customer-token request", Label(fw.KP, fw.Consumer),
+		func(ctx SpecContext, b breakage) {
+			h, token := f.Authorize(ctx, fw.WithIntent(api.Tokenize))
+			body := fw.AsMap(fw.CustomerTokenRequest(h.KP.Request))
+			b.edit(body)
+			resp, err := f.API.PurchaseTokenWithBodyWithResponse(fw.Rejecting(ctx), token, "application/json", fw.JSON(body))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(resp).To(fw.HaveStatus(http.StatusBadRequest), "a customer-token request with a bad %s", b.field)
+			Expect(resp).To(fw.MentionField(b.field))
+		},
+		Entry("MUST answer 400 naming description when it is missing", breakage{"description", remove("description")}, fw.Timeout),
+		Entry("MUST answer 400 naming intended_use when it is missing", breakage{"intended_use", remove("intended_use")}, fw.Timeout),
+		Entry("MUST answer 400 naming purchase_currency when it is missing", breakage{"purchase_currency", remove("purchase_currency")}, fw.Timeout),
+		Entry("MUST answer 400 naming description when it is empty", breakage{"description", set("", "description")}, fw.Timeout),
+		Entry("MUST answer 400 naming intended_use when it is lowercase", breakage{"intended_use", set("subscription", "intended_use")}, fw.Timeout),
+		Entry("MUST answer 400 naming purchase_country when it is not two letters", breakage{"purchase_country", set("SWE", "purchase_country")}, fw.Timeout),
+	)
+
+	/*
+		Rule: a customer-token request whose currency and country do not match the session answers 409 BAD_VALUE.
+		Source: reference §2.1 (purchaseToken 409), §2.3 (D-kperr 409 BAD_VALUE "Not matching fields...")
+	*/
+	It("MUST answer 409 BAD_VALUE to a customer-token request whose currency and country do not match the session", Label(fw.KP, fw.Consumer), fw.Timeout, func(ctx SpecContext) {
+		h, token := f.Authorize(ctx, fw.WithIntent(api.Tokenize))
+		body := fw.CustomerTokenRequest(h.KP.Request)
+		body.PurchaseCountry, body.PurchaseCurrency = "DE", "EUR"
+		resp, err := f.API.PurchaseTokenWithResponse(ctx, token, body)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(resp).To(fw.HaveStatus(http.StatusConflict), "a customer token in %s/%s against a session in %s/%s", body.PurchaseCountry, body.PurchaseCurrency, h.KP.Request.PurchaseCountry, h.KP.Request.PurchaseCurrency)
+		Expect(resp).To(fw.HaveErrorCode("BAD_VALUE"))
+	})
+
+	/*
 		Rule: an order whose data does not match the session answers 409.
 		Source: reference §2.1 (createOrder 409 "does not match the session"), §3.3 (D-kperr 409 BAD_VALUE "Not matching fields")
 	*/

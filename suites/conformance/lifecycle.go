@@ -101,9 +101,13 @@ var _ = Describe("HPP session lifecycle", Label(fw.HPP, fw.Lifecycle), func() {
 		*/
 		It("MUST record ERROR on an error and let the consumer retry to COMPLETED", fw.Timeout, func(ctx SpecContext) {
 			h := f.NewHPPSession(ctx)
-			f.OpensAndDoes(ctx, h, fw.Error)
+			f.Opens(ctx, h)
+			f.ExpectHPPStatus(ctx, h.ID, api.INPROGRESS)
+			f.Does(ctx, h, fw.Error)
 			f.ExpectHPPStatus(ctx, h.ID, api.ERROR)
-			f.OpensAndDoes(ctx, h, fw.Pay)
+			f.Opens(ctx, h)
+			f.ExpectHPPStatus(ctx, h.ID, api.INPROGRESS)
+			f.Does(ctx, h, fw.Pay)
 			f.ExpectHPPStatus(ctx, h.ID, api.COMPLETED)
 		})
 
@@ -130,8 +134,30 @@ var _ = Describe("HPP session lifecycle", Label(fw.HPP, fw.Lifecycle), func() {
 			step("", api.INPROGRESS)
 			step(fw.Back, api.BACK)
 			step("", api.INPROGRESS)
+			step(fw.Error, api.ERROR)
+			step("", api.INPROGRESS)
 			step(fw.Pay, api.COMPLETED)
 		})
+
+		/*
+			Rule: the merchant can disable a session the consumer opened and left in a non-final status: DELETE answers 204 and the session reads DISABLED.
+			Source: reference §3.1 ("Any non-final state →DISABLED through the DELETE call"; D-disable), §1.1 (disableHppSession 204)
+		*/
+		DescribeTable("MUST let the merchant disable a session the consumer left open",
+			func(ctx SpecContext, action string, status api.HppStatus) {
+				h := f.NewHPPSession(ctx)
+				f.Opens(ctx, h)
+				if action != "" {
+					f.Does(ctx, h, action)
+				}
+				f.ExpectHPPStatus(ctx, h.ID, status)
+				f.DisableHPPSession(ctx, h.ID, http.StatusNoContent)
+				f.ExpectHPPStatus(ctx, h.ID, api.DISABLED)
+			},
+			Entry("when it is IN_PROGRESS", "", api.INPROGRESS, fw.Timeout),
+			Entry("when it is BACK", fw.Back, api.BACK, fw.Timeout),
+			Entry("when it is FAILED", fw.Decline, api.FAILED, fw.Timeout),
+		)
 	})
 
 	Context("in a terminal status", func() {
@@ -141,7 +167,9 @@ var _ = Describe("HPP session lifecycle", Label(fw.HPP, fw.Lifecycle), func() {
 		*/
 		It("MUST keep a CANCELLED session CANCELLED and refuse the consumer", Label(fw.Consumer), fw.Timeout, func(ctx SpecContext) {
 			h := f.NewHPPSession(ctx)
-			f.OpensAndDoes(ctx, h, fw.Cancel)
+			f.Opens(ctx, h)
+			f.ExpectHPPStatus(ctx, h.ID, api.INPROGRESS)
+			f.Does(ctx, h, fw.Cancel)
 			f.ExpectHPPStatus(ctx, h.ID, api.CANCELLED)
 			p := f.OpenPage(ctx, h)
 			Expect(p.Status).To(BeNumerically(">=", 400), "the page of a CANCELLED session MUST refuse the consumer; it answered %d", p.Status)
@@ -283,6 +311,35 @@ var _ = Describe("KP session and authorization lifecycle", Label(fw.KP, fw.Lifec
 			Expect(err).NotTo(HaveOccurred())
 			Expect(order).To(fw.HaveStatusIn(http.StatusForbidden, http.StatusNotFound), "a cancelled authorization creates no order")
 			Expect(f.ReadKPSession(ctx, h.KP.ID).Status).To(HaveValue(Equal(api.Incomplete)))
+		})
+
+		/*
+			Rule: the authorization of a session whose intent is tokenize or buy_and_tokenize creates a customer token: 200 with token_id.
+			Source: reference §2.1 (purchaseToken 200 "Token was successfully created." → customer_token_creation_response), §2.2 (customer_token_creation_response required token_id; session_create intent enum)
+		*/
+		DescribeTable("MUST create a customer token with 200 and a token_id",
+			func(ctx SpecContext, intent api.Intent) {
+				h, token := f.Authorize(ctx, fw.WithIntent(intent))
+				resp, err := f.API.PurchaseTokenWithResponse(ctx, token, fw.CustomerTokenRequest(h.KP.Request))
+				Expect(err).NotTo(HaveOccurred())
+				Expect(resp).To(fw.HaveStatus(http.StatusOK), "a customer token from an authorization with intent %s", intent)
+				Expect(resp.JSON200).NotTo(BeNil(), "a customer token 200 without a JSON body")
+				Expect(resp.JSON200.TokenId).NotTo(BeEmpty(), "a customer token response MUST carry token_id")
+			},
+			Entry("from an authorization with intent tokenize", api.Tokenize, fw.Timeout),
+			Entry("from an authorization with intent buy_and_tokenize", api.BuyAndTokenize, fw.Timeout),
+		)
+
+		/*
+			Rule: the authorization of a session whose intent is buy creates no customer token: 403 INVALID_OPERATION.
+			Source: reference §2.1 (purchaseToken 403), §2.3 (D-kperr 403 INVALID_OPERATION "Not allowed to create customer token for intent buy")
+		*/
+		It("MUST refuse a customer token for an authorization with intent buy with 403 INVALID_OPERATION", fw.Timeout, func(ctx SpecContext) {
+			h, token := f.Authorize(ctx, fw.WithIntent(api.Buy))
+			resp, err := f.API.PurchaseTokenWithResponse(ctx, token, fw.CustomerTokenRequest(h.KP.Request))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(resp).To(fw.HaveStatus(http.StatusForbidden), "a customer token from an authorization with intent buy")
+			Expect(resp).To(fw.HaveErrorCode("INVALID_OPERATION"))
 		})
 	})
 })

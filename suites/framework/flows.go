@@ -240,3 +240,25 @@ func (f *Framework) Authorize(ctx context.Context, kpEdits ...func(*api.SessionC
 	Expect(s.AuthorizationToken).To(HaveValue(Not(BeEmpty())), "a COMPLETED session in mode NONE carries authorization_token")
 	return h, *s.AuthorizationToken
 }
+
+// WithIntent sets the KP session's intent (buy, tokenize or
+// buy_and_tokenize), for Authorize and CreateKPSession.
+func WithIntent(intent api.Intent) func(*api.SessionCreate) {
+	return func(s *api.SessionCreate) { s.Intent = &intent }
+}
+
+// CustomerTokenRequest is the customer-token body that matches a KP session
+// request: a subscription in the session's country, currency and locale.
+func CustomerTokenRequest(s api.SessionCreate) api.CustomerTokenCreationRequest {
+	locale := "en-US"
+	if s.Locale != nil {
+		locale = *s.Locale
+	}
+	return api.CustomerTokenCreationRequest{
+		Description:      "kconform subscription",
+		IntendedUse:      api.SUBSCRIPTION,
+		Locale:           locale,
+		PurchaseCountry:  s.PurchaseCountry,
+		PurchaseCurrency: s.PurchaseCurrency,
+	}
+}
