@@ -313,7 +313,7 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 		},
 		Entry("MUST answer 400 naming description when it is missing", breakage{"description", remove("description")}, fw.Timeout),
 		Entry("MUST answer 400 naming intended_use when it is missing", breakage{"intended_use", remove("intended_use")}, fw.Timeout),
-		Entry("MUST answer 400 naming purchase_currency when it is missing", breakage{"purchase_currency", remove("purchase_currency")}, fw.Timeout),
+		Entry("MUST answer 400 naming locale when it is missing", breakage{"locale", remove("locale")}, fw.Timeout),
 		Entry("MUST answer 400 naming description when it is empty", breakage{"description", set("", "description")}, fw.Timeout),
 		Entry("MUST answer 400 naming intended_use when it is lowercase", breakage{"intended_use", set("subscription", "intended_use")}, fw.Timeout),
 		Entry("MUST answer 400 naming purchase_country when it is not two letters", breakage{"purchase_country", set("SWE", "purchase_country")}, fw.Timeout),
