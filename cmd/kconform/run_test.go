@@ -131,7 +131,9 @@ func (r childRun) failures() map[string]string {
 			for _, af := range s.AdditionalFailures {
 				msgs = append(msgs, af.Failure.Message)
 			}
-			out[s.LeafNodeText] = strings.Join(msgs, "\n")
+			// Full names: leaf texts repeat across tables, and a map keyed
+			// by them would count two failed specs as one.
+			out[s.FullText()] = strings.Join(msgs, "\n")
 		}
 	}
 	return out
@@ -400,11 +402,20 @@ func TestFaultMatrix(t *testing.T) {
 				t.Fatalf("with %s on, kconform run exited %d, want 1:\n%s", f.Name, r.exit, lastOutput(r.output))
 			}
 			failed := r.failures()
-			msg, ok := failed[proof.spec]
-			if !ok {
+			var matches []string // the full names that end in the proof's spec text
+			for name := range failed {
+				if name == proof.spec || strings.HasSuffix(name, " "+proof.spec) {
+					matches = append(matches, name)
+				}
+			}
+			if len(matches) == 0 {
 				names := slices.Sorted(maps.Keys(failed))
 				t.Fatalf("with %s on, %q did not fail; failed: %q", f.Name, proof.spec, names)
 			}
+			if len(matches) > 1 {
+				t.Fatalf("with %s on, the proof's spec %q names several failed specs %q: give more of its full name", f.Name, proof.spec, matches)
+			}
+			msg := failed[matches[0]]
 			if !strings.Contains(msg, proof.needle) {
 				t.Fatalf("with %s on, %q failed without naming the rule (%q):\n%s", f.Name, proof.spec, proof.needle, msg)
 			}
