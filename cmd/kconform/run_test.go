@@ -225,9 +225,9 @@ func TestRunSkipsWhatTheTargetCannotDo(t *testing.T) {
 	t.Cleanup(hidden.Close)
 
 	dir := t.TempDir()
-	junit := filepath.Join(dir, "junit.xml")
+	junit, md, js := filepath.Join(dir, "junit.xml"), filepath.Join(dir, "report.md"), filepath.Join(dir, "report.json")
 	r := runChild(t, 2*time.Minute, map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password},
-		"--target", hidden.URL, "--junit-report", junit, "--request-timeout", "5s",
+		"--target", hidden.URL, "--junit-report", junit, "--report", md, "--report-json", js, "--request-timeout", "5s",
 		"--callback-timeout", "200ms", "--callback-retry-delay", "50ms")
 	if r.exit != runPassed {
 		t.Fatalf("exit %d, want 0 (skips are not failures):\n%s", r.exit, lastOutput(r.output))
@@ -242,8 +242,15 @@ func TestRunSkipsWhatTheTargetCannotDo(t *testing.T) {
 	}
 	junitXML, _ := os.ReadFile(junit)
 	report, _ := json.Marshal(r.report)
+	markdown, _ := os.ReadFile(md)
+	conformance := readRunReport(t, js)
+	if conformance.Counts.NotCheckable == 0 || conformance.Counts.Broken != 0 || !strings.Contains(string(markdown), "not-checkable | ") {
+		t.Errorf("the conformance report should show the skipped rules as not checkable and none broken: %+v", conformance.Counts)
+	}
+	conformanceJSON, _ := os.ReadFile(js)
 	basic := base64.StdEncoding.EncodeToString([]byte("merchant:" + password))
-	for name, text := range map[string]string{"output": r.output, "junit": string(junitXML), "json report": string(report)} {
+	for name, text := range map[string]string{"output": r.output, "junit": string(junitXML), "json report": string(report),
+		"conformance report": string(markdown), "conformance report (JSON)": string(conformanceJSON)} {
 		if strings.Contains(text, password) || strings.Contains(text, basic) {
 			t.Errorf("the password appears in the %s", name)
 		}
