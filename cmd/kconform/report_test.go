@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -93,13 +92,9 @@ func TestRunReportShowsABrokenRule(t *testing.T) {
 
 func readRunReport(t *testing.T, path string) runreport.Report {
 	t.Helper()
-	b, err := os.ReadFile(path)
+	rep, err := runreport.ReadFile(path)
 	if err != nil {
-		t.Fatalf("conformance report: %v", err)
-	}
-	var rep runreport.Report
-	if err := json.Unmarshal(b, &rep); err != nil {
-		t.Fatalf("conformance report %s: %v", path, err)
+		t.Fatal(err)
 	}
 	return rep
 }

@@ -3,7 +3,6 @@ package prism_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -294,13 +293,9 @@ func buildKconform(t *testing.T) string {
 // rules by name.
 func readReport(t *testing.T, path string) map[string]runreport.Rule {
 	t.Helper()
-	b, err := os.ReadFile(path)
+	rep, err := runreport.ReadFile(path)
 	if err != nil {
-		t.Fatalf("conformance report: %v", err)
-	}
-	var rep runreport.Report
-	if err := json.Unmarshal(b, &rep); err != nil {
-		t.Fatalf("conformance report %s: %v", path, err)
+		t.Fatal(err)
 	}
 	rules := map[string]runreport.Rule{}
 	for _, r := range rep.Rules {

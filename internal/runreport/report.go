@@ -2,7 +2,9 @@ package runreport
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
+	"os"
 
 	"github.com/onsi/ginkgo/v2/types"
 
@@ -67,6 +69,20 @@ func (r Report) CountsByArea() ([]string, map[string]Counts) {
 		counts[rule.Area] = c
 	}
 	return areas, counts
+}
+
+// ReadFile reads a report WriteJSON wrote (tools and tests read the
+// verdicts back).
+func ReadFile(path string) (Report, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return Report{}, err
+	}
+	var rep Report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		return Report{}, fmt.Errorf("conformance report %s: %w", path, err)
+	}
+	return rep, nil
 }
 
 // WriteJSON writes the report as indented JSON.

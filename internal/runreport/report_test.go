@@ -240,3 +240,28 @@ func sampleCoverage() *coverage.Coverage {
 		Placeholders: []coverage.Placeholder{{Name: "{{session_id}}", Fields: []string{"success", "back"}, Sent: 3, Substituted: 2}, {Name: "{{order_id}}", Fields: []string{"success"}, Condition: "place_order_mode PLACE_ORDER | CAPTURE_ORDER"}},
 	}
 }
+
+func TestReadFileRoundTripAndErrors(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "r.json")
+	var b bytes.Buffer
+	rep := New(sample(), "v", "t", "", sampleCoverage())
+	if err := rep.WriteJSON(&b); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Counts != rep.Counts || len(back.Rules) != len(rep.Rules) || back.Coverage == nil || len(back.Coverage.Responses) != len(rep.Coverage.Responses) {
+		t.Errorf("the report did not come back whole: %+v", back.Counts)
+	}
+	bad := filepath.Join(dir, "bad.json")
+	_ = os.WriteFile(bad, []byte("{"), 0o644)
+	if _, err := ReadFile(bad); err == nil || !strings.Contains(err.Error(), bad) {
+		t.Errorf("a broken file: %v, want an error naming it", err)
+	}
+}
