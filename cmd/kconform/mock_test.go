@@ -1,34 +1,16 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/kconform/kconform/internal/syncbuf"
 )
-
-// syncBuffer is written by the mock's goroutine and read by the test.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 func noEnv(string) string { return "" }
 
@@ -40,7 +22,7 @@ func TestMockBadUsageExits2(t *testing.T) {
 		"empty password": {"--password="},
 		"bad duration":   {"--callback-timeout", "soon"},
 	} {
-		var out, errOut syncBuffer
+		var out, errOut syncbuf.Buffer
 		code := runMock(context.Background(), args, noEnv, &out, &errOut)
 		if code != 2 || errOut.String() == "" {
 			t.Errorf("%s: exit %d, stderr %q", name, code, errOut.String())
@@ -52,11 +34,11 @@ func TestMockBadUsageExits2(t *testing.T) {
 }
 
 func TestMockHelpAndFaultList(t *testing.T) {
-	var out, errOut syncBuffer
+	var out, errOut syncbuf.Buffer
 	if code := runMock(context.Background(), []string{"-h"}, noEnv, &out, &errOut); code != 0 || !strings.Contains(out.String(), "-control-clock") {
 		t.Errorf("help: %d %q", code, out.String())
 	}
-	out = syncBuffer{}
+	out = syncbuf.Buffer{}
 	if code := runMock(context.Background(), []string{"--list-faults"}, noEnv, &out, &errOut); code != 0 || !strings.Contains(out.String(), "callback-event-id-changes") {
 		t.Errorf("list: %d %q", code, out.String())
 	}
@@ -64,7 +46,7 @@ func TestMockHelpAndFaultList(t *testing.T) {
 
 func TestMockServesUntilCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	var out, errOut syncBuffer
+	var out, errOut syncbuf.Buffer
 	env := map[string]string{envMockUsername: "shop", envMockPassword: "env-secret"}
 	done := make(chan int, 1)
 	go func() {
@@ -127,7 +109,7 @@ func TestMockCannotListenExits1(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ln.Close()
-	var out, errOut syncBuffer
+	var out, errOut syncbuf.Buffer
 	if code := runMock(context.Background(), []string{"--addr", ln.Addr().String()}, noEnv, &out, &errOut); code != 1 {
 		t.Errorf("exit %d, stderr %q", code, errOut.String())
 	}

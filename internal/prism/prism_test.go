@@ -1,7 +1,6 @@
 package prism_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -12,11 +11,11 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/kconform/kconform/internal/runreport"
+	"github.com/kconform/kconform/internal/syncbuf"
 )
 
 // Relative to this package's directory, where go test runs the test.
@@ -33,24 +32,6 @@ const (
 	runTimeout    = 75 * time.Second
 	runDeadline   = "60s"
 )
-
-// syncBuffer collects a process's output while it runs.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // inCI reports whether CI is set (.ci/run sets CI=true): there the pinned
 // Prism must have been installed by `make test`, so a missing one fails.
@@ -96,7 +77,7 @@ func TestSuitesAgainstPrism(t *testing.T) {
 		"--deadline", runDeadline,
 		"--label-filter", "!callbacks",
 		"--no-color")
-	var out syncBuffer
+	var out syncbuf.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	cmd.WaitDelay = 5 * time.Second
 	start := time.Now()
@@ -237,7 +218,7 @@ func startPrism(t *testing.T, bin, port string) string {
 	l.Close()
 
 	cmd := exec.Command(bin, "mock", "-h", "127.0.0.1", "-p", port, spec)
-	var out syncBuffer
+	var out syncbuf.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	cmd.WaitDelay = 5 * time.Second
 	start := time.Now()

@@ -1,32 +1,14 @@
 package progress
 
 import (
-	"bytes"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/kconform/kconform/internal/syncbuf"
 )
-
-// safeBuffer is a bytes.Buffer the line's goroutine and the test can share.
-type safeBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *safeBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *safeBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // counter renders "n=<calls>" so a test sees each draw and counts renders.
 func counter() (*atomic.Int64, func() string) {
@@ -35,7 +17,7 @@ func counter() (*atomic.Int64, func() string) {
 }
 
 func TestLineDrawsOnlyOnTicks(t *testing.T) {
-	var out safeBuffer
+	var out syncbuf.Buffer
 	calls, render := counter()
 	l := New(&out, render)
 	ticks := make(chan time.Time) // unbuffered: each send is one received tick
@@ -61,7 +43,7 @@ func TestLineDrawsOnlyOnTicks(t *testing.T) {
 }
 
 func TestStopClearsOnceAndSilencesUpdates(t *testing.T) {
-	var out safeBuffer
+	var out syncbuf.Buffer
 	_, render := counter()
 	l := New(&out, render)
 	l.StartTicks(make(chan time.Time), nil)
@@ -74,7 +56,7 @@ func TestStopClearsOnceAndSilencesUpdates(t *testing.T) {
 }
 
 func TestStopWithoutStartWritesNothing(t *testing.T) {
-	var out safeBuffer
+	var out syncbuf.Buffer
 	New(&out, func() string { return "x" }).Stop()
 	if out.String() != "" {
 		t.Errorf("output %q, want none", out.String())
@@ -82,7 +64,7 @@ func TestStopWithoutStartWritesNothing(t *testing.T) {
 }
 
 func TestInterruptsClearTheLineFirst(t *testing.T) {
-	var term safeBuffer // stdout and stderr on one terminal
+	var term syncbuf.Buffer // stdout and stderr on one terminal
 	l := New(&term, func() string { return "status" })
 	stdout := l.Interrupts(&term)
 	l.Update()
@@ -97,7 +79,7 @@ func TestInterruptsClearTheLineFirst(t *testing.T) {
 }
 
 func TestStartWithRealTickerStops(t *testing.T) {
-	var out safeBuffer
+	var out syncbuf.Buffer
 	l := New(&out, func() string { return "s" })
 	l.Start(time.Millisecond)
 	l.Stop()
