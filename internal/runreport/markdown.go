@@ -1,6 +1,7 @@
 package runreport
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strings"
@@ -21,13 +22,15 @@ func Mark(v Verdict) string {
 // WriteMarkdown writes the report for people: a summary per area, then one
 // table of rules per area, then the coverage.
 func (r Report) WriteMarkdown(w io.Writer) error {
-	ew := &errWriter{w: w}
-	r.writeHeader(ew)
-	r.writeRules(ew)
+	// bufio keeps the first write error and Flush returns it, so the
+	// sections write freely.
+	bw := bufio.NewWriter(w)
+	r.writeHeader(bw)
+	r.writeRules(bw)
 	if r.Coverage != nil {
-		writeCoverage(ew, r.Coverage)
+		writeCoverage(bw, r.Coverage)
 	}
-	return ew.err
+	return bw.Flush()
 }
 
 func (r Report) writeHeader(w io.Writer) {
@@ -117,19 +120,4 @@ func anchor(heading string) string {
 		}
 	}
 	return b.String()
-}
-
-// errWriter keeps the first write error, so writers can write freely.
-type errWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (e *errWriter) Write(p []byte) (int, error) {
-	if e.err != nil {
-		return 0, e.err
-	}
-	n, err := e.w.Write(p)
-	e.err = err
-	return n, err
 }

@@ -361,13 +361,13 @@ func firstLine(s string) string {
 // place when the run ends, so a refused or interrupted run leaves the paths
 // as they were.
 func checkOutputs(u *UsageError, fs *flag.FlagSet, paths map[string]string) {
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	byPath := map[string]string{}
 	for _, name := range slices.Sorted(maps.Keys(paths)) {
 		p := paths[name]
-		given := false
-		fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
 		if p == "" {
-			if given {
+			if given[name] {
 				u.add("--%s needs a file name", name)
 			}
 			continue

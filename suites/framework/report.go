@@ -160,10 +160,7 @@ func findings(msg string) []string {
 			(strings.HasPrefix(l, "(the ") && strings.HasSuffix(l, " above)")) {
 			continue
 		}
-		if len(l) > maxWidth {
-			l = l[:maxWidth] + " …"
-		}
-		out = append(out, l)
+		out = append(out, clip(l, maxWidth))
 	}
 	return out
 }
