@@ -122,24 +122,24 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 	authEntries := []TableEntry{}
 	notFoundEntries := []TableEntry{}
 	for _, op := range operations {
-		area := fw.KP
+		area, document := fw.KP, "S2"
 		if strings.Contains(op.id, "Hpp") || op.id == "getSessionById" {
-			area = fw.HPP
+			area, document = fw.HPP, "S1"
 		}
 		/*
 			Rule: missing credentials answer 401, on every operation.
 			Source: reference §4 (D-auth: "If the credentials are missing or incorrect, Klarna responds with 401 Unauthorized")
 		*/
 		authEntries = append(authEntries,
-			Entry(fmt.Sprintf("MUST answer 401 to %s without credentials", op.id), Label(area), op, false, fw.Timeout),
-			Entry(fmt.Sprintf("MUST answer 401 to %s with a wrong password", op.id), Label(area), op, true, fw.Timeout))
+			Entry(fmt.Sprintf("MUST answer 401 to %s without credentials", op.id), Label(area), fw.Cites("D-auth", document), op, false, fw.Timeout),
+			Entry(fmt.Sprintf("MUST answer 401 to %s with a wrong password", op.id), Label(area), fw.Cites("D-auth", document), op, true, fw.Timeout))
 		if op.id != "createCreditSession" {
 			/*
 				Rule: an unknown id answers 404, on every operation that takes one.
 				Source: reference §1.1, §2.1 (404 on every operation with an id), §3.3
 			*/
 			notFoundEntries = append(notFoundEntries,
-				Entry(fmt.Sprintf("MUST answer 404 to %s with an unknown id", op.id), Label(area), op, fw.Timeout))
+				Entry(fmt.Sprintf("MUST answer 404 to %s with an unknown id", op.id), Label(area), fw.Cites(document), op, fw.Timeout))
 		}
 	}
 
@@ -179,7 +179,7 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 		Rule: a KP session without a required field answers 400 naming the field.
 		Source: reference §2.2 (session_create required: order_amount, order_lines, purchase_country, purchase_currency; order_line required), §2.3 (BAD_VALUE "Bad value: order_amount")
 	*/
-	DescribeTable("a KP session without a required field", Label(fw.KP), kpCreate,
+	DescribeTable("a KP session without a required field", Label(fw.KP), fw.Cites("S2", "D-kperr", "REC-solidus-400", "REC-nebulab-session"), kpCreate,
 		Entry("MUST answer 400 naming order_amount when it is missing", breakage{"order_amount", remove("order_amount")}, fw.Timeout),
 		Entry("MUST answer 400 naming order_lines when it is missing", breakage{"order_lines", remove("order_lines")}, fw.Timeout),
 		Entry("MUST answer 400 naming purchase_country when it is missing", breakage{"purchase_country", remove("purchase_country")}, fw.Timeout),
@@ -194,7 +194,7 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 		Rule: a KP session that breaks a constraint (enum, pattern, length, type, range) answers 400 naming the field.
 		Source: reference §2.2 (patterns, enums, lengths), Appendix B; §2.3 (400 BAD_VALUE)
 	*/
-	DescribeTable("a KP session that breaks a constraint", Label(fw.KP), kpCreate,
+	DescribeTable("a KP session that breaks a constraint", Label(fw.KP), fw.Cites("S2", "D-kperr"), kpCreate,
 		Entry("MUST answer 400 naming acquiring_channel when it is not in its enum", breakage{"acquiring_channel", set("in_store", "acquiring_channel")}, fw.Timeout),
 		Entry("MUST answer 400 naming intent when it is not in its enum", breakage{"intent", set("BUY", "intent")}, fw.Timeout),
 		Entry("MUST answer 400 naming purchase_country when it is not two letters", breakage{"purchase_country", set("SWE", "purchase_country")}, fw.Timeout),
@@ -212,9 +212,10 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 
 	/*
 		Rule: an HPP session request that breaks the contract answers 400 naming the field.
-		Source: reference §1.2 (payment_session_url required), §1.4 (enums; D-hppkp: both category fields "will end up in a refused request")
+		Source: reference §1.2 (payment_session_url required), §1.4 (enums; D-hppkp: both category fields "will end up in a refused request").
+		Assumption A-hpp-error-body: that the 400's body names the field (§3.4: no HPP error body is documented or recorded).
 	*/
-	DescribeTable("an invalid HPP session request", Label(fw.HPP),
+	DescribeTable("an invalid HPP session request", Label(fw.HPP), fw.Cites("A-hpp-error-body"),
 		func(ctx SpecContext, b breakage) {
 			kp := f.CreateKPSession(ctx)
 			body := fw.AsMap(f.HPPRequest(kp.ID))
@@ -236,9 +237,10 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 
 	/*
 		Rule: a distribution request that breaks the contract answers 400 naming the field.
-		Source: reference §1.6 (DistributionRequestV1 required contact_information, method; method enum sms, email, token)
+		Source: reference §1.6 (DistributionRequestV1 required contact_information, method; method enum sms, email, token).
+		Assumption A-hpp-error-body: that the 400's body names the field (§3.4).
 	*/
-	DescribeTable("an invalid distribution request", Label(fw.HPP, fw.Distribution),
+	DescribeTable("an invalid distribution request", Label(fw.HPP, fw.Distribution), fw.Cites("A-hpp-error-body"),
 		func(ctx SpecContext, b breakage) {
 			h := f.NewHPPSession(ctx)
 			body := fw.AsMap(emailDistribution())
@@ -257,7 +259,7 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 		Rule: a KP session update that breaks a constraint (enum, pattern, length, type, range) answers 400 naming the field.
 		Source: reference §2.1 (updateCreditSession 400 "We were unable to update the session"), §2.2 (session: the same properties as session_create, no required list), §2.3 (400 BAD_VALUE)
 	*/
-	DescribeTable("an invalid KP session update", Label(fw.KP),
+	DescribeTable("an invalid KP session update", Label(fw.KP), fw.Cites("S2", "D-kperr"),
 		func(ctx SpecContext, b breakage) {
 			kp := f.CreateKPSession(ctx)
 			body := fw.AsMap(api.Session{MerchantReference2: fw.Ptr(f.Ref)})
@@ -279,7 +281,7 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 		Rule: a create-order request that breaks the contract answers 400 naming the field.
 		Source: reference §2.1 (createOrder 400 "We were unable to create an order with the provided data"), §2.2 (create_order_request required order_amount, order_lines, purchase_country, purchase_currency; order_line), §2.3 (400 BAD_VALUE)
 	*/
-	DescribeTable("an invalid create-order request", Label(fw.KP, fw.Consumer),
+	DescribeTable("an invalid create-order request", Label(fw.KP, fw.Consumer), fw.Cites("S2", "D-kperr", "REC-nebulab-order"),
 		func(ctx SpecContext, b breakage) {
 			h, token := f.Authorize(ctx)
 			body := fw.AsMap(fw.OrderRequest(h.KP.Request))
@@ -301,7 +303,7 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 		Rule: a customer-token request that breaks the contract answers 400 naming the field.
 		Source: reference §2.1 (purchaseToken 400 → ErrorV2), §2.2 (customer_token_creation_request required description 1..255, intended_use enum SUBSCRIPTION, locale, purchase_country, purchase_currency), §2.3 (400 BAD_VALUE)
 	*/
-	DescribeTable("an invalid customer-token request", Label(fw.KP, fw.Consumer),
+	DescribeTable("an invalid customer-token request", Label(fw.KP, fw.Consumer), fw.Cites("S2", "D-kperr", "REC-nebulab-token"),
 		func(ctx SpecContext, b breakage) {
 			h, token := f.Authorize(ctx, fw.WithIntent(api.Tokenize))
 			body := fw.AsMap(fw.CustomerTokenRequest(h.KP.Request))
@@ -323,7 +325,7 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 		Rule: a customer-token request whose currency and country do not match the session answers 409 BAD_VALUE.
 		Source: reference §2.1 (purchaseToken 409), §2.3 (D-kperr 409 BAD_VALUE "Not matching fields...")
 	*/
-	It("MUST answer 409 BAD_VALUE to a customer-token request whose currency and country do not match the session", Label(fw.KP, fw.Consumer), fw.Timeout, func(ctx SpecContext) {
+	It("MUST answer 409 BAD_VALUE to a customer-token request whose currency and country do not match the session", Label(fw.KP, fw.Consumer), fw.Cites("S2", "D-kperr"), fw.Timeout, func(ctx SpecContext) {
 		h, token := f.Authorize(ctx, fw.WithIntent(api.Tokenize))
 		body := fw.CustomerTokenRequest(h.KP.Request)
 		body.PurchaseCountry, body.PurchaseCurrency = "DE", "EUR"
@@ -337,7 +339,7 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 		Rule: an order whose data does not match the session answers 409.
 		Source: reference §2.1 (createOrder 409 "does not match the session"), §3.3 (D-kperr 409 BAD_VALUE "Not matching fields")
 	*/
-	It("MUST answer 409 to an order whose amounts do not match the session", Label(fw.KP, fw.Consumer), fw.Timeout, func(ctx SpecContext) {
+	It("MUST answer 409 to an order whose amounts do not match the session", Label(fw.KP, fw.Consumer), fw.Cites("S2", "D-kperr", "D-kporder"), fw.Timeout, func(ctx SpecContext) {
 		h, token := f.Authorize(ctx)
 		order := fw.OrderRequest(h.KP.Request)
 		order.OrderAmount *= 2
@@ -352,7 +354,8 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 
 	/*
 		Rule: an error carries its correlation id in the Klarna-Correlation-Id header and the same value in the body.
-		Source: reference §2.3 (REC: "The Klarna-Correlation-Id header equals correlation_id in the body"); contract ErrorV2, KlarnaCorrelationId
+		Source: reference §2.3 (REC: "The Klarna-Correlation-Id header equals correlation_id in the body"); contract ErrorV2, KlarnaCorrelationId.
+		The HPP entries are assumption A-hpp-error-body: every recorded error is a KP one (§3.4).
 	*/
 	DescribeTable("correlation ids",
 		func(ctx SpecContext, call func(ctx context.Context) (fw.Response, http.Header, error)) {
@@ -364,7 +367,7 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 			Expect(header.Get("Klarna-Correlation-Id")).NotTo(BeEmpty(), "the Klarna-Correlation-Id header is missing")
 			Expect(e.CorrelationId).To(Equal(header.Get("Klarna-Correlation-Id")), "correlation_id in the body MUST equal the Klarna-Correlation-Id header")
 		},
-		Entry("MUST send the same correlation id in the header and the body of a KP 400", Label(fw.KP), func(ctx context.Context) (fw.Response, http.Header, error) {
+		Entry("MUST send the same correlation id in the header and the body of a KP 400", Label(fw.KP), fw.Cites("D-err", "REC-saleor", "REC-solidus-400"), func(ctx context.Context) (fw.Response, http.Header, error) {
 			body := fw.AsMap(fw.KPSessionRequest(f.Ref))
 			delete(body, "purchase_currency")
 			r, err := f.API.CreateCreditSessionWithBodyWithResponse(fw.Rejecting(ctx), "application/json", fw.JSON(body))
@@ -373,21 +376,21 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 			}
 			return r, r.HTTPResponse.Header, nil
 		}, fw.Timeout),
-		Entry("MUST send the same correlation id in the header and the body of a KP 404", Label(fw.KP), func(ctx context.Context) (fw.Response, http.Header, error) {
+		Entry("MUST send the same correlation id in the header and the body of a KP 404", Label(fw.KP), fw.Cites("D-err", "REC-saleor"), func(ctx context.Context) (fw.Response, http.Header, error) {
 			r, err := f.API.ReadCreditSessionWithResponse(ctx, unknown())
 			if err != nil {
 				return nil, nil, err
 			}
 			return r, r.HTTPResponse.Header, nil
 		}, fw.Timeout),
-		Entry("MUST send the same correlation id in the header and the body of an HPP 404", Label(fw.HPP), func(ctx context.Context) (fw.Response, http.Header, error) {
+		Entry("MUST send the same correlation id in the header and the body of an HPP 404", Label(fw.HPP), fw.Cites("A-hpp-error-body"), func(ctx context.Context) (fw.Response, http.Header, error) {
 			r, err := f.API.GetSessionByIdWithResponse(ctx, unknown())
 			if err != nil {
 				return nil, nil, err
 			}
 			return r, r.HTTPResponse.Header, nil
 		}, fw.Timeout),
-		Entry("MUST send the same correlation id in the header and the body of an HPP 400", Label(fw.HPP), func(ctx context.Context) (fw.Response, http.Header, error) {
+		Entry("MUST send the same correlation id in the header and the body of an HPP 400", Label(fw.HPP), fw.Cites("A-hpp-error-body"), func(ctx context.Context) (fw.Response, http.Header, error) {
 			r, err := f.API.CreateHppSessionWithBodyWithResponse(fw.Rejecting(ctx), nil, "application/json", strings.NewReader(`{}`))
 			if err != nil {
 				return nil, nil, err
@@ -400,7 +403,7 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 		Rule: JSON bodies, success or error, are sent as application/json.
 		Source: reference §2.3 (REC: "content-type: application/json", success "application/json;charset=utf-8"); contract responses
 	*/
-	It("MUST answer application/json on success and on errors", Label(fw.HPP, fw.KP), fw.Timeout, func(ctx SpecContext) {
+	It("MUST answer application/json on success and on errors", Label(fw.HPP, fw.KP), fw.Cites("S1", "S2", "REC-saleor"), fw.Timeout, func(ctx SpecContext) {
 		kp, err := f.API.CreateCreditSessionWithResponse(ctx, fw.KPSessionRequest(f.Ref))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(kp).To(fw.HaveStatus(http.StatusOK))
@@ -422,9 +425,9 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 
 	/*
 		Rule: a request body that is not JSON is refused with a 4xx, not accepted or answered 5xx.
-		Source: kconform assumption: the contract lists only application/json request bodies; Klarna does not document the answer (400 or 415)
+		Source: assumption A-not-json: the contract lists only application/json request bodies; Klarna does not document the answer (400 or 415)
 	*/
-	It("MUST refuse a request body that is not JSON with a 4xx", Label(fw.KP, fw.Assumption), fw.Timeout, func(ctx SpecContext) {
+	It("MUST refuse a request body that is not JSON with a 4xx", Label(fw.KP), fw.Cites("A-not-json"), fw.Timeout, func(ctx SpecContext) {
 		resp, err := f.API.CreateCreditSessionWithBodyWithResponse(fw.Rejecting(ctx), "text/plain", strings.NewReader("order_amount=10000"))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(resp).To(fw.HaveStatusIn(http.StatusBadRequest, http.StatusUnsupportedMediaType))

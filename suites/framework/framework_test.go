@@ -26,8 +26,8 @@ func spec(text string, state types.SpecState, msg string, labels ...string) type
 
 func TestCheckSpecs(t *testing.T) {
 	ok := types.Report{SpecReports: types.SpecReports{
-		spec("MUST a", types.SpecStatePassed, "", HPP, Consumer),
-		spec("MUST b", types.SpecStatePassed, "", KP, "Serial"),
+		spec("MUST a", types.SpecStatePassed, "", HPP, Consumer, Documented, "cites:S1"),
+		spec("MUST b", types.SpecStatePassed, "", KP, "Serial", Assumption, "cites:A-not-json"),
 	}}
 	if err := CheckSpecs(ok); err != nil {
 		t.Errorf("valid tree refused: %v", err)
