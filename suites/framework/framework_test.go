@@ -56,6 +56,9 @@ func TestUnknownFilterLabels(t *testing.T) {
 		"hpp && clok":                "clok",
 		"/call.*/ && expiry":         "",
 		"api: containsAny kp":        "",
+		"cites: containsAny D-cb":    "",
+		"cites: containsAny D-cbb":   "D-cbb",
+		"!assumption && recorded":    "",
 		"lifecycle, placeholderz, x": "placeholderz x",
 	} {
 		if got := strings.Join(UnknownFilterLabels(filter), " "); got != want {

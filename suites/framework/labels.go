@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/kconform/kconform/internal/runreport"
 )
 
 // The label registry: every label a spec may carry, in one closed list. A
@@ -34,7 +36,7 @@ const (
 	Clock    = "clock"    // moves the target's clock (capability "clock")
 
 	// Evidence classes (sources.go): given by framework.Cites, never written by hand.
-	Assumption = "assumption" // checks behaviour no public source documents; a failure is a finding, not a proven breach
+	Assumption = runreport.ClassAssumption // checks behaviour no public source documents; a failure is a finding, not a proven breach
 )
 
 // labelInfo is one registry entry.
@@ -101,7 +103,7 @@ func CheckSpecs(r types.Report) error {
 		name := s.FullText()
 		where := s.LeafNodeLocation.String()
 		for _, l := range s.Labels() {
-			if strings.HasPrefix(l, citesKey+":") {
+			if strings.HasPrefix(l, runreport.CitesLabel) {
 				continue // checked with the class below
 			}
 			if _, ok := registry[l]; !ok && l != "Serial" { // Ginkgo's Serial decorator adds its label
@@ -136,7 +138,10 @@ func UnknownFilterLabels(filter string) []string {
 		return strings.ContainsRune("&|!,() \t", r)
 	}) {
 		if strings.Contains(tok, ":") || setOperators[tok] {
-			continue // label-set syntax; kconform does not use sets
+			continue // label-set syntax: kconform's one set is "cites"
+		}
+		if _, ok := sources[tok]; ok {
+			continue // a citation, as in 'cites: containsAny A-not-json'
 		}
 		if _, ok := registry[tok]; !ok {
 			unknown = append(unknown, tok)

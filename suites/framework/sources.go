@@ -8,6 +8,8 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/kconform/kconform/internal/runreport"
 )
 
 // Evidence classes. Every spec has exactly one, and it comes from what the
@@ -20,15 +22,13 @@ import (
 //     spec may cite documents too);
 //   - assumption: no public source says so; a broken assumption is a
 //     finding, not a proven breach.
+//
+// The report (internal/runreport) reads them back, so the names live there.
 const (
-	Documented = "documented"
-	Recorded   = "recorded"
+	Documented = runreport.ClassDocumented
+	Recorded   = runreport.ClassRecorded
 	// Assumption is declared with the labels (labels.go).
 )
-
-// citesKey is the key of the label set that carries a spec's citations:
-// Cites("D-cb") adds the label "cites:D-cb".
-const citesKey = "cites"
 
 // source is one entry of the evidence registry.
 type source struct {
@@ -97,7 +97,7 @@ func Cites(ids ...string) Labels {
 		out = append(out, c)
 	}
 	for _, id := range ids {
-		out = append(out, citesKey+":"+id)
+		out = append(out, runreport.CitesLabel+id)
 	}
 	return Label(out...)
 }
@@ -141,7 +141,7 @@ var classLabels = []string{Documented, Recorded, Assumption}
 func citedBy(labels []string) []string {
 	var ids []string
 	for _, l := range labels {
-		if id, ok := strings.CutPrefix(l, citesKey+":"); ok {
+		if id, ok := strings.CutPrefix(l, runreport.CitesLabel); ok {
 			ids = append(ids, id)
 		}
 	}
