@@ -2,8 +2,8 @@ package framework
 
 import (
 	"fmt"
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -161,6 +161,9 @@ func checkEvidence(labels []string) error {
 			got = append(got, l)
 		}
 	}
+	if len(got) == 0 {
+		return fmt.Errorf("it carries citations but no class: write them with framework.Cites, not as labels")
+	}
 	if len(got) != 1 || got[0] != want {
 		return fmt.Errorf("it is labelled %s but its citations make it %s: the class comes from framework.Cites alone, drop the hand-written label",
 			strings.Join(got, ", "), want)
@@ -168,14 +171,7 @@ func checkEvidence(labels []string) error {
 	return nil
 }
 
-func sourceIDs() []string {
-	ids := make([]string, 0, len(sources))
-	for id := range sources {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	return ids
-}
+func sourceIDs() []string { return slices.Sorted(maps.Keys(sources)) }
 
 // AssumptionList is the README's list of assumption rules, from a preview
 // of the spec tree: each assumption with why it is one, then the rules

@@ -48,6 +48,7 @@ func TestCheckSpecsRefusesMissingOrWrongEvidence(t *testing.T) {
 		"assumption mixed with a source":  {Cites("S1", "A-not-json"), "an assumption and a source together"},
 		"hand-written assumption label":   {append(Cites("S1"), Assumption), "labelled documented, assumption but its citations make it documented"},
 		"recorded spec labelled as a doc": {append(Cites("REC-saleor"), Documented), "its citations make it recorded"},
+		"hand-written citation label":     {[]string{"cites:S1"}, "citations but no class"},
 	} {
 		r := types.Report{SpecReports: types.SpecReports{spec("MUST x", types.SpecStatePassed, "", c.labels...)}}
 		err := CheckSpecs(r)
