@@ -165,6 +165,13 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 		notFoundEntries,
 	)
 
+	// The evidence of the KP 400s: Klarna's KP document and error page, and
+	// the real captures where the playground named a missing field.
+	kpDocs := fw.Cites("S2", "D-kperr")
+	sessionRecorded := fw.Cites("S2", "D-kperr", "REC-solidus-400", "REC-nebulab-session")
+	orderRecorded := fw.Cites("S2", "D-kperr", "REC-nebulab-order")
+	tokenRecorded := fw.Cites("S2", "D-kperr", "REC-nebulab-token")
+
 	// kpCreate sends a KP session body broken by b and expects 400 naming b.field.
 	kpCreate := func(ctx SpecContext, b breakage) {
 		body := fw.AsMap(fw.KPSessionRequest(f.Ref))
@@ -177,17 +184,18 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 
 	/*
 		Rule: a KP session without a required field answers 400 naming the field.
-		Source: reference §2.2 (session_create required: order_amount, order_lines, purchase_country, purchase_currency; order_line required), §2.3 (BAD_VALUE "Bad value: order_amount")
+		Source: reference §2.2 (session_create required: order_amount, order_lines, purchase_country, purchase_currency; order_line required), §2.3 (BAD_VALUE "Bad value: order_amount").
+		Recorded for purchase_country and purchase_currency: the playground answered {} with "Bad value: purchase_currency, purchase_country".
 	*/
-	DescribeTable("a KP session without a required field", Label(fw.KP), fw.Cites("S2", "D-kperr", "REC-solidus-400", "REC-nebulab-session"), kpCreate,
-		Entry("MUST answer 400 naming order_amount when it is missing", breakage{"order_amount", remove("order_amount")}, fw.Timeout),
-		Entry("MUST answer 400 naming order_lines when it is missing", breakage{"order_lines", remove("order_lines")}, fw.Timeout),
-		Entry("MUST answer 400 naming purchase_country when it is missing", breakage{"purchase_country", remove("purchase_country")}, fw.Timeout),
-		Entry("MUST answer 400 naming purchase_currency when it is missing", breakage{"purchase_currency", remove("purchase_currency")}, fw.Timeout),
-		Entry("MUST answer 400 naming order_lines[0].name when it is missing", breakage{"order_lines[0].name", remove("order_lines", 0, "name")}, fw.Timeout),
-		Entry("MUST answer 400 naming order_lines[0].quantity when it is missing", breakage{"order_lines[0].quantity", remove("order_lines", 0, "quantity")}, fw.Timeout),
-		Entry("MUST answer 400 naming order_lines[0].unit_price when it is missing", breakage{"order_lines[0].unit_price", remove("order_lines", 0, "unit_price")}, fw.Timeout),
-		Entry("MUST answer 400 naming order_lines[0].total_amount when it is missing", breakage{"order_lines[0].total_amount", remove("order_lines", 0, "total_amount")}, fw.Timeout),
+	DescribeTable("a KP session without a required field", Label(fw.KP), kpCreate,
+		Entry("MUST answer 400 naming order_amount when it is missing", kpDocs, breakage{"order_amount", remove("order_amount")}, fw.Timeout),
+		Entry("MUST answer 400 naming order_lines when it is missing", kpDocs, breakage{"order_lines", remove("order_lines")}, fw.Timeout),
+		Entry("MUST answer 400 naming purchase_country when it is missing", sessionRecorded, breakage{"purchase_country", remove("purchase_country")}, fw.Timeout),
+		Entry("MUST answer 400 naming purchase_currency when it is missing", sessionRecorded, breakage{"purchase_currency", remove("purchase_currency")}, fw.Timeout),
+		Entry("MUST answer 400 naming order_lines[0].name when it is missing", kpDocs, breakage{"order_lines[0].name", remove("order_lines", 0, "name")}, fw.Timeout),
+		Entry("MUST answer 400 naming order_lines[0].quantity when it is missing", kpDocs, breakage{"order_lines[0].quantity", remove("order_lines", 0, "quantity")}, fw.Timeout),
+		Entry("MUST answer 400 naming order_lines[0].unit_price when it is missing", kpDocs, breakage{"order_lines[0].unit_price", remove("order_lines", 0, "unit_price")}, fw.Timeout),
+		Entry("MUST answer 400 naming order_lines[0].total_amount when it is missing", kpDocs, breakage{"order_lines[0].total_amount", remove("order_lines", 0, "total_amount")}, fw.Timeout),
 	)
 
 	/*
@@ -197,7 +205,7 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 		(shared/recordings nebulab-klarna_proxy__*customer_token*success*), and Klarna's docs send acquiring_channel "in_store"
 		and lower-case intents, so a value that differs only in case is no proof of a breach.
 	*/
-	DescribeTable("a KP session that breaks a constraint", Label(fw.KP), fw.Cites("S2", "D-kperr"), kpCreate,
+	DescribeTable("a KP session that breaks a constraint", Label(fw.KP), kpDocs, kpCreate,
 		Entry("MUST answer 400 naming acquiring_channel when it is not in its enum", breakage{"acquiring_channel", set("ONLINE", "acquiring_channel")}, fw.Timeout),
 		Entry("MUST answer 400 naming intent when it is not in its enum", breakage{"intent", set("purchase", "intent")}, fw.Timeout),
 		Entry("MUST answer 400 naming purchase_country when it is not two letters", breakage{"purchase_country", set("SWE", "purchase_country")}, fw.Timeout),
@@ -263,7 +271,7 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 		Rule: a KP session update that breaks a constraint (enum, pattern, length, type, range) answers 400 naming the field.
 		Source: reference §2.1 (updateCreditSession 400 "We were unable to update the session"), §2.2 (session: the same properties as session_create, no required list), §2.3 (400 BAD_VALUE)
 	*/
-	DescribeTable("an invalid KP session update", Label(fw.KP), fw.Cites("S2", "D-kperr"),
+	DescribeTable("an invalid KP session update", Label(fw.KP), kpDocs,
 		func(ctx SpecContext, b breakage) {
 			kp := f.CreateKPSession(ctx)
 			body := fw.AsMap(api.Session{MerchantReference2: fw.Ptr(f.Ref)})
@@ -283,9 +291,10 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 
 	/*
 		Rule: a create-order request that breaks the contract answers 400 naming the field.
-		Source: reference §2.1 (createOrder 400 "We were unable to create an order with the provided data"), §2.2 (create_order_request required order_amount, order_lines, purchase_country, purchase_currency; order_line), §2.3 (400 BAD_VALUE)
+		Source: reference §2.1 (createOrder 400 "We were unable to create an order with the provided data"), §2.2 (create_order_request required order_amount, order_lines, purchase_country, purchase_currency; order_line), §2.3 (400 BAD_VALUE).
+		Recorded for the missing fields: the playground answered {} with "Bad value: purchase_country, order_amount, order_lines, purchase_currency".
 	*/
-	DescribeTable("an invalid create-order request", Label(fw.KP, fw.Consumer), fw.Cites("S2", "D-kperr", "REC-nebulab-order"),
+	DescribeTable("an invalid create-order request", Label(fw.KP, fw.Consumer),
 		func(ctx SpecContext, b breakage) {
 			h, token := f.Authorize(ctx)
 			body := fw.AsMap(fw.OrderRequest(h.KP.Request))
@@ -295,19 +304,21 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 			Expect(resp).To(fw.HaveStatus(http.StatusBadRequest), "an order with a bad %s", b.field)
 			Expect(resp).To(fw.MentionField(b.field))
 		},
-		Entry("MUST answer 400 naming order_amount when it is missing", breakage{"order_amount", remove("order_amount")}, fw.Timeout),
-		Entry("MUST answer 400 naming order_lines when it is missing", breakage{"order_lines", remove("order_lines")}, fw.Timeout),
-		Entry("MUST answer 400 naming purchase_country when it is missing", breakage{"purchase_country", remove("purchase_country")}, fw.Timeout),
-		Entry("MUST answer 400 naming purchase_currency when it is not three letters", breakage{"purchase_currency", set("SE", "purchase_currency")}, fw.Timeout),
-		Entry("MUST answer 400 naming order_lines[0].quantity when it is a fraction", breakage{"order_lines[0].quantity", set(1.5, "order_lines", 0, "quantity")}, fw.Timeout),
-		Entry("MUST answer 400 naming auto_capture when it is not a boolean", breakage{"auto_capture", set("yes", "auto_capture")}, fw.Timeout),
+		Entry("MUST answer 400 naming order_amount when it is missing", orderRecorded, breakage{"order_amount", remove("order_amount")}, fw.Timeout),
+		Entry("MUST answer 400 naming order_lines when it is missing", orderRecorded, breakage{"order_lines", remove("order_lines")}, fw.Timeout),
+		Entry("MUST answer 400 naming purchase_country when it is missing", orderRecorded, breakage{"purchase_country", remove("purchase_country")}, fw.Timeout),
+		Entry("MUST answer 400 naming purchase_currency when it is not three letters", kpDocs, breakage{"purchase_currency", set("SE", "purchase_currency")}, fw.Timeout),
+		Entry("MUST answer 400 naming order_lines[0].quantity when it is a fraction", kpDocs, breakage{"order_lines[0].quantity", set(1.5, "order_lines", 0, "quantity")}, fw.Timeout),
+		Entry("MUST answer 400 naming auto_capture when it is not a boolean", kpDocs, breakage{"auto_capture", set("yes", "auto_capture")}, fw.Timeout),
 	)
 
 	/*
 		Rule: a customer-token request that breaks the contract answers 400 naming the field.
-		Source: reference §2.1 (purchaseToken 400 → ErrorV2), §2.2 (customer_token_creation_request required description 1..255, intended_use enum SUBSCRIPTION, locale, purchase_country, purchase_currency), §2.3 (400 BAD_VALUE)
+		Source: reference §2.1 (purchaseToken 400 → ErrorV2), §2.2 (customer_token_creation_request required description 1..255, intended_use enum SUBSCRIPTION, locale, purchase_country, purchase_currency), §2.3 (400 BAD_VALUE).
+		Recorded for description and intended_use: the playground answered {} with "Bad value: description, intended_use" (and named
+		nothing else, so whether it checks locale is not shown).
 	*/
-	DescribeTable("an invalid customer-token request", Label(fw.KP, fw.Consumer), fw.Cites("S2", "D-kperr", "REC-nebulab-token"),
+	DescribeTable("an invalid customer-token request", Label(fw.KP, fw.Consumer),
 		func(ctx SpecContext, b breakage) {
 			h, token := f.Authorize(ctx, fw.WithIntent(api.Tokenize))
 			body := fw.AsMap(fw.CustomerTokenRequest(h.KP.Request))
@@ -317,12 +328,12 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 			Expect(resp).To(fw.HaveStatus(http.StatusBadRequest), "a customer-token request with a bad %s", b.field)
 			Expect(resp).To(fw.MentionField(b.field))
 		},
-		Entry("MUST answer 400 naming description when it is missing", breakage{"description", remove("description")}, fw.Timeout),
-		Entry("MUST answer 400 naming intended_use when it is missing", breakage{"intended_use", remove("intended_use")}, fw.Timeout),
-		Entry("MUST answer 400 naming locale when it is missing", breakage{"locale", remove("locale")}, fw.Timeout),
-		Entry("MUST answer 400 naming description when it is empty", breakage{"description", set("", "description")}, fw.Timeout),
-		Entry("MUST answer 400 naming intended_use when it is not in its enum", breakage{"intended_use", set("RECURRING", "intended_use")}, fw.Timeout),
-		Entry("MUST answer 400 naming purchase_country when it is not two letters", breakage{"purchase_country", set("SWE", "purchase_country")}, fw.Timeout),
+		Entry("MUST answer 400 naming description when it is missing", tokenRecorded, breakage{"description", remove("description")}, fw.Timeout),
+		Entry("MUST answer 400 naming intended_use when it is missing", tokenRecorded, breakage{"intended_use", remove("intended_use")}, fw.Timeout),
+		Entry("MUST answer 400 naming locale when it is missing", kpDocs, breakage{"locale", remove("locale")}, fw.Timeout),
+		Entry("MUST answer 400 naming description when it is empty", kpDocs, breakage{"description", set("", "description")}, fw.Timeout),
+		Entry("MUST answer 400 naming intended_use when it is not in its enum", kpDocs, breakage{"intended_use", set("RECURRING", "intended_use")}, fw.Timeout),
+		Entry("MUST answer 400 naming purchase_country when it is not two letters", kpDocs, breakage{"purchase_country", set("SWE", "purchase_country")}, fw.Timeout),
 	)
 
 	/*
@@ -359,6 +370,8 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 	/*
 		Rule: an error carries its correlation id in the Klarna-Correlation-Id header and the same value in the body.
 		Source: reference §2.3 (REC: "The Klarna-Correlation-Id header equals correlation_id in the body"); contract ErrorV2, KlarnaCorrelationId.
+		The KP 400 is recorded (solidus, nebulab); for the KP 404, D-kpread documents the body's correlation_id and every recorded
+		KP answer (saleor's 200s too) carries the header.
 		The HPP entries are assumption A-hpp-error-body: every recorded error is a KP one (§3.4).
 	*/
 	DescribeTable("correlation ids",
@@ -371,7 +384,7 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 			Expect(header.Get("Klarna-Correlation-Id")).NotTo(BeEmpty(), "the Klarna-Correlation-Id header is missing")
 			Expect(e.CorrelationId).To(Equal(header.Get("Klarna-Correlation-Id")), "correlation_id in the body MUST equal the Klarna-Correlation-Id header")
 		},
-		Entry("MUST send the same correlation id in the header and the body of a KP 400", Label(fw.KP), fw.Cites("D-err", "REC-saleor", "REC-solidus-400"), func(ctx context.Context) (fw.Response, http.Header, error) {
+		Entry("MUST send the same correlation id in the header and the body of a KP 400", Label(fw.KP), fw.Cites("D-err", "REC-solidus-400", "REC-nebulab-session"), func(ctx context.Context) (fw.Response, http.Header, error) {
 			body := fw.AsMap(fw.KPSessionRequest(f.Ref))
 			delete(body, "purchase_currency")
 			r, err := f.API.CreateCreditSessionWithBodyWithResponse(fw.Rejecting(ctx), "application/json", fw.JSON(body))
@@ -380,7 +393,7 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 			}
 			return r, r.HTTPResponse.Header, nil
 		}, fw.Timeout),
-		Entry("MUST send the same correlation id in the header and the body of a KP 404", Label(fw.KP), fw.Cites("D-err", "REC-saleor"), func(ctx context.Context) (fw.Response, http.Header, error) {
+		Entry("MUST send the same correlation id in the header and the body of a KP 404", Label(fw.KP), fw.Cites("D-err", "D-kpread", "REC-saleor"), func(ctx context.Context) (fw.Response, http.Header, error) {
 			r, err := f.API.ReadCreditSessionWithResponse(ctx, unknown())
 			if err != nil {
 				return nil, nil, err
@@ -407,7 +420,7 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 		Rule: JSON bodies, success or error, are sent as application/json.
 		Source: reference §2.3 (REC: "content-type: application/json", success "application/json;charset=utf-8"); contract responses
 	*/
-	It("MUST answer application/json on success and on errors", Label(fw.HPP, fw.KP), fw.Cites("S1", "S2", "REC-saleor"), fw.Timeout, func(ctx SpecContext) {
+	It("MUST answer application/json on success and on errors", Label(fw.HPP, fw.KP), fw.Cites("S1", "S2", "REC-saleor", "REC-solidus-400"), fw.Timeout, func(ctx SpecContext) {
 		kp, err := f.API.CreateCreditSessionWithResponse(ctx, fw.KPSessionRequest(f.Ref))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(kp).To(fw.HaveStatus(http.StatusOK))

@@ -57,6 +57,7 @@ var sources = map[string]source{
 	"D-kperr":    {Documented, "docs.klarna.com/resources/developer-tools/error-handling/error-codes-and-messages-for-klarna-payments"},
 	"D-kporder":  {Documented, "docs.klarna.com/klarna-payments/integrate-with-klarna-payments/step-3-create-an-order/create-a-one-time-payment-order"},
 	"D-kpinit":   {Documented, "docs.klarna.com/klarna-payments/integrate-with-klarna-payments/step-1-initiate-a-payment"},
+	"D-kpread":   {Documented, "docs.klarna.com …/other-actions/check-the-details-of-a-payment-session"},
 	"D-kpauthcb": {Documented, "docs.klarna.com …/other-actions/authorization-callback"},
 	"D-auth":     {Documented, "docs.klarna.com/api/authentication"},
 	"D-err":      {Documented, "docs.klarna.com/api/errors"},
@@ -174,19 +175,30 @@ func checkEvidence(labels []string) error {
 func sourceIDs() []string { return slices.Sorted(maps.Keys(sources)) }
 
 // AssumptionList is the README's list of assumption rules, from a preview
-// of the spec tree: each assumption with why it is one, then the rules
-// resting on it.
+// of the spec tree: how many specs each class has, then each assumption
+// with why it is one and the rules resting on it.
 func AssumptionList(r types.Report) string {
 	rules := map[string][]string{}
+	count := map[string]int{}
+	specs := 0
 	for _, s := range r.SpecReports {
-		if s.LeafNodeType != types.NodeTypeIt || !slices.Contains(s.Labels(), Assumption) {
+		if s.LeafNodeType != types.NodeTypeIt {
 			continue
 		}
-		for _, id := range citedBy(s.Labels()) {
-			rules[id] = append(rules[id], s.FullText())
+		specs++
+		for _, c := range classLabels {
+			if slices.Contains(s.Labels(), c) {
+				count[c]++
+			}
+		}
+		if slices.Contains(s.Labels(), Assumption) {
+			for _, id := range citedBy(s.Labels()) {
+				rules[id] = append(rules[id], s.FullText())
+			}
 		}
 	}
 	var b strings.Builder
+	fmt.Fprintf(&b, "%d specs: %d documented, %d recorded, %d assumptions.\n\n", specs, count[Documented], count[Recorded], count[Assumption])
 	for _, id := range sourceIDs() {
 		if len(rules[id]) == 0 {
 			continue

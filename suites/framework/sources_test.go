@@ -58,6 +58,20 @@ func TestCheckSpecsRefusesMissingOrWrongEvidence(t *testing.T) {
 	}
 }
 
+func TestAssumptionListNamesEachAssumptionWithItsRules(t *testing.T) {
+	r := types.Report{SpecReports: types.SpecReports{
+		spec("MUST a", types.SpecStatePassed, "", Cites("S1")...),
+		spec("MUST b", types.SpecStatePassed, "", Cites("A-not-json")...),
+		spec("MUST c", types.SpecStatePassed, "", Cites("A-not-json")...),
+		spec("MUST d", types.SpecStatePassed, "", Cites("REC-saleor")...),
+	}}
+	want := "4 specs: 1 documented, 1 recorded, 2 assumptions.\n\n" +
+		"- `A-not-json`: " + sources["A-not-json"].what + "\n  - MUST b\n  - MUST c\n"
+	if got := AssumptionList(r); got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
+
 // TestEvidenceRegistry checks each entry against the shared ground truth:
 // a recording is a file in shared/recordings, a document id is one the
 // reference names, an assumption says why.
