@@ -64,6 +64,7 @@ var sources = map[string]source{
 
 	// Real captures (shared/recordings).
 	"REC-saleor":          {Recorded, "saleor-app-payment-klarna__kp_create_session_Checkout_recording.har saleor-app-payment-klarna__kp_create_session_Order_recording.har"},
+	"REC-solidus-401":     {Recorded, "solidus_klarna_payments__payment_methods_controller_passing_invalid_credentials.yml"},
 	"REC-solidus-400":     {Recorded, "solidus_klarna_payments__payment_methods_controller_passing_valid_credentials.yml"},
 	"REC-nebulab-session": {Recorded, "nebulab-klarna_proxy__Klarna_Payment_create_session_returns_an_error_response_passing_the_wrong_arguments.yml"},
 	"REC-nebulab-order":   {Recorded, "nebulab-klarna_proxy__Klarna_Payment_place_order_returns_an_error_response_passing_the_wrong_arguments.yml"},
