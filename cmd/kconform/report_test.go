@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,10 +29,20 @@ func TestRunReportAgainstTheBuiltInMock(t *testing.T) {
 	if rep.Counts.Rules == 0 || rep.Counts.Holds != rep.Counts.Rules {
 		t.Errorf("every rule must hold against the built-in mock: %+v", rep.Counts)
 	}
+	assumptions := 0
 	for _, rule := range rep.Rules {
 		if rule.Verdict != runreport.Holds {
 			t.Errorf("%s: %q (%s)", rule.Verdict, rule.Rule, rule.Why)
 		}
+		if rule.Class == "" || len(rule.Cites) == 0 || rule.Assumption != (rule.Class == runreport.ClassAssumption) {
+			t.Errorf("%q: evidence class %q, cites %v, assumption %v: every rule carries its class and citations", rule.Rule, rule.Class, rule.Cites, rule.Assumption)
+		}
+		if rule.Assumption {
+			assumptions++
+		}
+	}
+	if assumptions == 0 {
+		t.Error("no rule of the report is marked an assumption")
 	}
 	if rep.Coverage == nil {
 		t.Fatal("the report has no coverage")
@@ -87,6 +98,42 @@ func TestRunReportShowsABrokenRule(t *testing.T) {
 	}
 	if rep.Counts.Broken == 0 || rep.Counts.Holds == 0 || rep.Counts.NotCheckable == 0 {
 		t.Errorf("want broken, holding and filtered-out rules: %+v", rep.Counts)
+	}
+}
+
+// TestRunReportShowsABrokenAssumption: a broken assumption rule is
+// reported broken, marked an assumption in the JSON, and the Markdown says
+// it is a finding, not a proven breach.
+func TestRunReportShowsABrokenAssumption(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	md, js := filepath.Join(dir, "report.md"), filepath.Join(dir, "report.json")
+	r := runChild(t, 2*time.Minute, nil, "--report", md, "--report-json", js, "--mock-faults", "token-reusable", "--label-filter", "lifecycle && kp")
+	if r.exit != runFailed {
+		t.Fatalf("exit %d, want 1:\n%s", r.exit, lastOutput(r.output))
+	}
+	const rule = "KP session and authorization lifecycle with an authorization token from the hosted page MUST refuse a second order with the same authorization token with 403 INVALID_OPERATION"
+	rep := readRunReport(t, js)
+	var got *runreport.Rule
+	for i := range rep.Rules {
+		if rep.Rules[i].Rule == rule {
+			got = &rep.Rules[i]
+		}
+	}
+	if got == nil {
+		t.Fatalf("the report lacks %q", rule)
+	}
+	if got.Verdict != runreport.Broken || got.Class != runreport.ClassAssumption || !got.Assumption || !slices.Contains(got.Cites, "A-second-order") || !strings.Contains(got.Why, "not a proven breach") {
+		t.Errorf("want a broken assumption citing A-second-order, saying it is no proven breach; got %+v", *got)
+	}
+	doc, err := os.ReadFile(md)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(doc), "\n") {
+		if strings.Contains(line, "MUST refuse a second order") && !(strings.HasPrefix(line, "| ❌ broken |") && strings.Contains(line, "a finding, not a proven breach")) {
+			t.Errorf("the Markdown row does not say the broken assumption is a finding: %s", line)
+		}
 	}
 }
 

@@ -8,4 +8,7 @@
 // A rule is one spec: every spec states one rule with MUST in its name
 // (suites/framework.CheckSpecs), so the rule's text is the spec's full
 // name and the report's rows line up with the JUnit report's test cases.
+// Each rule also carries its evidence class (documented, recorded or
+// assumption) and citations, from the spec's framework.Cites; a broken
+// assumption is reported as a finding, not a proven breach.
 package runreport

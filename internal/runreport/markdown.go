@@ -42,7 +42,7 @@ func (r Report) writeHeader(w io.Writer) {
 	}
 	c := r.Counts
 	fmt.Fprintf(w, "- rules: %d: **%d hold, %d broken, %d not checkable** on this target\n\n", c.Rules, c.Holds, c.Broken, c.NotCheckable)
-	fmt.Fprintf(w, "A rule is one spec of the suites (its name states the rule with MUST). `holds`: the spec ran and passed. `broken`: it ran and failed; the first evidence is shown. `not-checkable`: it could not run on this target; the reason is shown.\n\n")
+	fmt.Fprintf(w, "A rule is one spec of the suites (its name states the rule with MUST). `holds`: the spec ran and passed. `broken`: it ran and failed; the first evidence is shown. `not-checkable`: it could not run on this target; the reason is shown. A rule marked *assumption* rests on no public Klarna or Kustom source: when it is broken, that is a finding to look into, not a proven breach.\n\n")
 
 	areas, counts := r.CountsByArea()
 	fmt.Fprintf(w, "| area | rules | holds | broken | not-checkable |\n|---|---:|---:|---:|---:|\n")
@@ -81,6 +81,9 @@ func detail(rule Rule) string {
 		} else {
 			parts = append(parts, cell(firstSentence(rule.Why)))
 		}
+	}
+	if rule.Assumption && rule.Verdict != Broken { // a broken one says so in Why
+		parts = append(parts, "*(assumption)*")
 	}
 	return strings.Join(parts, " ")
 }

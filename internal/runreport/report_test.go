@@ -38,9 +38,11 @@ func evidence(ev Evidence) types.ReportEntry {
 }
 
 // sample is a run with every kind of outcome, in a scrambled area order.
+// Two rules carry their evidence class: a documented one that holds and an
+// assumption that is not checkable.
 func sample() types.Report {
 	hppErr := [][]string{{"errors"}}
-	return types.Report{
+	r := types.Report{
 		PreRunStats: types.PreRunStats{TotalSpecs: 8, SpecsThatWillRun: 7},
 		SpecReports: []types.SpecReport{
 			{LeafNodeType: types.NodeTypeBeforeSuite, State: types.SpecStatePassed}, // not a rule
@@ -57,6 +59,9 @@ func sample() types.Report {
 			spec([]string{"Errors"}, [][]string{{"errors"}}, "MUST be interrupted", types.SpecStateInterrupted, "interrupted by user"),
 		},
 	}
+	r.SpecReports[1].LeafNodeLabels = []string{ClassDocumented, CitesLabel + "S2", CitesLabel + "D-kperr"}
+	r.SpecReports[3].LeafNodeLabels = []string{ClassAssumption, CitesLabel + "A-x"}
+	return r
 }
 
 func TestRulesVerdictsAreasAndEvidence(t *testing.T) {
@@ -98,6 +103,17 @@ func TestRulesVerdictsAreasAndEvidence(t *testing.T) {
 	if e := rules[6].Evidence; e.Exchange != "" || e.Violation != "Expected 400" {
 		t.Errorf("a failure without attached evidence shows its message: %+v", e)
 	}
+
+	// The evidence class comes from the labels; citations leave the labels.
+	if got := rules[5]; got.Class != ClassDocumented || got.Assumption || strings.Join(got.Cites, " ") != "S2 D-kperr" || strings.Join(got.Labels, " ") != "kp lifecycle documented" {
+		t.Errorf("documented rule: class %q, assumption %v, cites %v, labels %v", got.Class, got.Assumption, got.Cites, got.Labels)
+	}
+	if got := rules[0]; got.Class != ClassAssumption || !got.Assumption || strings.Join(got.Cites, " ") != "A-x" {
+		t.Errorf("assumption rule: class %q, assumption %v, cites %v", got.Class, got.Assumption, got.Cites)
+	}
+	if got := rules[2]; got.Class != "" || got.Cites != nil {
+		t.Errorf("a rule without citations got class %q, cites %v", got.Class, got.Cites)
+	}
 }
 
 // TestUnrunSpecsOfAnEndedRun: when nothing was filtered out but the run
@@ -126,14 +142,20 @@ func TestJSONUsesTheVerdictWords(t *testing.T) {
 		Rules  []struct {
 			Verdict  string
 			Evidence *Evidence
+			Class    string
+			Cites    []string
 		}
 	}
 	if err := json.Unmarshal(b.Bytes(), &back); err != nil {
 		t.Fatalf("the JSON report does not parse: %v", err)
 	}
-	seen := map[string]int{}
+	seen, classes := map[string]int{}, map[string]int{}
 	for _, r := range back.Rules {
 		seen[r.Verdict]++
+		classes[r.Class+" "+strings.Join(r.Cites, ",")]++
+	}
+	if classes["documented S2,D-kperr"] != 1 || classes["assumption A-x"] != 1 {
+		t.Errorf("evidence classes and citations in the JSON: %v", classes)
 	}
 	if seen["holds"] != 1 || seen["broken"] != 3 || seen["not-checkable"] != 3 || len(seen) != 3 {
 		t.Errorf("verdict words in the JSON: %v", seen)

@@ -42,6 +42,17 @@ type Evidence struct {
 	Violation string `json:"violation"`
 }
 
+// Evidence classes of a rule: suites/framework gives each spec one, from
+// the evidence it cites (labels "cites:<id>"). A broken assumption is a
+// finding, not a proven breach.
+const (
+	ClassDocumented = "documented" // a Klarna or Kustom page or document
+	ClassRecorded   = "recorded"   // a real capture
+	ClassAssumption = "assumption" // no public source
+	// CitesLabel starts the labels that carry a spec's citations.
+	CitesLabel = "cites:"
+)
+
 // Rule is one row of the report.
 type Rule struct {
 	Area    string  `json:"area"`
@@ -52,8 +63,12 @@ type Rule struct {
 	Why      string    `json:"why,omitempty"`
 	Evidence *Evidence `json:"evidence,omitempty"`
 	// Assumption marks a rule Klarna does not document (label assumption).
-	Assumption bool     `json:"assumption,omitempty"`
-	Labels     []string `json:"labels"`
+	Assumption bool `json:"assumption,omitempty"`
+	// Class is the rule's evidence class (ClassDocumented, ...) and Cites
+	// the evidence it rests on (ids of suites/framework/sources.go).
+	Class  string   `json:"class,omitempty"`
+	Cites  []string `json:"cites,omitempty"`
+	Labels []string `json:"labels"`
 	// Spec is where the spec is written, relative to the module root.
 	Spec string `json:"spec"`
 }
@@ -84,12 +99,22 @@ func Rules(r types.Report) []Rule {
 			continue
 		}
 		rule := Rule{
-			Area:       areaOf(s),
-			Rule:       s.FullText(),
-			Labels:     s.Labels(),
-			Spec:       relativeSpec(s.LeafNodeLocation),
-			Assumption: slices.Contains(s.Labels(), "assumption"),
+			Area: areaOf(s),
+			Rule: s.FullText(),
+			Spec: relativeSpec(s.LeafNodeLocation),
 		}
+		for _, l := range s.Labels() {
+			switch id, cite := strings.CutPrefix(l, CitesLabel); {
+			case cite:
+				rule.Cites = append(rule.Cites, id)
+			case l == ClassDocumented || l == ClassRecorded || l == ClassAssumption:
+				rule.Class = l
+				rule.Labels = append(rule.Labels, l)
+			default:
+				rule.Labels = append(rule.Labels, l)
+			}
+		}
+		rule.Assumption = rule.Class == ClassAssumption
 		rule.Verdict, rule.Why = verdictOf(r, s)
 		if rule.Verdict == Broken {
 			rule.Evidence = evidenceIn(s)

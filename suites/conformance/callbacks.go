@@ -82,7 +82,7 @@ var _ = Describe("HPP status callbacks", Label(fw.HPP, fw.Callbacks), func() {
 		Rule: every status change sends one callback whose session is what a read returns at that moment.
 		Source: reference §1.8 (D-cb: "called ... whenever the status of the session is updated"; body "same object as read-session")
 	*/
-	It("MUST send one callback per status change, carrying the session a read returns", Label(fw.Consumer), fw.CallbackTimeout, func(ctx SpecContext) {
+	It("MUST send one callback per status change, carrying the session a read returns", Label(fw.Consumer), fw.Cites("D-cb", "K-cb"), fw.CallbackTimeout, func(ctx SpecContext) {
 		in := f.NewInbox(fw.StatusCallback)
 		h := f.NewHPPSession(ctx, withStatusUpdate(in))
 
@@ -111,7 +111,7 @@ var _ = Describe("HPP status callbacks", Label(fw.HPP, fw.Callbacks), func() {
 		Rule: disabling a session is a status change: it sends a DISABLED callback.
 		Source: reference §1.8 (D-cb), §3.1 (DISABLED "disabled by an API call")
 	*/
-	It("MUST send a DISABLED callback when the merchant disables the session", fw.CallbackTimeout, func(ctx SpecContext) {
+	It("MUST send a DISABLED callback when the merchant disables the session", fw.Cites("D-cb", "D-track"), fw.CallbackTimeout, func(ctx SpecContext) {
 		in := f.NewInbox(fw.StatusCallback)
 		h := f.NewHPPSession(ctx, withStatusUpdate(in))
 		f.DisableHPPSession(ctx, h.ID, http.StatusNoContent)
@@ -127,7 +127,7 @@ var _ = Describe("HPP status callbacks", Label(fw.HPP, fw.Callbacks), func() {
 		Rule: {{session_id}} is filled in the status_update URL; the rest of its query is kept byte for byte.
 		Source: reference §1.3 ({{session_id}} in every URL), §1.8 (D-cb: "…?hppSessionId={{session_id}}&secretToken=…")
 	*/
-	It("MUST fill {{session_id}} in the status_update URL and keep the rest of its query", Label(fw.Placeholders), fw.CallbackTimeout, func(ctx SpecContext) {
+	It("MUST fill {{session_id}} in the status_update URL and keep the rest of its query", Label(fw.Placeholders), fw.Cites("D-cb", "D-create"), fw.CallbackTimeout, func(ctx SpecContext) {
 		in := f.NewInbox(fw.StatusCallback)
 		h := f.NewHPPSession(ctx, withStatusUpdate(in))
 		f.DisableHPPSession(ctx, h.ID, http.StatusNoContent)
@@ -142,9 +142,10 @@ var _ = Describe("HPP status callbacks", Label(fw.HPP, fw.Callbacks), func() {
 	Context("when the receiver does not acknowledge", func() {
 		/*
 			Rule: a callback answered with a 5xx is retried with the same event_id, 4 calls in all at most.
-			Source: reference §1.8 (D-cb: "up to three times, with 4 calls being made for the same events"; event_id to "de-duplicate")
+			Source: assumption A-callback-5xx: D-cb and K-cb document the retry ("up to three times, with 4 calls being made for the same events") only
+			when no answer comes within 3 s, and expect a 2xx; kconform treats a 5xx answer like a missing one (reference §1.8, §8).
 		*/
-		It("MUST retry a callback answered 500 with the same event_id, 4 calls at most", fw.CallbackTimeout, func(ctx SpecContext) {
+		It("MUST retry a callback answered 500 with the same event_id, 4 calls at most", fw.Cites("A-callback-5xx"), fw.CallbackTimeout, func(ctx SpecContext) {
 			in := f.NewInbox(fw.StatusCallback, fw.Reply{Status: http.StatusInternalServerError})
 			h := f.NewHPPSession(ctx, withStatusUpdate(in))
 			f.DisableHPPSession(ctx, h.ID, http.StatusNoContent)
@@ -162,7 +163,7 @@ var _ = Describe("HPP status callbacks", Label(fw.HPP, fw.Callbacks), func() {
 			Rule: a callback not answered within the timeout (3 s at Klarna) is retried with the same event_id, 4 calls at most.
 			Source: reference §1.8 (D-cb: "If no response ... in less than 3 seconds, there will be a retry after a few seconds")
 		*/
-		It("MUST retry a callback the receiver answers too slowly, with the same event_id", fw.CallbackTimeout, func(ctx SpecContext) {
+		It("MUST retry a callback the receiver answers too slowly, with the same event_id", fw.Cites("D-cb", "K-cb"), fw.CallbackTimeout, func(ctx SpecContext) {
 			slow := f.Env.Timeouts.CallbackTimeout + max(f.Env.Timeouts.CallbackTimeout/2, 250*time.Millisecond)
 			in := f.NewInbox(fw.StatusCallback, fw.Reply{Status: http.StatusOK, Delay: slow}, fw.Reply{Status: http.StatusOK})
 			h := f.NewHPPSession(ctx, withStatusUpdate(in))
@@ -186,7 +187,7 @@ var _ = Describe("KP authorization callback", Label(fw.KP, fw.Callbacks, fw.Cons
 		Rule: when an authorization token is issued, it is POSTed with the KP session id to merchant_urls.authorization.
 		Source: reference §2.4 (D-kpauthcb: {"authorization_token", "session_id"})
 	*/
-	It("MUST POST the new authorization token to the KP session's authorization URL", fw.CallbackTimeout, func(ctx SpecContext) {
+	It("MUST POST the new authorization token to the KP session's authorization URL", fw.Cites("D-kpauthcb"), fw.CallbackTimeout, func(ctx SpecContext) {
 		in := f.NewInbox(fw.AuthorizationCallback)
 		h, token := f.Authorize(ctx, func(s *api.SessionCreate) {
 			s.MerchantUrls = &api.MerchantUrls{Authorization: fw.Ptr(in.URL())}

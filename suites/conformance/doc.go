@@ -4,5 +4,7 @@
 // Ginkgo) from a runner: suites_suite_test.go or cmd/kconform.
 //
 // Every spec name states its rule with MUST; the comment above each It or
-// Entry gives the rule and its source in reference/klarna-api.md.
+// Entry gives the rule and its source in reference/klarna-api.md, and
+// fw.Cites names that evidence in a form the run checks at start-up (its
+// class: documented, recorded or assumption; suites/framework/sources.go).
 package conformance

@@ -27,7 +27,7 @@ var _ = Describe("Session and token expiry", Label(fw.HPP, fw.KP, fw.Expiry), fu
 		Rule: the HPP session expires one hour before the KP session it hosts; the KP read returns expires_at.
 		Source: reference §3.2 (D-create: "the HPP Session will expire 1 hour before the Payment Session"), §2.2 (session_read expires_at)
 	*/
-	It("MUST set the HPP session's expires_at one hour before the KP session's", fw.Timeout, func(ctx SpecContext) {
+	It("MUST set the HPP session's expires_at one hour before the KP session's", fw.Cites("D-create", "D-hppapi", "S2"), fw.Timeout, func(ctx SpecContext) {
 		h := f.NewHPPSession(ctx)
 		kp := f.ReadKPSession(ctx, h.KP.ID)
 		Expect(kp.ExpiresAt).NotTo(BeNil(), "the KP read MUST return expires_at: the HPP expiry is defined from it")
@@ -42,9 +42,10 @@ var _ = Describe("Session and token expiry", Label(fw.HPP, fw.KP, fw.Expiry), fu
 	Context("when time passes", Label(fw.Clock), Serial, func() {
 		/*
 			Rule: a KP session lives 48 hours from creation.
-			Source: reference §3.2 (D-hppapi "a 48 hours lifetime", D-kpinit)
+			Source: reference §3.2 (D-hppapi "a 48 hours lifetime", D-kpinit "stays open for 48 hours"). An older page counts from the last
+			update; the session is read before any update, where creation is the last update, so both readings agree.
 		*/
-		It("MUST expire a KP session 48 hours after it was created", fw.Timeout, func(ctx SpecContext) {
+		It("MUST expire a KP session 48 hours after it was created", fw.Cites("D-hppapi", "D-kpinit"), fw.Timeout, func(ctx SpecContext) {
 			before := f.Now(ctx)
 			kp := f.CreateKPSession(ctx)
 			s := f.ReadKPSession(ctx, kp.ID)
@@ -56,7 +57,7 @@ var _ = Describe("Session and token expiry", Label(fw.HPP, fw.KP, fw.Expiry), fu
 			Rule: after expires_at the HPP session answers 404 to read and to DELETE.
 			Source: reference §1.1 (getSessionById, disableHppSession 404 "HPP session has expired or could not be found"), §3.3
 		*/
-		It("MUST answer 404 to reads and DELETE of an HPP session after it expired", fw.Timeout, func(ctx SpecContext) {
+		It("MUST answer 404 to reads and DELETE of an HPP session after it expired", fw.Cites("S1"), fw.Timeout, func(ctx SpecContext) {
 			h := f.NewHPPSession(ctx)
 			f.ExpectHPPStatus(ctx, h.ID, api.WAITING)
 			f.AdvancePast(ctx, h.Created.ExpiresAt)
@@ -72,7 +73,7 @@ var _ = Describe("Session and token expiry", Label(fw.HPP, fw.KP, fw.Expiry), fu
 			Rule: the consumer cannot pay on an expired HPP session.
 			Source: reference §3.2 (D-hppapi: "able to pay on HPP until 1 hour before the Payment Session expiration")
 		*/
-		It("MUST refuse the consumer on the page of an expired HPP session", Label(fw.Consumer), fw.Timeout, func(ctx SpecContext) {
+		It("MUST refuse the consumer on the page of an expired HPP session", Label(fw.Consumer), fw.Cites("D-hppapi"), fw.Timeout, func(ctx SpecContext) {
 			h := f.NewHPPSession(ctx)
 			f.AdvancePast(ctx, h.Created.ExpiresAt)
 			p := f.OpenPage(ctx, h)
@@ -83,7 +84,7 @@ var _ = Describe("Session and token expiry", Label(fw.HPP, fw.KP, fw.Expiry), fu
 			Rule: an expired KP session reads 404 and cannot be hosted: HPP create answers 404.
 			Source: reference §1.1 (createHppSession 404 "Payment session has expired."), §3.3
 		*/
-		It("MUST answer 404 to reading an expired KP session and to hosting it in an HPP session", fw.Timeout, func(ctx SpecContext) {
+		It("MUST answer 404 to reading an expired KP session and to hosting it in an HPP session", fw.Cites("S1", "S2", "D-kperr"), fw.Timeout, func(ctx SpecContext) {
 			kp := f.CreateKPSession(ctx)
 			s := f.ReadKPSession(ctx, kp.ID)
 			Expect(s.ExpiresAt).NotTo(BeNil(), "the KP read MUST return expires_at")
@@ -101,7 +102,7 @@ var _ = Describe("Session and token expiry", Label(fw.HPP, fw.KP, fw.Expiry), fu
 				Rule: a token is valid 60 minutes: an order 59 minutes later is accepted.
 				Source: reference §3.2 (D-hppapi "The token is valid for 60 minutes")
 			*/
-			It("MUST accept an order with a token younger than 60 minutes", fw.Timeout, func(ctx SpecContext) {
+			It("MUST accept an order with a token younger than 60 minutes", fw.Cites("D-hppapi"), fw.Timeout, func(ctx SpecContext) {
 				h, token := f.Authorize(ctx)
 				f.Advance(ctx, tokenLifetime-time.Minute)
 				f.CreateOrder(ctx, token, fw.OrderRequest(h.KP.Request))
@@ -111,7 +112,7 @@ var _ = Describe("Session and token expiry", Label(fw.HPP, fw.KP, fw.Expiry), fu
 				Rule: a token older than 60 minutes creates no order: 404 NOT_FOUND.
 				Source: reference §3.3 (D-kporder: NOT_FOUND "Invalid authorization token" ... "more than 60 minutes after authorization")
 			*/
-			It("MUST answer 404 NOT_FOUND to an order with a token older than 60 minutes", fw.Timeout, func(ctx SpecContext) {
+			It("MUST answer 404 NOT_FOUND to an order with a token older than 60 minutes", fw.Cites("D-kporder", "D-kperr"), fw.Timeout, func(ctx SpecContext) {
 				h, token := f.Authorize(ctx)
 				f.Advance(ctx, tokenLifetime+time.Minute)
 				resp, err := f.API.CreateOrderWithResponse(ctx, token, fw.OrderRequest(h.KP.Request))

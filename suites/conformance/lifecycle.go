@@ -19,7 +19,7 @@ var _ = Describe("HPP session lifecycle", Label(fw.HPP, fw.Lifecycle), func() {
 		Rule: a new HPP session answers 201 with its id and URLs, and reads WAITING with neither token nor order.
 		Source: reference §1.1 (createHppSession 201), §1.7, §3.1 (D-track: WAITING)
 	*/
-	It("MUST create an HPP session for a KP session with 201 and read it back WAITING", fw.Timeout, func(ctx SpecContext) {
+	It("MUST create an HPP session for a KP session with 201 and read it back WAITING", fw.Cites("S1", "D-track"), fw.Timeout, func(ctx SpecContext) {
 		h := f.NewHPPSession(ctx)
 		Expect(h.Created.SessionUrl).To(HaveSuffix(h.ID), "session_url is the endpoint to read the session")
 		s := f.ExpectHPPStatus(ctx, h.ID, api.WAITING)
@@ -29,7 +29,7 @@ var _ = Describe("HPP session lifecycle", Label(fw.HPP, fw.Lifecycle), func() {
 		Expect(s.ExpiresAt).To(BeTemporally("==", h.Created.ExpiresAt), "read and create agree on expires_at")
 	})
 
-	DescribeTable("when the consumer opens the page and pays", Label(fw.Consumer),
+	DescribeTable("when the consumer opens the page and pays", Label(fw.Consumer), fw.Cites("S1", "D-hppkp", "D-track"),
 		func(ctx SpecContext, mode *api.OptionsV1PlaceOrderMode) {
 			h := f.NewHPPSession(ctx, fw.WithMode(mode))
 			f.ExpectHPPStatus(ctx, h.ID, api.WAITING)
@@ -75,7 +75,7 @@ var _ = Describe("HPP session lifecycle", Label(fw.HPP, fw.Lifecycle), func() {
 			Rule: a declined payment leaves the session FAILED and open; the consumer can retry and pay.
 			Source: reference §3.1 (D-track: FAILED "still open for them to retry")
 		*/
-		It("MUST record FAILED on a decline and let the consumer retry to COMPLETED", fw.Timeout, func(ctx SpecContext) {
+		It("MUST record FAILED on a decline and let the consumer retry to COMPLETED", fw.Cites("D-track"), fw.Timeout, func(ctx SpecContext) {
 			h := f.NewHPPSession(ctx)
 			f.OpensAndDoes(ctx, h, fw.Decline)
 			f.ExpectHPPStatus(ctx, h.ID, api.FAILED)
@@ -87,7 +87,7 @@ var _ = Describe("HPP session lifecycle", Label(fw.HPP, fw.Lifecycle), func() {
 			Rule: the back button leaves the session BACK and open; the consumer can come back and pay.
 			Source: reference §3.1 (D-track: BACK "still open for them to retry"), §1.3 (back)
 		*/
-		It("MUST record BACK when the consumer goes back and let the consumer retry to COMPLETED", fw.Timeout, func(ctx SpecContext) {
+		It("MUST record BACK when the consumer goes back and let the consumer retry to COMPLETED", fw.Cites("D-track"), fw.Timeout, func(ctx SpecContext) {
 			h := f.NewHPPSession(ctx)
 			f.OpensAndDoes(ctx, h, fw.Back)
 			f.ExpectHPPStatus(ctx, h.ID, api.BACK)
@@ -99,7 +99,7 @@ var _ = Describe("HPP session lifecycle", Label(fw.HPP, fw.Lifecycle), func() {
 			Rule: an error while paying leaves the session ERROR and open; the consumer can retry.
 			Source: reference §3.1 (D-track: ERROR "still open for them to retry")
 		*/
-		It("MUST record ERROR on an error and let the consumer retry to COMPLETED", fw.Timeout, func(ctx SpecContext) {
+		It("MUST record ERROR on an error and let the consumer retry to COMPLETED", fw.Cites("D-track"), fw.Timeout, func(ctx SpecContext) {
 			h := f.NewHPPSession(ctx)
 			f.Opens(ctx, h)
 			f.ExpectHPPStatus(ctx, h.ID, api.INPROGRESS)
@@ -115,7 +115,7 @@ var _ = Describe("HPP session lifecycle", Label(fw.HPP, fw.Lifecycle), func() {
 			Rule: updated_at is the latest status update time; it never moves backwards.
 			Source: reference §1.7 (updated_at "Latest status update time"); contract SessionFieldsV1.updated_at
 		*/
-		It("MUST never move updated_at backwards across status changes", fw.Timeout, func(ctx SpecContext) {
+		It("MUST never move updated_at backwards across status changes", fw.Cites("S1"), fw.Timeout, func(ctx SpecContext) {
 			h := f.NewHPPSession(ctx)
 			last := f.ExpectHPPStatus(ctx, h.ID, api.WAITING).UpdatedAt
 			step := func(action string, want api.HppStatus) {
@@ -143,7 +143,7 @@ var _ = Describe("HPP session lifecycle", Label(fw.HPP, fw.Lifecycle), func() {
 			Rule: the merchant can disable a session the consumer opened and left in a non-final status: DELETE answers 204 and the session reads DISABLED.
 			Source: reference §3.1 ("Any non-final state →DISABLED through the DELETE call"; D-disable), §1.1 (disableHppSession 204)
 		*/
-		DescribeTable("MUST let the merchant disable a session the consumer left open",
+		DescribeTable("MUST let the merchant disable a session the consumer left open", fw.Cites("S1", "D-track", "D-disable"),
 			func(ctx SpecContext, action string, status api.HppStatus) {
 				h := f.NewHPPSession(ctx)
 				f.Opens(ctx, h)
@@ -165,7 +165,7 @@ var _ = Describe("HPP session lifecycle", Label(fw.HPP, fw.Lifecycle), func() {
 			Rule: CANCELLED is definitive: the page refuses the consumer and the status stays CANCELLED.
 			Source: reference §3.1 (D-track: CANCELLED "This cancellation is definitive")
 		*/
-		It("MUST keep a CANCELLED session CANCELLED and refuse the consumer", Label(fw.Consumer), fw.Timeout, func(ctx SpecContext) {
+		It("MUST keep a CANCELLED session CANCELLED and refuse the consumer", Label(fw.Consumer), fw.Cites("D-track"), fw.Timeout, func(ctx SpecContext) {
 			h := f.NewHPPSession(ctx)
 			f.Opens(ctx, h)
 			f.ExpectHPPStatus(ctx, h.ID, api.INPROGRESS)
@@ -183,7 +183,7 @@ var _ = Describe("HPP session lifecycle", Label(fw.HPP, fw.Lifecycle), func() {
 			Rule: COMPLETED is final: the page refuses the consumer, and DELETE answers 400.
 			Source: reference §1.1 (disableHppSession 400 "already been successfully completed"), §3.1, §3.3
 		*/
-		It("MUST keep a COMPLETED session COMPLETED: the page refuses the consumer and DELETE answers 400", Label(fw.Consumer), fw.Timeout, func(ctx SpecContext) {
+		It("MUST keep a COMPLETED session COMPLETED: the page refuses the consumer and DELETE answers 400", Label(fw.Consumer), fw.Cites("S1", "D-track"), fw.Timeout, func(ctx SpecContext) {
 			h := f.NewHPPSession(ctx)
 			f.OpensAndDoes(ctx, h, fw.Pay)
 			f.ExpectHPPStatus(ctx, h.ID, api.COMPLETED)
@@ -198,7 +198,7 @@ var _ = Describe("HPP session lifecycle", Label(fw.HPP, fw.Lifecycle), func() {
 			Rule: DELETE disables the session (204) and DISABLED is definitive.
 			Source: reference §1.1 (disableHppSession 204), §3.1 (D-disable "this status is definitive")
 		*/
-		It("MUST disable a WAITING session with 204 and read it DISABLED", fw.Timeout, func(ctx SpecContext) {
+		It("MUST disable a WAITING session with 204 and read it DISABLED", fw.Cites("S1", "D-disable"), fw.Timeout, func(ctx SpecContext) {
 			h := f.NewHPPSession(ctx)
 			f.DisableHPPSession(ctx, h.ID, http.StatusNoContent)
 			f.ExpectHPPStatus(ctx, h.ID, api.DISABLED)
@@ -206,9 +206,9 @@ var _ = Describe("HPP session lifecycle", Label(fw.HPP, fw.Lifecycle), func() {
 
 		/*
 			Rule: a second DELETE does not take the session out of DISABLED (its status code is not documented: 204 or 400).
-			Source: reference §3.3 ("DELETE HPP session that is already DISABLED or CANCELLED: not documented"), §3.1
+			Source: assumption A-delete-disabled: reference §3.3 ("DELETE HPP session that is already DISABLED or CANCELLED: not documented"), §3.1
 		*/
-		It("MUST leave a DISABLED session DISABLED when DELETE comes again", Label(fw.Assumption), fw.Timeout, func(ctx SpecContext) {
+		It("MUST leave a DISABLED session DISABLED when DELETE comes again", fw.Cites("A-delete-disabled"), fw.Timeout, func(ctx SpecContext) {
 			h := f.NewHPPSession(ctx)
 			f.DisableHPPSession(ctx, h.ID, http.StatusNoContent)
 			resp, err := f.API.DisableHppSessionWithResponse(ctx, h.ID)
@@ -221,7 +221,7 @@ var _ = Describe("HPP session lifecycle", Label(fw.HPP, fw.Lifecycle), func() {
 			Rule: distribution of a DISABLED session is refused with 400.
 			Source: reference §1.1 (distributeHppSession 400 "Or session is disabled by merchant"), §3.3
 		*/
-		It("MUST refuse distribution of a DISABLED session with 400", Label(fw.Distribution), fw.Timeout, func(ctx SpecContext) {
+		It("MUST refuse distribution of a DISABLED session with 400", Label(fw.Distribution), fw.Cites("S1"), fw.Timeout, func(ctx SpecContext) {
 			h := f.NewHPPSession(ctx)
 			f.DisableHPPSession(ctx, h.ID, http.StatusNoContent)
 			resp, err := f.API.DistributeHppSessionWithResponse(ctx, h.ID, emailDistribution())
@@ -234,7 +234,7 @@ var _ = Describe("HPP session lifecycle", Label(fw.HPP, fw.Lifecycle), func() {
 			Rule: the page of a DISABLED session refuses the consumer and the status stays DISABLED.
 			Source: reference §3.3 (D-disable: "explicit error message"), §3.1
 		*/
-		It("MUST keep a DISABLED session DISABLED and refuse the consumer", Label(fw.Consumer), fw.Timeout, func(ctx SpecContext) {
+		It("MUST keep a DISABLED session DISABLED and refuse the consumer", Label(fw.Consumer), fw.Cites("D-disable"), fw.Timeout, func(ctx SpecContext) {
 			h := f.NewHPPSession(ctx)
 			f.DisableHPPSession(ctx, h.ID, http.StatusNoContent)
 			p := f.OpenPage(ctx, h)
@@ -251,7 +251,7 @@ var _ = Describe("KP session and authorization lifecycle", Label(fw.KP, fw.Lifec
 		Rule: a new KP session answers 200 with session_id and client_token and reads back incomplete with its order data.
 		Source: reference §2.1 (createCreditSession 200, readCreditSession 200), §3.2 ("incomplete until ... an OM Order")
 	*/
-	It("MUST create a KP session with 200 and read it back incomplete with its order data", fw.Timeout, func(ctx SpecContext) {
+	It("MUST create a KP session with 200 and read it back incomplete with its order data", fw.Cites("S2", "D-hppapi"), fw.Timeout, func(ctx SpecContext) {
 		kp := f.CreateKPSession(ctx)
 		s := f.ReadKPSession(ctx, kp.ID)
 		Expect(s.Status).To(HaveValue(Equal(api.Incomplete)))
@@ -263,7 +263,7 @@ var _ = Describe("KP session and authorization lifecycle", Label(fw.KP, fw.Lifec
 		Rule: an open KP session can be updated (204) and the read shows the update.
 		Source: reference §2.1 (updateCreditSession 204)
 	*/
-	It("MUST update an open KP session with 204 and read the update back", fw.Timeout, func(ctx SpecContext) {
+	It("MUST update an open KP session with 204 and read the update back", fw.Cites("S2"), fw.Timeout, func(ctx SpecContext) {
 		kp := f.CreateKPSession(ctx)
 		ref := "updated-" + f.Ref
 		resp, err := f.API.UpdateCreditSessionWithResponse(ctx, kp.ID, api.Session{MerchantReference2: &ref})
@@ -277,7 +277,7 @@ var _ = Describe("KP session and authorization lifecycle", Label(fw.KP, fw.Lifec
 			Rule: the KP session stays incomplete until the token creates an order, then it is complete.
 			Source: reference §3.2 (D-hppapi), §2.2 (status "'complete' is set when the order has been placed")
 		*/
-		It("MUST keep the KP session incomplete until an order is created and complete after", fw.Timeout, func(ctx SpecContext) {
+		It("MUST keep the KP session incomplete until an order is created and complete after", fw.Cites("S2", "D-hppapi"), fw.Timeout, func(ctx SpecContext) {
 			h, token := f.Authorize(ctx)
 			Expect(f.ReadKPSession(ctx, h.KP.ID).Status).To(HaveValue(Equal(api.Incomplete)), "no order yet")
 			order := f.CreateOrder(ctx, token, fw.OrderRequest(h.KP.Request))
@@ -287,9 +287,10 @@ var _ = Describe("KP session and authorization lifecycle", Label(fw.KP, fw.Lifec
 
 		/*
 			Rule: a token creates one order; a second use answers 403 INVALID_OPERATION.
-			Source: reference §3.2 (D-hppapi "only one can be used"), §3.3, §2.3 (D-kperr 403 "Authorization token already consumed")
+			Source: assumption A-second-order: D-kperr has 403 "Authorization token already consumed" and 409 for an order "already completed
+			with different request body"; nothing public covers a second, identical body (reference §2.3, §3.3, §8).
 		*/
-		It("MUST refuse a second order with the same authorization token with 403 INVALID_OPERATION", fw.Timeout, func(ctx SpecContext) {
+		It("MUST refuse a second order with the same authorization token with 403 INVALID_OPERATION", fw.Cites("A-second-order"), fw.Timeout, func(ctx SpecContext) {
 			h, token := f.Authorize(ctx)
 			f.CreateOrder(ctx, token, fw.OrderRequest(h.KP.Request))
 			resp, err := f.API.CreateOrderWithResponse(ctx, token, fw.OrderRequest(h.KP.Request))
@@ -302,7 +303,7 @@ var _ = Describe("KP session and authorization lifecycle", Label(fw.KP, fw.Lifec
 			Rule: an unused authorization can be cancelled (204); it then creates no order.
 			Source: reference §2.1 (cancelAuthorization 204, createOrder 404 "The authorization does not exist")
 		*/
-		It("MUST cancel an unused authorization with 204 and refuse an order with it after", fw.Timeout, func(ctx SpecContext) {
+		It("MUST cancel an unused authorization with 204 and refuse an order with it after", fw.Cites("S2"), fw.Timeout, func(ctx SpecContext) {
 			h, token := f.Authorize(ctx)
 			resp, err := f.API.CancelAuthorizationWithResponse(ctx, token)
 			Expect(err).NotTo(HaveOccurred())
@@ -317,7 +318,7 @@ var _ = Describe("KP session and authorization lifecycle", Label(fw.KP, fw.Lifec
 			Rule: the authorization of a session whose intent is tokenize or buy_and_tokenize creates a customer token: 200 with token_id.
 			Source: reference §2.1 (purchaseToken 200 "Token was successfully created." → customer_token_creation_response), §2.2 (customer_token_creation_response required token_id; session_create intent enum)
 		*/
-		DescribeTable("MUST create a customer token with 200 and a token_id",
+		DescribeTable("MUST create a customer token with 200 and a token_id", fw.Cites("S2"),
 			func(ctx SpecContext, intent api.Intent) {
 				h, token := f.Authorize(ctx, fw.WithIntent(intent))
 				resp, err := f.API.PurchaseTokenWithResponse(ctx, token, fw.CustomerTokenRequest(h.KP.Request))
@@ -334,7 +335,7 @@ var _ = Describe("KP session and authorization lifecycle", Label(fw.KP, fw.Lifec
 			Rule: the authorization of a session whose intent is buy creates no customer token: 403 INVALID_OPERATION.
 			Source: reference §2.1 (purchaseToken 403), §2.3 (D-kperr 403 INVALID_OPERATION "Not allowed to create customer token for intent buy")
 		*/
-		It("MUST refuse a customer token for an authorization with intent buy with 403 INVALID_OPERATION", fw.Timeout, func(ctx SpecContext) {
+		It("MUST refuse a customer token for an authorization with intent buy with 403 INVALID_OPERATION", fw.Cites("S2", "D-kperr"), fw.Timeout, func(ctx SpecContext) {
 			h, token := f.Authorize(ctx, fw.WithIntent(api.Buy))
 			resp, err := f.API.PurchaseTokenWithResponse(ctx, token, fw.CustomerTokenRequest(h.KP.Request))
 			Expect(err).NotTo(HaveOccurred())

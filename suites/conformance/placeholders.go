@@ -45,7 +45,7 @@ var _ = Describe("HPP merchant URL placeholders", Label(fw.HPP, fw.Placeholders,
 		}
 	}
 
-	DescribeTable("when the consumer is sent back to the merchant",
+	DescribeTable("when the consumer is sent back to the merchant", fw.Cites("S1", "D-create"),
 		func(ctx SpecContext, action, kind string, mode *api.OptionsV1PlaceOrderMode) {
 			h := f.NewHPPSession(ctx, fw.WithMode(mode), fw.WithMerchantURLs(allURLs()))
 			location := f.OpensAndDoes(ctx, h, action)
@@ -108,9 +108,9 @@ var _ = Describe("HPP merchant URL placeholders", Label(fw.HPP, fw.Placeholders,
 
 	/*
 		Rule: a placeholder is filled everywhere it appears, not only the first time.
-		Source: reference §1.3 (spec examples carry {{session_id}} more than once across URLs); contract MerchantUrlsV1
+		Source: assumption A-placeholder-text: reference §1.3 (examples carry {{session_id}} more than once across URLs, never twice in one)
 	*/
-	It("MUST fill a placeholder every time it appears in a URL", fw.Timeout, func(ctx SpecContext) {
+	It("MUST fill a placeholder every time it appears in a URL", fw.Cites("A-placeholder-text"), fw.Timeout, func(ctx SpecContext) {
 		success := "https://merchant.example/kconform/repeat?a={{session_id}}&b={{session_id}}&t1={{authorization_token}}&t2={{authorization_token}}"
 		h := f.NewHPPSession(ctx, fw.WithMerchantURLs(api.MerchantUrlsV1{Success: &success}))
 		location := f.OpensAndDoes(ctx, h, fw.Pay)
@@ -121,9 +121,9 @@ var _ = Describe("HPP merchant URL placeholders", Label(fw.HPP, fw.Placeholders,
 
 	/*
 		Rule: text that is not one of the three placeholders is left exactly as written.
-		Source: reference §1.3 ("{{klarna_reference}}" and "{{profile_id}}" are not merchant_url placeholders); contract MerchantUrlsV1
+		Source: assumption A-placeholder-text: reference §1.3 ("{{klarna_reference}}" and "{{profile_id}}" are not merchant_url placeholders; nothing says what becomes of them)
 	*/
-	It("MUST leave unknown placeholders exactly as written", fw.Timeout, func(ctx SpecContext) {
+	It("MUST leave unknown placeholders exactly as written", fw.Cites("A-placeholder-text"), fw.Timeout, func(ctx SpecContext) {
 		back := "https://merchant.example/kconform/unknown?r={{klarna_reference}}&p={{profile_id}}&u={{unknown}}&c={{SESSION_ID}}&s={{session_id}}&half={{session_id"
 		h := f.NewHPPSession(ctx, fw.WithMerchantURLs(api.MerchantUrlsV1{Back: &back}))
 		location := f.OpensAndDoes(ctx, h, fw.Back)
@@ -135,7 +135,7 @@ var _ = Describe("HPP merchant URL placeholders", Label(fw.HPP, fw.Placeholders,
 			Rule: with no error URL, an error sends the consumer to the failure URL.
 			Source: reference §1.3 (D-create: "When error is empty or null, the failure definition will be used.")
 		*/
-		It("MUST send the consumer to the failure URL on an error when no error URL is set", fw.Timeout, func(ctx SpecContext) {
+		It("MUST send the consumer to the failure URL on an error when no error URL is set", fw.Cites("D-create"), fw.Timeout, func(ctx SpecContext) {
 			failure := merchantURL("failure")
 			h := f.NewHPPSession(ctx, fw.WithMerchantURLs(api.MerchantUrlsV1{Failure: &failure}))
 			location := f.OpensAndDoes(ctx, h, fw.Error)
@@ -143,7 +143,7 @@ var _ = Describe("HPP merchant URL placeholders", Label(fw.HPP, fw.Placeholders,
 			f.ExpectHPPStatus(ctx, h.ID, api.ERROR)
 		})
 
-		DescribeTable("the consumer sees a generic page",
+		DescribeTable("the consumer sees a generic page", fw.Cites("D-create"),
 			func(ctx SpecContext, urls *api.MerchantUrlsV1, action string) {
 				edits := []func(*api.SessionCreationRequestV1){}
 				if urls != nil {

@@ -26,8 +26,8 @@ func spec(text string, state types.SpecState, msg string, labels ...string) type
 
 func TestCheckSpecs(t *testing.T) {
 	ok := types.Report{SpecReports: types.SpecReports{
-		spec("MUST a", types.SpecStatePassed, "", HPP, Consumer),
-		spec("MUST b", types.SpecStatePassed, "", KP, "Serial"),
+		spec("MUST a", types.SpecStatePassed, "", HPP, Consumer, Documented, "cites:S1"),
+		spec("MUST b", types.SpecStatePassed, "", KP, "Serial", Assumption, "cites:A-not-json"),
 	}}
 	if err := CheckSpecs(ok); err != nil {
 		t.Errorf("valid tree refused: %v", err)
@@ -56,6 +56,9 @@ func TestUnknownFilterLabels(t *testing.T) {
 		"hpp && clok":                "clok",
 		"/call.*/ && expiry":         "",
 		"api: containsAny kp":        "",
+		"cites: containsAny D-cb":    "",
+		"cites: containsAny D-cbb":   "D-cbb",
+		"!assumption && recorded":    "",
 		"lifecycle, placeholderz, x": "placeholderz x",
 	} {
 		if got := strings.Join(UnknownFilterLabels(filter), " "); got != want {

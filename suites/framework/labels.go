@@ -3,10 +3,13 @@ package framework
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/kconform/kconform/internal/runreport"
 )
 
 // The label registry: every label a spec may carry, in one closed list. A
@@ -29,9 +32,11 @@ const (
 	Distribution = "distribution" // distributing the HPP link (reference §1.6)
 
 	// Needs.
-	Consumer   = "consumer"   // drives the consumer page over plain HTTP (capability "consumer")
-	Clock      = "clock"      // moves the target's clock (capability "clock")
-	Assumption = "assumption" // checks behaviour Klarna does not document; a failure is a finding, not a proven breach
+	Consumer = "consumer" // drives the consumer page over plain HTTP (capability "consumer")
+	Clock    = "clock"    // moves the target's clock (capability "clock")
+
+	// Evidence classes (sources.go): given by framework.Cites, never written by hand.
+	Assumption = runreport.ClassAssumption // checks behaviour no public source documents; a failure is a finding, not a proven breach
 )
 
 // labelInfo is one registry entry.
@@ -51,7 +56,9 @@ var registry = map[string]labelInfo{
 	Distribution: {use: "distribution by email, sms and token"},
 	Consumer:     {need: true, use: "needs the consumer page (capability consumer); skipped on targets without it"},
 	Clock:        {need: true, use: "needs a movable clock (capability clock); skipped on targets without it"},
-	Assumption:   {use: "behaviour Klarna does not document; kconform's reading of the docs"},
+	Assumption:   {use: "evidence class: behaviour no public source documents; kconform's reading (given by framework.Cites)"},
+	Documented:   {use: "evidence class: a Klarna or Kustom page or document says so (given by framework.Cites)"},
+	Recorded:     {use: "evidence class: a real capture in shared/recordings shows it (given by framework.Cites)"},
 }
 
 // KnownLabels lists the registry, sorted.
@@ -73,8 +80,8 @@ func LabelTable() string {
 		if registry[n].need {
 			kind = "need"
 		}
-		if n == Assumption {
-			kind = "marker"
+		if slices.Contains(classLabels, n) {
+			kind = "class"
 		}
 		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", n, kind, registry[n].use)
 	}
@@ -83,8 +90,9 @@ func LabelTable() string {
 
 // CheckSpecs checks the spec tree (from ginkgo.PreviewSpecs) before
 // anything runs: every label is in the registry, every full spec name is
-// unique (JUnit history and skip grouping depend on it) and every spec
-// states its rule with MUST. Runners refuse to start when it fails.
+// unique (JUnit history and skip grouping depend on it), every spec
+// states its rule with MUST and cites its evidence, which gives it its one
+// class (sources.go). Runners refuse to start when it fails.
 func CheckSpecs(r types.Report) error {
 	var bugs []string
 	seen := map[string]bool{}
@@ -95,6 +103,9 @@ func CheckSpecs(r types.Report) error {
 		name := s.FullText()
 		where := s.LeafNodeLocation.String()
 		for _, l := range s.Labels() {
+			if strings.HasPrefix(l, runreport.CitesLabel) {
+				continue // checked with the class below
+			}
 			if _, ok := registry[l]; !ok && l != "Serial" { // Ginkgo's Serial decorator adds its label
 				bugs = append(bugs, fmt.Sprintf("%s: label %q is not in the registry (suites/framework/labels.go); known: %s", where, l, strings.Join(KnownLabels(), ", ")))
 			}
@@ -105,6 +116,9 @@ func CheckSpecs(r types.Report) error {
 		seen[name] = true
 		if !strings.Contains(name, "MUST") {
 			bugs = append(bugs, fmt.Sprintf("%s: spec name %q does not state a rule with MUST", where, name))
+		}
+		if err := checkEvidence(s.Labels()); err != nil {
+			bugs = append(bugs, fmt.Sprintf("%s: spec %q: %v", where, name, err))
 		}
 	}
 	if len(bugs) == 0 {
@@ -124,7 +138,10 @@ func UnknownFilterLabels(filter string) []string {
 		return strings.ContainsRune("&|!,() \t", r)
 	}) {
 		if strings.Contains(tok, ":") || setOperators[tok] {
-			continue // label-set syntax; kconform does not use sets
+			continue // label-set syntax: kconform's one set is "cites"
+		}
+		if _, ok := sources[tok]; ok {
+			continue // a citation, as in 'cites: containsAny A-not-json'
 		}
 		if _, ok := registry[tok]; !ok {
 			unknown = append(unknown, tok)
