@@ -44,6 +44,8 @@ const (
 	faultCallbackNotRetried
 	faultCallbackEventIDChanges
 	faultCallbackMissing
+	faultAmountsUnchecked
+	faultAddressMismatchAccepted
 	faultCount
 )
 
@@ -127,6 +129,12 @@ var faultCatalogue = [faultCount]Fault{
 	faultCallbackMissing: {"callback-missing",
 		"every HPP status change is POSTed to status_update",
 		"no callback is sent on status changes"},
+	faultAmountsUnchecked: {"amounts-unchecked",
+		"order amounts add up: line totals, line tax (±1), order_amount and order_tax_amount (400 BAD_VALUE)",
+		"KP create, update and create order accept amounts that do not add up"},
+	faultAddressMismatchAccepted: {"address-mismatch-accepted",
+		"a create-order whose addresses, customer or locale differ from the authorization answers 409 naming each field",
+		"create order compares only amounts, currency, country and lines"},
 }
 
 // FaultNames lists every fault the mock can be switched into, in a fixed order.

@@ -171,7 +171,14 @@ func TestEveryFaultChangesWhatItNames(t *testing.T) {
 		},
 		"order-mismatch-accepted": func(t *testing.T, h *harness) {
 			token := h.authorize(h.createKP(kpBody))
-			h.expect(h.do("POST", "/payments/v1/authorizations/"+token+"/order", strings.Replace(orderBody, "25000", "1", 1)), 200)
+			h.expect(h.do("POST", "/payments/v1/authorizations/"+token+"/order", strings.Replace(orderBody, `"name": "Tomatoes"`, `"name": "Potatoes"`, 1)), 200)
+		},
+		"amounts-unchecked": func(t *testing.T, h *harness) {
+			h.expect(h.do("POST", "/payments/v1/sessions", strings.Replace(kpBody, `"total_tax_amount": 4000`, `"total_tax_amount": 4100`, 1)), 200)
+		},
+		"address-mismatch-accepted": func(t *testing.T, h *harness) {
+			token := h.authorize(h.createKP(withAddress(kpBody, "41106")))
+			h.expect(h.do("POST", "/payments/v1/authorizations/"+token+"/order", withAddress(orderBody, "41107")), 200)
 		},
 		"kp-status-not-completed": func(t *testing.T, h *harness) {
 			kpID := h.createKP(kpBody)

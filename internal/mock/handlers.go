@@ -82,8 +82,16 @@ func (h *handlers) DistributeHppSession(ctx context.Context, req api.DistributeH
 	return api.DistributeHppSession201Response{}, nil
 }
 
-func (h *handlers) CreateCreditSession(_ context.Context, req api.CreateCreditSessionRequestObject) (api.CreateCreditSessionResponseObject, error) {
-	return api.CreateCreditSession200JSONResponse(h.s.createKP(req.Body)), nil
+func (h *handlers) CreateCreditSession(ctx context.Context, req api.CreateCreditSessionRequestObject) (api.CreateCreditSessionResponseObject, error) {
+	session, e := h.s.createKP(req.Body)
+	if e != nil {
+		body, cid := errorBody(ctx, e)
+		if e.status == http.StatusBadRequest {
+			return api.CreateCreditSession400JSONResponse{Body: body, Headers: api.CreateCreditSession400ResponseHeaders{KlarnaCorrelationId: cid}}, nil
+		}
+		return nil, errUnmapped("createCreditSession", e)
+	}
+	return api.CreateCreditSession200JSONResponse(session), nil
 }
 
 func (h *handlers) ReadCreditSession(ctx context.Context, req api.ReadCreditSessionRequestObject) (api.ReadCreditSessionResponseObject, error) {
@@ -101,7 +109,10 @@ func (h *handlers) ReadCreditSession(ctx context.Context, req api.ReadCreditSess
 func (h *handlers) UpdateCreditSession(ctx context.Context, req api.UpdateCreditSessionRequestObject) (api.UpdateCreditSessionResponseObject, error) {
 	if e := h.s.updateKP(req.SessionId, req.Body); e != nil {
 		body, cid := errorBody(ctx, e)
-		if e.status == http.StatusNotFound {
+		switch e.status {
+		case http.StatusBadRequest:
+			return api.UpdateCreditSession400JSONResponse{Body: body, Headers: api.UpdateCreditSession400ResponseHeaders{KlarnaCorrelationId: cid}}, nil
+		case http.StatusNotFound:
 			return api.UpdateCreditSession404JSONResponse{Body: body, Headers: api.UpdateCreditSession404ResponseHeaders{KlarnaCorrelationId: cid}}, nil
 		}
 		return nil, errUnmapped("updateCreditSession", e)
@@ -114,6 +125,8 @@ func (h *handlers) CreateOrder(ctx context.Context, req api.CreateOrderRequestOb
 	if e != nil {
 		body, cid := errorBody(ctx, e)
 		switch e.status {
+		case http.StatusBadRequest:
+			return api.CreateOrder400JSONResponse{Body: body, Headers: api.CreateOrder400ResponseHeaders{KlarnaCorrelationId: cid}}, nil
 		case http.StatusForbidden:
 			return api.CreateOrder403JSONResponse{Body: body, Headers: api.CreateOrder403ResponseHeaders{KlarnaCorrelationId: cid}}, nil
 		case http.StatusNotFound:
