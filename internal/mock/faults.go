@@ -46,6 +46,8 @@ const (
 	faultCallbackMissing
 	faultAmountsUnchecked
 	faultAddressMismatchAccepted
+	faultUnauthorizedJSON
+	faultDistributionUnavailable
 	faultCount
 )
 
@@ -86,10 +88,10 @@ var faultCatalogue = [faultCount]Fault{
 		"DELETE on a COMPLETED session answers 204"},
 	faultDistributionOnDisabledAllowed: {"distribution-on-disabled-allowed",
 		"distribution on a DISABLED HPP session answers 400",
-		"distribution on a DISABLED session answers 201"},
+		"distribution on a DISABLED session answers 204"},
 	faultMissingContactAccepted: {"missing-contact-accepted",
 		"a distribution needs the contact field of its method (400 MISSING_CONTACT_DATA)",
-		"distribution without the contact field its method needs answers 201"},
+		"distribution without the contact field its method needs answers 204"},
 	faultAuthNotEnforced: {"auth-not-enforced",
 		"missing or wrong credentials answer 401",
 		"missing/wrong credentials are accepted"},
@@ -135,6 +137,12 @@ var faultCatalogue = [faultCount]Fault{
 	faultAddressMismatchAccepted: {"address-mismatch-accepted",
 		"a create-order whose addresses, customer or locale differ from the authorization answers 409 naming each field",
 		"create order compares only amounts, currency, country and lines"},
+	faultUnauthorizedJSON: {"unauthorized-json",
+		"a 401 is Klarna's HTML page (or empty) with WWW-Authenticate: Basic, as recorded",
+		"401 answered with an ErrorV2 JSON body"},
+	faultDistributionUnavailable: {"distribution-unavailable",
+		"a valid distribution of an open HPP session is accepted (201 or 204)",
+		"distribution answers 503 (S1: unable to distribute due to an internal error)"},
 }
 
 // FaultNames lists every fault the mock can be switched into, in a fixed order.

@@ -122,11 +122,11 @@ func TestEveryFaultChangesWhatItNames(t *testing.T) {
 		"distribution-on-disabled-allowed": func(t *testing.T, h *harness) {
 			id := h.createHPP(h.createKP(kpBody), nil).SessionId
 			h.expect(h.do("DELETE", "/hpp/v1/sessions/"+id, ""), 204)
-			h.expect(h.do("POST", "/hpp/v1/sessions/"+id+"/distribution", `{"method":"email","contact_information":{"email":"a@example.com"}}`), 201)
+			h.expect(h.do("POST", "/hpp/v1/sessions/"+id+"/distribution", `{"method":"email","contact_information":{"email":"a@example.com"}}`), 204)
 		},
 		"missing-contact-accepted": func(t *testing.T, h *harness) {
 			id := h.createHPP(h.createKP(kpBody), nil).SessionId
-			h.expect(h.do("POST", "/hpp/v1/sessions/"+id+"/distribution", `{"method":"email","contact_information":{}}`), 201)
+			h.expect(h.do("POST", "/hpp/v1/sessions/"+id+"/distribution", `{"method":"email","contact_information":{}}`), 204)
 			// Only that rule: a bad method is still refused.
 			h.expect(h.do("POST", "/hpp/v1/sessions/"+id+"/distribution", `{"method":"fax","contact_information":{}}`), 400)
 		},
@@ -175,6 +175,13 @@ func TestEveryFaultChangesWhatItNames(t *testing.T) {
 		},
 		"amounts-unchecked": func(t *testing.T, h *harness) {
 			h.expect(h.do("POST", "/payments/v1/sessions", strings.Replace(kpBody, `"total_tax_amount": 4000`, `"total_tax_amount": 4100`, 1)), 200)
+		},
+		"distribution-unavailable": func(t *testing.T, h *harness) {
+			id := h.createHPP(h.createKP(kpBody), nil).SessionId
+			h.expect(h.do("POST", "/hpp/v1/sessions/"+id+"/distribution", `{"method":"email","contact_information":{"email":"a@example.com"}}`), 503).errorV2(t)
+		},
+		"unauthorized-json": func(t *testing.T, h *harness) {
+			h.expect(h.send("GET", "/payments/v1/sessions/x", "", func(r *http.Request) { r.Header.Del("Authorization") }), 401).errorV2(t)
 		},
 		"address-mismatch-accepted": func(t *testing.T, h *harness) {
 			token := h.authorize(h.createKP(withAddress(kpBody, "41106")))

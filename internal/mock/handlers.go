@@ -76,10 +76,15 @@ func (h *handlers) DistributeHppSession(ctx context.Context, req api.DistributeH
 			return api.DistributeHppSession400JSONResponse{Body: body, Headers: api.DistributeHppSession400ResponseHeaders{KlarnaCorrelationId: cid}}, nil
 		case http.StatusNotFound:
 			return api.DistributeHppSession404JSONResponse{Body: body, Headers: api.DistributeHppSession404ResponseHeaders{KlarnaCorrelationId: cid}}, nil
+		case http.StatusServiceUnavailable:
+			return api.DistributeHppSession503JSONResponse{Body: body, Headers: api.DistributeHppSession503ResponseHeaders{KlarnaCorrelationId: cid}}, nil
 		}
 		return nil, errUnmapped("distributeHppSession", e)
 	}
-	return api.DistributeHppSession201Response{}, nil
+	// 204, not 201: S1 lists both; a maintainer of Klarna's PHP SDK confirmed
+	// the live endpoint answers 204 (klarna/kco_rest_php issue 52, 2020-02,
+	// where the SDK threw on it).
+	return api.DistributeHppSession204Response{}, nil
 }
 
 func (h *handlers) CreateCreditSession(ctx context.Context, req api.CreateCreditSessionRequestObject) (api.CreateCreditSessionResponseObject, error) {

@@ -18,6 +18,8 @@ var (
 	errHPPCancelled     = newAPIError(http.StatusBadRequest, codeBadRequest, "HPP session has been cancelled by the consumer")
 	errHPPDisabled      = newAPIError(http.StatusBadRequest, codeBadRequest, "HPP session is disabled by merchant")
 	errBadPaymentURLRef = badValue("payment_session_url")
+	// S1's 503 description; the code is D-kperr's for an internal error.
+	errDistributionUnavailable = newAPIError(http.StatusServiceUnavailable, codeInternal, "We were unable to distribute the link due to an internal error. Please try again")
 )
 
 // kpPathPrefix is what a payment_session_url names a KP session with. Only
@@ -144,6 +146,9 @@ func (s *Server) distributeHPP(id string, body *api.DistributionRequestV1) *apiE
 		if err := checkContact(body); err != nil {
 			return err
 		}
+	}
+	if faults.has(faultDistributionUnavailable) {
+		return errDistributionUnavailable
 	}
 	return nil // the mock sends nothing; Klarna sends asynchronously
 }

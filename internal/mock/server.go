@@ -200,7 +200,7 @@ func (s *Server) apiHandler() http.Handler {
 		},
 	})
 	mux.HandleFunc("/", s.unknownEndpoint)
-	inner := s.requireCredentials(s.validateRequests(mux))
+	inner := s.rateLimit(s.requireCredentials(s.validateRequests(mux)))
 
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		info := &requestInfo{correlationID: newUUID(), baseURL: s.baseURLFor(r)}
