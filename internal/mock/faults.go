@@ -48,6 +48,7 @@ const (
 	faultAddressMismatchAccepted
 	faultUnauthorizedJSON
 	faultDistributionUnavailable
+	faultQRCodeMissing
 	faultCount
 )
 
@@ -143,6 +144,9 @@ var faultCatalogue = [faultCount]Fault{
 	faultDistributionUnavailable: {"distribution-unavailable",
 		"a valid distribution of an open HPP session is accepted (201 or 204)",
 		"distribution answers 503 (S1: unable to distribute due to an internal error)"},
+	faultQRCodeMissing: {"qr-code-missing",
+		"HPP create gives a qr_code_url serving a QR code of redirect_url",
+		"HPP create omits qr_code_url"},
 }
 
 // FaultNames lists every fault the mock can be switched into, in a fixed order.

@@ -180,6 +180,11 @@ func TestEveryFaultChangesWhatItNames(t *testing.T) {
 			id := h.createHPP(h.createKP(kpBody), nil).SessionId
 			h.expect(h.do("POST", "/hpp/v1/sessions/"+id+"/distribution", `{"method":"email","contact_information":{"email":"a@example.com"}}`), 503).errorV2(t)
 		},
+		"qr-code-missing": func(t *testing.T, h *harness) {
+			if c := h.createHPP(h.createKP(kpBody), nil); c.QrCodeUrl != nil {
+				t.Errorf("qr_code_url %q", *c.QrCodeUrl)
+			}
+		},
 		"unauthorized-json": func(t *testing.T, h *harness) {
 			h.expect(h.send("GET", "/payments/v1/sessions/x", "", func(r *http.Request) { r.Header.Del("Authorization") }), 401).errorV2(t)
 		},

@@ -78,13 +78,15 @@ func (s *Server) createHPP(body *api.SessionCreationRequestV1, base string) (api
 
 	sessionURL := base + "/hpp/v1/sessions/" + h.id
 	redirect := base + "/pay/" + h.id
-	return api.SessionCreationResponseV1{
+	resp := api.SessionCreationResponseV1{
 		SessionId:       h.id,
 		SessionUrl:      sessionURL,
 		DistributionUrl: sessionURL + "/distribution",
 		RedirectUrl:     &redirect,
 		ExpiresAt:       h.expiresAt,
-	}, nil
+	}
+	hppExtras(&resp, base, h.id, faults)
+	return resp, nil
 }
 
 func (s *Server) readHPP(id string) (api.SessionResponseV1, *apiError) {

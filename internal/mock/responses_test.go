@@ -1,7 +1,14 @@
 package mock
 
 import (
+	"bytes"
+	"image"
+	"image/png"
+	"strings"
 	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
 )
 
 // Options.JSONUnauthorized keeps the ErrorV2 form of the 401 for clients
@@ -53,4 +60,68 @@ func TestRateLimit(t *testing.T) {
 	if _, err := New(Options{RateLimit: -1}); err == nil {
 		t.Error("a negative rate limit was accepted")
 	}
+}
+
+// decodeQR reads the text of a QR code PNG.
+func decodeQR(t *testing.T, b []byte) (string, image.Rectangle) {
+	t.Helper()
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("not a PNG: %v", err)
+	}
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil {
+		t.Fatalf("no QR code in the image: %v", err)
+	}
+	return res.GetText(), img.Bounds()
+}
+
+// qr_code_url serves, without credentials, a QR code that decodes to
+// redirect_url; looking at it does not open the session.
+func TestQRCode(t *testing.T) {
+	h := newHarness(t, Options{})
+	created := h.createHPP(h.createKP(kpBody), nil)
+	if created.QrCodeUrl == nil {
+		t.Fatal("no qr_code_url")
+	}
+	r := h.expect(h.send("GET", *created.QrCodeUrl, "", nil), 200)
+	if r.header.Get("Content-Type") != "image/png" {
+		t.Errorf("content type %q", r.header.Get("Content-Type"))
+	}
+	text, bounds := decodeQR(t, r.body)
+	if text != *created.RedirectUrl || bounds.Dx() != qrSize || bounds.Dy() != qrSize {
+		t.Errorf("QR %q %v; want %q %dx%d", text, bounds, *created.RedirectUrl, qrSize, qrSize)
+	}
+	if s := h.readHPP(created.SessionId); s.Status != "WAITING" {
+		t.Errorf("status %s after the QR code was fetched", s.Status)
+	}
+	h.expect(h.send("GET", "/pay/unknown/qr", "", nil), 404)
+}
+
+// distribution_module: a token, a standalone page with the link and its QR
+// code, and a generation_url that gives a new token.
+func TestDistributionModule(t *testing.T) {
+	h := newHarness(t, Options{})
+	created := h.createHPP(h.createKP(kpBody), nil)
+	m := created.DistributionModule
+	if m == nil || m.Token == nil || m.StandaloneUrl == nil || m.GenerationUrl == nil {
+		t.Fatalf("distribution_module %+v", m)
+	}
+	page := h.expect(h.send("GET", *m.StandaloneUrl, "", nil), 200)
+	if !strings.Contains(string(page.body), `href="`+*created.RedirectUrl+`"`) || !strings.Contains(string(page.body), *created.QrCodeUrl) {
+		t.Errorf("standalone page:\n%s", page.body)
+	}
+	h.allowOffContract(true) // generation_url is outside the contract: nothing documents it
+	var tok struct{ Token string }
+	h.expect(h.do("POST", *m.GenerationUrl, ""), 200).json(t, &tok)
+	if tok.Token == "" || tok.Token == *m.Token {
+		t.Errorf("generated token %q (first %q)", tok.Token, *m.Token)
+	}
+	h.expect(h.send("POST", *m.GenerationUrl, "", nil), 401)
+	h.expect(h.do("POST", "/hpp/v1/sessions/unknown/distribution-module/token", ""), 404)
+	h.expect(h.do("DELETE", *m.GenerationUrl, ""), 404)
 }

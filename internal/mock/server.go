@@ -199,6 +199,7 @@ func (s *Server) apiHandler() http.Handler {
 			writeAPIError(w, r, badValue("request"))
 		},
 	})
+	mux.HandleFunc("/hpp/v1/sessions/{id}/distribution-module/token", s.distributionModuleToken)
 	mux.HandleFunc("/", s.unknownEndpoint)
 	inner := s.rateLimit(s.requireCredentials(s.validateRequests(mux)))
 

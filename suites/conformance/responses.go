@@ -1,9 +1,14 @@
 package conformance
 
 import (
+	"bytes"
+	"image/png"
 	"mime"
 	"net/http"
 	"strings"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -29,5 +34,27 @@ var _ = Describe("Responses as recorded", Label(fw.Errors), func() {
 			mt, _, _ := mime.ParseMediaType(resp.HTTPResponse.Header.Get("Content-Type"))
 			Expect(mt).To(Equal("text/html"), "a 401 body MUST be Klarna's HTML page, as recorded; got %s: %s", mt, resp.Body)
 		}
+	})
+})
+
+var _ = Describe("HPP payment link as a QR code", Label(fw.HPP, fw.Distribution), func() {
+	f := fw.New()
+
+	/*
+		Rule: HPP create gives a qr_code_url: a public image (no credentials) of a QR code that opens the payment link.
+		Source: reference §1.2 (SessionCreationResponseV1.qr_code_url "HPP url to download qr code image"), seed 004 (create response example), D-dist-guide ("this URL is a public URL … doesn't need any authentication"). That the code holds redirect_url itself, and that the image is a PNG, is not documented: assumption.
+	*/
+	It("MUST give a qr_code_url serving, without credentials, a PNG QR code of redirect_url", Label(fw.Assumption), fw.Timeout, func(ctx SpecContext) {
+		h := f.NewHPPSession(ctx)
+		Expect(h.Created.QrCodeUrl).To(HaveValue(Not(BeEmpty())), "qr_code_url is missing from the HPP create response")
+		p := f.FollowPage(ctx, *h.Created.QrCodeUrl)
+		Expect(p.Status).To(Equal(http.StatusOK), "GET qr_code_url without credentials")
+		img, err := png.Decode(bytes.NewReader([]byte(p.Body)))
+		Expect(err).NotTo(HaveOccurred(), "qr_code_url MUST serve a PNG image")
+		bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+		Expect(err).NotTo(HaveOccurred())
+		code, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+		Expect(err).NotTo(HaveOccurred(), "the image at qr_code_url MUST hold a QR code")
+		Expect(code.GetText()).To(Equal(h.RedirectURL()), "the QR code MUST open the payment link (redirect_url)")
 	})
 })
