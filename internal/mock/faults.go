@@ -49,6 +49,7 @@ const (
 	faultUnauthorizedJSON
 	faultDistributionUnavailable
 	faultQRCodeMissing
+	faultManualIDCheckDisableRefused
 	faultCount
 )
 
@@ -147,6 +148,9 @@ var faultCatalogue = [faultCount]Fault{
 	faultQRCodeMissing: {"qr-code-missing",
 		"HPP create gives a qr_code_url serving a QR code of redirect_url",
 		"HPP create omits qr_code_url"},
+	faultManualIDCheckDisableRefused: {"manual-id-check-disable-refused",
+		"the merchant can disable a session in MANUAL_ID_CHECK (its documented transition to DISABLED)",
+		"DELETE on a MANUAL_ID_CHECK session answers 400"},
 }
 
 // FaultNames lists every fault the mock can be switched into, in a fixed order.

@@ -185,6 +185,12 @@ func TestEveryFaultChangesWhatItNames(t *testing.T) {
 				t.Errorf("qr_code_url %q", *c.QrCodeUrl)
 			}
 		},
+		"manual-id-check-disable-refused": func(t *testing.T, h *harness) {
+			id := h.createHPP(h.createKP(kpBody), nil).SessionId
+			h.expect(h.openPage(id), 200)
+			h.expect(h.action(id, "manual-id-check"), 303)
+			h.expect(h.do("DELETE", "/hpp/v1/sessions/"+id, ""), 400)
+		},
 		"unauthorized-json": func(t *testing.T, h *harness) {
 			h.expect(h.send("GET", "/payments/v1/sessions/x", "", func(r *http.Request) { r.Header.Del("Authorization") }), 401).errorV2(t)
 		},

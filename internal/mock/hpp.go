@@ -18,6 +18,8 @@ var (
 	errHPPCancelled     = newAPIError(http.StatusBadRequest, codeBadRequest, "HPP session has been cancelled by the consumer")
 	errHPPDisabled      = newAPIError(http.StatusBadRequest, codeBadRequest, "HPP session is disabled by merchant")
 	errBadPaymentURLRef = badValue("payment_session_url")
+	// manual-id-check-disable-refused only.
+	errManualIDCheck = newAPIError(http.StatusBadRequest, codeBadRequest, "HPP session is waiting for a manual identification check")
 	// S1's 503 description; the code is D-kperr's for an internal error.
 	errDistributionUnavailable = newAPIError(http.StatusServiceUnavailable, codeInternal, "We were unable to distribute the link due to an internal error. Please try again")
 )
@@ -118,6 +120,10 @@ func (s *Server) disableHPP(id string) *apiError {
 		return nil // undocumented; idempotent: 204, no change, no callback
 	case api.CANCELLED:
 		return errHPPCancelled // undocumented; the consumer's cancel is definitive
+	case api.MANUALIDCHECK:
+		if faults.has(faultManualIDCheckDisableRefused) {
+			return errManualIDCheck
+		}
 	}
 	s.changeStatusLocked(h, api.DISABLED, now, faults)
 	return nil

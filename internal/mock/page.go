@@ -25,7 +25,7 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 </html>
 `))
 
-var pageButtons = []string{"pay", "decline", "back", "cancel", "error"}
+var pageButtons = []string{"pay", "decline", "back", "cancel", "error", "manual-id-check"}
 
 // consumerHandler serves /pay/...: the page, its actions and the result page.
 func (s *Server) consumerHandler() http.Handler {

@@ -125,3 +125,29 @@ func TestDistributionModule(t *testing.T) {
 	h.expect(h.do("POST", "/hpp/v1/sessions/unknown/distribution-module/token", ""), 404)
 	h.expect(h.do("DELETE", *m.GenerationUrl, ""), 404)
 }
+
+// The manual-id-check action reaches MANUAL_ID_CHECK; reopening the page
+// keeps it there; the consumer can go on to pay, and the merchant can
+// disable it (its documented way out).
+func TestManualIDCheck(t *testing.T) {
+	h := newHarness(t, Options{})
+	id := h.createHPP(h.createKP(kpBody), nil).SessionId
+	h.expect(h.openPage(id), 200)
+	h.expect(h.action(id, "manual-id-check"), 303)
+	h.expect(h.openPage(id), 200)
+	if s := h.readHPP(id); s.Status != "MANUAL_ID_CHECK" {
+		t.Fatalf("status %s", s.Status)
+	}
+	h.expect(h.action(id, "pay"), 303)
+	if s := h.readHPP(id); s.Status != "COMPLETED" || s.AuthorizationToken == nil {
+		t.Errorf("after pay: %+v", s)
+	}
+
+	id = h.createHPP(h.createKP(kpBody), nil).SessionId
+	h.expect(h.openPage(id), 200)
+	h.expect(h.action(id, "manual-id-check"), 303)
+	h.expect(h.do("DELETE", "/hpp/v1/sessions/"+id, ""), 204)
+	if s := h.readHPP(id); s.Status != "DISABLED" {
+		t.Errorf("after DELETE: %s", s.Status)
+	}
+}
