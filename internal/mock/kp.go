@@ -38,9 +38,13 @@ var paymentMethodCategories = func() *[]api.PaymentMethodCategory {
 // clientToken looks like Klarna's (a JWT the JS SDK reads) but is unsigned:
 // nothing verifies it.
 func clientToken(sessionID string) string {
+	return unsignedJWT(`{"session_id":"` + sessionID + `","issuer":"kconform-mock"}`)
+}
+
+// unsignedJWT is a JWT with alg none around claims (a JSON object).
+func unsignedJWT(claims string) string {
 	enc := base64.RawURLEncoding
-	return enc.EncodeToString([]byte(`{"alg":"none","typ":"JWT"}`)) + "." +
-		enc.EncodeToString([]byte(`{"session_id":"`+sessionID+`","issuer":"kconform-mock"}`)) + "."
+	return enc.EncodeToString([]byte(`{"alg":"none","typ":"JWT"}`)) + "." + enc.EncodeToString([]byte(claims)) + "."
 }
 
 func (s *Server) createKP(body *api.SessionCreate) (api.MerchantSession, *apiError) {

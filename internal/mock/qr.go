@@ -2,7 +2,6 @@ package mock
 
 import (
 	"bytes"
-	"encoding/base64"
 	"html/template"
 	"image/png"
 	"net/http"
@@ -43,9 +42,7 @@ func hppExtras(resp *api.SessionCreationResponseV1, base, id string, faults faul
 // and, like clientToken, is unsigned: nothing verifies it. Each call gives a
 // new one (a new jti).
 func distributionToken(sessionID string) string {
-	enc := base64.RawURLEncoding
-	return enc.EncodeToString([]byte(`{"alg":"none","typ":"JWT"}`)) + "." +
-		enc.EncodeToString([]byte(`{"session_id":"`+sessionID+`","jti":"`+newUUID()+`","issuer":"kconform-mock"}`)) + "."
+	return unsignedJWT(`{"session_id":"` + sessionID + `","jti":"` + newUUID() + `","issuer":"kconform-mock"}`)
 }
 
 // qrPNG is a QR code of text as a qrSize × qrSize PNG.
