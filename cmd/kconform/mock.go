@@ -74,7 +74,10 @@ func runMock(ctx context.Context, args []string, getenv func(string) string, std
 		cbTimeout    = fs.Duration("callback-timeout", mock.DefaultCallbackTimeout, "how long a callback receiver has to answer 2xx")
 		cbRetry      = fs.Duration("callback-retry-delay", mock.DefaultCallbackRetryDelay, "wait before a failed callback is retried")
 		listFaults   = fs.Bool("list-faults", false, "print the faults --fault accepts and exit")
+		json401      = fs.Bool("json-401", false, "answer 401 with an ErrorV2 JSON body instead of Klarna's recorded HTML page")
+		rateLimit    rateFlag
 	)
+	fs.Var(&rateLimit, "rate-limit", "answer 429 (empty body, as recorded) beyond `N/s` API requests a second (default: no limit)")
 	fs.Var(&faults, "fault", "switch a fault on from the start (repeatable; `name` from --list-faults)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -117,6 +120,8 @@ func runMock(ctx context.Context, args []string, getenv func(string) string, std
 		CallbackTimeout:        *cbTimeout,
 		CallbackRetryDelay:     *cbRetry,
 		AllowExternalCallbacks: *external,
+		JSONUnauthorized:       *json401,
+		RateLimit:              float64(rateLimit),
 		Logger:                 logger,
 	})
 	if err != nil {

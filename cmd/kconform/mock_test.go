@@ -21,6 +21,8 @@ func TestMockBadUsageExits2(t *testing.T) {
 		"argument":       {"extra"},
 		"empty password": {"--password="},
 		"bad duration":   {"--callback-timeout", "soon"},
+		"bad rate":       {"--rate-limit", "fast"},
+		"zero rate":      {"--rate-limit", "0/s"},
 	} {
 		var out, errOut syncbuf.Buffer
 		code := runMock(context.Background(), args, noEnv, &out, &errOut)
@@ -112,5 +114,19 @@ func TestMockCannotListenExits1(t *testing.T) {
 	var out, errOut syncbuf.Buffer
 	if code := runMock(context.Background(), []string{"--addr", ln.Addr().String()}, noEnv, &out, &errOut); code != 1 {
 		t.Errorf("exit %d, stderr %q", code, errOut.String())
+	}
+}
+
+func TestRateFlag(t *testing.T) {
+	var r rateFlag
+	for in, want := range map[string]float64{"50/s": 50, "2.5": 2.5, " 10/s ": 10} {
+		if err := r.Set(in); err != nil || float64(r) != want {
+			t.Errorf("%q: %v %v", in, float64(r), err)
+		}
+	}
+	for _, bad := range []string{"", "-1/s", "NaN", "Inf/s", "5/m"} {
+		if err := r.Set(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
 	}
 }

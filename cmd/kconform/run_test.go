@@ -342,7 +342,7 @@ var faultProofs = map[string]faultProof{
 	"error-fallback-missing":           {"placeholders", "MUST send the consumer to the failure URL on an error when no error URL is set", "the error falls back to the failure URL"},
 	"terminal-state-reopened":          {"lifecycle && consumer", "MUST keep a CANCELLED session CANCELLED and refuse the consumer", "the page of a CANCELLED session MUST refuse the consumer"},
 	"completed-disable-allowed":        {"lifecycle && consumer", "MUST keep a COMPLETED session COMPLETED: the page refuses the consumer and DELETE answers 400", "Expected HTTP status 400, the target answered 204"},
-	"distribution-on-disabled-allowed": {"distribution", "MUST refuse distribution of a DISABLED session with 400", "Expected HTTP status 400, the target answered 201"},
+	"distribution-on-disabled-allowed": {"distribution", "MUST refuse distribution of a DISABLED session with 400", "Expected HTTP status 400, the target answered 204"},
 	"missing-contact-accepted":         {"distribution", "MUST answer 400 MISSING_CONTACT_DATA to an email distribution without email", "distribution by email without its contact data"},
 	"auth-not-enforced":                {"errors", "MUST answer 401 to getSessionById without credentials", "getSessionById without valid credentials"},
 	"error-body-wrong-shape":           {"errors", "MUST answer 404 to readCreditSession with an unknown id", `/error_code [schema.required]`},
@@ -357,6 +357,12 @@ var faultProofs = map[string]faultProof{
 	"callback-not-retried":             {"callbacks", "MUST retry a callback answered 500 with the same event_id, 4 calls at most", "the first call and three retries"},
 	"callback-event-id-changes":        {"callbacks", "MUST retry a callback answered 500 with the same event_id, 4 calls at most", "every retry carries the event_id of the first call"},
 	"callback-missing":                 {"callbacks", "MUST send one callback per status change, carrying the session a read returns", "one callback for the change to IN_PROGRESS"},
+	"amounts-unchecked":                {"kp && errors && !consumer", "MUST answer 400 BAD_VALUE naming order_lines[1].total_tax_amount when it does not follow tax_rate", "a KP session whose order_lines[1].total_tax_amount does not add up"},
+	"address-mismatch-accepted":        {"kp && errors && consumer", "MUST answer 409 naming billing_address.postal_code when the postal code changed", "an order whose billing_address.postal_code differs from the authorization"},
+	"unauthorized-json":                {"errors && assumption", "MUST answer 401 with WWW-Authenticate: Basic and an HTML or empty body, as recorded", "a 401 body MUST be Klarna's HTML page"},
+	"distribution-unavailable":         {"distribution", "MUST accept a distribution by email", "the target answered 503"},
+	"manual-id-check-disable-refused":  {"lifecycle && consumer", "MUST let the merchant disable a session in MANUAL_ID_CHECK", "disable HPP session"},
+	"qr-code-missing":                  {"distribution", "MUST give a qr_code_url serving, without credentials, a PNG QR code of redirect_url", "qr_code_url is missing"},
 }
 
 const faultMatrixFile = "testdata/fault-matrix.md"

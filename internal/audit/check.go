@@ -104,6 +104,7 @@ func (a *Auditor) check(file string, rec recording.Record) checked {
 		e.Status = checkedEx.Status
 	}
 	if e.Operation != "" {
+		e.Issues = append(e.Issues, amountIssues(e.Operation, checkedEx)...)
 		if snap, ok := a.life.Snapshot(e.Operation, checkedEx); ok {
 			c.snapshot, c.hasSnap = snap, true
 			e.Issues = append(e.Issues, snap.Check()...)

@@ -22,6 +22,11 @@ var consumerActions = map[string]consumerAction{
 	"back":    {to: api.BACK},
 	"cancel":  {to: api.CANCELLED},
 	"error":   {to: api.ERROR},
+	// S1's status enum has MANUAL_ID_CHECK and nothing documents what leads
+	// there (reference §3.1): the mock's consumer asks for a manual identity
+	// check with this action (assumption), and can then go on as from
+	// IN_PROGRESS. The documented way out is the merchant's DELETE.
+	"manual-id-check": {to: api.MANUALIDCHECK},
 }
 
 // pageState is what the page shows.
@@ -50,7 +55,7 @@ func (s *Server) openPage(id string, move bool) pageState {
 	case h.terminal() && !faults.has(faultTerminalStateReopened):
 		return pageState{HTTPCode: http.StatusGone, Title: "Link no longer valid", Message: "This payment session is " + string(h.status) + ".", ID: id, Status: h.status}
 	}
-	if move && h.status != api.INPROGRESS {
+	if move && h.status != api.INPROGRESS && h.status != api.MANUALIDCHECK {
 		s.changeStatusLocked(h, api.INPROGRESS, now, faults)
 	}
 	p := pageState{HTTPCode: http.StatusOK, ID: id, Status: h.status, Title: "Pay with Klarna (kconform mock)"}
@@ -77,7 +82,7 @@ func (s *Server) act(id, name string) (location string, refused *pageState) {
 		return "", &pageState{HTTPCode: http.StatusNotFound, Title: "Page not found", Message: "This payment link does not exist."}
 	case h.expired(now):
 		return "", &pageState{HTTPCode: http.StatusGone, Title: "Link expired", Message: "This payment link has expired.", ID: id, Status: h.status}
-	case h.status != api.INPROGRESS:
+	case h.status != api.INPROGRESS && h.status != api.MANUALIDCHECK:
 		return "", &pageState{HTTPCode: http.StatusConflict, Title: "Not possible now", Message: "The session is " + string(h.status) + ", not IN_PROGRESS: open the page first.", ID: id, Status: h.status}
 	}
 	to := action.to

@@ -44,6 +44,12 @@ const (
 	faultCallbackNotRetried
 	faultCallbackEventIDChanges
 	faultCallbackMissing
+	faultAmountsUnchecked
+	faultAddressMismatchAccepted
+	faultUnauthorizedJSON
+	faultDistributionUnavailable
+	faultQRCodeMissing
+	faultManualIDCheckDisableRefused
 	faultCount
 )
 
@@ -84,10 +90,10 @@ var faultCatalogue = [faultCount]Fault{
 		"DELETE on a COMPLETED session answers 204"},
 	faultDistributionOnDisabledAllowed: {"distribution-on-disabled-allowed",
 		"distribution on a DISABLED HPP session answers 400",
-		"distribution on a DISABLED session answers 201"},
+		"distribution on a DISABLED session answers 204"},
 	faultMissingContactAccepted: {"missing-contact-accepted",
 		"a distribution needs the contact field of its method (400 MISSING_CONTACT_DATA)",
-		"distribution without the contact field its method needs answers 201"},
+		"distribution without the contact field its method needs answers 204"},
 	faultAuthNotEnforced: {"auth-not-enforced",
 		"missing or wrong credentials answer 401",
 		"missing/wrong credentials are accepted"},
@@ -127,6 +133,24 @@ var faultCatalogue = [faultCount]Fault{
 	faultCallbackMissing: {"callback-missing",
 		"every HPP status change is POSTed to status_update",
 		"no callback is sent on status changes"},
+	faultAmountsUnchecked: {"amounts-unchecked",
+		"order amounts add up: line totals, line tax (±1), order_amount and order_tax_amount (400 BAD_VALUE)",
+		"KP create, update and create order accept amounts that do not add up"},
+	faultAddressMismatchAccepted: {"address-mismatch-accepted",
+		"a create-order whose addresses, customer or locale differ from the authorization answers 409 naming each field",
+		"create order compares only amounts, currency, country and lines"},
+	faultUnauthorizedJSON: {"unauthorized-json",
+		"a 401 is Klarna's HTML page (or empty) with WWW-Authenticate: Basic, as recorded",
+		"401 answered with an ErrorV2 JSON body"},
+	faultDistributionUnavailable: {"distribution-unavailable",
+		"a valid distribution of an open HPP session is accepted (201 or 204)",
+		"distribution answers 503 (S1: unable to distribute due to an internal error)"},
+	faultQRCodeMissing: {"qr-code-missing",
+		"HPP create gives a qr_code_url serving a QR code of redirect_url",
+		"HPP create omits qr_code_url"},
+	faultManualIDCheckDisableRefused: {"manual-id-check-disable-refused",
+		"the merchant can disable a session in MANUAL_ID_CHECK (its documented transition to DISABLED)",
+		"DELETE on a MANUAL_ID_CHECK session answers 400"},
 }
 
 // FaultNames lists every fault the mock can be switched into, in a fixed order.

@@ -122,11 +122,11 @@ func TestEveryFaultChangesWhatItNames(t *testing.T) {
 		"distribution-on-disabled-allowed": func(t *testing.T, h *harness) {
 			id := h.createHPP(h.createKP(kpBody), nil).SessionId
 			h.expect(h.do("DELETE", "/hpp/v1/sessions/"+id, ""), 204)
-			h.expect(h.do("POST", "/hpp/v1/sessions/"+id+"/distribution", `{"method":"email","contact_information":{"email":"a@example.com"}}`), 201)
+			h.expect(h.do("POST", "/hpp/v1/sessions/"+id+"/distribution", `{"method":"email","contact_information":{"email":"a@example.com"}}`), 204)
 		},
 		"missing-contact-accepted": func(t *testing.T, h *harness) {
 			id := h.createHPP(h.createKP(kpBody), nil).SessionId
-			h.expect(h.do("POST", "/hpp/v1/sessions/"+id+"/distribution", `{"method":"email","contact_information":{}}`), 201)
+			h.expect(h.do("POST", "/hpp/v1/sessions/"+id+"/distribution", `{"method":"email","contact_information":{}}`), 204)
 			// Only that rule: a bad method is still refused.
 			h.expect(h.do("POST", "/hpp/v1/sessions/"+id+"/distribution", `{"method":"fax","contact_information":{}}`), 400)
 		},
@@ -171,7 +171,32 @@ func TestEveryFaultChangesWhatItNames(t *testing.T) {
 		},
 		"order-mismatch-accepted": func(t *testing.T, h *harness) {
 			token := h.authorize(h.createKP(kpBody))
-			h.expect(h.do("POST", "/payments/v1/authorizations/"+token+"/order", strings.Replace(orderBody, "25000", "1", 1)), 200)
+			h.expect(h.do("POST", "/payments/v1/authorizations/"+token+"/order", strings.Replace(orderBody, `"name": "Tomatoes"`, `"name": "Potatoes"`, 1)), 200)
+		},
+		"amounts-unchecked": func(t *testing.T, h *harness) {
+			h.expect(h.do("POST", "/payments/v1/sessions", strings.Replace(kpBody, `"total_tax_amount": 4000`, `"total_tax_amount": 4100`, 1)), 200)
+		},
+		"distribution-unavailable": func(t *testing.T, h *harness) {
+			id := h.createHPP(h.createKP(kpBody), nil).SessionId
+			h.expect(h.do("POST", "/hpp/v1/sessions/"+id+"/distribution", `{"method":"email","contact_information":{"email":"a@example.com"}}`), 503).errorV2(t)
+		},
+		"qr-code-missing": func(t *testing.T, h *harness) {
+			if c := h.createHPP(h.createKP(kpBody), nil); c.QrCodeUrl != nil {
+				t.Errorf("qr_code_url %q", *c.QrCodeUrl)
+			}
+		},
+		"manual-id-check-disable-refused": func(t *testing.T, h *harness) {
+			id := h.createHPP(h.createKP(kpBody), nil).SessionId
+			h.expect(h.openPage(id), 200)
+			h.expect(h.action(id, "manual-id-check"), 303)
+			h.expect(h.do("DELETE", "/hpp/v1/sessions/"+id, ""), 400)
+		},
+		"unauthorized-json": func(t *testing.T, h *harness) {
+			h.expect(h.send("GET", "/payments/v1/sessions/x", "", func(r *http.Request) { r.Header.Del("Authorization") }), 401).errorV2(t)
+		},
+		"address-mismatch-accepted": func(t *testing.T, h *harness) {
+			token := h.authorize(h.createKP(withAddress(kpBody, "41106")))
+			h.expect(h.do("POST", "/payments/v1/authorizations/"+token+"/order", withAddress(orderBody, "41107")), 200)
 		},
 		"kp-status-not-completed": func(t *testing.T, h *harness) {
 			kpID := h.createKP(kpBody)

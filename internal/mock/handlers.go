@@ -76,14 +76,27 @@ func (h *handlers) DistributeHppSession(ctx context.Context, req api.DistributeH
 			return api.DistributeHppSession400JSONResponse{Body: body, Headers: api.DistributeHppSession400ResponseHeaders{KlarnaCorrelationId: cid}}, nil
 		case http.StatusNotFound:
 			return api.DistributeHppSession404JSONResponse{Body: body, Headers: api.DistributeHppSession404ResponseHeaders{KlarnaCorrelationId: cid}}, nil
+		case http.StatusServiceUnavailable:
+			return api.DistributeHppSession503JSONResponse{Body: body, Headers: api.DistributeHppSession503ResponseHeaders{KlarnaCorrelationId: cid}}, nil
 		}
 		return nil, errUnmapped("distributeHppSession", e)
 	}
-	return api.DistributeHppSession201Response{}, nil
+	// 204, not 201: S1 lists both; a maintainer of Klarna's PHP SDK confirmed
+	// the live endpoint answers 204 (klarna/kco_rest_php issue 52, 2020-02,
+	// where the SDK threw on it).
+	return api.DistributeHppSession204Response{}, nil
 }
 
-func (h *handlers) CreateCreditSession(_ context.Context, req api.CreateCreditSessionRequestObject) (api.CreateCreditSessionResponseObject, error) {
-	return api.CreateCreditSession200JSONResponse(h.s.createKP(req.Body)), nil
+func (h *handlers) CreateCreditSession(ctx context.Context, req api.CreateCreditSessionRequestObject) (api.CreateCreditSessionResponseObject, error) {
+	session, e := h.s.createKP(req.Body)
+	if e != nil {
+		body, cid := errorBody(ctx, e)
+		if e.status == http.StatusBadRequest {
+			return api.CreateCreditSession400JSONResponse{Body: body, Headers: api.CreateCreditSession400ResponseHeaders{KlarnaCorrelationId: cid}}, nil
+		}
+		return nil, errUnmapped("createCreditSession", e)
+	}
+	return api.CreateCreditSession200JSONResponse(session), nil
 }
 
 func (h *handlers) ReadCreditSession(ctx context.Context, req api.ReadCreditSessionRequestObject) (api.ReadCreditSessionResponseObject, error) {
@@ -101,7 +114,10 @@ func (h *handlers) ReadCreditSession(ctx context.Context, req api.ReadCreditSess
 func (h *handlers) UpdateCreditSession(ctx context.Context, req api.UpdateCreditSessionRequestObject) (api.UpdateCreditSessionResponseObject, error) {
 	if e := h.s.updateKP(req.SessionId, req.Body); e != nil {
 		body, cid := errorBody(ctx, e)
-		if e.status == http.StatusNotFound {
+		switch e.status {
+		case http.StatusBadRequest:
+			return api.UpdateCreditSession400JSONResponse{Body: body, Headers: api.UpdateCreditSession400ResponseHeaders{KlarnaCorrelationId: cid}}, nil
+		case http.StatusNotFound:
 			return api.UpdateCreditSession404JSONResponse{Body: body, Headers: api.UpdateCreditSession404ResponseHeaders{KlarnaCorrelationId: cid}}, nil
 		}
 		return nil, errUnmapped("updateCreditSession", e)
@@ -114,6 +130,8 @@ func (h *handlers) CreateOrder(ctx context.Context, req api.CreateOrderRequestOb
 	if e != nil {
 		body, cid := errorBody(ctx, e)
 		switch e.status {
+		case http.StatusBadRequest:
+			return api.CreateOrder400JSONResponse{Body: body, Headers: api.CreateOrder400ResponseHeaders{KlarnaCorrelationId: cid}}, nil
 		case http.StatusForbidden:
 			return api.CreateOrder403JSONResponse{Body: body, Headers: api.CreateOrder403ResponseHeaders{KlarnaCorrelationId: cid}}, nil
 		case http.StatusNotFound:

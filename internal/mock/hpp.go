@@ -18,6 +18,10 @@ var (
 	errHPPCancelled     = newAPIError(http.StatusBadRequest, codeBadRequest, "HPP session has been cancelled by the consumer")
 	errHPPDisabled      = newAPIError(http.StatusBadRequest, codeBadRequest, "HPP session is disabled by merchant")
 	errBadPaymentURLRef = badValue("payment_session_url")
+	// manual-id-check-disable-refused only.
+	errManualIDCheck = newAPIError(http.StatusBadRequest, codeBadRequest, "HPP session is waiting for a manual identification check")
+	// S1's 503 description; the code is D-kperr's for an internal error.
+	errDistributionUnavailable = newAPIError(http.StatusServiceUnavailable, codeInternal, "We were unable to distribute the link due to an internal error. Please try again")
 )
 
 // kpPathPrefix is what a payment_session_url names a KP session with. Only
@@ -76,13 +80,15 @@ func (s *Server) createHPP(body *api.SessionCreationRequestV1, base string) (api
 
 	sessionURL := base + "/hpp/v1/sessions/" + h.id
 	redirect := base + "/pay/" + h.id
-	return api.SessionCreationResponseV1{
+	resp := api.SessionCreationResponseV1{
 		SessionId:       h.id,
 		SessionUrl:      sessionURL,
 		DistributionUrl: sessionURL + "/distribution",
 		RedirectUrl:     &redirect,
 		ExpiresAt:       h.expiresAt,
-	}, nil
+	}
+	hppExtras(&resp, base, h.id, faults)
+	return resp, nil
 }
 
 func (s *Server) readHPP(id string) (api.SessionResponseV1, *apiError) {
@@ -114,6 +120,10 @@ func (s *Server) disableHPP(id string) *apiError {
 		return nil // undocumented; idempotent: 204, no change, no callback
 	case api.CANCELLED:
 		return errHPPCancelled // undocumented; the consumer's cancel is definitive
+	case api.MANUALIDCHECK:
+		if faults.has(faultManualIDCheckDisableRefused) {
+			return errManualIDCheck
+		}
 	}
 	s.changeStatusLocked(h, api.DISABLED, now, faults)
 	return nil
@@ -144,6 +154,9 @@ func (s *Server) distributeHPP(id string, body *api.DistributionRequestV1) *apiE
 		if err := checkContact(body); err != nil {
 			return err
 		}
+	}
+	if faults.has(faultDistributionUnavailable) {
+		return errDistributionUnavailable
 	}
 	return nil // the mock sends nothing; Klarna sends asynchronously
 }

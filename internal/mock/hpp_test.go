@@ -138,7 +138,7 @@ func TestHPPDistribution(t *testing.T) {
 		`{"method":"sms","contact_information":{"phone":"07000212345","phone_country":"SE"},"template":"INSTORE_PURCHASE"}`,
 		`{"method":"token","contact_information":{"access_id":"5a5e8e70-1a96-4651-b3b6-b774012a5bbb"}}`,
 	} {
-		h.expect(h.do("POST", path, body), 201)
+		h.expect(h.do("POST", path, body), 204)
 	}
 	for method, body := range map[string]string{
 		"email": `{"method":"email","contact_information":{"phone":"070"}}`,

@@ -3,7 +3,6 @@ package mock
 import (
 	"encoding/base64"
 	"net/http"
-	"reflect"
 	"strings"
 
 	"github.com/kconform/kconform/generated/api"
@@ -39,22 +38,29 @@ var paymentMethodCategories = func() *[]api.PaymentMethodCategory {
 // clientToken looks like Klarna's (a JWT the JS SDK reads) but is unsigned:
 // nothing verifies it.
 func clientToken(sessionID string) string {
-	enc := base64.RawURLEncoding
-	return enc.EncodeToString([]byte(`{"alg":"none","typ":"JWT"}`)) + "." +
-		enc.EncodeToString([]byte(`{"session_id":"`+sessionID+`","issuer":"kconform-mock"}`)) + "."
+	return unsignedJWT(`{"session_id":"` + sessionID + `","issuer":"kconform-mock"}`)
 }
 
-func (s *Server) createKP(body *api.SessionCreate) api.MerchantSession {
-	now := s.clock.Now()
+// unsignedJWT is a JWT with alg none around claims (a JSON object).
+func unsignedJWT(claims string) string {
+	enc := base64.RawURLEncoding
+	return enc.EncodeToString([]byte(`{"alg":"none","typ":"JWT"}`)) + "." + enc.EncodeToString([]byte(claims)) + "."
+}
+
+func (s *Server) createKP(body *api.SessionCreate) (api.MerchantSession, *apiError) {
+	now, faults := s.clock.Now(), s.faults.load()
+	if e := checkAmounts(orderAmounts(&body.OrderAmount, body.OrderTaxAmount, &body.OrderLines), faults); e != nil {
+		return api.MerchantSession{}, e
+	}
 	k := &kpSession{id: newUUID(), expiresAt: wireTime(now.Add(kpLifetime)), data: sessionFromCreate(body)}
 	k.clientToken = clientToken(k.id)
 
 	s.store.mu.Lock()
-	s.store.sweepLocked(now, s.faults.load())
+	s.store.sweepLocked(now, faults)
 	s.store.kp[k.id] = k
 	s.store.mu.Unlock()
 
-	return api.MerchantSession{ClientToken: k.clientToken, SessionId: k.id, PaymentMethodCategories: paymentMethodCategories}
+	return api.MerchantSession{ClientToken: k.clientToken, SessionId: k.id, PaymentMethodCategories: paymentMethodCategories}, nil
 }
 
 func (s *Server) readKP(id string) (api.SessionRead, *apiError) {
@@ -102,7 +108,7 @@ func (s *Server) readKP(id string) (api.SessionRead, *apiError) {
 }
 
 func (s *Server) updateKP(id string, body *api.Session) *apiError {
-	now := s.clock.Now()
+	now, faults := s.clock.Now(), s.faults.load()
 	s.store.mu.Lock()
 	defer s.store.mu.Unlock()
 	k := s.store.kp[id]
@@ -112,13 +118,23 @@ func (s *Server) updateKP(id string, body *api.Session) *apiError {
 	case k.complete:
 		return errSessionCompleted
 	}
-	mergeSession(&k.data, body)
+	// The session after the update must add up (an update may change the
+	// lines but not order_amount); a refused update changes nothing.
+	merged := k.data
+	mergeSession(&merged, body)
+	if e := checkAmounts(orderAmounts(merged.OrderAmount, merged.OrderTaxAmount, merged.OrderLines), faults); e != nil {
+		return e
+	}
+	k.data = merged
 	return nil
 }
 
 func (s *Server) createOrder(token string, body *api.CreateOrderRequest) (api.Order, *apiError) {
 	now, faults := s.clock.Now(), s.faults.load()
 	orderID := newUUID()
+	if e := checkAmounts(orderAmounts(&body.OrderAmount, body.OrderTaxAmount, &body.OrderLines), faults); e != nil {
+		return api.Order{}, e
+	}
 
 	s.store.mu.Lock()
 	defer s.store.mu.Unlock()
@@ -142,7 +158,7 @@ func (s *Server) createOrder(token string, body *api.CreateOrderRequest) (api.Or
 	if k.complete && !reuse {
 		return api.Order{}, errSessionCompleted
 	}
-	if bad := t.order.mismatches(body); len(bad) > 0 && !faults.has(faultOrderMismatchAccepted) {
+	if bad := t.order.mismatches(body, faults); len(bad) > 0 && !faults.has(faultOrderMismatchAccepted) {
 		return api.Order{}, notMatching(bad)
 	}
 	t.consumed = true
@@ -204,44 +220,6 @@ func (s *Server) createCustomerToken(token string, body *api.CustomerTokenCreati
 		billing = k.data.BillingAddress
 	}
 	return api.CustomerTokenCreationResponse{TokenId: tokenID, BillingAddress: billing}, nil
-}
-
-// snapshotOrder records what an order on this authorization must match.
-func snapshotOrder(d *api.Session) orderSnapshot {
-	var o orderSnapshot
-	if d.OrderAmount != nil {
-		o.amount = *d.OrderAmount
-	}
-	if d.PurchaseCurrency != nil {
-		o.currency = *d.PurchaseCurrency
-	}
-	if d.PurchaseCountry != nil {
-		o.country = *d.PurchaseCountry
-	}
-	if d.OrderLines != nil {
-		o.lines = *d.OrderLines
-	}
-	return o
-}
-
-// mismatches names the fields of a create-order body that differ from the
-// authorized session, in a fixed order. Codes are compared ignoring case,
-// since the contract accepts both.
-func (o orderSnapshot) mismatches(b *api.CreateOrderRequest) []string {
-	var bad []string
-	if b.OrderAmount != o.amount {
-		bad = append(bad, "order_amount")
-	}
-	if !strings.EqualFold(b.PurchaseCurrency, o.currency) {
-		bad = append(bad, "purchase_currency")
-	}
-	if !strings.EqualFold(b.PurchaseCountry, o.country) {
-		bad = append(bad, "purchase_country")
-	}
-	if !reflect.DeepEqual(b.OrderLines, o.lines) {
-		bad = append(bad, "order_lines")
-	}
-	return bad
 }
 
 // sessionFromCreate keeps what the merchant may set; the read-only fields of

@@ -87,15 +87,18 @@ func TestKPSessionLivesFortyEightHoursFromCreation(t *testing.T) {
 func TestCreateOrderMismatch(t *testing.T) {
 	h := newHarness(t, Options{})
 	token := h.authorize(h.createKP(kpBody))
-	body := strings.Replace(orderBody, `"order_amount": 25000`, `"order_amount": 24000`, 1)
+	// Amounts that add up but differ from the session: 409, not 400.
+	body := strings.Replace(orderBody, `"order_amount": 25000, "order_tax_amount": 5000`, `"order_amount": 24000, "order_tax_amount": 4800`, 1)
+	body = strings.Replace(body, `"unit_price": 5000, "tax_rate": 2500, "total_amount": 5000, "total_tax_amount": 1000`, `"unit_price": 4000, "tax_rate": 2500, "total_amount": 4000, "total_tax_amount": 800`, 1)
 	body = strings.Replace(body, `"purchase_currency": "SEK"`, `"purchase_currency": "EUR"`, 1)
 	e := h.expect(h.do("POST", "/payments/v1/authorizations/"+token+"/order", body), 409).errorV2(t)
-	if e.ErrorCode != "BAD_VALUE" || e.ErrorMessages[0] != "Not matching fields: [order_amount, purchase_currency]" {
-		t.Errorf("mismatch: %+v", e)
+	want := "Not matching fields: [order_amount, order_tax_amount, purchase_currency, order_lines[1].total_amount, order_lines[1].total_tax_amount, order_lines[1].unit_price]"
+	if e.ErrorCode != "BAD_VALUE" || e.ErrorMessages[0] != want {
+		t.Errorf("mismatch: %+v\nwant %s", e, want)
 	}
 	lines := strings.Replace(orderBody, `"name": "Tomatoes"`, `"name": "Potatoes"`, 1)
 	e = h.expect(h.do("POST", "/payments/v1/authorizations/"+token+"/order", lines), 409).errorV2(t)
-	if e.ErrorMessages[0] != "Not matching fields: [order_lines]" {
+	if e.ErrorMessages[0] != "Not matching fields: [order_lines[0].name]" {
 		t.Errorf("lines mismatch: %+v", e)
 	}
 	// Codes differ only in case: they match.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"time"
 )
 
@@ -30,6 +31,8 @@ type Options struct {
 	CallbackTimeout        time.Duration    // default 3s (D-cb)
 	CallbackRetryDelay     time.Duration    // default 2s ("a few seconds")
 	AllowExternalCallbacks bool             // default false: callbacks only to loopback hosts
+	JSONUnauthorized       bool             // answer 401 with ErrorV2 JSON instead of Klarna's recorded HTML page
+	RateLimit              float64          // API requests per second before 429 (0: no limit)
 	Now                    func() time.Time // time source of the simulated clock (default time.Now)
 	Logger                 *slog.Logger     // where callback failures and the like go (default: discarded)
 }
@@ -41,6 +44,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.Password == "" {
 		o.Password = DefaultPassword
+	}
+	if o.RateLimit < 0 || math.IsNaN(o.RateLimit) || math.IsInf(o.RateLimit, 0) {
+		return o, errors.New("mock: the rate limit must be a positive number of requests per second, or 0 for none")
 	}
 	if o.CallbackTimeout < 0 || o.CallbackRetryDelay < 0 {
 		return o, errors.New("mock: callback timeout and retry delay must not be negative")

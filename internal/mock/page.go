@@ -25,7 +25,7 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 </html>
 `))
 
-var pageButtons = []string{"pay", "decline", "back", "cancel", "error"}
+var pageButtons = []string{"pay", "decline", "back", "cancel", "error", "manual-id-check"}
 
 // consumerHandler serves /pay/...: the page, its actions and the result page.
 func (s *Server) consumerHandler() http.Handler {
@@ -34,6 +34,8 @@ func (s *Server) consumerHandler() http.Handler {
 		p := s.openPage(r.PathValue("id"), r.Method != http.MethodHead)
 		writePage(w, p, p.HTTPCode == http.StatusOK)
 	})
+	mux.HandleFunc("GET /pay/{id}/qr", s.serveQR)
+	mux.HandleFunc("GET /pay/{id}/distribution", s.serveDistribution)
 	mux.HandleFunc("GET /pay/{id}/result", func(w http.ResponseWriter, r *http.Request) {
 		writePage(w, s.resultPage(r.PathValue("id")), false)
 	})

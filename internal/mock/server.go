@@ -199,8 +199,9 @@ func (s *Server) apiHandler() http.Handler {
 			writeAPIError(w, r, badValue("request"))
 		},
 	})
+	mux.HandleFunc("/hpp/v1/sessions/{id}/distribution-module/token", s.distributionModuleToken)
 	mux.HandleFunc("/", s.unknownEndpoint)
-	inner := s.requireCredentials(s.validateRequests(mux))
+	inner := s.rateLimit(s.requireCredentials(s.validateRequests(mux)))
 
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		info := &requestInfo{correlationID: newUUID(), baseURL: s.baseURLFor(r)}

@@ -82,10 +82,15 @@ func (h *hppSession) placesOrder() bool {
 // orderSnapshot is the part of a KP session an order must match, taken when
 // the authorization is given.
 type orderSnapshot struct {
-	amount   int64
-	currency string
-	country  string
-	lines    []api.OrderLine
+	amount    int64
+	taxAmount *int64
+	currency  string
+	country   string
+	locale    *string
+	lines     []api.OrderLine
+	billing   *api.Address
+	shipping  *api.Address
+	customer  *api.Customer
 }
 
 // authToken is a KP authorization: 60 minutes, one order.

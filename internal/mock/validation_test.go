@@ -154,7 +154,9 @@ func TestAuthentication(t *testing.T) {
 		if strings.Contains(string(r.body), "pa55") {
 			t.Errorf("%s: the body echoes the credential", name)
 		}
-		r.errorV2(t)
+		if r.header.Get("Content-Type") != "text/html" || string(r.body) != unauthorizedPage {
+			t.Errorf("%s: %s %q, want the recorded HTML page", name, r.header.Get("Content-Type"), r.body)
+		}
 	}
 	h.expect(h.send("GET", "/payments/v1/sessions/x", "", func(r *http.Request) { r.SetBasicAuth("merchant", "pa55") }), 404)
 	// The consumer page and the control plane are public.

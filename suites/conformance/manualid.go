@@ -1,0 +1,30 @@
+package conformance
+
+import (
+	"net/http"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/kconform/kconform/generated/api"
+	fw "github.com/kconform/kconform/suites/framework"
+)
+
+// manualIDCheck is the consumer page's action that asks for a manual
+// identity check (internal/mock/CONTROL.md); Klarna documents none.
+const manualIDCheck = "manual-id-check"
+
+var _ = Describe("HPP manual identification check", Label(fw.HPP, fw.Lifecycle, fw.Consumer), func() {
+	f := fw.New()
+
+	/*
+		Rule: the merchant can disable a session waiting for a manual identification check: DELETE answers 204 and the session reads DISABLED.
+		Source: reference §3.1 ("Any non-final state →DISABLED through the DELETE call"; the contract's x-kconform-transitions: MANUAL_ID_CHECK → DISABLED), §1.2 (status enum MANUAL_ID_CHECK). How a session gets there is not documented; the consumer page's manual-id-check action stands in for it.
+	*/
+	It("MUST let the merchant disable a session in MANUAL_ID_CHECK", fw.Timeout, func(ctx SpecContext) {
+		h := f.NewHPPSession(ctx)
+		f.OpensAndDoes(ctx, h, manualIDCheck)
+		f.ExpectHPPStatus(ctx, h.ID, api.MANUALIDCHECK)
+		f.DisableHPPSession(ctx, h.ID, http.StatusNoContent)
+		f.ExpectHPPStatus(ctx, h.ID, api.DISABLED)
+	})
+})
