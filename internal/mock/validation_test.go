@@ -22,7 +22,8 @@ func TestInvalidRequestsGetBadValue(t *testing.T) {
 		{"line name", strings.Replace(kpBody, `"Tomatoes"`, `""`, 1), "Bad value: order_lines[0].name"},
 		{"nested index", strings.Replace(kpBody, `"tax_rate": 2500, "total_amount": 5000`, `"tax_rate": 20000, "total_amount": 5000`, 1), "Bad value: order_lines[1].tax_rate"},
 		{"several", `{"order_lines":[]}`, "Bad value: order_amount, purchase_country, purchase_currency, order_lines"},
-		{"read-only", strings.Replace(kpBody, `"locale"`, `"status": "complete", "locale"`, 1), "Bad value: status"},
+		{"enum not a case variant", strings.Replace(kpBody, `"locale"`, `"acquiring_channel": "online", "locale"`, 1), "Bad value: acquiring_channel"},
+		{"null in a required field", strings.Replace(kpBody, `"quantity": 2`, `"quantity": null`, 1), "Bad value: order_lines[0].quantity"},
 		{"malformed", `{"purchase_country":`, "Bad value: body"},
 		{"not an object", `[1,2]`, "Bad value: body"},
 		{"wrong type", strings.Replace(kpBody, `"order_amount": 25000`, `"order_amount": "25000"`, 1), "Bad value: order_amount"},
@@ -103,6 +104,30 @@ func TestRequestsKlarnaAcceptsAreAccepted(t *testing.T) {
 		r.Header.Set("Content-Type", "application/json")
 		r.Header.Set("Cache-Control", "no-cache")
 	}), 204)
+}
+
+// Klarna's playground accepted read-only fields, enum values in another case
+// and nulls in optional fields (contract/lenient.go); so does the mock, and
+// what it stores and echoes is the contract's: the session's own status and
+// token, the enum value in the contract's case, no null.
+func TestLenientRequestsAreReadAsKlarnaReadsThem(t *testing.T) {
+	h := newHarness(t, Options{})
+	body := strings.Replace(kpBody, `"locale"`, `"status": "complete", "client_token": "forged", "acquiring_channel": "ecommerce", "intent": "BUY_AND_TOKENIZE", "design": null, "locale"`, 1)
+	body = strings.Replace(body, `"name": "Tomatoes"`, `"name": "Tomatoes", "image_url": null`, 1)
+	kpID := h.createKP(body)
+	var s api.SessionRead
+	r := h.expect(h.do("GET", "/payments/v1/sessions/"+kpID, ""), 200)
+	r.json(t, &s)
+	if *s.Status != api.Incomplete || *s.ClientToken == "forged" || *s.AcquiringChannel != api.ECOMMERCE || *s.Intent != api.BuyAndTokenize {
+		t.Errorf("read back: status %v, acquiring_channel %v, intent %v", *s.Status, *s.AcquiringChannel, *s.Intent)
+	}
+	if strings.Contains(string(r.body), "null") {
+		t.Errorf("a null was stored and echoed: %s", r.body)
+	}
+	// A customer token needs a tokenizing intent: the case variant counted.
+	token := h.authorize(kpID)
+	h.expect(h.do("POST", "/payments/v1/authorizations/"+token+"/customer-token",
+		`{"description":"Gym","intended_use":"subscription","locale":"sv-SE","purchase_country":"SE","purchase_currency":"SEK"}`), 200)
 }
 
 func TestResponseHeaders(t *testing.T) {
