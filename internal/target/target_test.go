@@ -7,9 +7,14 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/kconform/kconform/openapi"
 )
 
 func env(m map[string]string) func(string) string {
@@ -301,5 +306,35 @@ func TestCapabilities(t *testing.T) {
 	c = ProbeCapabilities(t.Context(), srv.Client(), "http://127.0.0.1:1")
 	if c.Consumer || !strings.Contains(c.Summary(), "none") {
 		t.Errorf("unreachable: %+v", c)
+	}
+}
+
+// The contract's servers and the guard say the same: every playground server
+// is allowed, every other server is refused, and every playground the guard
+// allows is a server of the contract.
+func TestContractServersAgreeWithTheGuard(t *testing.T) {
+	doc, err := openapi3.NewLoader().LoadFromData(openapi.Spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	servers := map[string]bool{}
+	for _, s := range doc.Servers {
+		u, err := url.Parse(s.URL)
+		if err != nil {
+			t.Fatalf("server %q: %v", s.URL, err)
+		}
+		servers[u.Host] = true
+		playground := strings.Contains(u.Host, ".playground.")
+		if IsProductionHost(u.Host) == playground {
+			t.Errorf("server %s (%s): production %v", s.URL, s.Description, IsProductionHost(u.Host))
+		}
+		if s.Extensions["x-kconform-source"] == nil && strings.HasSuffix(u.Host, "kustom.co") {
+			t.Errorf("server %s has no x-kconform-source", s.URL)
+		}
+	}
+	for _, pg := range PlaygroundHosts {
+		if !servers[pg] {
+			t.Errorf("playground %s is not a server of the contract", pg)
+		}
 	}
 }
