@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -49,48 +50,74 @@ func (m Mode) leniency() Severity {
 // relaxRequest walks value along schema, reports each departure of the three
 // classes and returns the value with them undone. Maps are changed in place:
 // value is the caller's freshly decoded copy.
-func (v *Validator) relaxRequest(res *Result, schema *openapi3.Schema, value any, ptr string, mode Mode) any {
+func (v *Validator) relaxRequest(res *Result, schema *openapi3.Schema, value any, mode Mode) any {
+	start := len(res.Issues)
+	var buf [8]string // deep enough for every body of the contract
+	path := buf[:0]
+	if nv, replaced := v.relax(res, schema, value, &path, mode); replaced {
+		value = nv
+	}
+	// Maps were visited in no particular order: sort what was found.
+	if found := res.Issues[start:]; len(found) > 1 {
+		sort.SliceStable(found, func(i, j int) bool { return found[i].Pointer < found[j].Pointer })
+	}
+	return value
+}
+
+// relax is relaxRequest's walk. path holds the segments down to value; a
+// pointer is only built for an issue, so a conforming body costs no strings.
+// It returns the value to put in value's place when that one must be
+// replaced (an enum value in the contract's case); maps and arrays are
+// changed in place, and left alone when nothing departs.
+func (v *Validator) relax(res *Result, schema *openapi3.Schema, value any, path *[]string, mode Mode) (any, bool) {
 	if schema == nil {
-		return value
+		return nil, false
 	}
 	switch val := value.(type) {
 	case map[string]any:
 		sh := v.shapeOf(schema)
-		for _, k := range sortedKeys(val) {
+		for k, child := range val {
 			ps, known := sh.props[k]
 			if !known {
 				continue // the unknown-field walk reports it
 			}
-			child := ptr + "/" + escapePointer(k)
+			*path = append(*path, k)
 			switch {
 			case ps.ReadOnly:
-				res.add(mode.leniency(), Request, InBody, child, RuleReadOnly,
+				res.add(mode.leniency(), Request, InBody, pointer(*path), RuleReadOnly,
 					"field "+k+" is read-only: the server sets it and a request should not send it (real servers accept it; checked without it)")
 				delete(val, k)
-			case val[k] == nil && !ps.Nullable && !sh.required[k]:
-				res.add(mode.leniency(), Request, InBody, child, RuleNullable,
+			case child == nil && !ps.Nullable && !sh.required[k]:
+				res.add(mode.leniency(), Request, InBody, pointer(*path), RuleNullable,
 					"optional field "+k+" is null where the contract allows no null; leave it out (real servers accept it as absent; checked without it)")
 				delete(val, k)
 			default:
-				val[k] = v.relaxRequest(res, ps, val[k], child, mode)
+				if nv, replaced := v.relax(res, ps, child, path, mode); replaced {
+					val[k] = nv
+				}
 			}
+			*path = (*path)[:len(*path)-1]
 		}
 	case []any:
 		items := v.shapeOf(schema).items
 		if items == nil {
-			return value
+			return nil, false
 		}
 		for i := range val {
-			val[i] = v.relaxRequest(res, items, val[i], ptr+"/"+strconv.Itoa(i), mode)
+			*path = append(*path, strconv.Itoa(i))
+			if nv, replaced := v.relax(res, items, val[i], path, mode); replaced {
+				val[i] = nv
+			}
+			*path = (*path)[:len(*path)-1]
 		}
 	case string:
 		if canonical, ok := caseVariant(schema.Enum, val); ok {
-			res.add(mode.leniency(), Request, InBody, ptr, RuleEnum,
+			res.add(mode.leniency(), Request, InBody, pointer(*path), RuleEnum,
 				fmt.Sprintf("value differs only in case from the allowed value %q (real servers accept it; checked as that value)", canonical))
-			return canonical
+			return canonical, true
 		}
 	}
-	return value
+	return nil, false
 }
 
 // caseVariant returns the one enum value s matches when case is ignored, if s
@@ -163,7 +190,7 @@ func (v *Validator) RelaxRequestBody(ex exchange.Exchange) []byte {
 	if err := dec.Decode(&value); err != nil {
 		return ex.RequestBody
 	}
-	value = v.relaxRequest(&Result{}, media.Schema.Value, value, "", Default)
+	value = v.relaxRequest(&Result{}, media.Schema.Value, value, Default)
 	out, err := json.Marshal(value)
 	if err != nil {
 		return ex.RequestBody

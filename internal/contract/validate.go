@@ -239,7 +239,7 @@ func (v *Validator) checkBody(res *Result, side Side, content openapi3.Content, 
 	}
 	schema := media.Schema.Value
 	if lenient {
-		value = v.relaxRequest(res, schema, value, "", mode)
+		value = v.relaxRequest(res, schema, value, mode)
 	}
 	opts := v.schemaOpts
 	if as != nil {
