@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/kconform/kconform/generated/api"
+	"github.com/kconform/kconform/internal/exchange"
+	"github.com/kconform/kconform/internal/recording"
 )
 
 func TestInvalidRequestsGetBadValue(t *testing.T) {
@@ -296,5 +298,65 @@ func readJSON(t *testing.T, path string, v any) {
 	}
 	if err := json.Unmarshal(raw, v); err != nil {
 		t.Fatalf("%s: %v", path, err)
+	}
+}
+
+// nebulabRequest reads the one request of a nebulab/klarna_proxy cassette.
+func nebulabRequest(t *testing.T, name string) (exchange.Exchange, int) {
+	t.Helper()
+	f, err := recording.Open(filepath.Join(recordingsDir(t), "nebulab-klarna_proxy__Klarna_Payment_"+name+".yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rec, err := f.Next()
+	if err != nil || rec.Err != nil {
+		t.Fatalf("%s: %v %v", name, err, rec.Err)
+	}
+	return rec.Exchange, rec.Exchange.Status
+}
+
+// The REAL nebulab captures, replayed: the mock answers what the playground
+// answered, including the create-order body that echoes the whole session
+// (read-only and session-only fields) and the customer token requested with
+// intended_use "subscription".
+func TestNebulabCapturesReplayed(t *testing.T) {
+	h := newHarness(t, Options{})
+	auth := func(r *http.Request) { r.SetBasicAuth(DefaultUsername, DefaultPassword) }
+	for _, name := range []string{
+		"create_session_returns_a_response_object",
+		"create_session_returns_a_success_response_passing_the_correct_arguments",
+		"create_session_returns_an_error_response_passing_the_wrong_arguments",
+	} {
+		ex, status := nebulabRequest(t, name)
+		if r := h.send("POST", "/payments/v1/sessions", string(ex.RequestBody), auth); r.status != status {
+			t.Errorf("%s: %d, the playground answered %d: %s", name, r.status, status, r.body)
+		}
+	}
+
+	// The order body doubles as the session it was authorized for: create
+	// that session from it (its read-only fields are left out as Klarna
+	// does), pay, then send the order body as recorded.
+	order, status := nebulabRequest(t, "place_order_returns_a_success_response_passing_the_correct_arguments")
+	kpID := h.createKP(string(order.RequestBody))
+	token := h.authorize(kpID)
+	if r := h.send("POST", "/payments/v1/authorizations/"+token+"/order", string(order.RequestBody), auth); r.status != status {
+		t.Errorf("create order: %d, the playground answered %d: %s", r.status, status, r.body)
+	}
+
+	tokenReq, status := nebulabRequest(t, "customer_token_returns_a_success_response_passing_the_correct_arguments")
+	var where struct {
+		Country  string `json:"purchase_country"`
+		Currency string `json:"purchase_currency"`
+	}
+	if err := json.Unmarshal(tokenReq.RequestBody, &where); err != nil {
+		t.Fatal(err)
+	}
+	// A tokenizing session in the token request's country and currency.
+	body := strings.Replace(kpBody, `"purchase_country": "SE", "purchase_currency": "SEK"`,
+		`"purchase_country": "`+where.Country+`", "purchase_currency": "`+where.Currency+`", "intent": "tokenize"`, 1)
+	tokenKP := h.createKP(body)
+	if r := h.send("POST", "/payments/v1/authorizations/"+h.authorize(tokenKP)+"/customer-token", string(tokenReq.RequestBody), auth); r.status != status {
+		t.Errorf("customer token: %d, the playground answered %d: %s", r.status, status, r.body)
 	}
 }
