@@ -249,8 +249,35 @@ func TestValidateSharedRecordings(t *testing.T) {
 		t.Errorf("REAL captures: exit %d\n%s%s", code, out, errOut)
 	}
 	code, out, _ = validate(t, sharedRecordings)
-	if code != 1 || !strings.Contains(out, "21 entries in 21 files") {
+	if code != 1 || !strings.Contains(out, "33 entries in 33 files") {
 		t.Errorf("shared folder: exit %d\n%s", code, out)
+	}
+
+	// nebulab/klarna_proxy: REAL playground captures whose requests the
+	// server accepted although they depart from the contract (read-only
+	// fields, "subscription" in lower case). Default mode: they conform;
+	// strict mode reports each departure as a violation.
+	nebulab, _ := filepath.Glob(filepath.Join(sharedRecordings, "nebulab-klarna_proxy__*.yml"))
+	if len(nebulab) != 12 {
+		t.Fatalf("found %d nebulab captures", len(nebulab))
+	}
+	code, out, errOut = validate(t, nebulab...)
+	if code != 0 || !strings.Contains(out, "12 entries in 12 files: 12 conform, 0 violate") {
+		t.Errorf("nebulab, default: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, _ = validate(t, append([]string{"--strict"}, nebulab...)...)
+	if code != 1 || !strings.Contains(out, "12 entries in 12 files: 8 conform, 4 violate") {
+		t.Errorf("nebulab, strict: exit %d\n%s", code, out)
+	}
+	for _, want := range []string{
+		"violation: request body /intended_use [schema.enum]",
+		"violation: request body /status [schema.readOnly]",
+		"violation: request body /authorization_token [schema.readOnly]",
+		"violation: request body /client_token [body.unknown-field]",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("nebulab, strict: lacks %q", want)
+		}
 	}
 }
 

@@ -271,15 +271,21 @@ func (e CustomerTokenCreationRequestIntendedUse) Valid() bool {
 
 // Defines values for Intent.
 const (
-	Buy            Intent = "buy"
-	BuyAndTokenize Intent = "buy_and_tokenize"
-	Tokenize       Intent = "tokenize"
+	Buy                   Intent = "buy"
+	BuyAndDefaultTokenize Intent = "buy_and_default_tokenize"
+	BuyAndLink            Intent = "buy_and_link"
+	BuyAndTokenize        Intent = "buy_and_tokenize"
+	Tokenize              Intent = "tokenize"
 )
 
 // Valid indicates whether the value is a known member of the Intent enum.
 func (e Intent) Valid() bool {
 	switch e {
 	case Buy:
+		return true
+	case BuyAndDefaultTokenize:
+		return true
+	case BuyAndLink:
 		return true
 	case BuyAndTokenize:
 		return true
@@ -791,15 +797,17 @@ type Customer struct {
 	VatId                        *string                 `json:"vat_id,omitempty"`
 }
 
-// CustomerRead The customer of a read session; S2 leaves out last_four_ssn and national_identification_number.
+// CustomerRead The customer of a read session.
 type CustomerRead struct {
-	DateOfBirth                *string                 `json:"date_of_birth,omitempty"`
-	Gender                     *string                 `json:"gender,omitempty"`
-	OrganizationEntityType     *OrganizationEntityType `json:"organization_entity_type,omitempty"`
-	OrganizationRegistrationId *string                 `json:"organization_registration_id,omitempty"`
-	Title                      *string                 `json:"title,omitempty"`
-	Type                       *string                 `json:"type,omitempty"`
-	VatId                      *string                 `json:"vat_id,omitempty"`
+	DateOfBirth                  *string                 `json:"date_of_birth,omitempty"`
+	Gender                       *string                 `json:"gender,omitempty"`
+	LastFourSsn                  *string                 `json:"last_four_ssn,omitempty"`
+	NationalIdentificationNumber *string                 `json:"national_identification_number,omitempty"`
+	OrganizationEntityType       *OrganizationEntityType `json:"organization_entity_type,omitempty"`
+	OrganizationRegistrationId   *string                 `json:"organization_registration_id,omitempty"`
+	Title                        *string                 `json:"title,omitempty"`
+	Type                         *string                 `json:"type,omitempty"`
+	VatId                        *string                 `json:"vat_id,omitempty"`
 }
 
 // CustomerReadCreateToken defines model for customer_read_create_token.
@@ -840,7 +848,7 @@ type CustomerTokenCreationResponse struct {
 // HexColor defines model for hex_color.
 type HexColor = string
 
-// Intent defines model for intent.
+// Intent The purpose of the session.
 type Intent string
 
 // KpSessionStatus 'complete' is set when the order has been placed.
@@ -858,6 +866,9 @@ type MerchantSession struct {
 
 // MerchantUrls KP merchant URLs; their placeholders are `{session.id}` and `{order.id}` (S2), not HPP's `{{...}}`.
 type MerchantUrls struct {
+	// AppReturnUrl The app URL (custom scheme or universal link) Klarna returns the customer to after a third-party app or bank step, when the session is shown in a mobile app.
+	AppReturnUrl *string `json:"app_return_url,omitempty"`
+
 	// Authorization Receives the authorization callback (see the authorization callback of createCreditSession).
 	Authorization *string `json:"authorization,omitempty"`
 	Confirmation  *string `json:"confirmation,omitempty"`
@@ -939,7 +950,9 @@ type Session struct {
 	Customer               *Customer         `json:"customer,omitempty"`
 	Design                 *string           `json:"design,omitempty"`
 	ExpiresAt              *time.Time        `json:"expires_at,omitempty"`
-	Intent                 *Intent           `json:"intent,omitempty"`
+
+	// Intent The purpose of the session.
+	Intent *Intent `json:"intent,omitempty"`
 
 	// Locale RFC 1766 locale; Klarna accepts "EN" (REC-saleor). Default "en-US".
 	Locale             *Locale `json:"locale,omitempty"`
@@ -978,7 +991,9 @@ type SessionCreate struct {
 	Customer               *Customer         `json:"customer,omitempty"`
 	Design                 *string           `json:"design,omitempty"`
 	ExpiresAt              *time.Time        `json:"expires_at,omitempty"`
-	Intent                 *Intent           `json:"intent,omitempty"`
+
+	// Intent The purpose of the session.
+	Intent *Intent `json:"intent,omitempty"`
 
 	// Locale RFC 1766 locale; Klarna accepts "EN" (REC-saleor). Default "en-US".
 	Locale             *Locale `json:"locale,omitempty"`
@@ -1015,11 +1030,13 @@ type SessionRead struct {
 	ClientToken            *string           `json:"client_token,omitempty"`
 	CustomPaymentMethodIds *[]string         `json:"custom_payment_method_ids,omitempty"`
 
-	// Customer The customer of a read session; S2 leaves out last_four_ssn and national_identification_number.
+	// Customer The customer of a read session.
 	Customer  *CustomerRead `json:"customer,omitempty"`
 	Design    *string       `json:"design,omitempty"`
 	ExpiresAt *time.Time    `json:"expires_at,omitempty"`
-	Intent    *Intent       `json:"intent,omitempty"`
+
+	// Intent The purpose of the session.
+	Intent *Intent `json:"intent,omitempty"`
 
 	// Locale RFC 1766 locale; Klarna accepts "EN" (REC-saleor). Default "en-US".
 	Locale             *Locale `json:"locale,omitempty"`

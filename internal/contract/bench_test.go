@@ -43,3 +43,26 @@ func BenchmarkValidateResponse(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkValidateRequest measures a KP create-session request, the body the
+// request leniency walk (lenient.go) visits in full before the schema check.
+// Run: go test -run '^$' -bench ValidateRequest -cpu 1 ./internal/contract/
+func BenchmarkValidateRequest(b *testing.B) {
+	line := `{"name":"Item","reference":"sku-1","quantity":1,"unit_price":10000,"total_amount":10000,"tax_rate":2500,"total_tax_amount":2000,"image_url":"https://shop.example/i.png"}`
+	body := `{"purchase_country":"SE","purchase_currency":"SEK","locale":"sv-SE","intent":"buy",` +
+		`"order_amount":30000,"order_tax_amount":6000,"merchant_urls":{"confirmation":"https://shop.example/ok"},` +
+		`"billing_address":{"given_name":"Testperson","family_name":"Approved","email":"t@example.com","country":"SE"},` +
+		`"order_lines":[` + line + `,` + line + `,` + line + `]}`
+	ex := exchange.Exchange{Method: "POST", URL: "https://api.klarna.com/payments/v1/sessions",
+		RequestHeader: jsonHeader(), RequestBody: []byte(body)}
+	v := validator(b)
+	if r := v.ValidateRequest(ex, contract.Default); len(r.Issues) != 0 {
+		b.Fatalf("benchmark input must be valid: %v", r.Issues)
+	}
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		v.ValidateRequest(ex, contract.Default)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "requests/s")
+}

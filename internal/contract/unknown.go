@@ -1,7 +1,6 @@
 package contract
 
 import (
-	"sort"
 	"strconv"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -12,6 +11,8 @@ import (
 type shape struct {
 	props map[string]*openapi3.Schema
 	items *openapi3.Schema
+	// required: the properties the object requires outright (relaxRequest).
+	required map[string]bool
 	// open: additionalProperties is explicitly allowed, or the object lists no
 	// properties at all, so no key can be unknown.
 	open bool
@@ -25,12 +26,7 @@ func (v *Validator) reportUnknownFields(res *Result, side Side, schema *openapi3
 	switch val := value.(type) {
 	case map[string]any:
 		sh := v.shapeOf(schema)
-		keys := make([]string, 0, len(val))
-		for k := range val {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
+		for _, k := range sortedKeys(val) {
 			child := ptr + "/" + escapePointer(k)
 			ps, known := sh.props[k]
 			if !known {
@@ -56,8 +52,9 @@ func (v *Validator) shapeOf(schema *openapi3.Schema) *shape {
 	if s, ok := v.shapes.Load(schema); ok {
 		return s.(*shape)
 	}
-	sh := &shape{props: map[string]*openapi3.Schema{}}
+	sh := &shape{props: map[string]*openapi3.Schema{}, required: map[string]bool{}}
 	collectShape(schema, sh, map[*openapi3.Schema]bool{})
+	requiredOf(schema, sh.required, map[*openapi3.Schema]bool{})
 	if len(sh.props) == 0 {
 		sh.open = true
 	}

@@ -100,7 +100,7 @@ func (v *Validator) ValidateBody(operationID string, side Side, status int, cont
 			fmt.Sprintf("status %d is not documented for %s (documented: %s)", status, op.ID, strings.Join(op.Responses(), ", ")))
 		return res, nil
 	}
-	v.checkBody(&res, Response, resp.Content, false, contentType, body, nil, mode)
+	v.checkBody(&res, Response, resp.Content, false, contentType, body, nil, false, mode)
 	return res, nil
 }
 
@@ -172,7 +172,7 @@ func (v *Validator) checkResponse(res *Result, op *Operation, status int, header
 	// Response bodies are visited without VisitAsResponse: it only adds
 	// writeOnly checks (the contract has no writeOnly field) and costs a deep
 	// copy of the body per oneOf alternative.
-	value := v.checkBody(res, Response, resp.Content, emptyAllowed, header.Get("Content-Type"), body, nil, mode)
+	value := v.checkBody(res, Response, resp.Content, emptyAllowed, header.Get("Content-Type"), body, nil, false, mode)
 	checkCorrelationID(res, header, value)
 }
 
@@ -190,12 +190,15 @@ func (v *Validator) checkRequestBody(res *Result, op *Operation, contentType str
 		}
 		return
 	}
-	v.checkBody(res, Request, rb.Value.Content, false, contentType, body, openapi3.VisitAsRequest(), mode)
+	// The leniency classes are for what clients send; a callback is sent by
+	// Klarna, and is held to the contract like a response.
+	v.checkBody(res, Request, rb.Value.Content, false, contentType, body, openapi3.VisitAsRequest(), !op.Callback, mode)
 }
 
 // checkBody validates a body against the content the contract lists for it
-// and returns the decoded JSON value (nil when it is not JSON).
-func (v *Validator) checkBody(res *Result, side Side, content openapi3.Content, emptyAllowed bool, contentType string, body []byte, as openapi3.SchemaValidationOption, mode Mode) any {
+// and returns the decoded JSON value (nil when it is not JSON). lenient
+// applies the request leniency classes (lenient.go) first.
+func (v *Validator) checkBody(res *Result, side Side, content openapi3.Content, emptyAllowed bool, contentType string, body []byte, as openapi3.SchemaValidationOption, lenient bool, mode Mode) any {
 	empty := len(bytes.TrimSpace(body)) == 0
 	if len(content) == 0 {
 		if !empty {
@@ -235,6 +238,9 @@ func (v *Validator) checkBody(res *Result, side Side, content openapi3.Content, 
 		return value
 	}
 	schema := media.Schema.Value
+	if lenient {
+		value = v.relaxRequest(res, schema, value, mode)
+	}
 	opts := v.schemaOpts
 	if as != nil {
 		opts = append([]openapi3.SchemaValidationOption{as}, opts...)

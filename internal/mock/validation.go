@@ -47,9 +47,18 @@ func (s *Server) validateRequests(next http.Handler) http.Handler {
 			return
 		}
 		ex := exchange.Exchange{Method: r.Method, URL: r.URL.RequestURI(), RequestHeader: r.Header, RequestBody: body}
-		if fields := rejectedFields(s.validator.ValidateRequest(ex, contract.Default)); len(fields) > 0 {
+		res := s.validator.ValidateRequest(ex, contract.Default)
+		if fields := rejectedFields(res); len(fields) > 0 {
 			writeAPIError(w, r, badValue(fields...))
 			return
+		}
+		// Klarna accepts read-only fields, enum values in another case and
+		// nulls in optional fields (contract/lenient.go); the handlers get the
+		// body as Klarna reads it, so nothing off-contract is stored or echoed.
+		if res.Relaxed() {
+			body = s.validator.RelaxRequestBody(ex)
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			r.ContentLength = int64(len(body))
 		}
 		next.ServeHTTP(w, r)
 	})

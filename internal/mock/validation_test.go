@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/kconform/kconform/generated/api"
+	"github.com/kconform/kconform/internal/exchange"
+	"github.com/kconform/kconform/internal/recording"
 )
 
 func TestInvalidRequestsGetBadValue(t *testing.T) {
@@ -22,7 +24,8 @@ func TestInvalidRequestsGetBadValue(t *testing.T) {
 		{"line name", strings.Replace(kpBody, `"Tomatoes"`, `""`, 1), "Bad value: order_lines[0].name"},
 		{"nested index", strings.Replace(kpBody, `"tax_rate": 2500, "total_amount": 5000`, `"tax_rate": 20000, "total_amount": 5000`, 1), "Bad value: order_lines[1].tax_rate"},
 		{"several", `{"order_lines":[]}`, "Bad value: order_amount, purchase_country, purchase_currency, order_lines"},
-		{"read-only", strings.Replace(kpBody, `"locale"`, `"status": "complete", "locale"`, 1), "Bad value: status"},
+		{"enum not a case variant", strings.Replace(kpBody, `"locale"`, `"acquiring_channel": "online", "locale"`, 1), "Bad value: acquiring_channel"},
+		{"null in a required field", strings.Replace(kpBody, `"quantity": 2`, `"quantity": null`, 1), "Bad value: order_lines[0].quantity"},
 		{"malformed", `{"purchase_country":`, "Bad value: body"},
 		{"not an object", `[1,2]`, "Bad value: body"},
 		{"wrong type", strings.Replace(kpBody, `"order_amount": 25000`, `"order_amount": "25000"`, 1), "Bad value: order_amount"},
@@ -103,6 +106,30 @@ func TestRequestsKlarnaAcceptsAreAccepted(t *testing.T) {
 		r.Header.Set("Content-Type", "application/json")
 		r.Header.Set("Cache-Control", "no-cache")
 	}), 204)
+}
+
+// Klarna's playground accepted read-only fields, enum values in another case
+// and nulls in optional fields (contract/lenient.go); so does the mock, and
+// what it stores and echoes is the contract's: the session's own status and
+// token, the enum value in the contract's case, no null.
+func TestLenientRequestsAreReadAsKlarnaReadsThem(t *testing.T) {
+	h := newHarness(t, Options{})
+	body := strings.Replace(kpBody, `"locale"`, `"status": "complete", "client_token": "forged", "acquiring_channel": "ecommerce", "intent": "BUY_AND_TOKENIZE", "design": null, "locale"`, 1)
+	body = strings.Replace(body, `"name": "Tomatoes"`, `"name": "Tomatoes", "image_url": null`, 1)
+	kpID := h.createKP(body)
+	var s api.SessionRead
+	r := h.expect(h.do("GET", "/payments/v1/sessions/"+kpID, ""), 200)
+	r.json(t, &s)
+	if *s.Status != api.Incomplete || *s.ClientToken == "forged" || *s.AcquiringChannel != api.ECOMMERCE || *s.Intent != api.BuyAndTokenize {
+		t.Errorf("read back: status %v, acquiring_channel %v, intent %v", *s.Status, *s.AcquiringChannel, *s.Intent)
+	}
+	if strings.Contains(string(r.body), "null") {
+		t.Errorf("a null was stored and echoed: %s", r.body)
+	}
+	// A customer token needs a tokenizing intent: the case variant counted.
+	token := h.authorize(kpID)
+	h.expect(h.do("POST", "/payments/v1/authorizations/"+token+"/customer-token",
+		`{"description":"Gym","intended_use":"subscription","locale":"sv-SE","purchase_country":"SE","purchase_currency":"SEK"}`), 200)
 }
 
 func TestResponseHeaders(t *testing.T) {
@@ -273,5 +300,65 @@ func readJSON(t *testing.T, path string, v any) {
 	}
 	if err := json.Unmarshal(raw, v); err != nil {
 		t.Fatalf("%s: %v", path, err)
+	}
+}
+
+// nebulabRequest reads the one request of a nebulab/klarna_proxy cassette.
+func nebulabRequest(t *testing.T, name string) (exchange.Exchange, int) {
+	t.Helper()
+	f, err := recording.Open(filepath.Join(recordingsDir(t), "nebulab-klarna_proxy__Klarna_Payment_"+name+".yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rec, err := f.Next()
+	if err != nil || rec.Err != nil {
+		t.Fatalf("%s: %v %v", name, err, rec.Err)
+	}
+	return rec.Exchange, rec.Exchange.Status
+}
+
+// The REAL nebulab captures, replayed: the mock answers what the playground
+// answered, including the create-order body that echoes the whole session
+// (read-only and session-only fields) and the customer token requested with
+// intended_use "subscription".
+func TestNebulabCapturesReplayed(t *testing.T) {
+	h := newHarness(t, Options{})
+	auth := func(r *http.Request) { r.SetBasicAuth(DefaultUsername, DefaultPassword) }
+	for _, name := range []string{
+		"create_session_returns_a_response_object",
+		"create_session_returns_a_success_response_passing_the_correct_arguments",
+		"create_session_returns_an_error_response_passing_the_wrong_arguments",
+	} {
+		ex, status := nebulabRequest(t, name)
+		if r := h.send("POST", "/payments/v1/sessions", string(ex.RequestBody), auth); r.status != status {
+			t.Errorf("%s: %d, the playground answered %d: %s", name, r.status, status, r.body)
+		}
+	}
+
+	// The order body doubles as the session it was authorized for: create
+	// that session from it (its read-only fields are left out as Klarna
+	// does), pay, then send the order body as recorded.
+	order, status := nebulabRequest(t, "place_order_returns_a_success_response_passing_the_correct_arguments")
+	kpID := h.createKP(string(order.RequestBody))
+	token := h.authorize(kpID)
+	if r := h.send("POST", "/payments/v1/authorizations/"+token+"/order", string(order.RequestBody), auth); r.status != status {
+		t.Errorf("create order: %d, the playground answered %d: %s", r.status, status, r.body)
+	}
+
+	tokenReq, status := nebulabRequest(t, "customer_token_returns_a_success_response_passing_the_correct_arguments")
+	var where struct {
+		Country  string `json:"purchase_country"`
+		Currency string `json:"purchase_currency"`
+	}
+	if err := json.Unmarshal(tokenReq.RequestBody, &where); err != nil {
+		t.Fatal(err)
+	}
+	// A tokenizing session in the token request's country and currency.
+	body := strings.Replace(kpBody, `"purchase_country": "SE", "purchase_currency": "SEK"`,
+		`"purchase_country": "`+where.Country+`", "purchase_currency": "`+where.Currency+`", "intent": "tokenize"`, 1)
+	tokenKP := h.createKP(body)
+	if r := h.send("POST", "/payments/v1/authorizations/"+h.authorize(tokenKP)+"/customer-token", string(tokenReq.RequestBody), auth); r.status != status {
+		t.Errorf("customer token: %d, the playground answered %d: %s", r.status, status, r.body)
 	}
 }

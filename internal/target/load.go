@@ -81,7 +81,7 @@ func newFlagSet(r *raw) *flag.FlagSet {
 	fs.StringVar(&r.target, "target", "", "API base URL of the target, e.g. https://api.playground.klarna.com (env "+EnvTarget+"); empty: the built-in mock, in process")
 	fs.StringVar(&r.username, "username", "", "HTTP Basic username (env "+EnvUsername+")")
 	fs.StringVar(&r.password, "password", "", "HTTP Basic password; prefer env "+EnvPassword+" (a flag shows in the process list)")
-	fs.BoolVar(&r.allowProduction, "allow-production", false, "allow a production Klarna host (api.klarna.com, api-na.klarna.com, api-oc.klarna.com)")
+	fs.BoolVar(&r.allowProduction, "allow-production", false, "allow a Klarna or Kustom production host: any host under klarna.com or kustom.co except the documented playgrounds ("+strings.Join(PlaygroundHosts, ", ")+")")
 	fs.StringVar(&r.requestTimeout, "request-timeout", "", "limit for one HTTP exchange, e.g. 10s (env "+EnvRequestTimeout+"; default 10s, 5s in process)")
 	fs.StringVar(&r.deadline, "deadline", "", "limit for the whole run, e.g. 20m (env "+EnvDeadline+"; default 20m, 2m in process)")
 	fs.StringVar(&r.labelFilter, "label-filter", "", "Ginkgo label filter, e.g. '!consumer && !clock' (env "+EnvLabelFilter+")")
@@ -314,8 +314,9 @@ func parseTarget(u *UsageError, what, v string, allowProduction bool) *url.URL {
 		u.add("%s must not have a query or fragment", what)
 		bad = true
 	}
-	if IsProductionHost(t.Host) && !allowProduction {
-		u.add("%s is a Klarna production host: the suites create sessions and place orders; pass --allow-production if you really mean it, or use the playground (https://api.playground.klarna.com)", what)
+	if op, prod := ProductionOperator(t.Host); prod && !allowProduction {
+		u.add("%s: %s is a %s production host (every host under klarna.com and kustom.co is, except the playgrounds %s): the suites create sessions, place orders and send e-mails and SMS; pass --allow-production if you really mean it, or use a playground",
+			what, normalHost(t.Host), op, strings.Join(PlaygroundHosts, ", "))
 		bad = true
 	}
 	if bad {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -39,31 +40,74 @@ func (s Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + s.String() +
 // Reveal returns the credential itself, for the one place that sends it.
 func (s Secret) Reveal() string { return string(s) }
 
-// productionHosts are Klarna's live API hosts (D-urls). Conformance specs
-// create sessions, place orders and disable sessions: never on real money
-// unless the user says so explicitly.
-var productionHosts = map[string]bool{
-	"api.klarna.com":    true,
-	"api-na.klarna.com": true,
-	"api-oc.klarna.com": true,
+// operatorDomains are the domains whose hosts belong to a real payment
+// operator. Conformance specs create sessions, place orders, disable sessions
+// and send e-mails and SMS: every host under these domains is treated as
+// production unless it is a documented test host below, so a regional or
+// future variant (api-xx.klarna.com, api-eu.kustom.co) is refused too.
+var operatorDomains = []struct{ domain, operator string }{
+	{"klarna.com", "Klarna"},
+	// Kustom took over Klarna Checkout and serves the same HPP API:
+	// "Replace Klarna hostnames with Kustom hostnames: From *.klarna.com To
+	// *.kustom.co" (help.kustom.co/en/articles/574180-api-endpoint-switch-guide-faq).
+	{"kustom.co", "Kustom"},
 }
 
-// IsProductionHost reports whether host (with or without a port) is one of
-// Klarna's production API hosts.
+// PlaygroundHosts are the documented test hosts of those domains, the only
+// ones a run may use without --allow-production.
+var PlaygroundHosts = []string{
+	// Klarna's playgrounds, EU, NA and OC (docs.klarna.com/api/api-urls, D-urls).
+	"api.playground.klarna.com",
+	"api-na.playground.klarna.com",
+	"api-oc.playground.klarna.com",
+	// Kustom's playground: "Playground: api.playground.kustom.co"
+	// (help.kustom.co/en/articles/574180-api-endpoint-switch-guide-faq and
+	// 454956-kustom-api-endpoint-switch-guide). Regional Kustom playgrounds
+	// appear in no Kustom document, so they are refused like any unknown host.
+	"api.playground.kustom.co",
+}
+
+// ProductionOperator reports whether host (with or without a port, in any
+// case, with or without a trailing dot) is a production host of Klarna or
+// Kustom, and whose: any host under their domains but the playgrounds.
+func ProductionOperator(host string) (operator string, production bool) {
+	h := normalHost(host)
+	if slices.Contains(PlaygroundHosts, h) {
+		return "", false
+	}
+	for _, d := range operatorDomains {
+		if h == d.domain || strings.HasSuffix(h, "."+d.domain) {
+			return d.operator, true
+		}
+	}
+	return "", false
+}
+
+// IsProductionHost reports whether host is a production host of Klarna or
+// Kustom (see ProductionOperator).
 func IsProductionHost(host string) bool {
-	h := strings.ToLower(strings.TrimSuffix(hostOnly(host), "."))
-	return productionHosts[h]
+	_, prod := ProductionOperator(host)
+	return prod
 }
 
 // IsLoopback reports whether host (with or without a port) is this machine:
 // localhost or a loopback IP.
 func IsLoopback(host string) bool {
-	h := strings.ToLower(strings.TrimSuffix(hostOnly(host), "."))
+	h := normalHost(host)
 	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
 		return true
 	}
 	ip := net.ParseIP(h)
 	return ip != nil && ip.IsLoopback()
+}
+
+// normalHost is host as DNS compares it: no userinfo, no port, lower case,
+// no trailing dots.
+func normalHost(host string) string {
+	if i := strings.LastIndexByte(host, '@'); i >= 0 {
+		host = host[i+1:]
+	}
+	return strings.TrimRight(strings.ToLower(hostOnly(host)), ".")
 }
 
 func hostOnly(hostport string) string {

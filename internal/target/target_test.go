@@ -7,9 +7,14 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/kconform/kconform/openapi"
 )
 
 func env(m map[string]string) func(string) string {
@@ -94,19 +99,87 @@ func TestLoadGathersEveryProblem(t *testing.T) {
 	}
 }
 
-func TestLoadRefusesProduction(t *testing.T) {
-	for _, host := range []string{"https://api.klarna.com", "https://API-NA.klarna.com.", "https://api-oc.klarna.com:443/"} {
-		_, err := Load([]string{"--target", host}, env(map[string]string{EnvUsername: "u", EnvPassword: "p"}))
-		if err == nil || !strings.Contains(err.Error(), "production host") || !strings.Contains(err.Error(), "--allow-production") {
-			t.Errorf("%s: want production refusal naming --allow-production, got %v", host, err)
-		}
-		cfg, err := Load([]string{"--target", host, "--allow-production"}, env(map[string]string{EnvUsername: "u", EnvPassword: "p"}))
-		if err != nil || cfg.Target == nil {
-			t.Errorf("%s with --allow-production: %v", host, err)
+// Every host under klarna.com or kustom.co is production unless it is a
+// documented playground, whatever its spelling; nothing else is.
+func TestProductionOperator(t *testing.T) {
+	for _, tt := range []struct {
+		host     string
+		operator string // "" = not production
+	}{
+		{"api.klarna.com", "Klarna"},
+		{"api-na.klarna.com", "Klarna"},
+		{"api-oc.klarna.com", "Klarna"},
+		{"api-xx.klarna.com", "Klarna"}, // a region that does not exist today
+		{"api-eu.klarna.com", "Klarna"},
+		{"klarna.com", "Klarna"},
+		{"pay.klarna.com", "Klarna"},
+		{"api-xx.playground.klarna.com", "Klarna"}, // undocumented playground
+		{"API.KLARNA.COM", "Klarna"},
+		{"api.klarna.com.", "Klarna"},
+		{"api.klarna.com..", "Klarna"},
+		{"api.klarna.com:443", "Klarna"},
+		{"api.klarna.com.:8443", "Klarna"},
+		{"user:pw@api.klarna.com", "Klarna"},
+		{"api.kustom.co", "Kustom"},
+		{"API.Kustom.CO.", "Kustom"},
+		{"api.kustom.co:443", "Kustom"},
+		{"api-na.kustom.co", "Kustom"},
+		{"api-eu.kustom.co", "Kustom"},
+		{"api-oc.playground.kustom.co", "Kustom"}, // only in a third-party client
+		{"kustom.co", "Kustom"},
+		{"x@api.kustom.co", "Kustom"},
+
+		{"api.playground.klarna.com", ""},
+		{"API.Playground.Klarna.com.", ""},
+		{"api.playground.klarna.com:443", ""},
+		{"api-na.playground.klarna.com", ""},
+		{"api-oc.playground.klarna.com", ""},
+		{"api.playground.kustom.co", ""},
+		{"api.playground.kustom.co.:443", ""},
+		{"notklarna.com", ""},
+		{"klarna.com.example.org", ""},
+		{"kustom.com", ""},
+		{"kustom.co.uk", ""},
+		{"127.0.0.1:8080", ""},
+		{"[::1]:8080", ""},
+		{"localhost", ""},
+	} {
+		op, prod := ProductionOperator(tt.host)
+		if op != tt.operator || prod != (tt.operator != "") || IsProductionHost(tt.host) != prod {
+			t.Errorf("%q: operator %q, production %v; want %q", tt.host, op, prod, tt.operator)
 		}
 	}
-	if _, err := Load([]string{"--target", "https://api.playground.klarna.com"}, env(map[string]string{EnvUsername: "u", EnvPassword: "p"})); err != nil {
-		t.Errorf("playground must be allowed: %v", err)
+}
+
+func TestLoadRefusesProduction(t *testing.T) {
+	creds := env(map[string]string{EnvUsername: "u", EnvPassword: "p"})
+	for _, tt := range []struct{ target, host string }{
+		{"https://api.klarna.com", "api.klarna.com"},
+		{"https://API-NA.klarna.com.", "api-na.klarna.com"},
+		{"https://api-oc.klarna.com:443/", "api-oc.klarna.com"},
+		{"https://api-xx.klarna.com", "api-xx.klarna.com"},
+		{"https://api.kustom.co", "api.kustom.co"},
+		{"https://API.KUSTOM.CO.:443/hpp", "api.kustom.co"},
+		{"https://api-eu.kustom.co", "api-eu.kustom.co"},
+	} {
+		_, err := Load([]string{"--target", tt.target}, creds)
+		if err == nil || !strings.Contains(err.Error(), tt.host+" is a") || !strings.Contains(err.Error(), "production host") || !strings.Contains(err.Error(), "--allow-production") {
+			t.Errorf("%s: want a refusal naming %s and --allow-production, got %v", tt.target, tt.host, err)
+		}
+		cfg, err := Load([]string{"--target", tt.target, "--allow-production"}, creds)
+		if err != nil || cfg.Target == nil {
+			t.Errorf("%s with --allow-production: %v", tt.target, err)
+		}
+	}
+	// Userinfo is refused for itself, and the host is still named.
+	_, err := Load([]string{"--target", "https://user:hunter2@api.kustom.co"}, creds)
+	if err == nil || !strings.Contains(err.Error(), "api.kustom.co is a Kustom production host") || strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("userinfo + production: %v", err)
+	}
+	for _, pg := range PlaygroundHosts {
+		if _, err := Load([]string{"--target", "https://" + strings.ToUpper(pg) + "."}, creds); err != nil {
+			t.Errorf("playground %s must be allowed: %v", pg, err)
+		}
 	}
 }
 
@@ -233,5 +306,35 @@ func TestCapabilities(t *testing.T) {
 	c = ProbeCapabilities(t.Context(), srv.Client(), "http://127.0.0.1:1")
 	if c.Consumer || !strings.Contains(c.Summary(), "none") {
 		t.Errorf("unreachable: %+v", c)
+	}
+}
+
+// The contract's servers and the guard say the same: every playground server
+// is allowed, every other server is refused, and every playground the guard
+// allows is a server of the contract.
+func TestContractServersAgreeWithTheGuard(t *testing.T) {
+	doc, err := openapi3.NewLoader().LoadFromData(openapi.Spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	servers := map[string]bool{}
+	for _, s := range doc.Servers {
+		u, err := url.Parse(s.URL)
+		if err != nil {
+			t.Fatalf("server %q: %v", s.URL, err)
+		}
+		servers[u.Host] = true
+		playground := strings.Contains(u.Host, ".playground.")
+		if IsProductionHost(u.Host) == playground {
+			t.Errorf("server %s (%s): production %v", s.URL, s.Description, IsProductionHost(u.Host))
+		}
+		if s.Extensions["x-kconform-source"] == nil && strings.HasSuffix(u.Host, "kustom.co") {
+			t.Errorf("server %s has no x-kconform-source", s.URL)
+		}
+	}
+	for _, pg := range PlaygroundHosts {
+		if !servers[pg] {
+			t.Errorf("playground %s is not a server of the contract", pg)
+		}
 	}
 }
