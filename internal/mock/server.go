@@ -164,7 +164,7 @@ func (s *Server) routes() http.Handler {
 	return s.recoverPanics(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
 		switch {
-		case strings.HasPrefix(p, "/_kconform/"):
+		case strings.HasPrefix(p, controlPrefix):
 			control.ServeHTTP(w, r)
 		case strings.HasPrefix(p, "/pay/"):
 			info := &requestInfo{baseURL: s.baseURLFor(r)}
