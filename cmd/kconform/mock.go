@@ -73,6 +73,7 @@ func runMock(ctx context.Context, args []string, getenv func(string) string, std
 		external     = fs.Bool("allow-external-callbacks", false, "let callbacks go to non-loopback hosts")
 		cbTimeout    = fs.Duration("callback-timeout", mock.DefaultCallbackTimeout, "how long a callback receiver has to answer 2xx")
 		cbRetry      = fs.Duration("callback-retry-delay", mock.DefaultCallbackRetryDelay, "wait before a failed callback is retried")
+		readTimeout  = fs.Duration("request-read-timeout", mock.DefaultRequestReadTimeout, "how long a client has to send one whole request, headers and body; a slower one loses its connection")
 		listFaults   = fs.Bool("list-faults", false, "print the faults --fault accepts and exit")
 	)
 	fs.Var(&faults, "fault", "switch a fault on from the start (repeatable; `name` from --list-faults)")
@@ -117,6 +118,7 @@ func runMock(ctx context.Context, args []string, getenv func(string) string, std
 		CallbackTimeout:        *cbTimeout,
 		CallbackRetryDelay:     *cbRetry,
 		AllowExternalCallbacks: *external,
+		RequestReadTimeout:     *readTimeout,
 		Logger:                 logger,
 	})
 	if err != nil {
