@@ -90,7 +90,7 @@ func assertNoTemporaryFiles(t *testing.T, dir string) {
 	t.Helper()
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".tmp") {
+		if strings.Contains(e.Name(), ".kconform-tmp-") {
 			t.Errorf("temporary file %s left behind", e.Name())
 		}
 	}
