@@ -170,3 +170,18 @@ func processGone(pid int) bool {
 	defer p.Release()
 	return errors.Is(p.Signal(syscall.Signal(0)), os.ErrProcessDone)
 }
+
+// WriteByName is for a writer that only takes a file name (Ginkgo's JUnit
+// report): write fills the temporary file by its name, then it is renamed
+// to path, or removed if write fails.
+func WriteByName(path string, write func(name string) error) error {
+	f, err := Create(path)
+	if err != nil {
+		return err
+	}
+	if err := write(f.f.Name()); err != nil {
+		f.Abort()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return f.Commit()
+}
