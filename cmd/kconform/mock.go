@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"text/tabwriter"
 
+	"github.com/kconform/kconform/internal/exchange"
 	"github.com/kconform/kconform/internal/mock"
 )
 
@@ -108,7 +109,11 @@ func runMock(ctx context.Context, args []string, getenv func(string) string, std
 		return 2
 	}
 
-	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	// Whatever reaches the log (a merchant URL, an error), the credentials
+	// the mock accepts never do.
+	scrubbed := exchange.NewScrubber(exchange.BasicSecrets(user, *password)...).Writer(stderr)
+	defer scrubbed.Flush()
+	logger := slog.New(slog.NewTextHandler(scrubbed, nil))
 	srv, err := mock.New(mock.Options{
 		Username:               user,
 		Password:               *password,
