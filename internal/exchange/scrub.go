@@ -26,7 +26,9 @@ import (
 // content. Both apply to an exchange through Scrubber.Exchange.
 type Scrubber struct {
 	mu       sync.RWMutex
-	needles  []string // longest first, so user:pass wins over pass
+	added    map[string]bool // secrets given to Add
+	learnt   map[string]bool // credential values given to AddCredentials
+	needles  []string        // longest first, so user:pass wins over pass
 	replacer *strings.Replacer
 }
 
@@ -56,44 +58,65 @@ func BasicSecrets(username, password string) []string {
 	}
 }
 
-// HeaderSecrets are the credentials an exchange's request carries: each
-// Authorization and Proxy-Authorization value, its credential without the
-// scheme and, for Basic, what BasicSecrets gives for the decoded pair.
-func HeaderSecrets(h http.Header) []string {
-	var out []string
-	for _, name := range []string{"Authorization", "Proxy-Authorization"} {
-		for _, v := range h.Values(name) {
-			v = strings.TrimSpace(v)
-			out = append(out, v)
-			scheme, cred, ok := strings.Cut(v, " ")
-			if !ok {
-				continue
-			}
-			cred = strings.TrimSpace(cred)
-			out = append(out, cred)
-			if !strings.EqualFold(scheme, "Basic") {
-				continue
-			}
-			if raw, err := base64.StdEncoding.DecodeString(cred); err == nil {
-				if user, pass, ok := strings.Cut(string(raw), ":"); ok {
-					out = append(out, BasicSecrets(user, pass)...)
-				}
+// Credentials are the credentials a request carries, as sent: each
+// Authorization and Proxy-Authorization value and, for a URL with a
+// password in its userinfo, the Basic value of that pair. Cheap when there
+// are none; AddCredentials turns them into secrets.
+func Credentials(h http.Header, rawURL string) []string {
+	out := slices.Clip(h.Values("Authorization")) // shared, read-only: no copy per entry
+	if p := h.Values("Proxy-Authorization"); len(p) > 0 {
+		out = append(out, p...)
+	}
+	if i := strings.Index(rawURL, "@"); i >= 0 && strings.Contains(rawURL[:i], "://") {
+		if u, err := url.Parse(rawURL); err == nil && u.User != nil {
+			if p, ok := u.User.Password(); ok {
+				out = append(slices.Clip(out), "Basic "+base64.StdEncoding.EncodeToString([]byte(u.User.Username()+":"+p)))
 			}
 		}
 	}
 	return out
 }
 
-// URLSecrets is the password in a URL's userinfo, if any.
-func URLSecrets(raw string) []string {
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
-		return nil
+// credentialSecrets are the secrets of one credential value: the value,
+// the credential without its scheme and, for Basic, BasicSecrets of the
+// decoded pair.
+func credentialSecrets(value string) []string {
+	value = strings.TrimSpace(value)
+	out := []string{value}
+	scheme, cred, ok := strings.Cut(value, " ")
+	if !ok {
+		return out
 	}
-	if p, ok := u.User.Password(); ok {
-		return BasicSecrets(u.User.Username(), p)
+	cred = strings.TrimSpace(cred)
+	out = append(out, cred)
+	if strings.EqualFold(scheme, "Basic") {
+		if raw, err := base64.StdEncoding.DecodeString(cred); err == nil {
+			if user, pass, ok := strings.Cut(string(raw), ":"); ok {
+				out = append(out, BasicSecrets(user, pass)...)
+			}
+		}
 	}
-	return nil
+	return out
+}
+
+// AddCredentials makes s scrub the secrets of credential values (see
+// Credentials) from now on. A value seen before costs a map lookup.
+func (s *Scrubber) AddCredentials(values ...string) {
+	for _, v := range values {
+		s.mu.RLock()
+		seen := s.learnt[v]
+		s.mu.RUnlock()
+		if seen {
+			continue
+		}
+		s.Add(credentialSecrets(v)...)
+		s.mu.Lock()
+		if s.learnt == nil {
+			s.learnt = map[string]bool{}
+		}
+		s.learnt[v] = true
+		s.mu.Unlock()
+	}
 }
 
 // Variants are the forms a secret takes once written somewhere: as is,
@@ -121,6 +144,13 @@ func (s *Scrubber) Add(secrets ...string) {
 	defer s.mu.Unlock()
 	n := len(s.needles)
 	for _, secret := range secrets {
+		if s.added[secret] { // the same credential on every entry of a capture
+			continue
+		}
+		if s.added == nil {
+			s.added = map[string]bool{}
+		}
+		s.added[secret] = true
 		for _, v := range Variants(secret) {
 			if v != "" && !slices.Contains(s.needles, v) {
 				s.needles = append(s.needles, v)

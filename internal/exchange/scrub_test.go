@@ -92,12 +92,13 @@ func TestWriterCatchesSecretsAcrossWrites(t *testing.T) {
 	}
 }
 
-func TestHeaderAndURLSecrets(t *testing.T) {
+func TestCredentialsOfARequest(t *testing.T) {
 	req, _ := http.NewRequest("GET", "http://h/p", nil)
 	req.SetBasicAuth(testUser, testPass)
 	req.Header.Add("Proxy-Authorization", "Bearer tok-123")
-	s := NewScrubber(HeaderSecrets(req.Header)...)
-	s.Add(URLSecrets("https://u:url-pass@h/x")...)
+	s := NewScrubber()
+	s.AddCredentials(Credentials(req.Header, "https://u:url-pass@h/x")...)
+	s.AddCredentials(Credentials(req.Header, "")...) // seen: nothing new
 	in := "a " + testUser + ":" + testPass + " b tok-123 c url-pass d"
 	if got := s.String(in); got != "a [REDACTED] b [REDACTED] c [REDACTED] d" {
 		t.Errorf("got %q", got)
