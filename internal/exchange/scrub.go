@@ -32,6 +32,12 @@ type Scrubber struct {
 	replacer *strings.Replacer
 }
 
+// MinSecret is the length under which a form of a secret is not scrubbed:
+// replacing every "p" or "test" would erase the output (and the bodies the
+// specs read) without hiding anything a reader could tell for a secret.
+// The longer forms of a short password (user:pass, its base64) still are.
+const MinSecret = 6
+
 // NewScrubber scrubs the given secrets, each in the forms it may take in
 // output (see Variants). Empty strings are ignored.
 func NewScrubber(secrets ...string) *Scrubber {
@@ -152,7 +158,7 @@ func (s *Scrubber) Add(secrets ...string) {
 		}
 		s.added[secret] = true
 		for _, v := range Variants(secret) {
-			if v != "" && !slices.Contains(s.needles, v) {
+			if len(v) >= MinSecret && !slices.Contains(s.needles, v) {
 				s.needles = append(s.needles, v)
 			}
 		}

@@ -108,3 +108,14 @@ func TestCredentialsOfARequest(t *testing.T) {
 		t.Error("the nil Scrubber should change only what Redact changes")
 	}
 }
+
+func TestShortFormsAreNotScrubbed(t *testing.T) {
+	s := NewScrubber(BasicSecrets("merchant", "pw")...)
+	in := "pw is everywhere: pwd, pwned; merchant:pw and " + base64.StdEncoding.EncodeToString([]byte("merchant:pw"))
+	if got := s.String(in); got != "pw is everywhere: pwd, pwned; [REDACTED] and [REDACTED]" {
+		t.Errorf("got %q", got)
+	}
+	if got := NewScrubber(BasicSecrets("u", "p")...).String("u:p dTpw"); got != "u:p dTpw" {
+		t.Errorf("forms shorter than %d bytes were scrubbed: %q", MinSecret, got)
+	}
+}
