@@ -129,7 +129,10 @@ func (s *Scrubber) AddCredentials(values ...string) {
 // percent-encoded (query and path, as in a URL that carries it), and
 // escaped in JSON (with and without HTML escaping) and in XML or HTML.
 func Variants(secret string) []string {
-	vs := []string{secret, url.QueryEscape(secret), url.PathEscape(secret), html.EscapeString(secret)}
+	vs := []string{secret, html.EscapeString(secret)}
+	for _, pct := range []string{url.QueryEscape(secret), url.PathEscape(secret)} {
+		vs = append(vs, pct, lowerHex(pct)) // %2B and %2b are the same byte
+	}
 	for _, escapeHTML := range []bool{true, false} {
 		var b bytes.Buffer
 		enc := json.NewEncoder(&b)
@@ -142,6 +145,25 @@ func Variants(secret string) []string {
 	var x bytes.Buffer
 	_ = xml.EscapeText(&x, []byte(secret))
 	return append(vs, x.String())
+}
+
+// lowerHex is s with the hex digits of its percent-escapes in lower case.
+func lowerHex(s string) string {
+	b := []byte(s)
+	for i := 0; i+2 < len(b); i++ {
+		if b[i] == '%' {
+			b[i+1], b[i+2] = lower(b[i+1]), lower(b[i+2])
+			i += 2
+		}
+	}
+	return string(b)
+}
+
+func lower(c byte) byte {
+	if 'A' <= c && c <= 'F' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // Add makes s scrub more secrets from now on.
