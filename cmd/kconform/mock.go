@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"text/tabwriter"
 
+	"github.com/kconform/kconform/internal/exchange"
 	"github.com/kconform/kconform/internal/mock"
 )
 
@@ -73,6 +74,7 @@ func runMock(ctx context.Context, args []string, getenv func(string) string, std
 		external     = fs.Bool("allow-external-callbacks", false, "let callbacks go to non-loopback hosts")
 		cbTimeout    = fs.Duration("callback-timeout", mock.DefaultCallbackTimeout, "how long a callback receiver has to answer 2xx")
 		cbRetry      = fs.Duration("callback-retry-delay", mock.DefaultCallbackRetryDelay, "wait before a failed callback is retried")
+		readTimeout  = fs.Duration("request-read-timeout", mock.DefaultRequestReadTimeout, "how long a client has to send one whole request, headers and body; a slower one loses its connection")
 		listFaults   = fs.Bool("list-faults", false, "print the faults --fault accepts and exit")
 		json401      = fs.Bool("json-401", false, "answer 401 with an ErrorV2 JSON body instead of Klarna's recorded HTML page")
 		rateLimit    rateFlag
@@ -110,7 +112,11 @@ func runMock(ctx context.Context, args []string, getenv func(string) string, std
 		return 2
 	}
 
-	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	// Whatever reaches the log (a merchant URL, an error), the credentials
+	// the mock accepts never do.
+	scrubbed := exchange.NewScrubber(exchange.BasicSecrets(user, *password)...).Writer(stderr)
+	defer scrubbed.Flush()
+	logger := slog.New(slog.NewTextHandler(scrubbed, nil))
 	srv, err := mock.New(mock.Options{
 		Username:               user,
 		Password:               *password,
@@ -122,6 +128,7 @@ func runMock(ctx context.Context, args []string, getenv func(string) string, std
 		AllowExternalCallbacks: *external,
 		JSONUnauthorized:       *json401,
 		RateLimit:              float64(rateLimit),
+		RequestReadTimeout:     *readTimeout,
 		Logger:                 logger,
 	})
 	if err != nil {

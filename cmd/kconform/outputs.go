@@ -1,14 +1,17 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 
+	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/kconform/kconform/internal/coverage"
+	"github.com/kconform/kconform/internal/exchange"
 	"github.com/kconform/kconform/internal/har"
 	"github.com/kconform/kconform/internal/outfile"
 	"github.com/kconform/kconform/internal/runreport"
@@ -38,7 +41,7 @@ func startOutputs(cfg target.Config, env *framework.Env) (*runOutputs, error) {
 			return nil, fmt.Errorf("--record %q: %v", cfg.Record, err)
 		}
 		o.record = f
-		env.Observe(func(r transport.Record) { recordAPI(f, r) })
+		env.Observe(func(r transport.Record) { recordAPI(f, r, env.Scrubber) })
 	}
 	if cfg.Report != "" || cfg.ReportJSON != "" {
 		o.coverage = coverage.NewCollector()
@@ -65,6 +68,9 @@ func (o *runOutputs) commit(r *types.Report, stdout io.Writer) error {
 			fmt.Fprintf(stdout, "kconform run: recorded %d API exchanges to %s\n", o.record.Len(), o.cfg.Record)
 		}
 	}
+	if r != nil {
+		errs = append(errs, writeGinkgoReports(o.cfg, *r)...)
+	}
 	if o.cfg.Report == "" && o.cfg.ReportJSON == "" {
 		return errors.Join(errs...)
 	}
@@ -80,15 +86,7 @@ func (o *runOutputs) commit(r *types.Report, stdout io.Writer) error {
 		if path == "" {
 			return
 		}
-		f, err := outfile.Create(path)
-		if err == nil {
-			if err = fn(f); err != nil {
-				f.Abort()
-			} else {
-				err = f.Commit()
-			}
-		}
-		if err != nil {
+		if err := writeOutput(path, fn); err != nil {
 			errs = append(errs, fmt.Errorf("--%s: %v", flagName, err))
 			return
 		}
@@ -113,4 +111,59 @@ func selection(cfg target.Config) string {
 		parts = append(parts, fmt.Sprintf("--skip %q", s))
 	}
 	return strings.Join(parts, " ")
+}
+
+// writeOutput writes path through a temporary file with fn.
+func writeOutput(path string, fn func(io.Writer) error) error {
+	f, err := outfile.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := fn(f); err != nil {
+		f.Abort()
+		return err
+	}
+	return f.Commit()
+}
+
+// writeGinkgoReports writes Ginkgo's JUnit and JSON reports of r, in the
+// form Ginkgo's --junit-report and --json-report give them.
+func writeGinkgoReports(cfg target.Config, r types.Report) []error {
+	var errs []error
+	if cfg.JUnitReport != "" {
+		err := outfile.WriteByName(cfg.JUnitReport, func(name string) error { return reporters.GenerateJUnitReport(r, name) })
+		if err != nil {
+			errs = append(errs, fmt.Errorf("--junit-report: %v", err))
+		}
+	}
+	if cfg.JSONReport != "" {
+		err := writeOutput(cfg.JSONReport, func(w io.Writer) error {
+			enc := json.NewEncoder(w)
+			enc.SetIndent("", "  ")
+			return enc.Encode([]types.Report{r})
+		})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("--json-report: %v", err))
+		}
+	}
+	return errs
+}
+
+// scrubReport is r with the run's credentials scrubbed from every string
+// (failure messages, captured output, report entries), nil for nil. The
+// report goes through its JSON form, which Ginkgo itself reads back (its
+// parallel runs do), with the secrets' JSON-escaped forms scrubbed too.
+func scrubReport(r *types.Report, s *exchange.Scrubber) (*types.Report, error) {
+	if r == nil {
+		return nil, nil
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		return nil, fmt.Errorf("scrub the report: %v", err)
+	}
+	var out types.Report
+	if err := json.Unmarshal(s.Bytes(b), &out); err != nil {
+		return nil, fmt.Errorf("scrub the report: %v", err)
+	}
+	return &out, nil
 }

@@ -10,8 +10,10 @@ import (
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/formatter"
 	"github.com/onsi/gomega"
 
+	"github.com/kconform/kconform/internal/exchange"
 	"github.com/kconform/kconform/internal/har"
 	"github.com/kconform/kconform/internal/target"
 	"github.com/kconform/kconform/internal/transport"
@@ -72,6 +74,12 @@ func runSuites(args []string, getenv func(string) string, stdout, stderr io.Writ
 		fmt.Fprintf(stderr, "kconform run: %v\n", err)
 		return runFailed
 	}
+	// From here on everything printed goes through the run's scrubber:
+	// whatever the target echoed, the credentials never reach the output.
+	scrubbedOut, scrubbedErr := env.Scrubber.Writer(stdout), env.Scrubber.Writer(stderr)
+	defer scrubbedErr.Flush()
+	defer scrubbedOut.Flush()
+	stdout, stderr = scrubbedOut, scrubbedErr
 	outputs, err := startOutputs(cfg, env)
 	if err != nil {
 		fmt.Fprintf(stderr, "kconform run: %v\n", err)
@@ -90,8 +98,15 @@ func runSuites(args []string, getenv func(string) string, stdout, stderr io.Writ
 	}
 	gomega.RegisterFailHandler(ginkgo.Fail)
 	t := &runT{}
+	// Ginkgo prints to these two; they are package variables.
+	restore := redirectGinkgo(stdout, stderr)
 	passed := ginkgo.RunSpecs(t, runner.SuiteName, suiteConfig, reporterConfig)
-	r := framework.LastReport()
+	restore()
+	r, err := scrubReport(framework.LastReport(), env.Scrubber)
+	if err != nil {
+		fmt.Fprintf(stderr, "kconform run: %v\n", err)
+		return runFailed
+	}
 	if r != nil {
 		fmt.Fprintln(stdout, framework.Summary(*r))
 	}
@@ -108,15 +123,23 @@ func runSuites(args []string, getenv func(string) string, stdout, stderr io.Writ
 }
 
 // recordAPI writes one record of the run to the capture when it is an API
-// exchange that got an answer. The exchange is redacted again by the
-// writer, whatever the transport did.
-func recordAPI(f *har.File, r transport.Record) {
+// exchange that got an answer. The exchange is scrubbed again here, and
+// redacted again by the writer, whatever the transport did.
+func recordAPI(f *har.File, r transport.Record, scrub *exchange.Scrubber) {
 	if r.Kind != transport.API || r.Err != nil {
 		return
 	}
-	e := har.Entry{Started: r.Started, Duration: r.Duration, Exchange: r.Exchange}
+	e := har.Entry{Started: r.Started, Duration: r.Duration, Exchange: scrub.Exchange(r.Exchange)}
 	if r.Rejection {
 		e.Comment = "deliberately invalid request"
 	}
 	_ = f.Add(e) // the first error comes back from Commit
+}
+
+// redirectGinkgo points Ginkgo's console output at stdout and stderr until
+// the returned function is called.
+func redirectGinkgo(stdout, stderr io.Writer) (restore func()) {
+	out, errOut := formatter.ColorableStdOut, formatter.ColorableStdErr
+	formatter.ColorableStdOut, formatter.ColorableStdErr = stdout, stderr
+	return func() { formatter.ColorableStdOut, formatter.ColorableStdErr = out, errOut }
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/kconform/kconform/internal/audit"
 	"github.com/kconform/kconform/internal/contract"
+	"github.com/kconform/kconform/internal/exchange"
 	"github.com/kconform/kconform/internal/progress"
 	"github.com/kconform/kconform/internal/recording"
 	"github.com/kconform/kconform/internal/report"
@@ -87,6 +88,14 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 		stderr = line.Interrupts(stderr)
 		defer line.Stop()
 	}
+	// Everything printed is scrubbed of the credentials found in the
+	// recordings (scrubSecrets learns them entry by entry, before the
+	// entry is reported). The progress line shows only counts.
+	scrub := exchange.NewScrubber()
+	scrubbedOut, scrubbedErr := scrub.Writer(stdout), scrub.Writer(stderr)
+	defer scrubbedErr.Flush()
+	defer scrubbedOut.Flush()
+	stdout, stderr = scrubbedOut, scrubbedErr
 	v, err := contract.DefaultValidator()
 	if err != nil {
 		fmt.Fprintf(stderr, "kconform validate: %v\n", err)
@@ -112,6 +121,7 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 		// could not be read where a person sees it too.
 		sink = readErrors{Sink: w, stderr: stderr}
 	}
+	sink = scrubSecrets{Sink: sink, scrub: scrub}
 	if line != nil {
 		line.Start(progress.Interval)
 	}
@@ -237,4 +247,16 @@ func (r readErrors) EndFile(path string, err error) {
 		fmt.Fprintf(r.stderr, "kconform validate: %v\n", err)
 	}
 	r.Sink.EndFile(path, err)
+}
+
+// scrubSecrets makes the scrubber of the output learn each entry's
+// credentials before the entry is reported.
+type scrubSecrets struct {
+	audit.Sink
+	scrub *exchange.Scrubber
+}
+
+func (s scrubSecrets) Entry(e *audit.Entry) {
+	s.scrub.AddCredentials(e.Credentials...)
+	s.Sink.Entry(e)
 }

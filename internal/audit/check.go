@@ -90,6 +90,7 @@ func (a *Auditor) check(file string, rec recording.Record) checked {
 	c := checked{entry: Entry{
 		File: file, Index: rec.Index, Kind: rec.Kind,
 		Method: ex.Method, URL: exchange.RedactURL(ex.URL), Status: ex.Status,
+		Credentials: exchange.Credentials(ex.RequestHeader, ex.URL),
 	}}
 	e := &c.entry
 	if rec.Err != nil {

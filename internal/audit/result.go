@@ -41,6 +41,10 @@ type Entry struct {
 	Issues []contract.Issue
 	// Err says why an Unreadable entry could not be read.
 	Err error
+	// Credentials are what the request authenticated with (Authorization
+	// values, a URL password), never shown: whatever prints the entry
+	// scrubs them and their forms (exchange.Scrubber.AddCredentials).
+	Credentials []string
 }
 
 // Violations counts the issues that break the contract.

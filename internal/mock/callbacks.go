@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -160,7 +161,35 @@ func (d *dispatcher) checkTarget(target string) error {
 	if !d.allowExternal && !isLoopbackHost(u.Hostname()) {
 		return errNotLoopback
 	}
+	if isControlPath(u) {
+		return errControlPlane
+	}
 	return nil
+}
+
+var errControlPlane = errors.New("callback target is a control-plane path (" + controlPrefix + "); callbacks never go there")
+
+// isControlPath reports whether a URL's path reaches a /_kconform/ path on
+// whatever server it names. The host is not looked at: the mock has many
+// names (127.0.0.1, localhost, [::1], a proxy in front of it), and no
+// callback receiver has a reason to live under /_kconform/. The path is
+// read the way a lenient server might: percent-decoding repeated, either
+// slash, empty and dot segments dropped, any case.
+func isControlPath(u *url.URL) bool {
+	p := u.EscapedPath()
+	if p == "" {
+		p = u.Opaque
+	}
+	for range 4 { // %255f → %5f → _
+		d, err := url.PathUnescape(p)
+		if err != nil || d == p {
+			break
+		}
+		p = d
+	}
+	p = strings.ReplaceAll(p, `\`, "/")
+	p = strings.ToLower(path.Clean("/" + p))
+	return p == strings.TrimSuffix(controlPrefix, "/") || strings.HasPrefix(p, controlPrefix)
 }
 
 func isLoopbackHost(host string) bool {

@@ -43,6 +43,9 @@ type controlError struct {
 
 const maxControlBody = 64 << 10
 
+// controlPrefix starts every control-plane path.
+const controlPrefix = "/_kconform/"
+
 func (s *Server) controlHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_kconform/capabilities", func(w http.ResponseWriter, _ *http.Request) {

@@ -21,6 +21,12 @@ const (
 	DefaultCallbackRetryDelay = 2 * time.Second
 )
 
+// DefaultRequestReadTimeout bounds reading one whole request, headers and
+// body (assumption: a generous bound; no client of the mock sends a body
+// slower than that, and a connection that trickles one byte a second is
+// dropped instead of being kept forever).
+const DefaultRequestReadTimeout = 30 * time.Second
+
 // Options configure a Server. The zero value is a working mock with the
 // default credentials, no control endpoints and no faults.
 type Options struct {
@@ -35,6 +41,7 @@ type Options struct {
 	RateLimit              float64          // API requests per second before 429 (0: no limit)
 	Now                    func() time.Time // time source of the simulated clock (default time.Now)
 	Logger                 *slog.Logger     // where callback failures and the like go (default: discarded)
+	RequestReadTimeout     time.Duration    // time to read one request, headers and body (default 30s)
 }
 
 // withDefaults fills the zero fields and rejects values that cannot work.
@@ -48,8 +55,11 @@ func (o Options) withDefaults() (Options, error) {
 	if o.RateLimit < 0 || math.IsNaN(o.RateLimit) || math.IsInf(o.RateLimit, 0) {
 		return o, errors.New("mock: the rate limit must be a positive number of requests per second, or 0 for none")
 	}
-	if o.CallbackTimeout < 0 || o.CallbackRetryDelay < 0 {
-		return o, errors.New("mock: callback timeout and retry delay must not be negative")
+	if o.CallbackTimeout < 0 || o.CallbackRetryDelay < 0 || o.RequestReadTimeout < 0 {
+		return o, errors.New("mock: callback timeout, retry delay and request read timeout must not be negative")
+	}
+	if o.RequestReadTimeout == 0 {
+		o.RequestReadTimeout = DefaultRequestReadTimeout
 	}
 	if o.CallbackTimeout == 0 {
 		o.CallbackTimeout = DefaultCallbackTimeout

@@ -83,10 +83,13 @@ func (s *Server) Start(addr string) (string, error) {
 	s.listenURL = listenerURL(ln.Addr())
 	s.httpSrv = &http.Server{
 		Handler:           s.handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
-		ConnState:         s.trackConn,
+		ReadHeaderTimeout: min(10*time.Second, s.opts.RequestReadTimeout),
+		// The body too: without it a client sending one byte a second
+		// holds its connection and handler forever.
+		ReadTimeout: s.opts.RequestReadTimeout,
+		IdleTimeout: 2 * time.Minute,
+		ErrorLog:    slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		ConnState:   s.trackConn,
 	}
 	s.serveDone = make(chan struct{})
 	go func(srv *http.Server, done chan struct{}) {
@@ -164,7 +167,7 @@ func (s *Server) routes() http.Handler {
 	return s.recoverPanics(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
 		switch {
-		case strings.HasPrefix(p, "/_kconform/"):
+		case strings.HasPrefix(p, controlPrefix):
 			control.ServeHTTP(w, r)
 		case strings.HasPrefix(p, "/pay/"):
 			info := &requestInfo{baseURL: s.baseURLFor(r)}

@@ -3,6 +3,10 @@
 // into place on Commit. Reports, captures and anything else a run writes
 // use it, so an interrupted run leaves the old file (or none), never a
 // truncated one.
+//
+// A killed process cannot remove its temporary file, so the name says whose
+// it is: .<name>.kconform-tmp-<pid>-<random>. The next Create of the same
+// path removes the ones it can prove stale (see sweep).
 package outfile
 
 import (
@@ -10,7 +14,21 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
 )
+
+// StaleAfter is the age (last write) past which a temporary file is stale
+// even when a process with its pid runs: pids are reused, and no run writes
+// an output for that long (assumption: a run is bounded by its --deadline).
+const StaleAfter = 24 * time.Hour
+
+// tempPrefix starts the name of every temporary file behind path.
+func tempPrefix(path string) string {
+	return "." + filepath.Base(path) + ".kconform-tmp-"
+}
 
 // Check says whether path can be written: it is named, it is not a folder,
 // and its folder exists. Commands call it before they start work, so a
@@ -42,7 +60,8 @@ func Create(path string) (*File, error) {
 	if err := Check(path); err != nil {
 		return nil, err
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	sweep(path)
+	f, err := os.CreateTemp(filepath.Dir(path), tempPrefix(path)+strconv.Itoa(os.Getpid())+"-*")
 	if err != nil {
 		return nil, err
 	}
@@ -104,6 +123,63 @@ func WriteFile(path string, data []byte) error {
 		return err
 	}
 	if _, err := f.Write(data); err != nil {
+		f.Abort()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return f.Commit()
+}
+
+// sweep removes the temporary files that a killed writer of path left: the
+// ones whose process is gone, and the ones not written for StaleAfter. Its
+// own process's files and every other name are left alone; a file it
+// cannot remove stays (the write goes on, the sweep is best effort).
+func sweep(path string) {
+	dir := filepath.Dir(path)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	prefix := tempPrefix(path)
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), prefix)
+		if !ok || !e.Type().IsRegular() {
+			continue
+		}
+		pidText, _, ok := strings.Cut(rest, "-")
+		pid, err := strconv.Atoi(pidText)
+		if !ok || err != nil || pid <= 0 || pid == os.Getpid() {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil {
+			continue
+		}
+		if processGone(pid) || time.Since(info.ModTime()) > StaleAfter {
+			_ = os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
+}
+
+// processGone reports whether no process has the pid. Where that cannot be
+// told (permission, platform), the process counts as running.
+func processGone(pid int) bool {
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return true // Windows: no such process
+	}
+	defer p.Release()
+	return errors.Is(p.Signal(syscall.Signal(0)), os.ErrProcessDone)
+}
+
+// WriteByName is for a writer that only takes a file name (Ginkgo's JUnit
+// report): write fills the temporary file by its name, then it is renamed
+// to path, or removed if write fails.
+func WriteByName(path string, write func(name string) error) error {
+	f, err := Create(path)
+	if err != nil {
+		return err
+	}
+	if err := write(f.f.Name()); err != nil {
 		f.Abort()
 		return fmt.Errorf("write %s: %w", path, err)
 	}

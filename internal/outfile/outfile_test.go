@@ -90,8 +90,26 @@ func assertNoTemporaryFiles(t *testing.T, dir string) {
 	t.Helper()
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".tmp") {
+		if strings.Contains(e.Name(), ".kconform-tmp-") {
 			t.Errorf("temporary file %s left behind", e.Name())
 		}
 	}
+}
+
+func TestWriteByName(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "junit.xml")
+	if err := WriteByName(path, func(name string) error { return os.WriteFile(name, []byte("<x/>"), 0o600) }); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "<x/>" {
+		t.Fatalf("got %q", b)
+	}
+	if err := WriteByName(path, func(string) error { return os.ErrInvalid }); err == nil {
+		t.Error("a failed write was committed")
+	}
+	if b, _ := os.ReadFile(path); string(b) != "<x/>" {
+		t.Errorf("a failed write changed the path: %q", b)
+	}
+	assertNoTemporaryFiles(t, dir)
 }

@@ -364,7 +364,8 @@ func firstLine(s string) string {
 func checkOutputs(u *UsageError, fs *flag.FlagSet, paths map[string]string) {
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
-	byPath := map[string]string{}
+	var checked []string // flag names, in order
+outputs:
 	for _, name := range slices.Sorted(maps.Keys(paths)) {
 		p := paths[name]
 		if p == "" {
@@ -377,11 +378,17 @@ func checkOutputs(u *UsageError, fs *flag.FlagSet, paths map[string]string) {
 			u.add("--%s %q: %v", name, p, err)
 			continue
 		}
-		key := filepath.Clean(p)
-		if other, ok := byPath[key]; ok {
-			u.add("--%s and --%s name the same file %q", other, name, p)
-			continue
+		// Files, not strings: a symlink or a hard link makes two paths one file.
+		for _, other := range checked {
+			if op := paths[other]; outfile.SameFile(op, p) {
+				msg := fmt.Sprintf("--%s and --%s name the same file %q", other, name, p)
+				if filepath.Clean(op) != filepath.Clean(p) {
+					msg += fmt.Sprintf(" (--%s %q)", other, op)
+				}
+				u.add("%s", msg)
+				continue outputs
+			}
 		}
-		byPath[key] = name
+		checked = append(checked, name)
 	}
 }

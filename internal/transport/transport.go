@@ -258,6 +258,10 @@ type Doer struct {
 	// Breaker, when set, fails requests fast once the target has stopped
 	// answering; share one per target.
 	Breaker *Breaker
+	// Scrub hides the run's credentials wherever the target echoes them:
+	// in what is recorded, in errors, and in the response handed back to
+	// the spec (so no failure message can quote them). Nil only redacts.
+	Scrub *exchange.Scrubber
 }
 
 // Do sends req, reads the whole response body within the timeout, records
@@ -266,7 +270,7 @@ type Doer struct {
 func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 	reqBody, err := readRequestBody(req)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: reading the request body: %w", req.Method, exchange.RedactURL(req.URL.String()), err)
+		return nil, errors.New(d.Scrub.String(fmt.Sprintf("%s %s: reading the request body: %v", req.Method, exchange.RedactURL(req.URL.String()), err)))
 	}
 	rejection := isRejection(req.Context())
 	ctx, cancel := context.WithTimeout(req.Context(), d.Timeout)
@@ -284,8 +288,8 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 		RequestBody:   reqBody,
 	}
 	if err := d.Breaker.allow(); err != nil {
-		rec.Err = &TransportError{msg: fmt.Sprintf("%s %s: %v", req.Method, exchange.RedactURL(req.URL.String()), err), err: err}
-		rec.Exchange = rec.Exchange.Redact()
+		rec.Err = &TransportError{msg: d.Scrub.String(fmt.Sprintf("%s %s: %v", req.Method, exchange.RedactURL(req.URL.String()), err)), err: err}
+		rec.Exchange = d.Scrub.Exchange(rec.Exchange)
 		d.Recorder.Add(rec)
 		return nil, rec.Err
 	}
@@ -304,22 +308,26 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 	}
 	if err != nil {
 		rec.Err = d.explain(ctx, req, err)
-		rec.Exchange = rec.Exchange.Redact()
+		rec.Exchange = d.Scrub.Exchange(rec.Exchange)
 		d.Recorder.Add(rec)
 		return nil, rec.Err
 	}
 	rec.Exchange.Status = resp.StatusCode
 	rec.Exchange.ResponseHeader = resp.Header.Clone()
 	rec.Exchange.ResponseBody = body
-	// Only the redacted exchange is kept or shown; the validator does not
+	// Only the scrubbed exchange is kept or shown; the validator does not
 	// need the credentials.
-	rec.Exchange = rec.Exchange.Redact()
+	rec.Exchange = d.Scrub.Exchange(rec.Exchange)
 	if d.Kind == API && d.Validator != nil {
 		res := d.Validator.Validate(rec.Exchange, d.Mode)
 		rec.Result = &res
 	}
 	d.Recorder.Add(rec)
 
+	// The spec sees the target's answer with the credentials scrubbed too,
+	// secret headers (cookies) aside: it may need them.
+	body = d.Scrub.Bytes(body)
+	resp.Header = d.Scrub.Header(resp.Header)
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	resp.ContentLength = int64(len(body))
 	if !rec.OK() {
@@ -344,7 +352,7 @@ func (e *TransportError) GomegaString() string { return "(the transport error ab
 // explain turns a transport error into a sentence that says what happened.
 func (d *Doer) explain(ctx context.Context, req *http.Request, err error) error {
 	e := d.describe(ctx, req, err)
-	return &TransportError{msg: e.Error(), err: err}
+	return &TransportError{msg: d.Scrub.String(e.Error()), err: err}
 }
 
 func (d *Doer) describe(ctx context.Context, req *http.Request, err error) error {

@@ -17,6 +17,7 @@ import (
 	"sync/atomic"
 
 	"github.com/kconform/kconform/internal/contract"
+	"github.com/kconform/kconform/internal/exchange"
 	"github.com/kconform/kconform/internal/target"
 	"github.com/kconform/kconform/internal/transport"
 )
@@ -43,6 +44,10 @@ type Env struct {
 	ReceiverReason string
 	// RunID makes every merchant reference of this run unique.
 	RunID string
+	// Scrubber hides Username and Password (in every form) wherever the
+	// target echoes them; every exchange and every output of the run goes
+	// through it.
+	Scrubber *exchange.Scrubber
 
 	observers []func(transport.Record)
 }

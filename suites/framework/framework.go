@@ -76,7 +76,7 @@ func (f *Framework) setUp() {
 func (f *Framework) doer(kind transport.Kind) *transport.Doer {
 	return &transport.Doer{
 		Kind: kind, Client: f.Env.HTTP, Timeout: f.Env.Timeouts.Request, Recorder: f.Recorder,
-		Validator: f.Env.Validator, Mode: contract.Default, Breaker: f.Env.Breaker,
+		Validator: f.Env.Validator, Mode: contract.Default, Breaker: f.Env.Breaker, Scrub: f.Env.Scrubber,
 	}
 }
 

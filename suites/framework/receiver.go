@@ -36,6 +36,7 @@ type Receiver struct {
 	ln        net.Listener
 	public    string
 	validator *contract.Validator
+	scrub     *exchange.Scrubber
 
 	mu      sync.Mutex
 	inboxes map[string]*Inbox
@@ -44,12 +45,13 @@ type Receiver struct {
 // StartReceiver listens on listen (host:port) and serves callbacks. public
 // is the base URL the target must call; nil means the listen address itself
 // (http://127.0.0.1:port).
-func StartReceiver(listen string, public *url.URL, v *contract.Validator) (*Receiver, error) {
+// scrub hides the run's credentials should a target echo them in a call.
+func StartReceiver(listen string, public *url.URL, v *contract.Validator, scrub *exchange.Scrubber) (*Receiver, error) {
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		return nil, fmt.Errorf("callback receiver: listen on %s: %w", listen, err)
 	}
-	r := &Receiver{ln: ln, validator: v, inboxes: map[string]*Inbox{}}
+	r := &Receiver{ln: ln, validator: v, scrub: scrub, inboxes: map[string]*Inbox{}}
 	if public != nil {
 		r.public = strings.TrimRight(public.String(), "/")
 	} else {
@@ -102,6 +104,7 @@ type Inbox struct {
 	operation string
 	recorder  *transport.Recorder
 	validator *contract.Validator
+	scrub     *exchange.Scrubber
 
 	mu      sync.Mutex
 	replies []Reply
@@ -126,6 +129,7 @@ func (f *Framework) NewInbox(operation string, replies ...Reply) *Inbox {
 		operation: operation,
 		recorder:  f.Recorder,
 		validator: r.validator,
+		scrub:     r.scrub,
 		replies:   replies,
 	}
 	in.url = r.public + "/cb/" + in.id
@@ -177,10 +181,14 @@ func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 
 func (in *Inbox) serve(w http.ResponseWriter, req *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(req.Body, transport.MaxBody))
-	call := Call{At: time.Now(), Query: req.URL.Query(), Header: req.Header.Clone(), Body: body}
+	// What the spec sees is scrubbed too: a failure message may quote it.
+	body = in.scrub.Bytes(body)
+	query := in.scrub.String(req.URL.RawQuery)
+	parsed, _ := url.ParseQuery(query)
+	call := Call{At: time.Now(), Query: parsed, Header: in.scrub.Header(req.Header), Body: body}
 
 	rec := transport.Record{Kind: transport.Callback, Exchange: exchange.Exchange{
-		Method: req.Method, URL: in.url + "?" + req.URL.RawQuery, RequestHeader: req.Header.Clone(), RequestBody: body,
+		Method: req.Method, URL: in.url + "?" + query, RequestHeader: req.Header.Clone(), RequestBody: body,
 	}}
 	if req.Method != http.MethodPost {
 		res := contract.Result{Operation: in.operation}
@@ -221,7 +229,7 @@ func (in *Inbox) serve(w http.ResponseWriter, req *http.Request) {
 		}
 	}
 	rec.Exchange.Status = reply.Status
-	rec.Exchange = rec.Exchange.Redact()
+	rec.Exchange = in.scrub.Exchange(rec.Exchange)
 	in.recorder.Add(rec)
 	if req.Context().Err() != nil {
 		return // the sender gave up waiting: that was the point of the delay

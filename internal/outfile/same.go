@@ -1,0 +1,48 @@
+package outfile
+
+import (
+	"os"
+	"path/filepath"
+)
+
+// SameFile reports whether two output paths end in one file: the same
+// path written differently (a, ./a, dir/../a), a symlink to the other
+// (even one whose target does not exist yet), a symlinked folder, or a
+// hard link. Two outputs that are one file would overwrite each other.
+func SameFile(a, b string) bool {
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	if resolve(a) == resolve(b) {
+		return true
+	}
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(fa, fb) // hard links
+}
+
+// resolve is the absolute path a write to p lands on: the symlinks of its
+// folder and of the file itself followed, the file allowed not to exist.
+func resolve(p string) string {
+	if abs, err := filepath.Abs(p); err == nil {
+		p = abs
+	}
+	for range 40 { // the kernel's own limit on a symlink chain
+		if dir, err := filepath.EvalSymlinks(filepath.Dir(p)); err == nil {
+			p = filepath.Join(dir, filepath.Base(p))
+		}
+		fi, err := os.Lstat(p)
+		if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			return p
+		}
+		target, err := os.Readlink(p)
+		if err != nil {
+			return p
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(p), target)
+		}
+		p = target
+	}
+	return p
+}
