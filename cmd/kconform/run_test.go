@@ -362,7 +362,7 @@ var faultProofs = map[string]faultProof{
 	"callback-missing":                 {"callbacks", "MUST send one callback per status change, carrying the session a read returns", "one callback for the change to IN_PROGRESS"},
 	"amounts-unchecked":                {"kp && errors && !consumer", "MUST answer 400 BAD_VALUE naming order_lines[1].total_tax_amount when it does not follow tax_rate", "a KP session whose order_lines[1].total_tax_amount does not add up"},
 	"address-mismatch-accepted":        {"kp && errors && consumer", "MUST answer 409 naming billing_address.postal_code when the postal code changed", "an order whose billing_address.postal_code differs from the authorization"},
-	"unauthorized-json":                {"errors && assumption", "MUST answer 401 with WWW-Authenticate: Basic and an HTML or empty body, as recorded", "a 401 body MUST be Klarna's HTML page"},
+	"unauthorized-json":                {"errors && recorded", "MUST answer 401 with WWW-Authenticate: Basic and an HTML or empty body, as recorded", "a 401 body MUST be Klarna's HTML page"},
 	"distribution-unavailable":         {"distribution", "MUST accept a distribution by email", "the target answered 503"},
 	"manual-id-check-disable-refused":  {"lifecycle && consumer", "MUST let the merchant disable a session in MANUAL_ID_CHECK", "disable HPP session"},
 	"qr-code-missing":                  {"distribution", "MUST give a qr_code_url serving, without credentials, a PNG QR code of redirect_url", "qr_code_url is missing"},

@@ -47,15 +47,15 @@ var _ = Describe("Order amounts", Label(fw.KP, fw.Errors), func() {
 				// 25 % on top of the net price instead of included in the total.
 				s.OrderLines[1].TotalTaxAmount = fw.Ptr[int64](725)
 				s.OrderTaxAmount = fw.Ptr[int64](2725)
-			}, fw.Timeout),
+			}, fw.Cites("S2", "D-kperr", "N-live-bad-value"), fw.Timeout),
 		Entry("MUST answer 400 BAD_VALUE naming order_lines[0].total_amount when it is not quantity × unit_price − total_discount_amount",
 			"order_lines[0].total_amount", func(s *api.SessionCreate) {
 				s.OrderLines[0].TotalDiscountAmount = fw.Ptr[int64](1000)
-			}, fw.Timeout),
+			}, fw.Cites("S2", "N-live-bad-value"), fw.Timeout),
 		Entry("MUST answer 400 BAD_VALUE naming order_amount when it is not the sum of the lines' total_amount",
-			"order_amount", func(s *api.SessionCreate) { s.OrderAmount = 10000 }, fw.Timeout),
+			"order_amount", func(s *api.SessionCreate) { s.OrderAmount = 10000 }, fw.Cites("S2", "N-tax"), fw.Timeout),
 		Entry("MUST answer 400 BAD_VALUE naming order_tax_amount when it is not the sum of the lines' total_tax_amount",
-			"order_tax_amount", func(s *api.SessionCreate) { s.OrderTaxAmount = fw.Ptr[int64](2000) }, fw.Timeout),
+			"order_tax_amount", func(s *api.SessionCreate) { s.OrderTaxAmount = fw.Ptr[int64](2000) }, fw.Cites("S2", "D-kperr", "N-tax"), fw.Timeout),
 	)
 
 	/*
@@ -75,7 +75,7 @@ var _ = Describe("Order amounts", Label(fw.KP, fw.Errors), func() {
 			s.OrderLines = append(s.OrderLines, api.OrderLine{Name: "kconform discount", Type: fw.Ptr("discount"), Quantity: 1,
 				UnitPrice: -1000, TotalAmount: -1000, TaxRate: fw.Ptr[int64](2500), TotalTaxAmount: fw.Ptr[int64](-200)})
 			s.OrderAmount, s.OrderTaxAmount = 11900, fw.Ptr[int64](2380)
-		}, fw.Timeout),
+		}, fw.Cites("S2", "N-tax"), fw.Timeout),
 		Entry("MUST accept the US model with the tax as a sales_tax line", func(s *api.SessionCreate) {
 			s.PurchaseCountry, s.PurchaseCurrency, s.Locale = "US", "USD", fw.Ptr("en-US")
 			s.OrderLines = []api.OrderLine{
@@ -83,14 +83,14 @@ var _ = Describe("Order amounts", Label(fw.KP, fw.Errors), func() {
 				{Name: "Sales Tax", Type: fw.Ptr("sales_tax"), Quantity: 1, UnitPrice: 1700, TotalAmount: 1700, TaxRate: fw.Ptr[int64](0), TotalTaxAmount: fw.Ptr[int64](0)},
 			}
 			s.OrderAmount, s.OrderTaxAmount = 21700, fw.Ptr[int64](1700)
-		}, fw.Timeout),
+		}, fw.Cites("S2", "N-tax"), fw.Timeout),
 	)
 
 	/*
 		Rule: an update that leaves the session's amounts not adding up answers 400 BAD_VALUE naming the field.
 		Source: reference §2.1 (updateCreditSession 400), §2.3 (BAD_VALUE order_amount), Appendix B order_line
 	*/
-	It("MUST answer 400 BAD_VALUE naming order_amount to an update whose lines no longer add up to it", fw.Timeout, func(ctx SpecContext) {
+	It("MUST answer 400 BAD_VALUE naming order_amount to an update whose lines no longer add up to it", fw.Cites("S2", "N-tax"), fw.Timeout, func(ctx SpecContext) {
 		kp := f.CreateKPSession(ctx, addsUp)
 		lines := kp.Request.OrderLines[:1] // drops shipping; order_amount stays 12900
 		resp, err := f.API.UpdateCreditSessionWithResponse(ctx, kp.ID, api.Session{OrderLines: &lines})
@@ -101,9 +101,9 @@ var _ = Describe("Order amounts", Label(fw.KP, fw.Errors), func() {
 
 	/*
 		Rule: a create-order body whose amounts do not add up answers 400 BAD_VALUE (before it is compared with the authorization).
-		Source: reference §2.1 (createOrder 400 "We were unable to create an order with the provided data"), Appendix B order_line; krokedil/klarna-payments-for-woocommerce issue 169 ("KP orders fail upon create_order call ... if data amounts don't calculate correctly: Bad value: order_lines[2].total_tax_amount"). Which check comes first is not documented.
+		Source: reference §2.1 (createOrder 400 "We were unable to create an order with the provided data"), Appendix B order_line; krokedil/klarna-payments-for-woocommerce issue 169 ("KP orders fail upon create_order call ... if data amounts don't calculate correctly: Bad value: order_lines[2].total_tax_amount"). This order also differs from its authorization, and which check comes first is not documented: assumption A-order-checks-first.
 	*/
-	It("MUST answer 400 BAD_VALUE naming order_lines[0].total_tax_amount to an order whose line tax does not follow tax_rate", Label(fw.Consumer, fw.Assumption), fw.Timeout, func(ctx SpecContext) {
+	It("MUST answer 400 BAD_VALUE naming order_lines[0].total_tax_amount to an order whose line tax does not follow tax_rate", Label(fw.Consumer), fw.Cites("A-order-checks-first"), fw.Timeout, func(ctx SpecContext) {
 		h, token := f.Authorize(ctx, addsUp)
 		order := fw.OrderRequest(h.KP.Request)
 		order.OrderLines = append([]api.OrderLine(nil), order.OrderLines...)
@@ -147,16 +147,16 @@ var _ = Describe("Create order against its authorization", Label(fw.KP, fw.Error
 			Expect(f.ReadKPSession(ctx, h.KP.ID).Status).To(HaveValue(Equal(api.Incomplete)), "no order was placed")
 		},
 		Entry("MUST answer 409 naming billing_address.postal_code when the postal code changed", "billing_address.postal_code",
-			func(o *api.CreateOrderRequest) { o.BillingAddress.PostalCode = fw.Ptr("41107") }, fw.Timeout),
+			func(o *api.CreateOrderRequest) { o.BillingAddress.PostalCode = fw.Ptr("41107") }, fw.Cites("D-kperr", "D-kporder"), fw.Timeout),
 		Entry("MUST answer 409 naming shipping_address.organization_name when a company name was added", "shipping_address.organization_name",
-			func(o *api.CreateOrderRequest) { o.ShippingAddress.OrganizationName = fw.Ptr("Karlsson AB") }, fw.Timeout),
+			func(o *api.CreateOrderRequest) { o.ShippingAddress.OrganizationName = fw.Ptr("Karlsson AB") }, fw.Cites("D-kperr", "N-not-matching"), fw.Timeout),
 	)
 
 	/*
 		Rule: an order that repeats the authorized addresses is placed.
-		Source: reference §2.1 (createOrder 200)
+		Source: reference §2.1 (createOrder 200, S2), D-kporder (an order is compared with its authorization)
 	*/
-	It("MUST place an order whose addresses equal the authorization's", fw.Timeout, func(ctx SpecContext) {
+	It("MUST place an order whose addresses equal the authorization's", fw.Cites("S2", "D-kporder"), fw.Timeout, func(ctx SpecContext) {
 		h, token := f.Authorize(ctx, withAddresses)
 		order := fw.OrderRequest(h.KP.Request)
 		order.BillingAddress, order.ShippingAddress = h.KP.Request.BillingAddress, h.KP.Request.ShippingAddress

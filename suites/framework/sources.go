@@ -39,7 +39,9 @@ type source struct {
 }
 
 // sources is the evidence registry: every id a spec may cite. Document ids
-// are those of reference/klarna-api.md §0 (K- ids: Kustom's copies, §8);
+// are those of reference/klarna-api.md §0 (K- ids: Kustom's copies, §8;
+// N- ids: public evidence newer than §0 — a Klarna page, or the live API's
+// answer quoted in a public bug tracker — each naming its address);
 // recordings are shared/recordings files; assumptions say why no source
 // backs them. A spec citing an id not listed here stops the run at start.
 var sources = map[string]source{
@@ -61,6 +63,16 @@ var sources = map[string]source{
 	"D-kpauthcb": {Documented, "docs.klarna.com …/other-actions/authorization-callback"},
 	"D-auth":     {Documented, "docs.klarna.com/api/authentication"},
 	"D-err":      {Documented, "docs.klarna.com/api/errors"},
+	"N-tax": {Documented, "docs.klarna.com/klarna-payments/in-depth-knowledge/tax-handling/ (\"Handle tax in Klarna payments\": order_tax_amount sums the lines' total_tax_amount; " +
+		"in the US the tax is a sales_tax order line whose total_amount is order_tax_amount)"},
+	// Live answers quoted in public bug trackers (reference §8): Klarna's
+	// own words back to an integrator, stronger than a guess, weaker than a
+	// stored capture (no full exchange to validate).
+	"N-live-bad-value": {Documented, "live KP 400 BAD_VALUE refusals of amounts that do not add up: \"Bad value: order_lines[1].total_amount\" and \"… order_lines[0].total_amount\" " +
+		"(github.com/krokedil/klarna-payments-for-woocommerce issues 102 and 217), \"Bad value: order_lines[3].total_tax_amount\" (github.com/woocommerce/woocommerce issue 55109), " +
+		"\"… total_tax_amount differs from the calculated value [-2990] by more than [1]\" (github.com/umbraco/Umbraco.Commerce.Issues issue 826)"},
+	"N-not-matching": {Documented, "live KP 409 \"Not matching fields: [shipping_address.organization_name]\" to a create-order adding a field the authorization lacked " +
+		"(github.com/krokedil/klarna-payments-for-woocommerce issue 132)"},
 
 	// Real captures (shared/recordings).
 	"REC-saleor":          {Recorded, "saleor-app-payment-klarna__kp_create_session_Checkout_recording.har saleor-app-payment-klarna__kp_create_session_Order_recording.har"},
@@ -82,6 +94,14 @@ var sources = map[string]source{
 		"Nothing says a phone number or access_id nobody owns is accepted rather than refused, or which code a missing phone or access_id gets (D-dist's readable row is \"Incomplete email data\")."},
 	"A-delete-disabled": {Assumption, "DELETE on a session that is already DISABLED is not documented (reference §3.3, §7); kconform only asks that it stays DISABLED."},
 	"A-not-json":        {Assumption, "The contract lists only application/json request bodies; Klarna does not document the answer to another media type (400 or 415)."},
+	"A-order-checks-first": {Assumption, "A create-order body can both break the amount arithmetic and differ from its authorization; nothing public says which refusal wins " +
+		"(400 BAD_VALUE naming the field, or 409 \"Not matching fields\"). A live 400 \"Bad value: order_lines[2].total_tax_amount\" to create_order is reported " +
+		"(github.com/krokedil/klarna-payments-for-woocommerce issue 169) without the authorized body; kconform reads it as: the amounts are checked first."},
+	"A-manual-id-check": {Assumption, "MANUAL_ID_CHECK is only an enum value of S1: no page says how a session reaches it (the kconform mock's consumer-page action " +
+		"manual-id-check stands in) or whether it is final (D-track's table has no row for it). kconform reads it as non-final, so D-track's " +
+		"\"any non-final state → DISABLED through the DELETE call\" applies."},
+	"A-qr-code": {Assumption, "S1 gives qr_code_url (\"HPP url to download qr code image\") and the distribution guide calls the payment URLs public, needing no authentication; " +
+		"nothing says the image is a PNG or that its code holds redirect_url itself. kconform reads it as a PNG QR code of redirect_url."},
 	"A-placeholder-text": {Assumption, "D-create lists the three placeholders and where each is filled; it does not say a placeholder written twice is filled twice, " +
 		"or that any other {{…}} text is left alone. kconform reads placeholders as plain text substitution."},
 }

@@ -97,6 +97,10 @@ func TestEvidenceRegistry(t *testing.T) {
 					t.Errorf("%s: %v", id, err)
 				}
 			}
+		case s.class == Documented && strings.HasPrefix(id, "N-"):
+			if !strings.Contains(s.what, "docs.klarna.com/") && !strings.Contains(s.what, "docs.kustom.co/") && !strings.Contains(s.what, "github.com/") {
+				t.Errorf("%s names no public address (docs.klarna.com/, docs.kustom.co/ or github.com/): %s", id, s.what)
+			}
 		case s.class == Documented && !strings.HasPrefix(id, "K-"):
 			if !strings.Contains(string(reference), "| "+id+" |") && !strings.Contains(string(reference), "/ "+id+" ") {
 				t.Errorf("%s is not a source id of reference/klarna-api.md §0", id)
