@@ -76,6 +76,7 @@ func (o *runOutputs) commit(r *types.Report, stdout io.Writer) error {
 		return errors.Join(append(errs, fmt.Errorf("coverage of the contract: %v", err))...)
 	}
 	rep := runreport.New(*r, versionString(), o.cfg.TargetString(), selection(o.cfg), &cov)
+	rep.BuiltInMock = o.cfg.InProcess()
 	write := func(flagName, path string, fn func(io.Writer) error) {
 		if path == "" {
 			return
@@ -92,8 +93,7 @@ func (o *runOutputs) commit(r *types.Report, stdout io.Writer) error {
 			errs = append(errs, fmt.Errorf("--%s: %v", flagName, err))
 			return
 		}
-		fmt.Fprintf(stdout, "kconform run: wrote the conformance report (%d rules: %d hold, %d broken, %d not checkable) to %s\n",
-			rep.Counts.Rules, rep.Counts.Holds, rep.Counts.Broken, rep.Counts.NotCheckable, path)
+		fmt.Fprintf(stdout, "kconform run: wrote the conformance report (%d finding(s); %s) to %s\n", len(rep.Findings), rep.Counts.Headline(), path)
 	}
 	write("report", o.cfg.Report, rep.WriteMarkdown)
 	write("report-json", o.cfg.ReportJSON, rep.WriteJSON)

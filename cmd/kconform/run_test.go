@@ -27,6 +27,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/kconform/kconform/internal/mock"
+	"github.com/kconform/kconform/internal/runreport"
 )
 
 // Ginkgo runs one suite per process, so every test that runs specs starts
@@ -63,6 +64,7 @@ func TestRunChild(t *testing.T) {
 
 // childRun is one `kconform run` in a child process.
 type childRun struct {
+	dir     string // where it ran
 	exit    int
 	output  string // stdout and stderr
 	report  []types.Report
@@ -95,7 +97,7 @@ func startChild(ctx context.Context, dir string, limit time.Duration, env map[st
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
 	err := cmd.Run()
-	r := childRun{output: out.String(), elapsed: time.Since(start), exit: -1}
+	r := childRun{dir: dir, output: out.String(), elapsed: time.Since(start), exit: -1}
 	if ctx.Err() != nil {
 		return r, fmt.Errorf("kconform run %q did not end within %s:\n%s", args, limit, lastOutput(r.output))
 	}
@@ -110,6 +112,23 @@ func startChild(ctx context.Context, dir string, limit time.Duration, env map[st
 		}
 	}
 	return r, nil
+}
+
+// startMock starts the built-in mock for user "merchant" with password,
+// its callbacks quick, until the test ends; it returns the base URL.
+func startMock(t *testing.T, password string) string {
+	t.Helper()
+	srv, err := mock.New(mock.Options{Username: "merchant", Password: password, ClockControl: true,
+		CallbackTimeout: 200 * time.Millisecond, CallbackRetryDelay: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := srv.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	return base
 }
 
 func lastOutput(s string) string {
@@ -191,8 +210,8 @@ func TestRunBuiltInMock(t *testing.T) {
 	if r.exit != runPassed {
 		t.Fatalf("exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
 	}
-	if !strings.Contains(r.output, "0 failed), 0 skipped") {
-		t.Errorf("the summary should say nothing failed or was skipped:\n%s", lastOutput(r.output))
+	if !strings.Contains(r.output, "rules judged on this target: ") || !strings.Contains(r.output, " hold, 0 broken, 0 blocked, 0 not checkable\n") {
+		t.Errorf("the summary should say every rule holds:\n%s", lastOutput(r.output))
 	}
 }
 
@@ -203,16 +222,7 @@ func TestRunBuiltInMock(t *testing.T) {
 func TestRunSkipsWhatTheTargetCannotDo(t *testing.T) {
 	t.Parallel()
 	const password = "s3cret-kconform-test-password"
-	srv, err := mock.New(mock.Options{Username: "merchant", Password: password, ClockControl: true,
-		CallbackTimeout: 200 * time.Millisecond, CallbackRetryDelay: 50 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, err := srv.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
+	base := startMock(t, password)
 	u, _ := url.Parse(base)
 	proxy := httputil.NewSingleHostReverseProxy(u)
 	hidden := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -235,7 +245,7 @@ func TestRunSkipsWhatTheTargetCannotDo(t *testing.T) {
 	if i := strings.Index(r.output, "kconform: "); i >= 0 {
 		t.Logf("summary against a target without control plane:\n%s", r.output[i:])
 	}
-	for _, want := range []string{"× needs the consumer page", "× needs a movable clock", "capabilities: none"} {
+	for _, want := range []string{"× needs the consumer page", "× needs a movable clock", "capabilities: none", "not-checkable, by reason:"} {
 		if !strings.Contains(r.output, want) {
 			t.Errorf("output lacks %q:\n%s", want, lastOutput(r.output))
 		}
@@ -244,7 +254,7 @@ func TestRunSkipsWhatTheTargetCannotDo(t *testing.T) {
 	report, _ := json.Marshal(r.report)
 	markdown, _ := os.ReadFile(md)
 	conformance := readRunReport(t, js)
-	if conformance.Counts.NotCheckable == 0 || conformance.Counts.Broken != 0 || !strings.Contains(string(markdown), "not-checkable | ") {
+	if conformance.Counts.NotCheckable == 0 || conformance.Counts.Broken != 0 || conformance.Counts.Blocked != 0 || !strings.Contains(string(markdown), "not-checkable | ") {
 		t.Errorf("the conformance report should show the skipped rules as not checkable and none broken: %+v", conformance.Counts)
 	}
 	conformanceJSON, _ := os.ReadFile(js)
@@ -387,7 +397,8 @@ func TestFaultMatrix(t *testing.T) {
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			r, err := startChild(t.Context(), dir, 2*time.Minute, nil, "--mock-faults", f.Name, "--label-filter", proof.labels)
+			r, err := startChild(t.Context(), dir, 2*time.Minute, nil, "--mock-faults", f.Name, "--label-filter", proof.labels,
+				"--report-json", filepath.Join(dir, "conformance.json"))
 			results[i] = result{r, err}
 		})
 	}
@@ -425,6 +436,12 @@ func TestFaultMatrix(t *testing.T) {
 			msg := failed[matches[0]]
 			if !strings.Contains(msg, proof.needle) {
 				t.Fatalf("with %s on, %q failed without naming the rule (%q):\n%s", f.Name, proof.spec, proof.needle, msg)
+			}
+			// The conformance report judges the rule by its subject: the
+			// fault must break it, not block it or leave it holding.
+			rep := readRunReport(t, filepath.Join(r.dir, "conformance.json"))
+			if i := slices.IndexFunc(rep.Rules, func(rule runreport.Rule) bool { return rule.Rule == matches[0] }); i < 0 || rep.Rules[i].Verdict != runreport.Broken {
+				t.Fatalf("with %s on, the report does not judge %q broken: %+v", f.Name, matches[0], rep.Rules[max(i, 0)])
 			}
 			rows[i] = fmt.Sprintf("| `%s` | %s | %s | %d | `%s` |", f.Name, f.Rule, proof.spec, len(failed), proof.labels)
 		})

@@ -11,6 +11,7 @@ import (
 
 	"github.com/kconform/kconform/generated/api"
 	"github.com/kconform/kconform/internal/contract"
+	"github.com/kconform/kconform/internal/runreport"
 	"github.com/kconform/kconform/internal/transport"
 )
 
@@ -42,6 +43,8 @@ type Framework struct {
 
 	pageDoer *transport.Doer
 	control  *transport.Doer
+	// steps are the setup steps under way, innermost last (steps.go).
+	steps []string
 }
 
 // New returns the Framework of the enclosing container.
@@ -50,11 +53,19 @@ func New() *Framework {
 	BeforeEach(func() {
 		f.setUp()
 	})
+	// AfterEach runs after the body and before every DeferCleanup: what is
+	// sent from here on is a clean-up's.
+	AfterEach(func() {
+		if f.Recorder != nil {
+			f.Recorder.EnterCleanup()
+		}
+	})
 	return f
 }
 
 func (f *Framework) setUp() {
 	GinkgoHelper()
+	f.Recorder, f.steps = nil, nil
 	e, err := Current()
 	Expect(err).NotTo(HaveOccurred())
 	for _, l := range CurrentSpecReport().Labels() {
@@ -67,10 +78,10 @@ func (f *Framework) setUp() {
 	f.pageDoer = f.doer(transport.Page)
 	f.control = f.doer(transport.Control)
 	// Clean-ups run last registered first: these two run after the spec's
-	// own, so the contract check sees their exchanges too, and the
-	// evidence is taken once the verdict is final.
-	DeferCleanup(f.keepEvidence)
+	// own, so both see their exchanges too; the judgement comes before the
+	// contract check fails the spec, so it sees how the body ended.
 	DeferCleanup(f.checkContract)
+	DeferCleanup(f.judge)
 }
 
 func (f *Framework) doer(kind transport.Kind) *transport.Doer {
@@ -122,7 +133,17 @@ func (f *Framework) checkContract() {
 	if len(fresh) == 0 {
 		return
 	}
-	Fail(fmt.Sprintf("%d exchange(s) of this spec broke the contract:\n%s", len(fresh), transport.FormatFailures(fresh)))
+	var lines []string
+	for _, r := range fresh {
+		for _, i := range r.Failing() {
+			op := ""
+			if r.Result != nil {
+				op = r.Result.Operation
+			}
+			lines = append(lines, "  "+runreport.IssueLine(op, r.Exchange.Status, i)+" in "+r.Brief())
+		}
+	}
+	Fail(fmt.Sprintf("%d exchange(s) of this spec broke the contract:\n%s", len(fresh), strings.Join(lines, "\n")))
 }
 
 // Rejecting marks requests made with the returned context as deliberately

@@ -1,0 +1,140 @@
+package runreport
+
+import (
+	"cmp"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Finding is one distinct defect of the target: a contract violation
+// (one per operation × status × pointer × contract rule), or a kind of
+// failed expectation (one per operation or step and message), however many
+// rules met it.
+type Finding struct {
+	// Kind is KindContract or KindExpectation.
+	Kind      string `json:"kind"`
+	Operation string `json:"operation,omitempty"`
+	Status    int    `json:"status,omitempty"`
+	// Pointer and ContractRule locate a contract violation.
+	Pointer      string `json:"pointer,omitempty"`
+	ContractRule string `json:"contract_rule,omitempty"`
+	// What says what is wrong, in one line.
+	What string `json:"what"`
+	// Seen is how often the run met it (exchanges, or rules for an
+	// expectation).
+	Seen int `json:"seen"`
+	// Example is one redacted exchange that shows it.
+	Example string `json:"example,omitempty"`
+	// Broken and Blocked are the rules it broke or blocked; Touched the
+	// others whose exchanges met it (they hold or fail on their own).
+	Broken  []string `json:"broken,omitempty"`
+	Blocked []string `json:"blocked,omitempty"`
+	Touched []string `json:"touched,omitempty"`
+}
+
+// Impact orders findings: rules broken or blocked first, then rules
+// touched, then how often seen.
+func (f Finding) impact() (int, int, int) {
+	return len(f.Broken) + len(f.Blocked), len(f.Touched), f.Seen
+}
+
+// ids are the parts of a message that differ between runs and sessions
+// (UUIDs, hex ids, kconform's references, timestamps), masked so that one
+// kind of failure is one finding.
+var ids = regexp.MustCompile(`[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|kconform-[0-9a-f]+-\d+|\b[0-9a-fA-F]{16,}\b|\d{4}-\d\d-\d\dT[0-9:.]+(Z|[+-]\d\d:\d\d)?|/sessions/[^/\s"]+|/authorizations/[^/\s"]+|/cb/[0-9a-f]+`)
+
+// Findings gathers the distinct defects of the rules, most impact first.
+func Findings(rules []Rule) []Finding {
+	byKey := map[string]*Finding{}
+	var order []string
+	get := func(key string, f Finding) *Finding {
+		if got, ok := byKey[key]; ok {
+			return got
+		}
+		byKey[key] = &f
+		order = append(order, key)
+		return &f
+	}
+	add := func(list *[]string, rule string) {
+		if !slices.Contains(*list, rule) {
+			*list = append(*list, rule)
+		}
+	}
+	contractKey := func(op string, status int, side, in, ptr, rule string) string {
+		return "c\x00" + op + "\x00" + strconv.Itoa(status) + "\x00" + side + "\x00" + in + "\x00" + ptr + "\x00" + rule
+	}
+	for _, r := range rules {
+		for _, s := range r.Seen {
+			i := s.Issue
+			f := get(contractKey(s.Operation, s.Status, string(i.Side), i.In, i.Pointer, i.Rule), Finding{
+				Kind: KindContract, Operation: s.Operation, Status: s.Status, Pointer: i.Pointer, ContractRule: i.Rule,
+				What: IssueLine(s.Operation, s.Status, i), Example: s.Exchange,
+			})
+			f.Seen++
+			add(&f.Touched, r.Rule)
+		}
+		e := r.Evidence
+		if e == nil || (r.Verdict != Broken && r.Verdict != Blocked) {
+			continue
+		}
+		var f *Finding
+		if e.Kind == KindContract {
+			f = get(contractKey(e.Operation, e.Status, e.Side, e.In, e.Pointer, e.ContractRule), Finding{
+				Kind: KindContract, Operation: e.Operation, Status: e.Status, Pointer: e.Pointer, ContractRule: e.ContractRule,
+				What: e.Violation, Example: e.Exchange, Seen: 1,
+			})
+		} else {
+			what := ids.ReplaceAllString(e.Violation, "…")
+			subject := e.Operation
+			if r.Step != "" {
+				subject = "step " + r.Step
+			}
+			f = get("e\x00"+subject+"\x00"+what, Finding{
+				Kind: KindExpectation, Operation: e.Operation, Status: e.Status, What: e.Violation, Example: e.Exchange,
+			})
+			f.Seen++
+		}
+		if r.Verdict == Broken {
+			add(&f.Broken, r.Rule)
+		} else {
+			add(&f.Blocked, r.Rule)
+		}
+	}
+	out := make([]Finding, 0, len(order))
+	for _, k := range order {
+		f := *byKey[k]
+		f.Touched = slices.DeleteFunc(f.Touched, func(r string) bool {
+			return slices.Contains(f.Broken, r) || slices.Contains(f.Blocked, r)
+		})
+		out = append(out, f)
+	}
+	slices.SortStableFunc(out, func(a, b Finding) int {
+		a1, a2, a3 := a.impact()
+		b1, b2, b3 := b.impact()
+		return cmp.Or(cmp.Compare(b1, a1), cmp.Compare(b2, a2), cmp.Compare(b3, a3))
+	})
+	return out
+}
+
+// Headline is a finding in one line for a summary: what, and its effect.
+func (f Finding) Headline() string {
+	return f.What + " (" + f.Effect() + ")"
+}
+
+// Effect says what a finding did to the rules and how often it was seen.
+func (f Finding) Effect() string {
+	var parts []string
+	if n := len(f.Broken); n > 0 {
+		parts = append(parts, fmt.Sprintf("breaks %d rule(s)", n))
+	}
+	if n := len(f.Blocked); n > 0 {
+		parts = append(parts, fmt.Sprintf("blocks %d", n))
+	}
+	if n := len(f.Touched); n > 0 {
+		parts = append(parts, fmt.Sprintf("met in %d other rule(s) that hold or fail on their own", n))
+	}
+	return strings.Join(append(parts, fmt.Sprintf("seen %d×", f.Seen)), ", ")
+}

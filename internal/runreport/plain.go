@@ -1,0 +1,85 @@
+package runreport
+
+import (
+	"regexp"
+	"strings"
+)
+
+// maxPart bounds each part of a plain message (what came, what was
+// expected), so the expected value is never cut off by a long actual one.
+const maxPart = 160
+
+// typeTag is Gomega's "<type>: " or "<*type | 0xc000...>: " before a value.
+var typeTag = regexp.MustCompile(`^<[^>]*>:? ?`)
+
+// Plain turns a failure message into one line in the user's words: the
+// assertion's description, what came and what was expected, without
+// Gomega's framing, Go types or addresses. "read HPP session x\nExpected\n
+// <api.HppStatus>: waiting\nto equal\n <api.HppStatus>: WAITING" becomes
+// "read HPP session x: got waiting; expected it to equal WAITING".
+func Plain(msg string) string {
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSpace(msg), "\n") {
+		l = strings.TrimSpace(l)
+		l = strings.TrimSpace(typeTag.ReplaceAllString(l, ""))
+		if l == "" || l == "Unexpected error:" || l == "occurred" ||
+			(strings.HasPrefix(l, "(the ") && strings.HasSuffix(l, " above)")) {
+			continue
+		}
+		lines = append(lines, l)
+	}
+	if len(lines) == 0 {
+		return ""
+	}
+	if i := indexOf(lines, "Expected"); i >= 0 {
+		desc := strings.Join(lines[:i], ": ")
+		rest := lines[i+1:]
+		if m := matcherLine(rest); m > 0 {
+			got := clipText(strings.Join(rest[:m], " "), maxPart)
+			want := clipText(strings.Join(rest[m+1:], " "), maxPart)
+			out := "got " + got + "; expected it " + rest[m]
+			if want != "" {
+				out += " " + want
+			}
+			if desc != "" {
+				out = desc + ": " + out
+			}
+			return out
+		}
+	}
+	head := lines[0]
+	tail := strings.Join(lines[1:], " ")
+	if tail == "" {
+		return clipText(head, 2*maxPart)
+	}
+	return clipText(head, maxPart) + ": " + clipText(tail, 2*maxPart)
+}
+
+func indexOf(lines []string, s string) int {
+	for i, l := range lines {
+		if l == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// matcherLine is the index of Gomega's matcher phrase ("to equal", "not
+// to be empty", "to be >=") among the lines after "Expected", or -1.
+func matcherLine(lines []string) int {
+	for i, l := range lines {
+		if i > 0 && (strings.HasPrefix(l, "to ") || strings.HasPrefix(l, "not to ")) {
+			return i
+		}
+	}
+	return -1
+}
+
+// clipText shortens s to about n bytes on a rune boundary, saying so.
+func clipText(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "") + " …"
+}
