@@ -7,10 +7,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/gomega"
+	"golang.org/x/term"
 
 	"github.com/kconform/kconform/internal/har"
 	"github.com/kconform/kconform/internal/target"
@@ -25,10 +28,22 @@ func init() { commands["run"] = runCmd }
 
 // Exit codes of `kconform run`.
 const (
-	runPassed   = 0 // every selected spec passed (skips with reasons allowed)
-	runFailed   = 1 // a spec failed, or the run could not start
-	runBadUsage = 2 // a flag or variable is wrong; the message names it
+	runPassed      = 0   // every selected spec passed (skips with reasons allowed)
+	runFailed      = 1   // a spec failed, or the run could not start
+	runBadUsage    = 2   // a flag or variable is wrong; the message names it
+	runInterrupted = 130 // SIGINT (Ctrl-C): 128 + the signal's number, as shells report it
+	runTerminated  = 143 // SIGTERM
 )
+
+// colour reports whether the run may print colour: only to a terminal, and
+// never when NO_COLOR is set (https://no-color.org) or --no-color given.
+func colour(cfg target.Config, getenv func(string) string, stdout io.Writer) bool {
+	if cfg.NoColor || getenv("NO_COLOR") != "" {
+		return false
+	}
+	f, ok := stdout.(*os.File)
+	return ok && f == os.Stdout && term.IsTerminal(int(f.Fd()))
+}
 
 func runCmd(args []string) int {
 	return runSuites(args, os.Getenv, os.Stdout, os.Stderr)
@@ -82,6 +97,7 @@ func runSuites(args []string, getenv func(string) string, stdout, stderr io.Writ
 	defer outputs.abort()
 	fmt.Fprintln(stdout, runner.Header(env))
 
+	cfg.NoColor = !colour(cfg, getenv, stdout)
 	suiteConfig, reporterConfig := runner.GinkgoConfig(cfg)
 	suiteConfig.Timeout = cfg.Deadline - time.Since(start)
 	if suiteConfig.Timeout <= 0 {
@@ -89,6 +105,11 @@ func runSuites(args []string, getenv func(string) string, stdout, stderr io.Writ
 		return runFailed
 	}
 	gomega.RegisterFailHandler(ginkgo.Fail)
+	// Ginkgo handles SIGINT and SIGTERM itself (it stops the specs and
+	// reports); this only notes which came, for the exit code.
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(signals)
 	t := &runT{}
 	passed := ginkgo.RunSpecs(t, runner.SuiteName, suiteConfig, reporterConfig)
 	r := framework.LastReport()
@@ -100,6 +121,15 @@ func runSuites(args []string, getenv func(string) string, stdout, stderr io.Writ
 	if err := outputs.commit(r, stdout); err != nil {
 		fmt.Fprintf(stderr, "kconform run: %v\n", err)
 		return runFailed
+	}
+	select {
+	case sig := <-signals:
+		fmt.Fprintf(stderr, "kconform run: interrupted by %s: the rules not reached are not run, not judged\n", sig)
+		if sig == syscall.SIGTERM {
+			return runTerminated
+		}
+		return runInterrupted
+	default:
 	}
 	if !passed || t.failed {
 		return runFailed

@@ -86,13 +86,9 @@ func startChild(ctx context.Context, dir string, limit time.Duration, env map[st
 	reportPath := filepath.Join(dir, "report.json")
 	exitPath := filepath.Join(dir, "exit")
 	args = append([]string{"--no-color", "--json-report", reportPath}, args...)
-	a, _ := json.Marshal(args)
-	e, _ := json.Marshal(env)
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestRunChild$", "-test.count=1")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), childArgsEnv+"="+string(a), childEnvEnv+"="+string(e), childExitEnv+"="+exitPath)
+	cmd := childCommand(ctx, dir, env, args...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
@@ -129,6 +125,17 @@ func startMock(t *testing.T, password string) string {
 	}
 	t.Cleanup(func() { _ = srv.Close() })
 	return base
+}
+
+// childCommand is `kconform run args` as a child process in dir, which
+// writes its exit code to dir/exit.
+func childCommand(ctx context.Context, dir string, env map[string]string, args ...string) *exec.Cmd {
+	a, _ := json.Marshal(args)
+	e, _ := json.Marshal(env)
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestRunChild$", "-test.count=1")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), childArgsEnv+"="+string(a), childEnvEnv+"="+string(e), childExitEnv+"="+filepath.Join(dir, "exit"))
+	return cmd
 }
 
 func lastOutput(s string) string {
