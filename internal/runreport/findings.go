@@ -21,8 +21,11 @@ type Finding struct {
 	// Pointer and ContractRule locate a contract violation.
 	Pointer      string `json:"pointer,omitempty"`
 	ContractRule string `json:"contract_rule,omitempty"`
-	// What says what is wrong, in one line.
+	// What says what is wrong, in one line; for an expectation met on
+	// several operations, with "…" where they differ.
 	What string `json:"what"`
+	// Operations are the operations an expectation finding was met on.
+	Operations []string `json:"operations,omitempty"`
 	// Seen is how often the run met it (exchanges, or rules for an
 	// expectation).
 	Seen int `json:"seen"`
@@ -45,6 +48,23 @@ func (f Finding) impact() (int, int, int) {
 // (UUIDs, hex ids, kconform's references, timestamps), masked so that one
 // kind of failure is one finding.
 var ids = regexp.MustCompile(`[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|kconform-[0-9a-f]+-\d+|\b[0-9a-fA-F]{16,}\b|\d{4}-\d\d-\d\dT[0-9:.]+(Z|[+-]\d\d:\d\d)?|/sessions/[^/\s"]+|/authorizations/[^/\s"]+|/cb/[0-9a-f]+`)
+
+var (
+	// operationWord is an operation id in a message (createHppSession).
+	operationWord = regexp.MustCompile(`\b[a-z]+(?:[A-Z][a-z]+)+\b`)
+	answered      = regexp.MustCompile(`answered \d{3}`)
+	withBody      = regexp.MustCompile(`(?s)with body:.*$`)
+)
+
+// kindOf is the kind of a failed expectation: its message with what
+// differs between operations, sessions and runs masked ("…"), and the
+// body the target sent left out (the example exchange shows it).
+func kindOf(msg string) string {
+	msg = ids.ReplaceAllString(msg, "…")
+	msg = operationWord.ReplaceAllString(msg, "…")
+	msg = answered.ReplaceAllString(msg, "answered …")
+	return strings.TrimSpace(withBody.ReplaceAllString(msg, ""))
+}
 
 // Findings gathers the distinct defects of the rules, most impact first.
 func Findings(rules []Rule) []Finding {
@@ -87,15 +107,18 @@ func Findings(rules []Rule) []Finding {
 				What: e.Violation, Example: e.Exchange, Seen: 1,
 			})
 		} else {
-			what := ids.ReplaceAllString(e.Violation, "…")
-			subject := e.Operation
+			what := kindOf(e.Violation)
+			subject := ""
 			if r.Step != "" {
 				subject = "step " + r.Step
 			}
 			f = get("e\x00"+subject+"\x00"+what, Finding{
-				Kind: KindExpectation, Operation: e.Operation, Status: e.Status, What: e.Violation, Example: e.Exchange,
+				Kind: KindExpectation, Operation: e.Operation, Status: e.Status, What: what, Example: e.Exchange,
 			})
 			f.Seen++
+			if e.Operation != "" && !slices.Contains(f.Operations, e.Operation) {
+				f.Operations = append(f.Operations, e.Operation)
+			}
 		}
 		if r.Verdict == Broken {
 			add(&f.Broken, r.Rule)
@@ -121,7 +144,15 @@ func Findings(rules []Rule) []Finding {
 
 // Headline is a finding in one line for a summary: what, and its effect.
 func (f Finding) Headline() string {
-	return f.What + " (" + f.Effect() + ")"
+	return f.What + f.on() + " (" + f.Effect() + ")"
+}
+
+// on names the operations of an expectation finding met on several.
+func (f Finding) on() string {
+	if len(f.Operations) < 2 {
+		return ""
+	}
+	return " [on " + strings.Join(f.Operations, ", ") + "]"
 }
 
 // Effect says what a finding did to the rules and how often it was seen.

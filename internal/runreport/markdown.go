@@ -28,6 +28,7 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 	// bufio keeps the first write error and Flush returns it, so the
 	// sections write freely.
 	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "# kconform conformance report\n\n")
 	r.writeHeader(bw)
 	r.writeFindings(bw)
 	r.writeAreas(bw)
@@ -39,8 +40,16 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 	return bw.Flush()
 }
 
+// WriteFindingsMarkdown writes the short form, for a README: the target,
+// the counts and the findings, without the rule tables and the coverage.
+func (r Report) WriteFindingsMarkdown(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	r.writeHeader(bw)
+	r.findings(bw, true)
+	return bw.Flush()
+}
+
 func (r Report) writeHeader(w io.Writer) {
-	fmt.Fprintf(w, "# kconform conformance report\n\n")
 	fmt.Fprintf(w, "- target: `%s`\n", r.Target)
 	fmt.Fprintf(w, "- version: %s\n", r.Kconform)
 	if r.Filter != "" {
@@ -58,15 +67,24 @@ func (r Report) writeHeader(w io.Writer) {
 // them all.
 const maxFindingRules = 3
 
-func (r Report) writeFindings(w io.Writer) {
+func (r Report) writeFindings(w io.Writer) { r.findings(w, false) }
+
+// findings writes the findings; short leaves out those that broke or
+// blocked no rule, saying how many.
+func (r Report) findings(w io.Writer, short bool) {
 	fmt.Fprintf(w, "## Findings\n\n")
 	if len(r.Findings) == 0 {
 		fmt.Fprintf(w, "None: every exchange kept to the contract and every rule that ran held.\n\n")
 		return
 	}
 	fmt.Fprintf(w, "The target's distinct defects, most rules affected first; each is one defect however many rules met it.\n\n")
+	quiet := 0
 	for i, f := range r.Findings {
-		fmt.Fprintf(w, "%d. **%s**: %s", i+1, inline(f.What), f.Effect())
+		if short && len(f.Broken)+len(f.Blocked) == 0 {
+			quiet++
+			continue
+		}
+		fmt.Fprintf(w, "%d. **%s**: %s", i+1, inline(f.What+f.on()), f.Effect())
 		if f.Example != "" {
 			fmt.Fprintf(w, "; e.g. %s", code(f.Example))
 		}
@@ -80,6 +98,9 @@ func (r Report) writeFindings(w io.Writer) {
 			}
 			fmt.Fprintf(w, "   - %s: %s\n", list.what, ruleList(list.rules))
 		}
+	}
+	if quiet > 0 {
+		fmt.Fprintf(w, "\nAnd %d more contract violation(s) met only in rules that hold or fail on their own (the whole report lists them).\n", quiet)
 	}
 	fmt.Fprintln(w)
 }
