@@ -24,6 +24,7 @@ import (
 // observers and are written once the specs ran.
 type runOutputs struct {
 	cfg      target.Config
+	unserved []runreport.Unserved
 	record   *har.File
 	coverage *coverage.Collector
 }
@@ -31,7 +32,7 @@ type runOutputs struct {
 // startOutputs opens what the run writes and hangs it on env. The paths
 // were checked by target.Load.
 func startOutputs(cfg target.Config, env *framework.Env) (*runOutputs, error) {
-	o := &runOutputs{cfg: cfg}
+	o := &runOutputs{cfg: cfg, unserved: env.Unserved}
 	if cfg.Record != "" {
 		f, err := har.Create(cfg.Record, har.Creator{Name: "kconform", Version: versionString()})
 		if err != nil {
@@ -77,6 +78,7 @@ func (o *runOutputs) commit(r *types.Report, stdout io.Writer) error {
 	}
 	rep := runreport.New(*r, versionString(), o.cfg.TargetString(), selection(o.cfg), &cov)
 	rep.BuiltInMock = o.cfg.InProcess()
+	rep.WithUnserved(o.unserved)
 	write := func(flagName, path string, fn func(io.Writer) error) {
 		if path == "" {
 			return

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/kconform/kconform/internal/har"
+	"github.com/kconform/kconform/internal/runreport"
 	"github.com/kconform/kconform/internal/target"
 	"github.com/kconform/kconform/internal/transport"
 	// The specs register themselves with Ginkgo when imported.
@@ -114,7 +115,9 @@ func runSuites(args []string, getenv func(string) string, stdout, stderr io.Writ
 	passed := ginkgo.RunSpecs(t, runner.SuiteName, suiteConfig, reporterConfig)
 	r := framework.LastReport()
 	if r != nil {
-		fmt.Fprintln(stdout, framework.Summary(*r))
+		rep := runreport.New(*r, "", "", "", nil)
+		rep.WithUnserved(env.Unserved)
+		fmt.Fprintln(stdout, framework.SummaryOf(rep))
 	}
 	// Failed specs too: their traffic and verdicts are what one wants to
 	// look at.

@@ -3,6 +3,7 @@ package runreport
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/kconform/kconform/internal/coverage"
@@ -11,7 +12,10 @@ import (
 // writeCoverage writes what the run exercised of the contract: operations ×
 // statuses, callbacks, the HPP state machine and the placeholders, each
 // item not exercised with the known reason, if any.
-func writeCoverage(w io.Writer, c *coverage.Coverage, builtInMock bool) {
+func writeCoverage(w io.Writer, c *coverage.Coverage, builtInMock bool, unserved []Unserved) {
+	served := func(op string) bool {
+		return !slices.ContainsFunc(unserved, func(u Unserved) bool { return u.Operation == op })
+	}
 	fmt.Fprintf(w, "## Coverage of the contract\n\n")
 	if builtInMock {
 		fmt.Fprintf(w, "What this run exercised of what `openapi/kconform.yaml` defines. An item not exercised shows why: a known limit of the built-in mock.\n\n")
@@ -29,7 +33,7 @@ func writeCoverage(w io.Writer, c *coverage.Coverage, builtInMock bool) {
 	}
 	fmt.Fprintf(w, "| part | exercised | of |\n|---|---:|---:|\n")
 	row := func(part string, n exercisedOf) { fmt.Fprintf(w, "| %s | %d | %d |\n", part, n.n, n.of) }
-	row("operation × response status", countSeen(c.Responses, func(r coverage.Response) (bool, bool) { return r.Documented, r.Seen > 0 }))
+	row("operation × response status", countSeen(c.Responses, func(r coverage.Response) (bool, bool) { return r.Documented, r.Seen > 0 && served(r.Operation) }))
 	row("callbacks", countSeen(c.Callbacks, func(cb coverage.Callback) (bool, bool) { return true, cb.Received > 0 }))
 	row("HPP status transitions", countSeen(c.Transitions, func(t coverage.Transition) (bool, bool) { return t.Documented, t.Seen > 0 }))
 	row("merchant-URL placeholders", countSeen(c.Placeholders, func(p coverage.Placeholder) (bool, bool) { return true, p.Substituted > 0 }))
@@ -41,6 +45,9 @@ func writeCoverage(w io.Writer, c *coverage.Coverage, builtInMock bool) {
 		note := gapNote(r.Seen > 0, r.Gap, fmt.Sprintf("this target never answered %d in this run", r.Status))
 		if !r.Documented {
 			note = "⚠ status not in the document"
+		}
+		if !served(r.Operation) {
+			note = "⚠ route not served: not counted"
 		}
 		fmt.Fprintf(w, "| %s | %s | %d | %s | %s | %s |\n", r.API, code(r.Method+" "+r.Path)+" "+cell(r.Operation), r.Status, seen(r.Seen), conforming(r.Seen, r.Conforming), note)
 	}

@@ -169,3 +169,34 @@ func (f Finding) Effect() string {
 	}
 	return strings.Join(append(parts, fmt.Sprintf("seen %d×", f.Seen)), ", ")
 }
+
+// KindRoute: the target does not serve an operation's route at all.
+const KindRoute = "route"
+
+// Unserved is an operation whose route the target does not serve, as the
+// probe before the suites found: it answered 404 (or 405, 501) without
+// Klarna's error shape to an unknown id and to an id it had just created.
+type Unserved struct {
+	Operation string `json:"operation"`
+	Method    string `json:"method"`
+	Path      string `json:"path"`
+	Why       string `json:"why"`
+}
+
+// routeFindings are the unserved routes as findings, ahead of the rest:
+// every rule about such an operation can only fail.
+func routeFindings(unserved []Unserved, rules []Rule) []Finding {
+	var out []Finding
+	for _, u := range unserved {
+		f := Finding{Kind: KindRoute, Operation: u.Operation, Seen: 1,
+			What:    fmt.Sprintf("%s (%s %s) is not served: %s", u.Operation, u.Method, u.Path, u.Why),
+			Example: u.Method + " " + u.Path}
+		for _, r := range rules {
+			if slices.Contains(r.About, u.Operation) && (r.Verdict == Broken || r.Verdict == Blocked) {
+				f.Broken = append(f.Broken, r.Rule)
+			}
+		}
+		out = append(out, f)
+	}
+	return out
+}

@@ -35,7 +35,7 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 	r.writeRules(bw)
 	r.writeCleanup(bw)
 	if r.Coverage != nil {
-		writeCoverage(bw, r.Coverage, r.BuiltInMock)
+		writeCoverage(bw, r.Coverage, r.BuiltInMock, r.Unserved)
 	}
 	return bw.Flush()
 }

@@ -32,7 +32,7 @@ func Plain(msg string) string {
 		return ""
 	}
 	if i := indexOf(lines, "Expected"); i >= 0 {
-		desc := strings.Join(lines[:i], ": ")
+		desc := strings.TrimSuffix(strings.Join(lines[:i], ": "), ":")
 		rest := lines[i+1:]
 		if m := matcherLine(rest); m > 0 {
 			got := clipText(strings.Join(rest[:m], " "), maxPart)

@@ -23,6 +23,9 @@ type Report struct {
 	// Filter is the run's spec selection, when it had one.
 	Filter string `json:"filter,omitempty"`
 	Counts Counts `json:"counts"`
+	// Unserved are the operations whose routes the target does not serve
+	// (the probe before the suites); coverage does not count them.
+	Unserved []Unserved `json:"unserved,omitempty"`
 	// Findings are the target's distinct defects, most impact first.
 	Findings []Finding `json:"findings"`
 	Rules    []Rule    `json:"rules"`
@@ -86,6 +89,13 @@ func New(r types.Report, kconform, target, filter string, cov *coverage.Coverage
 	}
 	rep.Findings = Findings(rep.Rules)
 	return rep
+}
+
+// WithUnserved records the routes the target does not serve, each a
+// finding ahead of the others.
+func (r *Report) WithUnserved(unserved []Unserved) {
+	r.Unserved = unserved
+	r.Findings = append(routeFindings(unserved, r.Rules), r.Findings...)
 }
 
 // CountsByArea are the counts of each area that has rules, in Areas order.

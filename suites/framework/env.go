@@ -17,6 +17,7 @@ import (
 	"sync/atomic"
 
 	"github.com/kconform/kconform/internal/contract"
+	"github.com/kconform/kconform/internal/runreport"
 	"github.com/kconform/kconform/internal/target"
 	"github.com/kconform/kconform/internal/transport"
 )
@@ -43,6 +44,11 @@ type Env struct {
 	ReceiverReason string
 	// RunID makes every merchant reference of this run unique.
 	RunID string
+	// HPPBaseURL is the HPP API's base URL when it differs from BaseURL
+	// (--hpp-target); "" when both APIs share BaseURL.
+	HPPBaseURL string
+	// Unserved are the routes the probe found the target does not serve.
+	Unserved []runreport.Unserved
 
 	observers []func(transport.Record)
 }

@@ -39,7 +39,12 @@ const maxListedFindings = 15
 // (internal/runreport): the verdicts on the target, its findings, each
 // once, and why rules were not checkable or not run, grouped with counts.
 func Summary(r types.Report) string {
-	rep := runreport.New(r, "", "", "", nil)
+	return SummaryOf(runreport.New(r, "", "", "", nil))
+}
+
+// SummaryOf is Summary of a report already built (with the probe's
+// findings, say).
+func SummaryOf(rep runreport.Report) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "kconform: %s\n", rep.Counts.Headline())
 	if n := len(rep.Findings); n > 0 {

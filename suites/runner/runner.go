@@ -110,6 +110,14 @@ func Prepare(ctx context.Context, cfg target.Config) (*framework.Env, func(), er
 		env.BaseURL = cfg.Target.String()
 	}
 
+	p := prober{client: env.HTTP, kpBase: env.BaseURL, hppBase: env.BaseURL, user: env.Username, password: env.Password.Reveal(), timeout: cfg.Timeouts.Request}
+	if env.HPPBaseURL != "" {
+		p.hppBase = env.HPPBaseURL
+	}
+	if env.Unserved, err = Probe(ctx, p, env.RunID); err != nil {
+		return nil, stop, err
+	}
+
 	probeCtx, cancel := context.WithTimeout(ctx, cfg.Timeouts.Request)
 	env.Caps = target.ProbeCapabilities(probeCtx, env.HTTP, env.BaseURL)
 	cancel()
