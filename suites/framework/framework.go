@@ -3,6 +3,8 @@ package framework
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -94,12 +96,29 @@ func (f *Framework) doer(kind transport.Kind) *transport.Doer {
 func (f *Framework) client(editors ...api.RequestEditorFn) *api.ClientWithResponses {
 	GinkgoHelper()
 	opts := []api.ClientOption{api.WithHTTPClient(f.doer(transport.API))}
+	if f.Env.HPPBaseURL != "" {
+		editors = append(editors, f.toHPPBase)
+	}
 	for _, e := range editors {
 		opts = append(opts, api.WithRequestEditorFn(e))
 	}
 	c, err := api.NewClientWithResponses(f.Env.BaseURL, opts...)
 	Expect(err).NotTo(HaveOccurred())
 	return c
+}
+
+// toHPPBase sends a request of the HPP API to its own base URL
+// (--hpp-target): the generated client knows one server, the KP one.
+func (f *Framework) toHPPBase(_ context.Context, req *http.Request) error {
+	prefix := f.Env.BaseURL + "/hpp/"
+	if s := req.URL.String(); strings.HasPrefix(s, prefix) {
+		u, err := url.Parse(f.Env.HPPBaseURL + "/hpp/" + strings.TrimPrefix(s, prefix))
+		if err != nil {
+			return err
+		}
+		req.URL, req.Host = u, u.Host
+	}
+	return nil
 }
 
 // Unauthenticated returns a client that sends no credentials.

@@ -45,10 +45,10 @@ var probeRoutes = []probeRoute{
 
 // prober sends the probe's requests.
 type prober struct {
-	client         *http.Client
+	client          *http.Client
 	kpBase, hppBase string
-	user, password string
-	timeout        time.Duration
+	user, password  string
+	timeout         time.Duration
 }
 
 // answer is what one probe request got.
@@ -128,7 +128,9 @@ func (a answer) klarnaError() bool {
 }
 
 // isJSON reports whether the body is JSON at all.
-func (a answer) isJSON() bool { return json.Valid(bytes.TrimSpace(a.body)) && len(bytes.TrimSpace(a.body)) > 0 }
+func (a answer) isJSON() bool {
+	return json.Valid(bytes.TrimSpace(a.body)) && len(bytes.TrimSpace(a.body)) > 0
+}
 
 // notServed reports whether an answer looks like the server around the API
 // saying it has no such route: 404, 405 or 501 without Klarna's error
