@@ -71,3 +71,27 @@ func TestRunNoColourInPipes(t *testing.T) {
 		t.Errorf("colour codes (or nothing) in piped output:\n%q", lastOutput(string(out)))
 	}
 }
+
+// TestRunOutputSpeaksPlainly: a run whose target breaks the contract
+// shows no Go types or addresses, no hint for a flag kconform lacks, and
+// its summary names the defect once.
+func TestRunOutputSpeaksPlainly(t *testing.T) {
+	t.Parallel()
+	r := runChild(t, 2*time.Minute, nil, "--mock-faults", "hpp-read-missing-field", "--label-filter", "hpp && lifecycle")
+	if r.exit != runFailed {
+		t.Fatalf("exit %d, want 1:\n%s", r.exit, lastOutput(r.output))
+	}
+	for _, bad := range []string{"| 0x", "ViolationError", "ginkgo -vv", "Unexpected error:"} {
+		if strings.Contains(r.output, bad) {
+			t.Errorf("the output shows %q:\n%s", bad, lastOutput(r.output))
+		}
+	}
+	i := strings.Index(r.output, "kconform: ")
+	if i < 0 {
+		t.Fatalf("no summary:\n%s", lastOutput(r.output))
+	}
+	summary := r.output[i:]
+	if n := strings.Count(summary, "/expires_at"); n != 1 {
+		t.Errorf("the summary names /expires_at %d times, want once:\n%s", n, summary)
+	}
+}

@@ -105,7 +105,7 @@ func runSuites(args []string, getenv func(string) string, stdout, stderr io.Writ
 		fmt.Fprintf(stderr, "kconform run: the --deadline of %s ran out before the first spec\n", cfg.Deadline)
 		return runFailed
 	}
-	gomega.RegisterFailHandler(ginkgo.Fail)
+	gomega.RegisterFailHandler(framework.FailHandler)
 	// Ginkgo handles SIGINT and SIGTERM itself (it stops the specs and
 	// reports); this only notes which came, for the exit code.
 	signals := make(chan os.Signal, 1)

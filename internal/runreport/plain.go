@@ -18,17 +18,11 @@ var typeTag = regexp.MustCompile(`^<[^>]*>:? ?`)
 // <api.HppStatus>: waiting\nto equal\n <api.HppStatus>: WAITING" becomes
 // "read HPP session x: got waiting; expected it to equal WAITING".
 func Plain(msg string) string {
-	var lines []string
-	for _, l := range strings.Split(strings.TrimSpace(msg), "\n") {
-		l = strings.TrimSpace(l)
-		l = strings.TrimSpace(typeTag.ReplaceAllString(l, ""))
-		if l == "" || l == "Unexpected error:" || l == "occurred" ||
-			(strings.HasPrefix(l, "(the ") && strings.HasSuffix(l, " above)")) {
-			continue
-		}
-		lines = append(lines, l)
+	lines := strings.Split(Tidy(msg), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimSpace(l)
 	}
-	if len(lines) == 0 {
+	if len(lines) == 1 && lines[0] == "" {
 		return ""
 	}
 	if i := indexOf(lines, "Expected"); i >= 0 {
@@ -53,6 +47,24 @@ func Plain(msg string) string {
 		return clipText(head, 2*maxPart)
 	}
 	return clipText(head, maxPart) + ": " + clipText(tail, 2*maxPart)
+}
+
+// Tidy takes Gomega's framing out of a failure message and keeps its
+// lines: no "Unexpected error:", no Go types or addresses ("<*x.Error |
+// 0xc000...>:"), no "(the ... above)". The failure handler of a run
+// passes every message through it.
+func Tidy(msg string) string {
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSpace(msg), "\n") {
+		indent := l[:len(l)-len(strings.TrimLeft(l, " \t"))]
+		t := strings.TrimSpace(typeTag.ReplaceAllString(strings.TrimSpace(l), ""))
+		if t == "" || t == "Unexpected error:" || t == "occurred" ||
+			(strings.HasPrefix(t, "(the ") && strings.HasSuffix(t, " above)")) {
+			continue
+		}
+		lines = append(lines, indent+t)
+	}
+	return strings.Join(lines, "\n")
 }
 
 func indexOf(lines []string, s string) int {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -142,16 +143,12 @@ func (f *Framework) checkContract() {
 	if len(failing) == 0 {
 		return
 	}
-	already := CurrentSpecReport().Failure.Message
-	var fresh []transport.Record
-	for _, r := range failing {
-		if !strings.Contains(already, r.Line()) {
-			fresh = append(fresh, r)
-		}
-	}
-	if len(fresh) == 0 {
+	if CurrentSpecReport().Failed() {
+		// The spec failed already, so the run fails; the violations are in
+		// its judgement, and a second failure would only repeat them.
 		return
 	}
+	fresh := failing
 	var lines []string
 	for _, r := range fresh {
 		for _, i := range r.Failing() {
@@ -163,6 +160,16 @@ func (f *Framework) checkContract() {
 		}
 	}
 	Fail(fmt.Sprintf("%d exchange(s) of this spec broke the contract:\n%s", len(fresh), strings.Join(lines, "\n")))
+}
+
+// FailHandler is the Gomega fail handler of a run: Ginkgo's Fail with
+// the message tidied of Gomega's Go types and addresses (runreport.Tidy).
+func FailHandler(message string, callerSkip ...int) {
+	skip := 1
+	if len(callerSkip) > 0 {
+		skip += callerSkip[0]
+	}
+	ginkgo.Fail(runreport.Tidy(message), skip)
 }
 
 // Rejecting marks requests made with the returned context as deliberately
