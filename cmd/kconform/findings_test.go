@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -112,4 +113,27 @@ func withoutClientToken(t *testing.T) (string, map[string]string) {
 	front := httptest.NewServer(proxy)
 	t.Cleanup(front.Close)
 	return front.URL, map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password}
+}
+
+// TestOwnAssertionIsTheEvidence: a target that accepts an invalid request
+// breaks the rule on the rule's own expectation (400), shown with the
+// rule's own exchange, not with a violation met earlier in a setup step.
+func TestOwnAssertionIsTheEvidence(t *testing.T) {
+	t.Parallel()
+	js := filepath.Join(t.TempDir(), "report.json")
+	r := runChild(t, 2*time.Minute, nil, "--report-json", js, "--mock-faults", "validation-off", "--label-filter", "errors && kp")
+	if r.exit != runFailed {
+		t.Fatalf("exit %d, want 1:\n%s", r.exit, lastOutput(r.output))
+	}
+	const rule = "Errors a KP session without a required field MUST answer 400 naming purchase_currency when it is missing"
+	rep := readRunReport(t, js)
+	i := slices.IndexFunc(rep.Rules, func(r runreport.Rule) bool { return r.Rule == rule })
+	if i < 0 {
+		t.Fatalf("no rule %q", rule)
+	}
+	got := rep.Rules[i]
+	if got.Verdict != runreport.Broken || got.Evidence == nil || got.Evidence.Kind != runreport.KindExpectation ||
+		!strings.Contains(got.Evidence.Violation, "Expected HTTP status 400") || !strings.Contains(got.Evidence.Exchange, "deliberately invalid request") {
+		t.Errorf("%q: %s %+v, want broken on its own 400 expectation with its own exchange", rule, got.Verdict, got.Evidence)
+	}
 }

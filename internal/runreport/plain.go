@@ -9,8 +9,16 @@ import (
 // expected), so the expected value is never cut off by a long actual one.
 const maxPart = 160
 
-// typeTag is Gomega's "<type>: " or "<*type | 0xc000...>: " before a value.
-var typeTag = regexp.MustCompile(`^<[^>]*>:? ?`)
+var (
+	// typeTag is Gomega's "<type>: " or "<*type | 0xc000...>: " before a value.
+	typeTag = regexp.MustCompile(`^<[^>]*>:? ?`)
+	// asyncFrame is how Gomega introduces the last failure of an
+	// Eventually: where in kconform's code it was, not news for the user.
+	asyncFrame = regexp.MustCompile(`^The function passed to (Eventually|Consistently) (failed|returned) at \S+ with:?$`)
+	timedOut   = regexp.MustCompile(`^Timed out after ([0-9.]+)s\.$`)
+	// diffBar is the column mark Gomega puts after "to equal" in a string diff.
+	diffBar = regexp.MustCompile(`\s+\|$`)
+)
 
 // Plain turns a failure message into one line in the user's words: the
 // assertion's description, what came and what was expected, without
@@ -26,7 +34,7 @@ func Plain(msg string) string {
 		return ""
 	}
 	if i := indexOf(lines, "Expected"); i >= 0 {
-		desc := strings.TrimSuffix(strings.Join(lines[:i], ": "), ":")
+		desc := strings.ReplaceAll(strings.TrimSuffix(strings.Join(lines[:i], ": "), ":"), ":: ", ": ")
 		rest := lines[i+1:]
 		if m := matcherLine(rest); m > 0 {
 			got := clipText(strings.Join(rest[:m], " "), maxPart)
@@ -41,7 +49,7 @@ func Plain(msg string) string {
 			return out
 		}
 	}
-	head := lines[0]
+	head := strings.TrimSuffix(lines[0], ":")
 	tail := strings.Join(lines[1:], " ")
 	if tail == "" {
 		return clipText(head, 2*maxPart)
@@ -58,7 +66,9 @@ func Tidy(msg string) string {
 	for _, l := range strings.Split(strings.TrimSpace(msg), "\n") {
 		indent := l[:len(l)-len(strings.TrimLeft(l, " \t"))]
 		t := strings.TrimSpace(typeTag.ReplaceAllString(strings.TrimSpace(l), ""))
-		if t == "" || t == "Unexpected error:" || t == "occurred" ||
+		t = diffBar.ReplaceAllString(t, "")
+		t = timedOut.ReplaceAllString(t, "still not so after ${1}s:")
+		if t == "" || t == "Unexpected error:" || t == "occurred" || asyncFrame.MatchString(t) ||
 			(strings.HasPrefix(t, "(the ") && strings.HasSuffix(t, " above)")) {
 			continue
 		}
