@@ -1,9 +1,6 @@
 package main
 
 import (
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -20,16 +17,13 @@ import (
 // interrupted, and counts the rules it did not reach as not run.
 func TestRunInterruptedSaysSoAndExits130or143(t *testing.T) {
 	t.Parallel()
-	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, r.Body)
-		<-r.Context().Done()
-	}))
-	t.Cleanup(hang.Close)
 	for sig, want := range map[syscall.Signal]int{syscall.SIGINT: runInterrupted, syscall.SIGTERM: runTerminated} {
 		t.Run(sig.String(), func(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
-			cmd := childCommand(t.Context(), dir, nil, "--no-color", "--target", hang.URL, "--request-timeout", "20s", "--label-filter", "kp")
+			// Each callback spec waits seconds for a callback this fault
+			// never sends: the signal comes while one waits.
+			cmd := childCommand(t.Context(), dir, nil, "--no-color", "--mock-faults", "callback-missing", "--label-filter", "callbacks")
 			var out syncbuf.Buffer
 			cmd.Stdout, cmd.Stderr = &out, &out
 			if err := cmd.Start(); err != nil {
@@ -39,7 +33,7 @@ func TestRunInterruptedSaysSoAndExits130or143(t *testing.T) {
 			for !strings.Contains(out.String(), "Will run") && time.Now().Before(deadline) {
 				time.Sleep(50 * time.Millisecond)
 			}
-			time.Sleep(300 * time.Millisecond) // a spec is waiting on the target
+			time.Sleep(300 * time.Millisecond) // a spec is waiting for its callback
 			start := time.Now()
 			_ = cmd.Process.Signal(sig)
 			_ = cmd.Wait()
