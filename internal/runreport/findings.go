@@ -53,7 +53,7 @@ var (
 	// operationWord is an operation id in a message (createHppSession).
 	operationWord = regexp.MustCompile(`\b[a-z]+(?:[A-Z][a-z]+)+\b`)
 	answered      = regexp.MustCompile(`answered \d{3}`)
-	withBody      = regexp.MustCompile(`(?s)with body:.*$`)
+	withBody      = regexp.MustCompile(`(?s)with body:?.*$`)
 )
 
 // kindOf is the kind of a failed expectation: its message with what
@@ -137,7 +137,7 @@ func Findings(rules []Rule) []Finding {
 	slices.SortStableFunc(out, func(a, b Finding) int {
 		a1, a2, a3 := a.impact()
 		b1, b2, b3 := b.impact()
-		return cmp.Or(cmp.Compare(b1, a1), cmp.Compare(b2, a2), cmp.Compare(b3, a3))
+		return cmp.Or(cmp.Compare(b1, a1), cmp.Compare(b2, a2), cmp.Compare(b3, a3), cmp.Compare(a.What, b.What))
 	})
 	return out
 }

@@ -1,6 +1,7 @@
 package runreport
 
 import (
+	"cmp"
 	"encoding/json"
 	"path/filepath"
 	"slices"
@@ -134,7 +135,11 @@ func Rules(r types.Report) []Rule {
 		}
 		out = append(out, rule)
 	}
-	slices.SortStableFunc(out, func(a, b Rule) int { return areaRank(a.Area) - areaRank(b.Area) })
+	// By area, then where the spec is written: the same order on every
+	// run, whatever order Ginkgo ran the specs in.
+	slices.SortStableFunc(out, func(a, b Rule) int {
+		return cmp.Or(areaRank(a.Area)-areaRank(b.Area), compareSpec(a.Spec, b.Spec))
+	})
 	return out
 }
 
@@ -186,6 +191,15 @@ func areaOf(s types.SpecReport) string {
 		}
 	}
 	return "other"
+}
+
+// compareSpec orders "file.go:12" locations by file, then line.
+func compareSpec(a, b string) int {
+	af, al, _ := strings.Cut(a, ":")
+	bf, bl, _ := strings.Cut(b, ":")
+	an, _ := strconv.Atoi(al)
+	bn, _ := strconv.Atoi(bl)
+	return cmp.Or(strings.Compare(af, bf), cmp.Compare(an, bn))
 }
 
 func areaRank(area string) int {
