@@ -36,6 +36,10 @@ type Finding struct {
 	Broken  []string `json:"broken,omitempty"`
 	Blocked []string `json:"blocked,omitempty"`
 	Touched []string `json:"touched,omitempty"`
+
+	// first is the message of the first rule that met an expectation
+	// finding: its What when no other rule did, values unmasked.
+	first string
 }
 
 // Impact orders findings: rules broken or blocked first, then rules
@@ -113,7 +117,7 @@ func Findings(rules []Rule) []Finding {
 				subject = "step " + r.Step
 			}
 			f = get("e\x00"+subject+"\x00"+what, Finding{
-				Kind: KindExpectation, Operation: e.Operation, Status: e.Status, What: what, Example: e.Exchange,
+				Kind: KindExpectation, Operation: e.Operation, Status: e.Status, What: what, Example: e.Exchange, first: e.Violation,
 			})
 			f.Seen++
 			if e.Operation != "" && !slices.Contains(f.Operations, e.Operation) {
@@ -129,6 +133,9 @@ func Findings(rules []Rule) []Finding {
 	out := make([]Finding, 0, len(order))
 	for _, k := range order {
 		f := *byKey[k]
+		if f.Seen == 1 && f.first != "" {
+			f.What = f.first
+		}
 		f.Touched = slices.DeleteFunc(f.Touched, func(r string) bool {
 			return slices.Contains(f.Broken, r) || slices.Contains(f.Blocked, r)
 		})

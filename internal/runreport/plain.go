@@ -52,7 +52,8 @@ func Plain(msg string) string {
 	head := strings.TrimSuffix(lines[0], ":")
 	tail := strings.Join(lines[1:], " ")
 	if tail == "" {
-		return clipText(head, 2*maxPart)
+		// "... answered 201 (text/plain) with body:" and nothing after.
+		return clipText(strings.TrimSuffix(head, " with body"), 2*maxPart)
 	}
 	return clipText(head, maxPart) + ": " + clipText(tail, 2*maxPart)
 }
