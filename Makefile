@@ -80,7 +80,7 @@ playground: ## Run the suites against Klarna's playground (needs KCONFORM_USERNA
 # the conformance report of its run between the README's markers (Prism on
 # 127.0.0.1:4010, so the report's URLs stay put). Without the flag, `make
 # test` checks that every verdict there is still the one Prism gets.
-report-prism: tools-prism ## Rewrite the README's conformance report of Stoplight Prism
+report-prism: tools-prism ## Rewrite docs/prism-report.md (Stoplight Prism's conformance report) and its findings in the README
 	$(GO) test ./internal/prism -run TestSuitesAgainstPrism -count=1 -args -update-readme
 
 generate: ## Regenerate generated/ from openapi/ (go generate ./openapi)

@@ -51,7 +51,7 @@ func TestSuites(t *testing.T) {
 	default:
 		suiteConfig.LabelFilter = "(" + suiteConfig.LabelFilter + ") && (" + cfg.LabelFilter + ")"
 	}
-	RegisterFailHandler(Fail)
+	RegisterFailHandler(framework.FailHandler)
 	RunSpecs(t, runner.SuiteName, suiteConfig, reporterConfig)
 	if r := framework.LastReport(); r != nil {
 		fmt.Println(framework.Summary(*r))

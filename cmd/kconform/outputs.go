@@ -27,6 +27,7 @@ import (
 // observers and are written once the specs ran.
 type runOutputs struct {
 	cfg      target.Config
+	unserved []runreport.Unserved
 	record   *har.File
 	coverage *coverage.Collector
 }
@@ -34,7 +35,7 @@ type runOutputs struct {
 // startOutputs opens what the run writes and hangs it on env. The paths
 // were checked by target.Load.
 func startOutputs(cfg target.Config, env *framework.Env) (*runOutputs, error) {
-	o := &runOutputs{cfg: cfg}
+	o := &runOutputs{cfg: cfg, unserved: env.Unserved}
 	if cfg.Record != "" {
 		f, err := har.Create(cfg.Record, har.Creator{Name: "kconform", Version: versionString()})
 		if err != nil {
@@ -82,6 +83,8 @@ func (o *runOutputs) commit(r *types.Report, stdout io.Writer) error {
 		return errors.Join(append(errs, fmt.Errorf("coverage of the contract: %v", err))...)
 	}
 	rep := runreport.New(*r, versionString(), o.cfg.TargetString(), selection(o.cfg), &cov)
+	rep.BuiltInMock = o.cfg.InProcess()
+	rep.WithUnserved(o.unserved)
 	write := func(flagName, path string, fn func(io.Writer) error) {
 		if path == "" {
 			return
@@ -90,8 +93,7 @@ func (o *runOutputs) commit(r *types.Report, stdout io.Writer) error {
 			errs = append(errs, fmt.Errorf("--%s: %v", flagName, err))
 			return
 		}
-		fmt.Fprintf(stdout, "kconform run: wrote the conformance report (%d rules: %d hold, %d broken, %d not checkable) to %s\n",
-			rep.Counts.Rules, rep.Counts.Holds, rep.Counts.Broken, rep.Counts.NotCheckable, path)
+		fmt.Fprintf(stdout, "kconform run: wrote the conformance report (%d finding(s); %s) to %s\n", len(rep.Findings), rep.Counts.Headline(), path)
 	}
 	write("report", o.cfg.Report, rep.WriteMarkdown)
 	write("report-json", o.cfg.ReportJSON, rep.WriteJSON)

@@ -11,7 +11,6 @@ import (
 
 	"github.com/kconform/kconform/internal/audit"
 	"github.com/kconform/kconform/internal/contract"
-	"github.com/kconform/kconform/internal/mock"
 	"github.com/kconform/kconform/internal/recording"
 )
 
@@ -22,15 +21,7 @@ import (
 func TestRunRecord(t *testing.T) {
 	t.Parallel()
 	const password = "s3cret-kconform-record-password"
-	srv, err := mock.New(mock.Options{Username: "merchant", Password: password, ClockControl: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, err := srv.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
+	base := startMock(t, password)
 
 	dir := t.TempDir()
 	path := filepath.Join(dir, "run.har")

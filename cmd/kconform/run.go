@@ -7,14 +7,18 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/formatter"
 	"github.com/onsi/gomega"
+	"golang.org/x/term"
 
 	"github.com/kconform/kconform/internal/exchange"
 	"github.com/kconform/kconform/internal/har"
+	"github.com/kconform/kconform/internal/runreport"
 	"github.com/kconform/kconform/internal/target"
 	"github.com/kconform/kconform/internal/transport"
 	// The specs register themselves with Ginkgo when imported.
@@ -27,10 +31,22 @@ func init() { commands["run"] = runCmd }
 
 // Exit codes of `kconform run`.
 const (
-	runPassed   = 0 // every selected spec passed (skips with reasons allowed)
-	runFailed   = 1 // a spec failed, or the run could not start
-	runBadUsage = 2 // a flag or variable is wrong; the message names it
+	runPassed      = 0   // every selected spec passed (skips with reasons allowed)
+	runFailed      = 1   // a spec failed, or the run could not start
+	runBadUsage    = 2   // a flag or variable is wrong; the message names it
+	runInterrupted = 130 // SIGINT (Ctrl-C): 128 + the signal's number, as shells report it
+	runTerminated  = 143 // SIGTERM
 )
+
+// colour reports whether the run may print colour: only to a terminal, and
+// never when NO_COLOR is set (https://no-color.org) or --no-color given.
+func colour(cfg target.Config, getenv func(string) string, stdout io.Writer) bool {
+	if cfg.NoColor || getenv("NO_COLOR") != "" {
+		return false
+	}
+	f, ok := stdout.(*os.File)
+	return ok && f == os.Stdout && term.IsTerminal(int(f.Fd()))
+}
 
 func runCmd(args []string) int {
 	return runSuites(args, os.Getenv, os.Stdout, os.Stderr)
@@ -90,13 +106,19 @@ func runSuites(args []string, getenv func(string) string, stdout, stderr io.Writ
 	defer outputs.abort()
 	fmt.Fprintln(stdout, runner.Header(env))
 
+	cfg.NoColor = !colour(cfg, getenv, stdout)
 	suiteConfig, reporterConfig := runner.GinkgoConfig(cfg)
 	suiteConfig.Timeout = cfg.Deadline - time.Since(start)
 	if suiteConfig.Timeout <= 0 {
 		fmt.Fprintf(stderr, "kconform run: the --deadline of %s ran out before the first spec\n", cfg.Deadline)
 		return runFailed
 	}
-	gomega.RegisterFailHandler(ginkgo.Fail)
+	gomega.RegisterFailHandler(framework.FailHandler)
+	// Ginkgo handles SIGINT and SIGTERM itself (it stops the specs and
+	// reports); this only notes which came, for the exit code.
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(signals)
 	t := &runT{}
 	// Ginkgo prints to these two; they are package variables.
 	restore := redirectGinkgo(stdout, stderr)
@@ -108,13 +130,24 @@ func runSuites(args []string, getenv func(string) string, stdout, stderr io.Writ
 		return runFailed
 	}
 	if r != nil {
-		fmt.Fprintln(stdout, framework.Summary(*r))
+		rep := runreport.New(*r, "", "", "", nil)
+		rep.WithUnserved(env.Unserved)
+		fmt.Fprintln(stdout, framework.SummaryOf(rep))
 	}
 	// Failed specs too: their traffic and verdicts are what one wants to
 	// look at.
 	if err := outputs.commit(r, stdout); err != nil {
 		fmt.Fprintf(stderr, "kconform run: %v\n", err)
 		return runFailed
+	}
+	select {
+	case sig := <-signals:
+		fmt.Fprintf(stderr, "kconform run: interrupted by %s: the rules not reached are not run, not judged\n", sig)
+		if sig == syscall.SIGTERM {
+			return runTerminated
+		}
+		return runInterrupted
+	default:
 	}
 	if !passed || t.failed {
 		return runFailed

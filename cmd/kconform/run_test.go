@@ -27,6 +27,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/kconform/kconform/internal/mock"
+	"github.com/kconform/kconform/internal/runreport"
 )
 
 // Ginkgo runs one suite per process, so every test that runs specs starts
@@ -63,6 +64,7 @@ func TestRunChild(t *testing.T) {
 
 // childRun is one `kconform run` in a child process.
 type childRun struct {
+	dir     string // where it ran
 	exit    int
 	output  string // stdout and stderr
 	report  []types.Report
@@ -84,18 +86,14 @@ func startChild(ctx context.Context, dir string, limit time.Duration, env map[st
 	reportPath := filepath.Join(dir, "report.json")
 	exitPath := filepath.Join(dir, "exit")
 	args = append([]string{"--no-color", "--json-report", reportPath}, args...)
-	a, _ := json.Marshal(args)
-	e, _ := json.Marshal(env)
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestRunChild$", "-test.count=1")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), childArgsEnv+"="+string(a), childEnvEnv+"="+string(e), childExitEnv+"="+exitPath)
+	cmd := childCommand(ctx, dir, env, args...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
 	err := cmd.Run()
-	r := childRun{output: out.String(), elapsed: time.Since(start), exit: -1}
+	r := childRun{dir: dir, output: out.String(), elapsed: time.Since(start), exit: -1}
 	if ctx.Err() != nil {
 		return r, fmt.Errorf("kconform run %q did not end within %s:\n%s", args, limit, lastOutput(r.output))
 	}
@@ -110,6 +108,34 @@ func startChild(ctx context.Context, dir string, limit time.Duration, env map[st
 		}
 	}
 	return r, nil
+}
+
+// startMock starts the built-in mock for user "merchant" with password,
+// its callbacks quick, until the test ends; it returns the base URL.
+func startMock(t *testing.T, password string) string {
+	t.Helper()
+	srv, err := mock.New(mock.Options{Username: "merchant", Password: password, ClockControl: true,
+		CallbackTimeout: 200 * time.Millisecond, CallbackRetryDelay: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := srv.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	return base
+}
+
+// childCommand is `kconform run args` as a child process in dir, which
+// writes its exit code to dir/exit.
+func childCommand(ctx context.Context, dir string, env map[string]string, args ...string) *exec.Cmd {
+	a, _ := json.Marshal(args)
+	e, _ := json.Marshal(env)
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestRunChild$", "-test.count=1")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), childArgsEnv+"="+string(a), childEnvEnv+"="+string(e), childExitEnv+"="+filepath.Join(dir, "exit"))
+	return cmd
 }
 
 func lastOutput(s string) string {
@@ -194,8 +220,8 @@ func TestRunBuiltInMock(t *testing.T) {
 	if r.exit != runPassed {
 		t.Fatalf("exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
 	}
-	if !strings.Contains(r.output, "0 failed), 0 skipped") {
-		t.Errorf("the summary should say nothing failed or was skipped:\n%s", lastOutput(r.output))
+	if !strings.Contains(r.output, "rules judged on this target: ") || !strings.Contains(r.output, " hold, 0 broken, 0 blocked, 0 not checkable\n") {
+		t.Errorf("the summary should say every rule holds:\n%s", lastOutput(r.output))
 	}
 }
 
@@ -206,16 +232,7 @@ func TestRunBuiltInMock(t *testing.T) {
 func TestRunSkipsWhatTheTargetCannotDo(t *testing.T) {
 	t.Parallel()
 	const password = "s3cret-kconform-test-password"
-	srv, err := mock.New(mock.Options{Username: "merchant", Password: password, ClockControl: true,
-		CallbackTimeout: 200 * time.Millisecond, CallbackRetryDelay: 50 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, err := srv.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
+	base := startMock(t, password)
 	u, _ := url.Parse(base)
 	proxy := httputil.NewSingleHostReverseProxy(u)
 	hidden := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -238,7 +255,7 @@ func TestRunSkipsWhatTheTargetCannotDo(t *testing.T) {
 	if i := strings.Index(r.output, "kconform: "); i >= 0 {
 		t.Logf("summary against a target without control plane:\n%s", r.output[i:])
 	}
-	for _, want := range []string{"× needs the consumer page", "× needs a movable clock", "capabilities: none"} {
+	for _, want := range []string{"× needs the consumer page", "× needs a movable clock", "capabilities: none", "not-checkable, by reason:"} {
 		if !strings.Contains(r.output, want) {
 			t.Errorf("output lacks %q:\n%s", want, lastOutput(r.output))
 		}
@@ -247,8 +264,12 @@ func TestRunSkipsWhatTheTargetCannotDo(t *testing.T) {
 	report, _ := json.Marshal(r.report)
 	markdown, _ := os.ReadFile(md)
 	conformance := readRunReport(t, js)
-	if conformance.Counts.NotCheckable == 0 || conformance.Counts.Broken != 0 || !strings.Contains(string(markdown), "not-checkable | ") {
+	if conformance.Counts.NotCheckable == 0 || conformance.Counts.Broken != 0 || conformance.Counts.Blocked != 0 || !strings.Contains(string(markdown), "not-checkable | ") {
 		t.Errorf("the conformance report should show the skipped rules as not checkable and none broken: %+v", conformance.Counts)
+	}
+	// Coverage speaks of this target, not of the built-in mock's limits.
+	if strings.Contains(string(markdown), "known limit") || !strings.Contains(string(markdown), "this target never answered") {
+		t.Errorf("the coverage of another target explains gaps by the built-in mock's limits")
 	}
 	conformanceJSON, _ := os.ReadFile(js)
 	basic := base64.StdEncoding.EncodeToString([]byte("merchant:" + password))
@@ -260,9 +281,9 @@ func TestRunSkipsWhatTheTargetCannotDo(t *testing.T) {
 	}
 }
 
-// TestRunHostileTargets: a target that hangs, resets connections or answers
-// garbage ends the run within its deadline with failed specs that say what
-// happened, exit 1, and no panic.
+// TestRunHostileTargets: a target that hangs or resets connections ends the
+// run at the probe, before any spec, with one line that says what happened;
+// one that answers garbage fails its specs saying so. Exit 1, no panic.
 func TestRunHostileTargets(t *testing.T) {
 	t.Parallel()
 	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -298,12 +319,13 @@ func TestRunHostileTargets(t *testing.T) {
 	}()
 
 	for name, tc := range map[string]struct {
-		url  string
-		want string
+		url   string
+		want  string
+		specs bool // whether specs run (and fail), or the probe stops the run
 	}{
-		"hanging":   {hang.URL, "no complete answer within the request timeout of 300ms"},
-		"resetting": {"http://" + ln.Addr().String(), "connection"},
-		"garbage":   {garbage.URL, "body.malformed-json"},
+		"hanging":   {hang.URL, "did not answer within 300ms", false},
+		"resetting": {"http://" + ln.Addr().String(), "connection", false},
+		"garbage":   {garbage.URL, "body.malformed-json", true},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -317,8 +339,8 @@ func TestRunHostileTargets(t *testing.T) {
 			if strings.Contains(r.output, "[PANICKED]") || strings.Contains(r.output, "panic:") {
 				t.Errorf("a spec panicked:\n%s", lastOutput(r.output))
 			}
-			if len(r.failures()) == 0 {
-				t.Errorf("no failed spec in the report")
+			if got := len(r.failures()) > 0; got != tc.specs {
+				t.Errorf("failed specs in the report: %v, want %v (the probe stops a target that does not answer)", got, tc.specs)
 			}
 			t.Logf("%s target: %d failed specs in %s", name, len(r.failures()), r.elapsed.Round(time.Millisecond))
 		})
@@ -396,7 +418,8 @@ func TestFaultMatrix(t *testing.T) {
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			r, err := startChild(t.Context(), dir, 2*time.Minute, nil, "--mock-faults", f.Name, "--label-filter", proof.labels)
+			r, err := startChild(t.Context(), dir, 2*time.Minute, nil, "--mock-faults", f.Name, "--label-filter", proof.labels,
+				"--report-json", filepath.Join(dir, "conformance.json"))
 			results[i] = result{r, err}
 		})
 	}
@@ -434,6 +457,12 @@ func TestFaultMatrix(t *testing.T) {
 			msg := failed[matches[0]]
 			if !strings.Contains(msg, proof.needle) {
 				t.Fatalf("with %s on, %q failed without naming the rule (%q):\n%s", f.Name, proof.spec, proof.needle, msg)
+			}
+			// The conformance report judges the rule by its subject: the
+			// fault must break it, not block it or leave it holding.
+			rep := readRunReport(t, filepath.Join(r.dir, "conformance.json"))
+			if i := slices.IndexFunc(rep.Rules, func(rule runreport.Rule) bool { return rule.Rule == matches[0] }); i < 0 || rep.Rules[i].Verdict != runreport.Broken {
+				t.Fatalf("with %s on, the report does not judge %q broken: %+v", f.Name, matches[0], rep.Rules[max(i, 0)])
 			}
 			rows[i] = fmt.Sprintf("| `%s` | %s | %s | %d | `%s` |", f.Name, f.Rule, proof.spec, len(failed), proof.labels)
 		})

@@ -12,23 +12,26 @@ import (
 	"github.com/kconform/kconform/internal/runreport"
 )
 
-// The README shows the conformance report of the run against Prism, between
-// two markers. `make report-prism` rewrites it (-update-readme); without
-// the flag the test checks that every rule's verdict in the README is the
-// one this run gave, so the README cannot drift from what the command
-// produces.
-var updateReadme = flag.Bool("update-readme", false, "write this run's conformance report into README.md (make report-prism)")
+// docs/prism-report.md is the full conformance report of the run against
+// Prism; the README shows its findings, between two markers, and links to
+// it. `make report-prism` rewrites both (-update-readme); without the flag
+// the test checks that every rule's verdict in docs/ is the one this run
+// gave and that the README's counts are this run's, so neither can drift
+// from what the command produces.
+var updateReadme = flag.Bool("update-readme", false, "write this run's conformance report into docs/prism-report.md and its findings into README.md (make report-prism)")
 
 const (
 	readme      = "../../README.md"
-	readmePort  = "4010" // Prism's default port, so the report's URLs stay put between updates
+	fullReport  = "../../docs/prism-report.md"
+	reportLink  = "docs/prism-report.md" // from the README
+	readmePort  = "4010"                 // Prism's default port, so the report's URLs stay put between updates
 	reportBegin = "<!-- prism-report: written by `make report-prism`; edits here are lost -->"
 	reportEnd   = "<!-- /prism-report -->"
 )
 
-// checkReadme compares (or, with -update-readme, replaces) the README's
-// copy of the report with the run's.
-func checkReadme(t *testing.T, rules map[string]runreport.Rule, markdownPath string) {
+// checkReadme compares (or, with -update-readme, replaces) docs/'s copy of
+// the report and the README's findings with the run's.
+func checkReadme(t *testing.T, rules map[string]runreport.Rule, markdownPath, jsonPath string) {
 	t.Helper()
 	doc, err := os.ReadFile(readme)
 	if err != nil {
@@ -36,7 +39,11 @@ func checkReadme(t *testing.T, rules map[string]runreport.Rule, markdownPath str
 	}
 	begin, end := bytes.Index(doc, []byte(reportBegin)), bytes.Index(doc, []byte(reportEnd))
 	if begin < 0 || end < begin {
-		t.Fatalf("README.md lacks the markers %q … %q around the Prism report", reportBegin, reportEnd)
+		t.Fatalf("README.md lacks the markers %q … %q around the Prism findings", reportBegin, reportEnd)
+	}
+	rep, err := runreport.ReadFile(jsonPath)
+	if err != nil {
+		t.Fatal(err)
 	}
 	if *updateReadme {
 		if t.Failed() {
@@ -46,38 +53,60 @@ func checkReadme(t *testing.T, rules map[string]runreport.Rule, markdownPath str
 		if err != nil {
 			t.Fatalf("markdown report: %v", err)
 		}
+		if err := outfile.WriteFile(fullReport, md); err != nil {
+			t.Fatalf("%s: %v", fullReport, err)
+		}
+		var short bytes.Buffer
+		if err := rep.WriteFindingsMarkdown(&short); err != nil {
+			t.Fatal(err)
+		}
 		var b bytes.Buffer
 		b.Write(doc[:begin+len(reportBegin)])
-		b.WriteString("\n" + embed(string(md)))
+		b.WriteString("\n" + embed(short.String()))
+		fmt.Fprintf(&b, "\nThe whole report, every rule with its verdict and evidence and the coverage of the contract: [%s](%s).\n", reportLink, reportLink)
 		b.Write(doc[end:])
 		if err := outfile.WriteFile(readme, b.Bytes()); err != nil {
 			t.Fatalf("README: %v", err)
 		}
-		t.Logf("wrote the Prism report into %s", readme)
+		t.Logf("wrote the Prism report into %s and its findings into %s", fullReport, readme)
 		return
 	}
-	inReadme := verdictsIn(string(doc[begin:end]))
+	if !bytes.Contains(doc[begin:end], []byte(headlineOf(rep))) {
+		t.Errorf("README's Prism findings do not say %q, as this run does: run `make report-prism`", headlineOf(rep))
+	}
+	full, err := os.ReadFile(fullReport)
+	if err != nil {
+		t.Fatalf("%v: run `make report-prism`", err)
+	}
+	inDocs := verdictsIn(string(full))
 	for name, r := range rules {
-		got, ok := inReadme[name]
+		got, ok := inDocs[name]
 		switch {
 		case !ok:
-			t.Errorf("README's Prism report lacks the rule %q (%s in this run): run `make report-prism`", name, r.Verdict)
+			t.Errorf("%s lacks the rule %q (%s in this run): run `make report-prism`", fullReport, name, r.Verdict)
 		case got != r.Verdict:
-			t.Errorf("README's Prism report says %s for %q, this run says %s: run `make report-prism`", got, name, r.Verdict)
+			t.Errorf("%s says %s for %q, this run says %s: run `make report-prism`", fullReport, got, name, r.Verdict)
 		}
 	}
-	for name := range inReadme {
+	for name := range inDocs {
 		if _, ok := rules[name]; !ok {
-			t.Errorf("README's Prism report lists %q, which this run does not have: run `make report-prism`", name)
+			t.Errorf("%s lists %q, which this run does not have: run `make report-prism`", fullReport, name)
 		}
 	}
+}
+
+// headlineOf is the counts line both the report and the README's findings
+// carry.
+func headlineOf(rep runreport.Report) string {
+	c := rep.Counts
+	return fmt.Sprintf("**%d finding(s)**; %d rules judged on this target: **%d hold, %d broken, %d blocked, %d not checkable**", len(rep.Findings), c.Judged, c.Holds, c.Broken, c.Blocked, c.NotCheckable)
 }
 
 // embed fits a report into the README: headings move three levels down,
 // under the README's own, and the whole sits in a collapsed block.
 func embed(md string) string {
 	var b strings.Builder
-	b.WriteString("<details><summary>The report (click to open)</summary>\n\n")
+	b.WriteString("<details open><summary>What kconform finds in Prism</summary>\n\n")
 	for _, line := range strings.Split(strings.TrimRight(md, "\n"), "\n") {
 		if strings.HasPrefix(line, "#") {
 			line = "###" + line

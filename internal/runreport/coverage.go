@@ -3,6 +3,7 @@ package runreport
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/kconform/kconform/internal/coverage"
@@ -11,12 +12,28 @@ import (
 // writeCoverage writes what the run exercised of the contract: operations ×
 // statuses, callbacks, the HPP state machine and the placeholders, each
 // item not exercised with the known reason, if any.
-func writeCoverage(w io.Writer, c *coverage.Coverage) {
+func writeCoverage(w io.Writer, c *coverage.Coverage, builtInMock bool, unserved []Unserved) {
+	served := func(op string) bool {
+		return !slices.ContainsFunc(unserved, func(u Unserved) bool { return u.Operation == op })
+	}
 	fmt.Fprintf(w, "## Coverage of the contract\n\n")
-	fmt.Fprintf(w, "What this run exercised of what `openapi/kconform.yaml` defines. An item not exercised shows why, when kconform knows (a gap of the suites or of the built-in mock); \"not exercised\" alone means this target did not produce it.\n\n")
+	if builtInMock {
+		fmt.Fprintf(w, "What this run exercised of what `openapi/kconform.yaml` defines. An item not exercised shows why: a known limit of the built-in mock.\n\n")
+	} else {
+		fmt.Fprintf(w, "What this run exercised of what `openapi/kconform.yaml` defines. An item not exercised is one this target did not produce in this run.\n\n")
+	}
+	gapNote := func(exercised bool, gap, never string) string {
+		switch {
+		case exercised:
+			return ""
+		case builtInMock && gap != "":
+			return "not exercised; known limit: " + cell(gap)
+		}
+		return never
+	}
 	fmt.Fprintf(w, "| part | exercised | of |\n|---|---:|---:|\n")
 	row := func(part string, n exercisedOf) { fmt.Fprintf(w, "| %s | %d | %d |\n", part, n.n, n.of) }
-	row("operation × response status", countSeen(c.Responses, func(r coverage.Response) (bool, bool) { return r.Documented, r.Seen > 0 }))
+	row("operation × response status", countSeen(c.Responses, func(r coverage.Response) (bool, bool) { return r.Documented, r.Seen > 0 && served(r.Operation) }))
 	row("callbacks", countSeen(c.Callbacks, func(cb coverage.Callback) (bool, bool) { return true, cb.Received > 0 }))
 	row("HPP status transitions", countSeen(c.Transitions, func(t coverage.Transition) (bool, bool) { return t.Documented, t.Seen > 0 }))
 	row("merchant-URL placeholders", countSeen(c.Placeholders, func(p coverage.Placeholder) (bool, bool) { return true, p.Substituted > 0 }))
@@ -25,9 +42,12 @@ func writeCoverage(w io.Writer, c *coverage.Coverage) {
 	fmt.Fprintf(w, "### Operations × response statuses\n\n")
 	fmt.Fprintf(w, "| API | operation | status | seen | conforming | note |\n|---|---|---:|---:|---:|---|\n")
 	for _, r := range c.Responses {
-		note := gapNote(r.Seen > 0, r.Gap)
+		note := gapNote(r.Seen > 0, r.Gap, fmt.Sprintf("this target never answered %d in this run", r.Status))
 		if !r.Documented {
 			note = "⚠ status not in the document"
+		}
+		if !served(r.Operation) {
+			note = "⚠ route not served: not counted"
 		}
 		fmt.Fprintf(w, "| %s | %s | %d | %s | %s | %s |\n", r.API, code(r.Method+" "+r.Path)+" "+cell(r.Operation), r.Status, seen(r.Seen), conforming(r.Seen, r.Conforming), note)
 	}
@@ -38,7 +58,7 @@ func writeCoverage(w io.Writer, c *coverage.Coverage) {
 
 	fmt.Fprintf(w, "### Callbacks\n\n| API | callback | received | conforming | note |\n|---|---|---:|---:|---|\n")
 	for _, cb := range c.Callbacks {
-		fmt.Fprintf(w, "| %s | %s (%s) | %s | %s | %s |\n", cb.API, cell(cb.Name), cell(cb.Operation), seen(cb.Received), conforming(cb.Received, cb.Conforming), gapNote(cb.Received > 0, cb.Gap))
+		fmt.Fprintf(w, "| %s | %s (%s) | %s | %s | %s |\n", cb.API, cell(cb.Name), cell(cb.Operation), seen(cb.Received), conforming(cb.Received, cb.Conforming), gapNote(cb.Received > 0, cb.Gap, "this target sent none in this run"))
 	}
 	fmt.Fprintln(w)
 
@@ -46,7 +66,7 @@ func writeCoverage(w io.Writer, c *coverage.Coverage) {
 	fmt.Fprintf(w, "```mermaid\n%s```\n\n", c.Mermaid())
 	fmt.Fprintf(w, "| from | to | seen | note |\n|---|---|---:|---|\n")
 	for _, t := range c.Transitions {
-		note := gapNote(t.Seen > 0, t.Gap)
+		note := gapNote(t.Seen > 0, t.Gap, "this target was not seen to make this move in this run")
 		if !t.Documented {
 			note = "⚠ not a documented transition"
 		}
@@ -59,7 +79,7 @@ func writeCoverage(w io.Writer, c *coverage.Coverage) {
 
 	fmt.Fprintf(w, "### Merchant-URL placeholders\n\n| placeholder | in | when | sent | substituted | note |\n|---|---|---|---:|---:|---|\n")
 	for _, p := range c.Placeholders {
-		fmt.Fprintf(w, "| %s | %s | %s | %d | %s | %s |\n", code(p.Name), cell(strings.Join(p.Fields, ", ")), cell(p.Condition), p.Sent, seen(p.Substituted), gapNote(p.Substituted > 0, p.Gap))
+		fmt.Fprintf(w, "| %s | %s | %s | %d | %s | %s |\n", code(p.Name), cell(strings.Join(p.Fields, ", ")), cell(p.Condition), p.Sent, seen(p.Substituted), gapNote(p.Substituted > 0, p.Gap, "this target substituted it in no URL of this run"))
 	}
 	fmt.Fprintln(w)
 }
@@ -101,15 +121,4 @@ func conforming(seen, ok int) string {
 		return fmt.Sprintf("❌ %d of %d", ok, seen)
 	}
 	return fmt.Sprintf("%d", ok)
-}
-
-// gapNote says why an item was not exercised.
-func gapNote(exercised bool, gap string) string {
-	switch {
-	case exercised:
-		return ""
-	case gap != "":
-		return "not exercised; known gap: " + cell(gap)
-	}
-	return "not exercised"
 }

@@ -15,48 +15,131 @@ func Mark(v Verdict) string {
 		return "✅"
 	case Broken:
 		return "❌"
+	case Blocked:
+		return "⛔"
 	}
 	return "⚪"
 }
 
-// WriteMarkdown writes the report for people: a summary per area, then one
-// table of rules per area, then the coverage.
+// WriteMarkdown writes the report for people: the headline, the findings,
+// a summary per area, one table of rules per area, the clean-up failures,
+// then the coverage.
 func (r Report) WriteMarkdown(w io.Writer) error {
 	// bufio keeps the first write error and Flush returns it, so the
 	// sections write freely.
 	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "# kconform conformance report\n\n")
 	r.writeHeader(bw)
+	r.writeFindings(bw)
+	r.writeAreas(bw)
 	r.writeRules(bw)
+	r.writeCleanup(bw)
 	if r.Coverage != nil {
-		writeCoverage(bw, r.Coverage)
+		writeCoverage(bw, r.Coverage, r.BuiltInMock, r.Unserved)
 	}
 	return bw.Flush()
 }
 
+// WriteFindingsMarkdown writes the short form, for a README: the target,
+// the counts and the findings, without the rule tables and the coverage.
+func (r Report) WriteFindingsMarkdown(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	r.writeHeader(bw)
+	r.findings(bw, true)
+	return bw.Flush()
+}
+
 func (r Report) writeHeader(w io.Writer) {
-	fmt.Fprintf(w, "# kconform conformance report\n\n")
 	fmt.Fprintf(w, "- target: `%s`\n", r.Target)
 	fmt.Fprintf(w, "- version: %s\n", r.Kconform)
 	if r.Filter != "" {
 		fmt.Fprintf(w, "- selection: %s\n", r.Filter)
 	}
 	c := r.Counts
-	fmt.Fprintf(w, "- rules: %d: **%d hold, %d broken, %d not checkable** on this target\n\n", c.Rules, c.Holds, c.Broken, c.NotCheckable)
-	fmt.Fprintf(w, "A rule is one spec of the suites (its name states the rule with MUST). `holds`: the spec ran and passed. `broken`: it ran and failed; the first evidence is shown. `not-checkable`: it could not run on this target; the reason is shown. A rule marked *assumption* rests on no public Klarna or Kustom source: when it is broken, that is a finding to look into, not a proven breach.\n\n")
+	fmt.Fprintf(w, "- **%d finding(s)**; %d rules judged on this target: **%d hold, %d broken, %d blocked, %d not checkable**\n", len(r.Findings), c.Judged, c.Holds, c.Broken, c.Blocked, c.NotCheckable)
+	if c.NotRun > 0 {
+		fmt.Fprintf(w, "- %d rule(s) not run (filtered out, past the deadline or interrupted): not a verdict on the target\n", c.NotRun)
+	}
+	fmt.Fprintln(w)
+}
 
+// maxFindingRules bounds the rules named under a finding; the JSON names
+// them all.
+const maxFindingRules = 3
+
+func (r Report) writeFindings(w io.Writer) { r.findings(w, false) }
+
+// findings writes the findings; short leaves out those that broke or
+// blocked no rule, saying how many.
+func (r Report) findings(w io.Writer, short bool) {
+	fmt.Fprintf(w, "## Findings\n\n")
+	if len(r.Findings) == 0 {
+		fmt.Fprintf(w, "None: every exchange kept to the contract and every rule that ran held.\n\n")
+		return
+	}
+	fmt.Fprintf(w, "The target's distinct defects, most rules affected first; each is one defect however many rules met it.\n\n")
+	quiet := 0
+	for i, f := range r.Findings {
+		if short && len(f.Broken)+len(f.Blocked) == 0 {
+			quiet++
+			continue
+		}
+		fmt.Fprintf(w, "%d. **%s**: %s", i+1, inline(f.What+f.on()), f.Effect())
+		if f.Example != "" {
+			fmt.Fprintf(w, "; e.g. %s", code(f.Example))
+		}
+		fmt.Fprintln(w)
+		for _, list := range []struct {
+			what  string
+			rules []string
+		}{{"broken", f.Broken}, {"blocked", f.Blocked}} {
+			if len(list.rules) == 0 {
+				continue
+			}
+			fmt.Fprintf(w, "   - %s: %s\n", list.what, ruleList(list.rules))
+		}
+	}
+	if quiet > 0 {
+		fmt.Fprintf(w, "\nAnd %d more contract violation(s) met only in rules that hold or fail on their own (the whole report lists them).\n", quiet)
+	}
+	fmt.Fprintln(w)
+}
+
+func ruleList(rules []string) string {
+	var quoted []string
+	for i, r := range rules {
+		if i == maxFindingRules {
+			quoted = append(quoted, fmt.Sprintf("and %d more", len(rules)-i))
+			break
+		}
+		quoted = append(quoted, "“"+inline(r)+"”")
+	}
+	return strings.Join(quoted, ", ")
+}
+
+// inline makes text safe in a Markdown line: one line, no HTML.
+func inline(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	return strings.NewReplacer("<", "&lt;", ">", "&gt;", "`", "'", "*", "\\*", "_", "\\_").Replace(s)
+}
+
+func (r Report) writeAreas(w io.Writer) {
+	fmt.Fprintf(w, "## Rules\n\n")
+	fmt.Fprintf(w, "A rule is one spec of the suites (its name states the rule with MUST), judged by its subject: the operations it is about. `holds`: its assertions passed and its operations kept to the contract. `broken`: its own assertion failed, or an exchange of its operation broke the contract. `blocked`: a setup step about another operation could not be done (the step is named). `not-checkable`: the target lacks what the rule needs (the reason says how to provide it). `not-run`: the run left it out. A violation met in a setup step is a finding of that step's operation, not of every rule that passed through it. A rule marked *assumption* rests on no public Klarna or Kustom source: when it is broken, that is a finding to look into, not a proven breach.\n\n")
 	areas, counts := r.CountsByArea()
-	fmt.Fprintf(w, "| area | rules | holds | broken | not-checkable |\n|---|---:|---:|---:|---:|\n")
+	fmt.Fprintf(w, "| area | rules | holds | broken | blocked | not-checkable | not-run |\n|---|---:|---:|---:|---:|---:|---:|\n")
 	for _, a := range areas {
 		c := counts[a]
-		fmt.Fprintf(w, "| [%s](#%s) | %d | %d | %d | %d |\n", AreaTitles[a], anchor(AreaTitles[a]), c.Rules, c.Holds, c.Broken, c.NotCheckable)
+		fmt.Fprintf(w, "| [%s](#%s) | %d | %d | %d | %d | %d | %d |\n", AreaTitles[a], anchor(AreaTitles[a]), c.Rules, c.Holds, c.Broken, c.Blocked, c.NotCheckable, c.NotRun)
 	}
-	fmt.Fprintf(w, "| **all** | %d | %d | %d | %d |\n\n", c.Rules, c.Holds, c.Broken, c.NotCheckable)
+	c := r.Counts
+	fmt.Fprintf(w, "| **all** | %d | %d | %d | %d | %d | %d |\n\n", c.Rules, c.Holds, c.Broken, c.Blocked, c.NotCheckable, c.NotRun)
 }
 
 func (r Report) writeRules(w io.Writer) {
 	for i, rule := range r.Rules {
 		if i == 0 || r.Rules[i-1].Area != rule.Area {
-			fmt.Fprintf(w, "## %s\n\n| verdict | rule | evidence, or why not checkable |\n|---|---|---|\n", AreaTitles[rule.Area])
+			fmt.Fprintf(w, "### %s\n\n| verdict | rule | evidence, or why |\n|---|---|---|\n", AreaTitles[rule.Area])
 		}
 		fmt.Fprintf(w, "| %s | %s | %s |\n", Mark(rule.Verdict)+" "+string(rule.Verdict), cell(rule.Rule), detail(rule))
 		if i+1 == len(r.Rules) || r.Rules[i+1].Area != rule.Area {
@@ -65,10 +148,28 @@ func (r Report) writeRules(w io.Writer) {
 	}
 }
 
+// writeCleanup lists the clean-ups that failed, apart from the verdicts
+// they never change.
+func (r Report) writeCleanup(w io.Writer) {
+	if r.Counts.CleanupFailures == 0 {
+		return
+	}
+	fmt.Fprintf(w, "## Clean-up failures\n\nWhat went wrong after a rule was judged (disabling the sessions it made, say); the verdicts above stand.\n\n| rule | clean-up |\n|---|---|\n")
+	for _, rule := range r.Rules {
+		for _, c := range rule.Cleanup {
+			fmt.Fprintf(w, "| %s | %s |\n", cell(rule.Rule), cell(c))
+		}
+	}
+	fmt.Fprintln(w)
+}
+
 // detail is the third column, ready for the table: the evidence of a
-// broken rule, the reason of a not-checkable one.
+// broken or blocked rule, the reason of a not-checkable one.
 func detail(rule Rule) string {
 	var parts []string
+	if rule.Step != "" && rule.Evidence == nil {
+		parts = append(parts, "could not "+cell(rule.Step))
+	}
 	if e := rule.Evidence; e != nil {
 		if e.Exchange != "" {
 			parts = append(parts, code(e.Exchange)+":")

@@ -17,33 +17,67 @@ type Report struct {
 	// credentials) or "built-in mock".
 	Kconform string `json:"kconform"`
 	Target   string `json:"target"`
+	// BuiltInMock is set when the target was kconform's own mock: only
+	// then does the coverage explain gaps by the mock's known limits.
+	BuiltInMock bool `json:"built_in_mock,omitempty"`
 	// Filter is the run's spec selection, when it had one.
 	Filter string `json:"filter,omitempty"`
 	Counts Counts `json:"counts"`
-	Rules  []Rule `json:"rules"`
+	// Unserved are the operations whose routes the target does not serve
+	// (the probe before the suites); coverage does not count them.
+	Unserved []Unserved `json:"unserved,omitempty"`
+	// Findings are the target's distinct defects, most impact first.
+	Findings []Finding `json:"findings"`
+	Rules    []Rule    `json:"rules"`
 	// Coverage is what the run exercised of the contract; nil when the run
 	// did not collect it.
 	Coverage *coverage.Coverage `json:"coverage,omitempty"`
 }
 
-// Counts are the rules per verdict.
+// Counts are the rules per verdict. Rules counts every rule of the suites;
+// Judged leaves out the rules not run, which say nothing of the target.
 type Counts struct {
 	Rules        int `json:"rules"`
+	Judged       int `json:"judged"`
 	Holds        int `json:"holds"`
 	Broken       int `json:"broken"`
+	Blocked      int `json:"blocked"`
 	NotCheckable int `json:"not_checkable"`
+	NotRun       int `json:"not_run"`
+	// CleanupFailures counts rules whose clean-ups failed.
+	CleanupFailures int `json:"cleanup_failures,omitempty"`
 }
 
-func (c *Counts) add(v Verdict) {
+func (c *Counts) add(r Rule) {
 	c.Rules++
-	switch v {
+	if r.Verdict != NotRun {
+		c.Judged++
+	}
+	if len(r.Cleanup) > 0 {
+		c.CleanupFailures++
+	}
+	switch r.Verdict {
 	case Holds:
 		c.Holds++
 	case Broken:
 		c.Broken++
+	case Blocked:
+		c.Blocked++
 	case NotCheckable:
 		c.NotCheckable++
+	case NotRun:
+		c.NotRun++
 	}
+}
+
+// Headline is the counts in one line: the verdicts on the target, then
+// the rules not run apart.
+func (c Counts) Headline() string {
+	s := fmt.Sprintf("%d rules judged on this target: %d hold, %d broken, %d blocked, %d not checkable", c.Judged, c.Holds, c.Broken, c.Blocked, c.NotCheckable)
+	if c.NotRun > 0 {
+		s += fmt.Sprintf("; %d not run", c.NotRun)
+	}
+	return s
 }
 
 // New builds the report of a run from its Ginkgo report and, when the run
@@ -51,9 +85,17 @@ func (c *Counts) add(v Verdict) {
 func New(r types.Report, kconform, target, filter string, cov *coverage.Coverage) Report {
 	rep := Report{Kconform: kconform, Target: target, Filter: filter, Rules: Rules(r), Coverage: cov}
 	for _, rule := range rep.Rules {
-		rep.Counts.add(rule.Verdict)
+		rep.Counts.add(rule)
 	}
+	rep.Findings = Findings(rep.Rules)
 	return rep
+}
+
+// WithUnserved records the routes the target does not serve, each a
+// finding ahead of the others.
+func (r *Report) WithUnserved(unserved []Unserved) {
+	r.Unserved = unserved
+	r.Findings = append(routeFindings(unserved, r.Rules), r.Findings...)
 }
 
 // CountsByArea are the counts of each area that has rules, in Areas order.
@@ -65,7 +107,7 @@ func (r Report) CountsByArea() ([]string, map[string]Counts) {
 		if !seen {
 			areas = append(areas, rule.Area)
 		}
-		c.add(rule.Verdict)
+		c.add(rule)
 		counts[rule.Area] = c
 	}
 	return areas, counts

@@ -33,8 +33,9 @@ func spec(containers []string, containerLabels [][]string, leaf string, state ty
 	}
 }
 
+// evidence is the framework's judgement of a broken rule with ev.
 func evidence(ev Evidence) types.ReportEntry {
-	return types.ReportEntry{Name: EvidenceEntry, Value: types.WrapEntryValue(ev)}
+	return types.ReportEntry{Name: JudgementEntry, Value: types.WrapEntryValue(Judgement{Verdict: Broken, Evidence: &ev})}
 }
 
 // sample is a run with every kind of outcome, in a scrambled area order.
@@ -80,8 +81,8 @@ func TestRulesVerdictsAreasAndEvidence(t *testing.T) {
 		{"lifecycle", "HPP lifecycle MUST go WAITING → IN_PROGRESS", NotCheckable, "needs the consumer page"},
 		{"lifecycle", "HPP lifecycle MUST stay DISABLED", Broken, ""},
 		{"errors", "Errors auth MUST answer 401 | with a pipe", Broken, ""},
-		{"errors", "Errors MUST be interrupted", NotCheckable, whyInterrupted},
-		{"callbacks", "Callbacks MUST call back", NotCheckable, whyNotSelected},
+		{"errors", "Errors MUST be interrupted", NotRun, whyInterrupted},
+		{"callbacks", "Callbacks MUST call back", NotRun, whyNotSelected},
 		{"kp", "KP lifecycle MUST read back", Holds, ""},
 		{"kp", "Errors MUST refuse non-JSON", Broken, assumptionNote},
 	}
@@ -100,7 +101,7 @@ func TestRulesVerdictsAreasAndEvidence(t *testing.T) {
 	if e := rules[2].Evidence; e.Exchange == "" || !strings.Contains(e.Violation, "to equal <int>: 401") {
 		t.Errorf("the evidence the framework attached is not used: %+v", e)
 	}
-	if e := rules[6].Evidence; e.Exchange != "" || e.Violation != "Expected 400" {
+	if e := rules[6].Evidence; e.Exchange != "" || e.Violation != "Expected 400" || e.Kind != KindExpectation {
 		t.Errorf("a failure without attached evidence shows its message: %+v", e)
 	}
 
@@ -126,8 +127,8 @@ func TestUnrunSpecsOfAnEndedRun(t *testing.T) {
 	}
 	r.SpecReports[0].RunTime = 0
 	got := Rules(r)[0]
-	if got.Verdict != NotCheckable || !strings.Contains(got.Why, "Suite Timeout Elapsed") {
-		t.Errorf("got %s %q, want not-checkable naming the suite timeout", got.Verdict, got.Why)
+	if got.Verdict != NotRun || !strings.Contains(got.Why, "Suite Timeout Elapsed") {
+		t.Errorf("got %s %q, want not-run naming the suite timeout", got.Verdict, got.Why)
 	}
 }
 
@@ -157,10 +158,10 @@ func TestJSONUsesTheVerdictWords(t *testing.T) {
 	if classes["documented S2,D-kperr"] != 1 || classes["assumption A-x"] != 1 {
 		t.Errorf("evidence classes and citations in the JSON: %v", classes)
 	}
-	if seen["holds"] != 1 || seen["broken"] != 3 || seen["not-checkable"] != 3 || len(seen) != 3 {
+	if seen["holds"] != 1 || seen["broken"] != 3 || seen["not-checkable"] != 1 || seen["not-run"] != 2 || len(seen) != 4 {
 		t.Errorf("verdict words in the JSON: %v", seen)
 	}
-	if back.Counts != (Counts{Rules: 7, Holds: 1, Broken: 3, NotCheckable: 3}) {
+	if back.Counts != (Counts{Rules: 7, Judged: 5, Holds: 1, Broken: 3, NotCheckable: 1, NotRun: 2}) {
 		t.Errorf("counts: %+v", back.Counts)
 	}
 }

@@ -1,6 +1,7 @@
 package runreport
 
 import (
+	"cmp"
 	"encoding/json"
 	"path/filepath"
 	"slices"
@@ -14,32 +15,53 @@ import (
 type Verdict string
 
 const (
-	// Holds: the rule's spec ran and passed.
+	// Holds: the rule's spec ran, its own assertions passed and no
+	// exchange of an operation it is about broke the contract.
 	Holds Verdict = "holds"
-	// Broken: the rule's spec ran and failed; the rule has Evidence.
+	// Broken: the rule's own assertion failed, or an exchange of an
+	// operation it is about broke the contract; the rule has Evidence.
 	Broken Verdict = "broken"
-	// NotCheckable: the rule's spec could not run on this target (it
-	// lacks what the spec needs, or the run left the spec out); Why says so.
+	// Blocked: a setup step about another operation could not be done;
+	// Step names it and the Evidence shows its exchange and why.
+	Blocked Verdict = "blocked"
+	// NotCheckable: the target lacks a capability the rule needs; Why
+	// says which and how to provide it.
 	NotCheckable Verdict = "not-checkable"
+	// NotRun: the run left the rule out (filters, deadline, interrupt).
+	// Not a verdict on the target: never counted in its headline.
+	NotRun Verdict = "not-run"
 )
 
 // Verdicts in the order reports list them.
-var Verdicts = []Verdict{Holds, Broken, NotCheckable}
+var Verdicts = []Verdict{Holds, Broken, Blocked, NotCheckable, NotRun}
 
-// EvidenceEntry names the Ginkgo report entry a failed spec carries its
-// Evidence in (suites/framework attaches it).
-const EvidenceEntry = "kconform evidence"
+// Kinds of evidence.
+const (
+	// KindContract: an exchange broke the contract (Pointer, ContractRule).
+	KindContract = "contract"
+	// KindExpectation: a rule's own expectation failed.
+	KindExpectation = "expectation"
+)
 
-// Evidence is what a failed spec shows of the breach: the exchange that
-// gave it away and what was wrong with it. Both are redacted and short.
+// Evidence is what a broken or blocked rule shows: the exchange that gave
+// it away and what was wrong with it, in one line. Both are redacted.
 type Evidence struct {
 	// Exchange is the one-line summary of the exchange ("api GET
 	// http://h/hpp/v1/sessions/x → 200 (getSessionById)"); empty when the
 	// spec failed before it sent anything.
 	Exchange string `json:"exchange,omitempty"`
-	// Violation is the contract issue of that exchange, or the spec's
-	// failed expectation.
+	// Violation is the contract issue of that exchange, or the failed
+	// expectation, in the field's words.
 	Violation string `json:"violation"`
+	// Kind is KindContract or KindExpectation.
+	Kind      string `json:"kind,omitempty"`
+	Operation string `json:"operation,omitempty"`
+	Status    int    `json:"status,omitempty"`
+	// Side, In, Pointer and ContractRule locate a contract violation.
+	Side         string `json:"side,omitempty"`
+	In           string `json:"in,omitempty"`
+	Pointer      string `json:"pointer,omitempty"`
+	ContractRule string `json:"contract_rule,omitempty"`
 }
 
 // Evidence classes of a rule: suites/framework gives each spec one, from
@@ -62,6 +84,16 @@ type Rule struct {
 	// assumption that does not hold is a finding, not a proven breach).
 	Why      string    `json:"why,omitempty"`
 	Evidence *Evidence `json:"evidence,omitempty"`
+	// About are the operations the rule is about.
+	About []string `json:"about,omitempty"`
+	// Step is the setup step a blocked rule could not do.
+	Step string `json:"step,omitempty"`
+	// Cleanup lists what went wrong in the rule's clean-ups; it never
+	// changes the verdict.
+	Cleanup []string `json:"cleanup,omitempty"`
+	// Seen are the contract violations the rule's exchanges met; the
+	// report's Findings gather them.
+	Seen []Seen `json:"-"`
 	// Assumption marks a rule Klarna does not document (label assumption).
 	Assumption bool `json:"assumption,omitempty"`
 	// Class is the rule's evidence class (ClassDocumented, ...) and Cites
@@ -86,7 +118,7 @@ var AreaTitles = map[string]string{
 const (
 	whyNotSelected = "not selected: this run's --label-filter, --focus or --skip left it out"
 	whyNotReached  = "not run: the run ended before it (%s)"
-	whyInterrupted = "not checked: the run was interrupted while it ran"
+	whyInterrupted = "not run: the run was interrupted while it ran"
 	assumptionNote = "an assumption: Klarna does not document this rule, so a failure is a finding, not a proven breach"
 )
 
@@ -116,15 +148,23 @@ func Rules(r types.Report) []Rule {
 		}
 		rule.Assumption = rule.Class == ClassAssumption
 		rule.Verdict, rule.Why = verdictOf(r, s)
-		if rule.Verdict == Broken {
-			rule.Evidence = evidenceIn(s)
-			if rule.Assumption {
-				rule.Why = assumptionNote
+		if rule.Verdict == Holds || rule.Verdict == Broken {
+			if j := judgementIn(s); j != nil {
+				rule.Verdict, rule.Evidence, rule.About, rule.Step, rule.Cleanup, rule.Seen = j.Verdict, j.Evidence, j.About, j.Step, j.Cleanup, j.Seen
+			} else if rule.Verdict == Broken {
+				rule.Evidence = evidenceIn(s)
 			}
+		}
+		if rule.Verdict == Broken && rule.Assumption {
+			rule.Why = assumptionNote
 		}
 		out = append(out, rule)
 	}
-	slices.SortStableFunc(out, func(a, b Rule) int { return areaRank(a.Area) - areaRank(b.Area) })
+	// By area, then where the spec is written: the same order on every
+	// run, whatever order Ginkgo ran the specs in.
+	slices.SortStableFunc(out, func(a, b Rule) int {
+		return cmp.Or(areaRank(a.Area)-areaRank(b.Area), compareSpec(a.Spec, b.Spec))
+	})
 	return out
 }
 
@@ -134,21 +174,24 @@ func verdictOf(r types.Report, s types.SpecReport) (Verdict, string) {
 	case s.State == types.SpecStatePassed:
 		return Holds, ""
 	case s.State.Is(types.SpecStateInterrupted | types.SpecStateAborted):
-		return NotCheckable, whyInterrupted
+		return NotRun, whyInterrupted
 	case s.State.Is(types.SpecStateFailureStates):
 		// Failed, timed out, panicked: the target did not do what the rule
 		// says within the spec's limits.
 		return Broken, ""
 	case s.State == types.SpecStatePending:
-		return NotCheckable, "pending: the spec is not written yet"
+		return NotRun, "pending: the spec is not written yet"
 	}
 	if msg := firstFinding(s.Failure.Message); msg != "" {
 		return NotCheckable, msg // a Skip with its reason (suites/framework.Requires)
 	}
 	if len(r.SpecialSuiteFailureReasons) > 0 && s.RunTime == 0 && r.PreRunStats.SpecsThatWillRun > 0 && !filteredOut(r) {
-		return NotCheckable, strings.Replace(whyNotReached, "%s", strings.Join(r.SpecialSuiteFailureReasons, "; "), 1)
+		return NotRun, strings.Replace(whyNotReached, "%s", strings.Join(r.SpecialSuiteFailureReasons, "; "), 1)
 	}
-	return NotCheckable, whyNotSelected
+	if !filteredOut(r) {
+		return NotRun, "not run: the run was interrupted before it"
+	}
+	return NotRun, whyNotSelected
 }
 
 // filteredOut reports whether the run's filters left specs out at all: when
@@ -175,6 +218,15 @@ func areaOf(s types.SpecReport) string {
 	return "other"
 }
 
+// compareSpec orders "file.go:12" locations by file, then line.
+func compareSpec(a, b string) int {
+	af, al, _ := strings.Cut(a, ":")
+	bf, bl, _ := strings.Cut(b, ":")
+	an, _ := strconv.Atoi(al)
+	bn, _ := strconv.Atoi(bl)
+	return cmp.Or(strings.Compare(af, bf), cmp.Compare(an, bn))
+}
+
 func areaRank(area string) int {
 	if i := slices.Index(Areas, area); i >= 0 {
 		return i
@@ -182,28 +234,33 @@ func areaRank(area string) int {
 	return len(Areas)
 }
 
-// evidenceIn is the Evidence the framework attached to a failed spec. A
-// failure the framework did not see (a panic in a BeforeEach) has none:
-// its message stands in.
-func evidenceIn(s types.SpecReport) *Evidence {
+// judgementIn is the Judgement the framework attached to a spec that ran,
+// or nil (a spec that failed before the framework set up).
+func judgementIn(s types.SpecReport) *Judgement {
 	for _, e := range s.ReportEntries {
-		if e.Name != EvidenceEntry {
+		if e.Name != JudgementEntry {
 			continue
 		}
-		if ev, ok := e.GetRawValue().(Evidence); ok {
-			return &ev
+		if j, ok := e.GetRawValue().(Judgement); ok {
+			return &j
 		}
 		// Read back from a Ginkgo JSON report, the value is only JSON.
-		var ev Evidence
-		if json.Unmarshal([]byte(e.Value.AsJSON), &ev) == nil && ev.Violation != "" {
-			return &ev
+		var j Judgement
+		if json.Unmarshal([]byte(e.Value.AsJSON), &j) == nil && j.Verdict != "" {
+			return &j
 		}
 	}
-	msg := firstFinding(s.Failure.Message)
+	return nil
+}
+
+// evidenceIn is the evidence of a failed spec the framework did not judge
+// (a panic in a BeforeEach): its message stands in.
+func evidenceIn(s types.SpecReport) *Evidence {
+	msg := Plain(s.Failure.Message)
 	if msg == "" {
 		msg = string(s.State.String())
 	}
-	return &Evidence{Violation: msg}
+	return &Evidence{Violation: msg, Kind: KindExpectation}
 }
 
 // firstFinding is the first line of a message that says something.

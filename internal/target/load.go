@@ -24,6 +24,8 @@ import (
 // variable. Secrets belong in the environment: a flag shows in `ps`.
 const (
 	EnvTarget         = "KCONFORM_TARGET"
+	EnvKPTarget       = "KCONFORM_KP_TARGET"
+	EnvHPPTarget      = "KCONFORM_HPP_TARGET"
 	EnvUsername       = "KCONFORM_USERNAME"
 	EnvPassword       = "KCONFORM_PASSWORD"
 	EnvRequestTimeout = "KCONFORM_REQUEST_TIMEOUT"
@@ -67,6 +69,7 @@ func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 // raw is what the command line said, before checking.
 type raw struct {
 	target, username, password             string
+	kpTarget, hppTarget                    string
 	requestTimeout, deadline               string
 	labelFilter, junit, json               string
 	report, reportJSON, record             string
@@ -79,6 +82,8 @@ type raw struct {
 func newFlagSet(r *raw) *flag.FlagSet {
 	fs := flag.NewFlagSet("kconform run", flag.ContinueOnError)
 	fs.StringVar(&r.target, "target", "", "API base URL of the target, e.g. https://api.playground.klarna.com (env "+EnvTarget+"); empty: the built-in mock, in process")
+	fs.StringVar(&r.kpTarget, "kp-target", "", "base URL of the KP API (/payments/v1), when it is not --target's (env "+EnvKPTarget+")")
+	fs.StringVar(&r.hppTarget, "hpp-target", "", "base URL of the HPP API (/hpp/v1), when it is not --target's (env "+EnvHPPTarget+")")
 	fs.StringVar(&r.username, "username", "", "HTTP Basic username (env "+EnvUsername+")")
 	fs.StringVar(&r.password, "password", "", "HTTP Basic password; prefer env "+EnvPassword+" (a flag shows in the process list)")
 	fs.BoolVar(&r.allowProduction, "allow-production", false, "allow a Klarna or Kustom production host: any host under klarna.com or kustom.co except the documented playgrounds ("+strings.Join(PlaygroundHosts, ", ")+")")
@@ -89,7 +94,7 @@ func newFlagSet(r *raw) *flag.FlagSet {
 	fs.Var(&r.skip, "skip", "skip specs whose text matches this regular expression (repeatable)")
 	fs.StringVar(&r.junit, "junit-report", "", "write a JUnit XML report to this file")
 	fs.StringVar(&r.json, "json-report", "", "write a Ginkgo JSON report to this file")
-	fs.StringVar(&r.report, "report", "", "write the conformance report to this file as Markdown: one verdict per rule (holds, broken, not-checkable), the first evidence of each broken rule, and what the run covered of the contract")
+	fs.StringVar(&r.report, "report", "", "write the conformance report to this file as Markdown: the target's findings first, then one verdict per rule (holds, broken, blocked, not-checkable, not-run) with its evidence, and what the run covered of the contract")
 	fs.StringVar(&r.reportJSON, "report-json", "", "write the conformance report to this file as JSON (same content as --report)")
 	fs.StringVar(&r.record, "record", "", "write the run's API exchanges, in the order they completed, to this file as a HAR 1.2 capture that kconform validate reads. Always redacted (Authorization, cookies and URL passwords are replaced). Only the API is recorded: consumer-page, control-plane (/_kconform) and callback traffic is left out, as are requests that got no answer; deliberately invalid requests are kept, marked by the entry comment \"deliberately invalid request\"")
 	fs.BoolVar(&r.verbose, "v", false, "verbose: print every spec and its HTTP log")
@@ -110,7 +115,7 @@ func Usage() string {
 	fs.SetOutput(&b)
 	fmt.Fprintln(&b, "usage: kconform run [flags]")
 	fmt.Fprintln(&b, "Runs the conformance suites against --target, or against the built-in mock when no target is given.")
-	fmt.Fprintln(&b, "Exit codes: 0 every selected spec passed, 1 a spec failed, 2 bad usage.")
+	fmt.Fprintln(&b, "Exit codes: 0 every selected spec passed, 1 a spec failed or the target cannot be tested, 2 bad usage, 130/143 interrupted (SIGINT/SIGTERM).")
 	fs.PrintDefaults()
 	return b.String()
 }
@@ -160,9 +165,21 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 
 	cfg := Config{AllowProduction: r.allowProduction, Verbose: r.verbose, NoColor: r.noColor}
 
-	// Target.
+	// Target: one base URL, or one per API (each overrides --target).
 	if v, fromFlag := pick("target", EnvTarget, r.target); v != "" {
 		cfg.Target = parseTarget(u, source{"target", EnvTarget}.describe(fromFlag, exchangeSafe(v)), v, cfg.AllowProduction)
+	}
+	if v, fromFlag := pick("kp-target", EnvKPTarget, r.kpTarget); v != "" {
+		cfg.KPTarget = parseTarget(u, source{"kp-target", EnvKPTarget}.describe(fromFlag, exchangeSafe(v)), v, cfg.AllowProduction)
+	}
+	if v, fromFlag := pick("hpp-target", EnvHPPTarget, r.hppTarget); v != "" {
+		cfg.HPPTarget = parseTarget(u, source{"hpp-target", EnvHPPTarget}.describe(fromFlag, exchangeSafe(v)), v, cfg.AllowProduction)
+	}
+	if cfg.Target == nil && (cfg.KPTarget != nil) != (cfg.HPPTarget != nil) {
+		u.add("--kp-target and --hpp-target override --target per API: give both, or --target for the other API")
+	}
+	if cfg.Target == nil && cfg.KPTarget != nil {
+		cfg.Target = cfg.KPTarget
 	}
 
 	// Credentials.

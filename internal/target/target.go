@@ -156,6 +156,9 @@ func (t Timeouts) CallbackWindow() time.Duration {
 type Config struct {
 	// Target is the API base URL; nil means the built-in mock, in process.
 	Target *url.URL
+	// KPTarget and HPPTarget override Target for one API each (a mock
+	// that serves KP and HPP on different base URLs); nil: Target.
+	KPTarget, HPPTarget *url.URL
 	// Username and Password are the HTTP Basic credentials of the target.
 	Username string
 	Password Secret
@@ -200,14 +203,40 @@ type Config struct {
 func (c Config) InProcess() bool { return c.Target == nil }
 
 // TargetString is the target for humans: its URL without userinfo, or
-// "built-in mock (in process)".
+// "built-in mock (in process)"; both base URLs when the APIs have one each.
 func (c Config) TargetString() string {
 	if c.Target == nil {
 		return "built-in mock (in process)"
 	}
-	u := *c.Target
+	kp, hpp := c.BaseURL(KPAPI), c.BaseURL(HPPAPI)
+	if kp != hpp {
+		return "KP " + kp + ", HPP " + hpp
+	}
+	return kp
+}
+
+// The two APIs, for BaseURL.
+const (
+	KPAPI  = "kp"
+	HPPAPI = "hpp"
+)
+
+// BaseURL is the base URL of one API (KPAPI or HPPAPI), without userinfo
+// or a trailing slash; "" for the built-in mock.
+func (c Config) BaseURL(api string) string {
+	t := c.Target
+	switch {
+	case api == KPAPI && c.KPTarget != nil:
+		t = c.KPTarget
+	case api == HPPAPI && c.HPPTarget != nil:
+		t = c.HPPTarget
+	}
+	if t == nil {
+		return ""
+	}
+	u := *t
 	u.User = nil
-	return u.String()
+	return strings.TrimRight(u.String(), "/")
 }
 
 // String describes the configuration; the password never appears.

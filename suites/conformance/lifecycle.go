@@ -19,7 +19,7 @@ var _ = Describe("HPP session lifecycle", Label(fw.HPP, fw.Lifecycle), func() {
 		Rule: a new HPP session answers 201 with its id and URLs, and reads WAITING with neither token nor order.
 		Source: reference §1.1 (createHppSession 201), §1.7, §3.1 (D-track: WAITING)
 	*/
-	It("MUST create an HPP session for a KP session with 201 and read it back WAITING", fw.Cites("S1", "D-track"), fw.Timeout, func(ctx SpecContext) {
+	It("MUST create an HPP session for a KP session with 201 and read it back WAITING", fw.Cites("S1", "D-track"), fw.About("createHppSession"), fw.Timeout, func(ctx SpecContext) {
 		h := f.NewHPPSession(ctx)
 		Expect(h.Created.SessionUrl).To(HaveSuffix(h.ID), "session_url is the endpoint to read the session")
 		s := f.ExpectHPPStatus(ctx, h.ID, api.WAITING)
@@ -251,7 +251,7 @@ var _ = Describe("KP session and authorization lifecycle", Label(fw.KP, fw.Lifec
 		Rule: a new KP session answers 200 with session_id and client_token and reads back incomplete with its order data.
 		Source: reference §2.1 (createCreditSession 200, readCreditSession 200), §3.2 ("incomplete until ... an OM Order")
 	*/
-	It("MUST create a KP session with 200 and read it back incomplete with its order data", fw.Cites("S2", "D-hppapi"), fw.Timeout, func(ctx SpecContext) {
+	It("MUST create a KP session with 200 and read it back incomplete with its order data", fw.Cites("S2", "D-hppapi"), fw.About("createCreditSession"), fw.Timeout, func(ctx SpecContext) {
 		kp := f.CreateKPSession(ctx)
 		s := f.ReadKPSession(ctx, kp.ID)
 		Expect(s.Status).To(HaveValue(Equal(api.Incomplete)))
@@ -277,7 +277,7 @@ var _ = Describe("KP session and authorization lifecycle", Label(fw.KP, fw.Lifec
 			Rule: the KP session stays incomplete until the token creates an order, then it is complete.
 			Source: reference §3.2 (D-hppapi), §2.2 (status "'complete' is set when the order has been placed")
 		*/
-		It("MUST keep the KP session incomplete until an order is created and complete after", fw.Cites("S2", "D-hppapi"), fw.Timeout, func(ctx SpecContext) {
+		It("MUST keep the KP session incomplete until an order is created and complete after", fw.Cites("S2", "D-hppapi"), fw.About("createOrder"), fw.Timeout, func(ctx SpecContext) {
 			h, token := f.Authorize(ctx)
 			Expect(f.ReadKPSession(ctx, h.KP.ID).Status).To(HaveValue(Equal(api.Incomplete)), "no order yet")
 			order := f.CreateOrder(ctx, token, fw.OrderRequest(h.KP.Request))

@@ -18,6 +18,7 @@ import (
 
 	"github.com/kconform/kconform/internal/contract"
 	"github.com/kconform/kconform/internal/exchange"
+	"github.com/kconform/kconform/internal/runreport"
 	"github.com/kconform/kconform/internal/target"
 	"github.com/kconform/kconform/internal/transport"
 )
@@ -48,6 +49,11 @@ type Env struct {
 	// target echoes them; every exchange and every output of the run goes
 	// through it.
 	Scrubber *exchange.Scrubber
+	// HPPBaseURL is the HPP API's base URL when it differs from BaseURL
+	// (--hpp-target); "" when both APIs share BaseURL.
+	HPPBaseURL string
+	// Unserved are the routes the probe found the target does not serve.
+	Unserved []runreport.Unserved
 
 	observers []func(transport.Record)
 }

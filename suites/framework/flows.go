@@ -78,9 +78,12 @@ func (f *Framework) PaymentSessionURL(kpID string) string {
 	return f.Env.BaseURL + "/payments/v1/sessions/" + kpID
 }
 
-// CreateKPSession creates a valid KP session (edited by edits) and expects 200.
+// CreateKPSession creates a valid KP session (edited by edits) and expects
+// 200. It is a setup step: a spec about createCreditSession says so with
+// About.
 func (f *Framework) CreateKPSession(ctx context.Context, edits ...func(*api.SessionCreate)) KPSession {
 	GinkgoHelper()
+	ctx, done := f.setup(ctx, "create a KP session")
 	req := KPSessionRequest(f.Ref)
 	for _, e := range edits {
 		e(&req)
@@ -89,6 +92,7 @@ func (f *Framework) CreateKPSession(ctx context.Context, edits ...func(*api.Sess
 	Expect(err).NotTo(HaveOccurred(), "create a KP session")
 	Expect(resp).To(HaveStatus(http.StatusOK), "create a KP session")
 	Expect(resp.JSON200).NotTo(BeNil(), "create a KP session: no JSON body")
+	done()
 	return KPSession{ID: resp.JSON200.SessionId, Request: req}
 }
 
@@ -109,9 +113,11 @@ func (f *Framework) HPPRequest(kpID string) api.SessionCreationRequestV1 {
 }
 
 // CreateHPPSession creates an HPP session hosting kp (edited by edits),
-// expects 201, and registers a cleanup that disables it.
+// expects 201, and registers a cleanup that disables it. It is a setup
+// step: a spec about createHppSession says so with About.
 func (f *Framework) CreateHPPSession(ctx context.Context, kp KPSession, edits ...func(*api.SessionCreationRequestV1)) HPPSession {
 	GinkgoHelper()
+	ctx, done := f.setup(ctx, "create an HPP session")
 	req := f.HPPRequest(kp.ID)
 	for _, e := range edits {
 		e(&req)
@@ -122,6 +128,7 @@ func (f *Framework) CreateHPPSession(ctx context.Context, kp KPSession, edits ..
 	Expect(resp.JSON201).NotTo(BeNil(), "create an HPP session: no JSON body")
 	h := HPPSession{KP: kp, ID: resp.JSON201.SessionId, Request: req, Created: *resp.JSON201}
 	DeferCleanup(f.disableQuietly, h.ID)
+	done()
 	return h
 }
 
@@ -165,13 +172,16 @@ func (f *Framework) DisableHPPSession(ctx context.Context, id string, want int) 
 	return resp
 }
 
-// CreateOrder places an order with token and expects 200.
+// CreateOrder places an order with token and expects 200. It is a setup
+// step: a spec about createOrder says so with About.
 func (f *Framework) CreateOrder(ctx context.Context, token string, body api.CreateOrderRequest) api.Order {
 	GinkgoHelper()
+	ctx, done := f.setup(ctx, "create an order")
 	resp, err := f.API.CreateOrderWithResponse(ctx, token, body)
 	Expect(err).NotTo(HaveOccurred(), "create an order")
 	Expect(resp).To(HaveStatus(http.StatusOK), "create an order")
 	Expect(resp.JSON200).NotTo(BeNil(), "create an order: no JSON body")
+	done()
 	return *resp.JSON200
 }
 
@@ -232,12 +242,16 @@ func Mode(m api.OptionsV1PlaceOrderMode) *api.OptionsV1PlaceOrderMode { return &
 
 // Authorize creates an HPP session in mode NONE, has the consumer pay, and
 // returns the session and its authorization token.
+//
+// It is a setup step of the KP rules that need a token.
 func (f *Framework) Authorize(ctx context.Context, kpEdits ...func(*api.SessionCreate)) (HPPSession, string) {
 	GinkgoHelper()
 	h := f.CreateHPPSession(ctx, f.CreateKPSession(ctx, kpEdits...))
+	ctx, done := f.setup(ctx, "authorize a payment on the hosted page")
 	f.OpensAndDoes(ctx, h, Pay)
 	s := f.ExpectHPPStatus(ctx, h.ID, api.COMPLETED)
 	Expect(s.AuthorizationToken).To(HaveValue(Not(BeEmpty())), "a COMPLETED session in mode NONE carries authorization_token")
+	done()
 	return h, *s.AuthorizationToken
 }
 

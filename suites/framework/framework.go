@@ -3,14 +3,18 @@ package framework
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
+	"github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
 	"github.com/kconform/kconform/generated/api"
 	"github.com/kconform/kconform/internal/contract"
+	"github.com/kconform/kconform/internal/runreport"
 	"github.com/kconform/kconform/internal/transport"
 )
 
@@ -42,6 +46,8 @@ type Framework struct {
 
 	pageDoer *transport.Doer
 	control  *transport.Doer
+	// steps are the setup steps under way, innermost last (steps.go).
+	steps []string
 }
 
 // New returns the Framework of the enclosing container.
@@ -50,11 +56,19 @@ func New() *Framework {
 	BeforeEach(func() {
 		f.setUp()
 	})
+	// AfterEach runs after the body and before every DeferCleanup: what is
+	// sent from here on is a clean-up's.
+	AfterEach(func() {
+		if f.Recorder != nil {
+			f.Recorder.EnterCleanup()
+		}
+	})
 	return f
 }
 
 func (f *Framework) setUp() {
 	GinkgoHelper()
+	f.Recorder, f.steps = nil, nil
 	e, err := Current()
 	Expect(err).NotTo(HaveOccurred())
 	for _, l := range CurrentSpecReport().Labels() {
@@ -67,10 +81,10 @@ func (f *Framework) setUp() {
 	f.pageDoer = f.doer(transport.Page)
 	f.control = f.doer(transport.Control)
 	// Clean-ups run last registered first: these two run after the spec's
-	// own, so the contract check sees their exchanges too, and the
-	// evidence is taken once the verdict is final.
-	DeferCleanup(f.keepEvidence)
+	// own, so both see their exchanges too; the judgement comes before the
+	// contract check fails the spec, so it sees how the body ended.
 	DeferCleanup(f.checkContract)
+	DeferCleanup(f.judge)
 }
 
 func (f *Framework) doer(kind transport.Kind) *transport.Doer {
@@ -83,12 +97,29 @@ func (f *Framework) doer(kind transport.Kind) *transport.Doer {
 func (f *Framework) client(editors ...api.RequestEditorFn) *api.ClientWithResponses {
 	GinkgoHelper()
 	opts := []api.ClientOption{api.WithHTTPClient(f.doer(transport.API))}
+	if f.Env.HPPBaseURL != "" {
+		editors = append(editors, f.toHPPBase)
+	}
 	for _, e := range editors {
 		opts = append(opts, api.WithRequestEditorFn(e))
 	}
 	c, err := api.NewClientWithResponses(f.Env.BaseURL, opts...)
 	Expect(err).NotTo(HaveOccurred())
 	return c
+}
+
+// toHPPBase sends a request of the HPP API to its own base URL
+// (--hpp-target): the generated client knows one server, the KP one.
+func (f *Framework) toHPPBase(_ context.Context, req *http.Request) error {
+	prefix := f.Env.BaseURL + "/hpp/"
+	if s := req.URL.String(); strings.HasPrefix(s, prefix) {
+		u, err := url.Parse(f.Env.HPPBaseURL + "/hpp/" + strings.TrimPrefix(s, prefix))
+		if err != nil {
+			return err
+		}
+		req.URL, req.Host = u, u.Host
+	}
+	return nil
 }
 
 // Unauthenticated returns a client that sends no credentials.
@@ -112,17 +143,33 @@ func (f *Framework) checkContract() {
 	if len(failing) == 0 {
 		return
 	}
-	already := CurrentSpecReport().Failure.Message
-	var fresh []transport.Record
-	for _, r := range failing {
-		if !strings.Contains(already, r.Line()) {
-			fresh = append(fresh, r)
-		}
-	}
-	if len(fresh) == 0 {
+	if CurrentSpecReport().Failed() {
+		// The spec failed already, so the run fails; the violations are in
+		// its judgement, and a second failure would only repeat them.
 		return
 	}
-	Fail(fmt.Sprintf("%d exchange(s) of this spec broke the contract:\n%s", len(fresh), transport.FormatFailures(fresh)))
+	fresh := failing
+	var lines []string
+	for _, r := range fresh {
+		for _, i := range r.Failing() {
+			op := ""
+			if r.Result != nil {
+				op = r.Result.Operation
+			}
+			lines = append(lines, "  "+runreport.IssueLine(op, r.Exchange.Status, i)+" in "+r.Brief())
+		}
+	}
+	Fail(fmt.Sprintf("%d exchange(s) of this spec broke the contract:\n%s", len(fresh), strings.Join(lines, "\n")))
+}
+
+// FailHandler is the Gomega fail handler of a run: Ginkgo's Fail with
+// the message tidied of Gomega's Go types and addresses (runreport.Tidy).
+func FailHandler(message string, callerSkip ...int) {
+	skip := 1
+	if len(callerSkip) > 0 {
+		skip += callerSkip[0]
+	}
+	ginkgo.Fail(runreport.Tidy(message), skip)
 }
 
 // Rejecting marks requests made with the returned context as deliberately

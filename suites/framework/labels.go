@@ -9,6 +9,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/kconform/kconform/internal/contract"
 	"github.com/kconform/kconform/internal/runreport"
 )
 
@@ -106,6 +107,12 @@ func CheckSpecs(r types.Report) error {
 			if strings.HasPrefix(l, runreport.CitesLabel) {
 				continue // checked with the class below
 			}
+			if op, ok := strings.CutPrefix(l, aboutPrefix); ok {
+				if !knownOperation(op) {
+					bugs = append(bugs, fmt.Sprintf("%s: About(%q) names no operation of the contract", where, op))
+				}
+				continue
+			}
 			if _, ok := registry[l]; !ok && l != "Serial" { // Ginkgo's Serial decorator adds its label
 				bugs = append(bugs, fmt.Sprintf("%s: label %q is not in the registry (suites/framework/labels.go); known: %s", where, l, strings.Join(KnownLabels(), ", ")))
 			}
@@ -126,6 +133,12 @@ func CheckSpecs(r types.Report) error {
 	}
 	sort.Strings(bugs)
 	return fmt.Errorf("the suite is built wrong, fix these before running:\n  %s", strings.Join(bugs, "\n  "))
+}
+
+// knownOperation reports whether the contract has operation id.
+func knownOperation(id string) bool {
+	v, err := contract.DefaultValidator()
+	return err == nil && v.Operation(id) != nil
 }
 
 // UnknownFilterLabels returns the bare words of a label filter that are not

@@ -2,13 +2,14 @@ package framework
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
 
 	. "github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/kconform/kconform/internal/runreport"
 )
 
 var (
@@ -30,137 +31,67 @@ func LastReport() *types.Report {
 	return lastReport
 }
 
-// maxListedFailures bounds the failures the summary repeats: a target that
-// is down fails every spec for the same reason.
-const maxListedFailures = 15
+// maxListedFindings bounds the findings the summary lists: the report
+// has them all.
+const maxListedFindings = 15
 
-// notSelected is the skip reason of a spec the filters left out.
-const notSelected = "not selected (label filter, focus or skip)"
-
-// Counts are the numbers of a run, for the summary and for tests.
-type Counts struct {
-	Total, Ran, Passed, Failed, Skipped int
-	// SkipReasons maps a reason to how many specs it skipped.
-	SkipReasons map[string]int
-	// Failures are the full names of the failed specs with their first
-	// failure line.
-	Failures []string
-}
-
-// Count tallies a report's specs (Its only).
-func Count(r types.Report) Counts {
-	c := Counts{SkipReasons: map[string]int{}}
-	unrun := 0
-	for _, s := range r.SpecReports {
-		if s.LeafNodeType != types.NodeTypeIt {
-			continue
-		}
-		c.Total++
-		switch {
-		case s.State == types.SpecStatePassed:
-			c.Ran++
-			c.Passed++
-		case s.State == types.SpecStateSkipped, s.State == types.SpecStatePending:
-			c.Skipped++
-			reason := strings.TrimSpace(s.Failure.Message)
-			switch {
-			case s.State == types.SpecStatePending:
-				reason = "pending"
-			case reason == "" && s.RunTime == 0:
-				unrun++ // filtered out, or never reached: told apart below
-				continue
-			case reason == "":
-				reason = "skipped without a reason"
-			}
-			c.SkipReasons[reason]++
-		case s.State.Is(types.SpecStateFailureStates):
-			c.Ran++
-			c.Failed++
-			c.Failures = append(c.Failures, fmt.Sprintf("%s\n      %s at %s:\n%s", s.FullText(), s.State, s.Failure.Location, gist(s.Failure.Message)))
-		}
-	}
-	// Ginkgo reports a spec the filters left out and a spec the run never
-	// reached (deadline, interrupt) alike; the pre-run count tells how many
-	// were left out.
-	if unrun > 0 {
-		filtered := min(unrun, max(r.PreRunStats.TotalSpecs-r.PreRunStats.SpecsThatWillRun, 0))
-		if filtered > 0 {
-			c.SkipReasons[notSelected] = filtered
-		}
-		if rest := unrun - filtered; rest > 0 {
-			why := "the run was interrupted"
-			if len(r.SpecialSuiteFailureReasons) > 0 {
-				why = strings.Join(r.SpecialSuiteFailureReasons, "; ")
-			}
-			c.SkipReasons["not run: "+why+" (see --deadline)"] = rest
-		}
-	}
-	return c
-}
-
-// Summary is the run's closing text: how many specs ran, passed, failed
-// and were skipped, and why they were skipped, grouped with counts.
+// Summary is the run's closing text, in the conformance report's words
+// (internal/runreport): the verdicts on the target, its findings, each
+// once, and why rules were not checkable or not run, grouped with counts.
 func Summary(r types.Report) string {
-	c := Count(r)
+	return SummaryOf(runreport.New(r, "", "", "", nil))
+}
+
+// SummaryOf is Summary of a report already built (with the probe's
+// findings, say).
+func SummaryOf(rep runreport.Report) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "kconform: %d specs: %d ran (%d passed, %d failed), %d skipped\n", c.Total, c.Ran, c.Passed, c.Failed, c.Skipped)
-	if len(c.SkipReasons) > 0 {
-		b.WriteString("skipped, by reason:\n")
-		reasons := make([]string, 0, len(c.SkipReasons))
-		for k := range c.SkipReasons {
-			reasons = append(reasons, k)
-		}
-		sort.Slice(reasons, func(i, j int) bool {
-			if c.SkipReasons[reasons[i]] != c.SkipReasons[reasons[j]] {
-				return c.SkipReasons[reasons[i]] > c.SkipReasons[reasons[j]]
-			}
-			return reasons[i] < reasons[j]
-		})
-		for _, k := range reasons {
-			fmt.Fprintf(&b, "  %3d × %s\n", c.SkipReasons[k], k)
-		}
-	}
-	if len(c.Failures) > 0 {
-		b.WriteString("failed:\n")
-		for i, f := range c.Failures {
-			if i == maxListedFailures {
-				fmt.Fprintf(&b, "  … and %d more (each is shown in full above, and in --junit-report / --json-report)\n", len(c.Failures)-i)
+	fmt.Fprintf(&b, "kconform: %s\n", rep.Counts.Headline())
+	if n := len(rep.Findings); n > 0 {
+		fmt.Fprintf(&b, "findings (%d):\n", n)
+		for i, f := range rep.Findings {
+			if i == maxListedFindings {
+				fmt.Fprintf(&b, "  … and %d more (--report and --report-json list them all)\n", n-i)
 				break
 			}
-			fmt.Fprintf(&b, "  - %s\n", f)
+			fmt.Fprintf(&b, "  %d. %s\n", i+1, f.Headline())
+			if f.Example != "" {
+				fmt.Fprintf(&b, "     e.g. %s\n", f.Example)
+			}
 		}
+	}
+	for _, v := range []runreport.Verdict{runreport.NotCheckable, runreport.NotRun} {
+		reasons := map[string]int{}
+		for _, rule := range rep.Rules {
+			if rule.Verdict == v {
+				reasons[rule.Why]++
+			}
+		}
+		writeReasons(&b, string(v)+", by reason:", reasons)
+	}
+	if n := rep.Counts.CleanupFailures; n > 0 {
+		fmt.Fprintf(&b, "clean-up failures: %d rule(s); they change no verdict (--report lists them)\n", n)
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
 
-var gomegaTypeLine = regexp.MustCompile(`^<[^>]*\| 0x[0-9a-f]+>:?$`)
-
-// gist is the start of a failure message: its first lines, each short.
-func gist(msg string) string {
-	const maxLines = 4
-	lines := findings(msg)
-	if len(lines) > maxLines {
-		lines = append(lines[:maxLines], "…")
+// writeReasons lists reasons by count, most first.
+func writeReasons(b *strings.Builder, title string, reasons map[string]int) {
+	if len(reasons) == 0 {
+		return
 	}
-	for i, l := range lines {
-		lines[i] = "        " + l
+	b.WriteString(title + "\n")
+	keys := make([]string, 0, len(reasons))
+	for k := range reasons {
+		keys = append(keys, k)
 	}
-	return strings.Join(lines, "\n")
-}
-
-// findings are the lines of a failure message that carry news, each cut
-// to a readable width: Gomega's framing ("Unexpected error:", type lines,
-// "(the ... above)") is left out.
-func findings(msg string) []string {
-	const maxWidth = 200
-	var out []string
-	for _, l := range strings.Split(strings.TrimSpace(msg), "\n") {
-		l = strings.TrimSpace(l)
-		if l == "" || l == "Unexpected error:" || l == "occurred" || gomegaTypeLine.MatchString(l) ||
-			(strings.HasPrefix(l, "(the ") && strings.HasSuffix(l, " above)")) {
-			continue
+	sort.Slice(keys, func(i, j int) bool {
+		if reasons[keys[i]] != reasons[keys[j]] {
+			return reasons[keys[i]] > reasons[keys[j]]
 		}
-		out = append(out, clip(l, maxWidth))
+		return keys[i] < keys[j]
+	})
+	for _, k := range keys {
+		fmt.Fprintf(b, "  %3d × %s\n", reasons[k], k)
 	}
-	return out
 }

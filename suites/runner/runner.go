@@ -109,6 +109,17 @@ func Prepare(ctx context.Context, cfg target.Config) (*framework.Env, func(), er
 		env.BaseURL = strings.TrimRight(base, "/")
 	} else {
 		env.BaseURL = cfg.Target.String()
+		if kp := cfg.BaseURL(target.KPAPI); kp != cfg.BaseURL(target.HPPAPI) {
+			env.BaseURL, env.HPPBaseURL = kp, cfg.BaseURL(target.HPPAPI)
+		}
+	}
+
+	p := prober{client: env.HTTP, kpBase: env.BaseURL, hppBase: env.BaseURL, user: env.Username, password: env.Password.Reveal(), timeout: cfg.Timeouts.Request}
+	if env.HPPBaseURL != "" {
+		p.hppBase = env.HPPBaseURL
+	}
+	if env.Unserved, err = Probe(ctx, p, env.RunID); err != nil {
+		return nil, stop, err
 	}
 	env.Scrubber = exchange.NewScrubber(exchange.BasicSecrets(env.Username, env.Password.Reveal())...)
 
@@ -164,7 +175,11 @@ func Header(env *framework.Env) string {
 	c := env.Config
 	c.Username, c.Password = env.Username, env.Password // the in-process mock's are generated
 	fmt.Fprintf(&b, "kconform run: %s\n", c)
-	fmt.Fprintf(&b, "  API base URL: %s\n", env.BaseURL)
+	if env.HPPBaseURL != "" {
+		fmt.Fprintf(&b, "  KP base URL:  %s\n  HPP base URL: %s\n", env.BaseURL, env.HPPBaseURL)
+	} else {
+		fmt.Fprintf(&b, "  API base URL: %s\n", env.BaseURL)
+	}
 	fmt.Fprintf(&b, "  capabilities: %s\n", env.Caps.Summary())
 	if env.Receiver != nil {
 		fmt.Fprintf(&b, "  callbacks:    receiver at %s\n", env.Receiver.URL())

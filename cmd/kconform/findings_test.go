@@ -1,0 +1,139 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kconform/kconform/internal/runreport"
+)
+
+// brokenField is a target that breaks one response field of one operation.
+type brokenField struct {
+	operation, pointer string
+	args               []string
+	env                map[string]string
+}
+
+// TestOneFindingPerBrokenField: a target that breaks one response field
+// gets exactly one finding naming that field's pointer, and only rules
+// about that operation are broken; the others hold or are judged on their
+// own assertions (issue 13).
+func TestOneFindingPerBrokenField(t *testing.T) {
+	t.Parallel()
+	cases := map[string]brokenField{
+		"hpp-read-missing-field":  {operation: "getSessionById", pointer: "/expires_at", args: []string{"--mock-faults", "hpp-read-missing-field"}},
+		"hpp-status-lowercase":    {operation: "getSessionById", pointer: "/status", args: []string{"--mock-faults", "hpp-status-lowercase"}},
+		"completed-missing-token": {operation: "getSessionById", pointer: "/authorization_token", args: []string{"--mock-faults", "completed-missing-token"}},
+		"kp-create-without-client_token": func() brokenField {
+			target, env := withoutClientToken(t)
+			return brokenField{operation: "createCreditSession", pointer: "/client_token", args: []string{"--target", target}, env: env}
+		}(),
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			js := filepath.Join(t.TempDir(), "report.json")
+			r := runChild(t, 2*time.Minute, c.env, append([]string{"--report-json", js}, c.args...)...)
+			if r.exit != runFailed {
+				t.Fatalf("exit %d, want 1 (a violation anywhere fails the run):\n%s", r.exit, lastOutput(r.output))
+			}
+			rep := readRunReport(t, js)
+			// A finding names the pointer as its own, or in the reasons of a
+			// "matches none of the allowed shapes" at the body's root.
+			names := regexp.MustCompile(`[ (]` + regexp.QuoteMeta(c.pointer) + `[ :]`)
+			var naming []runreport.Finding
+			for _, f := range rep.Findings {
+				if f.Pointer == c.pointer || names.MatchString(f.What) {
+					naming = append(naming, f)
+				}
+			}
+			if len(naming) != 1 {
+				t.Fatalf("%d findings name %s, want exactly 1: %+v", len(naming), c.pointer, naming)
+			}
+			if f := naming[0]; f.Operation != c.operation || f.Example == "" {
+				t.Errorf("the finding %+v is not about %s or has no example", f, c.operation)
+			}
+			broken := 0
+			for _, rule := range rep.Rules {
+				if rule.Verdict == runreport.Broken {
+					broken++
+					if !slices.Contains(rule.About, c.operation) {
+						t.Errorf("%q is broken but not about %s (about %v): %+v", rule.Rule, c.operation, rule.About, rule.Evidence)
+					}
+				}
+			}
+			if broken == 0 || rep.Counts.Holds == 0 {
+				t.Errorf("want some rules about %s broken and others holding: %+v", c.operation, rep.Counts)
+			}
+			t.Logf("%s: %s; %d finding(s)", name, rep.Counts.Headline(), len(rep.Findings))
+		})
+	}
+}
+
+// withoutClientToken starts the built-in mock behind a proxy that drops
+// client_token from every KP create answer: one missing field, everything
+// else faithful. It returns the proxy's URL and the credentials.
+func withoutClientToken(t *testing.T) (string, map[string]string) {
+	t.Helper()
+	const password = "kconform-test-password-ct"
+	u, _ := url.Parse(startMock(t, password))
+	proxy := httputil.NewSingleHostReverseProxy(u)
+	proxy.ModifyResponse = func(resp *http.Response) error {
+		req := resp.Request
+		if req.Method != http.MethodPost || req.URL.Path != "/payments/v1/sessions" || resp.StatusCode != http.StatusOK {
+			return nil
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return err
+		}
+		var m map[string]any
+		if json.Unmarshal(body, &m) == nil {
+			delete(m, "client_token")
+			body, _ = json.Marshal(m)
+		}
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+		resp.ContentLength = int64(len(body))
+		resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
+		return nil
+	}
+	front := httptest.NewServer(proxy)
+	t.Cleanup(front.Close)
+	return front.URL, map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password}
+}
+
+// TestOwnAssertionIsTheEvidence: a target that accepts an invalid request
+// breaks the rule on the rule's own expectation (400), shown with the
+// rule's own exchange, not with a violation met earlier in a setup step.
+func TestOwnAssertionIsTheEvidence(t *testing.T) {
+	t.Parallel()
+	js := filepath.Join(t.TempDir(), "report.json")
+	r := runChild(t, 2*time.Minute, nil, "--report-json", js, "--mock-faults", "validation-off", "--label-filter", "errors && kp")
+	if r.exit != runFailed {
+		t.Fatalf("exit %d, want 1:\n%s", r.exit, lastOutput(r.output))
+	}
+	const rule = "Errors a KP session without a required field MUST answer 400 naming purchase_currency when it is missing"
+	rep := readRunReport(t, js)
+	i := slices.IndexFunc(rep.Rules, func(r runreport.Rule) bool { return r.Rule == rule })
+	if i < 0 {
+		t.Fatalf("no rule %q", rule)
+	}
+	got := rep.Rules[i]
+	if got.Verdict != runreport.Broken || got.Evidence == nil || got.Evidence.Kind != runreport.KindExpectation ||
+		!strings.Contains(got.Evidence.Violation, "Expected HTTP status 400") || !strings.Contains(got.Evidence.Exchange, "deliberately invalid request") {
+		t.Errorf("%q: %s %+v, want broken on its own 400 expectation with its own exchange", rule, got.Verdict, got.Evidence)
+	}
+}

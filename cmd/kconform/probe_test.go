@@ -1,0 +1,139 @@
+package main
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kconform/kconform/internal/runreport"
+)
+
+// TestRunUnreachableTargetEndsInOneLine: a host that does not resolve or
+// refuses connections ends the run at once, exit 1, with one line that says
+// why (the issue saw 1,600 lines, each cut before the cause).
+func TestRunUnreachableTargetEndsInOneLine(t *testing.T) {
+	t.Parallel()
+	creds := map[string]string{"KCONFORM_USERNAME": "u", "KCONFORM_PASSWORD": "p"}
+	for target, want := range map[string]string{
+		"http://kconform-no-such-host.invalid": "kconform-no-such-host.invalid does not resolve",
+		"http://127.0.0.1:1":                   "127.0.0.1:1 refused the connection",
+	} {
+		t.Run(target, func(t *testing.T) {
+			t.Parallel()
+			r := runChild(t, time.Minute, creds, "--target", target)
+			lines := strings.Count(strings.TrimSpace(runOutput(r.output)), "\n") + 1
+			if r.exit != runFailed || !strings.Contains(r.output, want) || lines > 25 {
+				t.Errorf("exit %d, %d lines, want 1 and at most 25 saying %q:\n%s", r.exit, lines, want, lastOutput(r.output))
+			}
+			if r.elapsed > 20*time.Second {
+				t.Errorf("the run took %s to give up", r.elapsed)
+			}
+			t.Logf("%s: %d line(s) in %s", target, lines, r.elapsed.Round(time.Millisecond))
+		})
+	}
+}
+
+// runOutput is the child's output without go test's own lines.
+func runOutput(s string) string {
+	var keep []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.HasPrefix(l, "=== ") || strings.HasPrefix(l, "--- ") || strings.HasPrefix(l, "PASS") || strings.HasPrefix(l, "ok ") || strings.HasPrefix(l, "    ") && strings.Contains(l, "_test.go") {
+			continue
+		}
+		keep = append(keep, l)
+	}
+	return strings.Join(keep, "\n")
+}
+
+// TestRunWrongPrefixStops: a mock served under /klarna, with the prefix
+// left out of --target, is told apart from a broken API.
+func TestRunWrongPrefixStops(t *testing.T) {
+	t.Parallel()
+	const password = "kconform-test-password-prefix"
+	u, _ := url.Parse(startMock(t, password))
+	mux := http.NewServeMux()
+	mux.Handle("/klarna/", http.StripPrefix("/klarna", httputil.NewSingleHostReverseProxy(u)))
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	creds := map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password}
+
+	r := runChild(t, time.Minute, creds, "--target", srv.URL)
+	want := "no Klarna API at " + srv.URL + ": is a path prefix missing?"
+	if r.exit != runFailed || !strings.Contains(r.output, want) || strings.Count(strings.TrimSpace(runOutput(r.output)), "\n") > 2 {
+		t.Errorf("exit %d, want 1 and %q alone:\n%s", r.exit, want, lastOutput(r.output))
+	}
+	// With the prefix the same server is a faithful target.
+	r = runChild(t, 2*time.Minute, creds, "--target", srv.URL+"/klarna", "--label-filter", "kp && lifecycle && !consumer")
+	if r.exit != runPassed {
+		t.Errorf("with the prefix: exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
+	}
+}
+
+// TestRunUnservedRouteIsAFinding: a mock that answers every DELETE with a
+// plain 404 page does not serve disableHppSession and
+// cancelAuthorization; the probe says so, the report lists each as a
+// finding ahead of the others, and coverage does not count their 404s.
+func TestRunUnservedRouteIsAFinding(t *testing.T) {
+	t.Parallel()
+	const password = "kconform-test-password-delete"
+	u, _ := url.Parse(startMock(t, password))
+	proxy := httputil.NewSingleHostReverseProxy(u)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodDelete {
+			http.NotFound(w, r)
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	js := filepath.Join(t.TempDir(), "report.json")
+	md := filepath.Join(t.TempDir(), "report.md")
+	r := runChild(t, 2*time.Minute, map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password},
+		"--target", srv.URL, "--report-json", js, "--report", md, "--label-filter", "errors")
+	if r.exit != runFailed {
+		t.Fatalf("exit %d, want 1:\n%s", r.exit, lastOutput(r.output))
+	}
+	rep := readRunReport(t, js)
+	var ops []string
+	for _, f := range rep.Findings {
+		if f.Kind == runreport.KindRoute {
+			ops = append(ops, f.Operation)
+			if !strings.Contains(f.What, "is not served") || len(f.Broken) == 0 {
+				t.Errorf("route finding %+v: want 'is not served' and the rules it breaks", f)
+			}
+		}
+	}
+	slices.Sort(ops)
+	if !slices.Equal(ops, []string{"cancelAuthorization", "disableHppSession"}) {
+		t.Errorf("unserved routes %v, want cancelAuthorization and disableHppSession", ops)
+	}
+	if len(rep.Findings) == 0 || rep.Findings[0].Kind != runreport.KindRoute {
+		t.Errorf("the unserved routes should come first: %+v", rep.Findings)
+	}
+	b, err := os.ReadFile(md)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	if !strings.Contains(doc, "⚠ route not served: not counted") {
+		t.Errorf("coverage counts the 404s of an unserved route")
+	}
+	// Every HPP session a spec made is disabled by a clean-up, which this
+	// target answers with its 404 page: listed apart, no verdict changed.
+	heldDespiteCleanup := slices.ContainsFunc(rep.Rules, func(rule runreport.Rule) bool {
+		return rule.Verdict == runreport.Holds && len(rule.Cleanup) > 0
+	})
+	if rep.Counts.CleanupFailures == 0 || !heldDespiteCleanup || !strings.Contains(doc, "## Clean-up failures") {
+		t.Errorf("want clean-up failures listed apart, with rules that hold despite them: %+v", rep.Counts)
+	}
+	if !strings.Contains(r.output, "is not served") {
+		t.Errorf("the run's summary does not name the unserved route:\n%s", lastOutput(r.output))
+	}
+}

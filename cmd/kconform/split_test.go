@@ -1,0 +1,69 @@
+package main
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestRunSplitBaseURLs: a mock that serves KP and HPP on different base
+// URLs is tested as it is, with --kp-target and --hpp-target (or their
+// variables), without a router in front.
+func TestRunSplitBaseURLs(t *testing.T) {
+	t.Parallel()
+	const password = "kconform-test-password-split"
+	u, _ := url.Parse(startMock(t, password))
+	proxy := httputil.NewSingleHostReverseProxy(u)
+	// Each front serves everything but the other API.
+	only := func(other string) *httptest.Server {
+		s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasPrefix(r.URL.Path, other) {
+				http.NotFound(w, r)
+				return
+			}
+			proxy.ServeHTTP(w, r)
+		}))
+		t.Cleanup(s.Close)
+		return s
+	}
+	kp, hpp := only("/hpp/"), only("/payments/")
+	creds := map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password}
+
+	r := runChild(t, 2*time.Minute, creds, "--kp-target", kp.URL, "--hpp-target", hpp.URL, "--label-filter", "lifecycle || distribution")
+	if r.exit != runPassed {
+		t.Fatalf("exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
+	}
+	t.Logf("split run:\n%s", lastOutput(r.output))
+	for _, want := range []string{"KP base URL:  " + kp.URL, "HPP base URL: " + hpp.URL, "0 broken, 0 blocked"} {
+		if !strings.Contains(r.output, want) {
+			t.Errorf("the header lacks %q", want)
+		}
+	}
+
+	// --target names one API's base; the variable overrides the other.
+	env := map[string]string{"KCONFORM_HPP_TARGET": hpp.URL}
+	for k, v := range creds {
+		env[k] = v
+	}
+	r = runChild(t, 2*time.Minute, env, "--target", kp.URL, "--label-filter", "hpp && lifecycle")
+	if r.exit != runPassed {
+		t.Errorf("--target with KCONFORM_HPP_TARGET: exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
+	}
+	// Without the override the HPP API is not at --target: the probe says
+	// its routes are not served, and the run fails.
+	r = runChild(t, 2*time.Minute, creds, "--target", kp.URL, "--label-filter", "hpp && lifecycle")
+	if r.exit != runFailed || !strings.Contains(r.output, "is not served") {
+		t.Errorf("without --hpp-target: exit %d, want 1 naming the unserved HPP routes:\n%s", r.exit, lastOutput(r.output))
+	}
+
+	var stderr bytes.Buffer
+	if code := runSuites([]string{"--hpp-target", hpp.URL}, func(k string) string { return creds[k] }, &stderr, &stderr); code != runBadUsage ||
+		!strings.Contains(stderr.String(), "give both, or --target") {
+		t.Errorf("--hpp-target alone: exit %d, want 2 saying what is missing:\n%s", code, stderr.String())
+	}
+}

@@ -1,0 +1,209 @@
+package runreport
+
+import (
+	"cmp"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Finding is one distinct defect of the target: a contract violation
+// (one per operation × status × pointer × contract rule), or a kind of
+// failed expectation (one per operation or step and message), however many
+// rules met it.
+type Finding struct {
+	// Kind is KindContract or KindExpectation.
+	Kind      string `json:"kind"`
+	Operation string `json:"operation,omitempty"`
+	Status    int    `json:"status,omitempty"`
+	// Pointer and ContractRule locate a contract violation.
+	Pointer      string `json:"pointer,omitempty"`
+	ContractRule string `json:"contract_rule,omitempty"`
+	// What says what is wrong, in one line; for an expectation met on
+	// several operations, with "…" where they differ.
+	What string `json:"what"`
+	// Operations are the operations an expectation finding was met on.
+	Operations []string `json:"operations,omitempty"`
+	// Seen is how often the run met it (exchanges, or rules for an
+	// expectation).
+	Seen int `json:"seen"`
+	// Example is one redacted exchange that shows it.
+	Example string `json:"example,omitempty"`
+	// Broken and Blocked are the rules it broke or blocked; Touched the
+	// others whose exchanges met it (they hold or fail on their own).
+	Broken  []string `json:"broken,omitempty"`
+	Blocked []string `json:"blocked,omitempty"`
+	Touched []string `json:"touched,omitempty"`
+
+	// first is the message of the first rule that met an expectation
+	// finding: its What when no other rule did, values unmasked.
+	first string
+}
+
+// Impact orders findings: rules broken or blocked first, then rules
+// touched, then how often seen.
+func (f Finding) impact() (int, int, int) {
+	return len(f.Broken) + len(f.Blocked), len(f.Touched), f.Seen
+}
+
+// ids are the parts of a message that differ between runs and sessions
+// (UUIDs, hex ids, kconform's references, timestamps), masked so that one
+// kind of failure is one finding.
+var ids = regexp.MustCompile(`[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|kconform-[0-9a-f]+-\d+|\b[0-9a-fA-F]{16,}\b|\d{4}-\d\d-\d\dT[0-9:.]+(Z|[+-]\d\d:\d\d)?|/sessions/[^/\s"]+|/authorizations/[^/\s"]+|/cb/[0-9a-f]+`)
+
+var (
+	// operationWord is an operation id in a message (createHppSession).
+	operationWord = regexp.MustCompile(`\b[a-z]+(?:[A-Z][a-z]+)+\b`)
+	answered      = regexp.MustCompile(`answered \d{3}`)
+	withBody      = regexp.MustCompile(`(?s)with body:?.*$`)
+)
+
+// kindOf is the kind of a failed expectation: its message with what
+// differs between operations, sessions and runs masked ("…"), and the
+// body the target sent left out (the example exchange shows it).
+func kindOf(msg string) string {
+	msg = ids.ReplaceAllString(msg, "…")
+	msg = operationWord.ReplaceAllString(msg, "…")
+	msg = answered.ReplaceAllString(msg, "answered …")
+	return strings.TrimSpace(withBody.ReplaceAllString(msg, ""))
+}
+
+// Findings gathers the distinct defects of the rules, most impact first.
+func Findings(rules []Rule) []Finding {
+	byKey := map[string]*Finding{}
+	var order []string
+	get := func(key string, f Finding) *Finding {
+		if got, ok := byKey[key]; ok {
+			return got
+		}
+		byKey[key] = &f
+		order = append(order, key)
+		return &f
+	}
+	add := func(list *[]string, rule string) {
+		if !slices.Contains(*list, rule) {
+			*list = append(*list, rule)
+		}
+	}
+	contractKey := func(op string, status int, side, in, ptr, rule string) string {
+		return "c\x00" + op + "\x00" + strconv.Itoa(status) + "\x00" + side + "\x00" + in + "\x00" + ptr + "\x00" + rule
+	}
+	for _, r := range rules {
+		for _, s := range r.Seen {
+			i := s.Issue
+			f := get(contractKey(s.Operation, s.Status, string(i.Side), i.In, i.Pointer, i.Rule), Finding{
+				Kind: KindContract, Operation: s.Operation, Status: s.Status, Pointer: i.Pointer, ContractRule: i.Rule,
+				What: IssueLine(s.Operation, s.Status, i), Example: s.Exchange,
+			})
+			f.Seen++
+			add(&f.Touched, r.Rule)
+		}
+		e := r.Evidence
+		if e == nil || (r.Verdict != Broken && r.Verdict != Blocked) {
+			continue
+		}
+		var f *Finding
+		if e.Kind == KindContract {
+			f = get(contractKey(e.Operation, e.Status, e.Side, e.In, e.Pointer, e.ContractRule), Finding{
+				Kind: KindContract, Operation: e.Operation, Status: e.Status, Pointer: e.Pointer, ContractRule: e.ContractRule,
+				What: e.Violation, Example: e.Exchange, Seen: 1,
+			})
+		} else {
+			what := kindOf(e.Violation)
+			subject := ""
+			if r.Step != "" {
+				subject = "step " + r.Step
+			}
+			f = get("e\x00"+subject+"\x00"+what, Finding{
+				Kind: KindExpectation, Operation: e.Operation, Status: e.Status, What: what, Example: e.Exchange, first: e.Violation,
+			})
+			f.Seen++
+			if e.Operation != "" && !slices.Contains(f.Operations, e.Operation) {
+				f.Operations = append(f.Operations, e.Operation)
+			}
+		}
+		if r.Verdict == Broken {
+			add(&f.Broken, r.Rule)
+		} else {
+			add(&f.Blocked, r.Rule)
+		}
+	}
+	out := make([]Finding, 0, len(order))
+	for _, k := range order {
+		f := *byKey[k]
+		if f.Seen == 1 && f.first != "" {
+			f.What = f.first
+		}
+		f.Touched = slices.DeleteFunc(f.Touched, func(r string) bool {
+			return slices.Contains(f.Broken, r) || slices.Contains(f.Blocked, r)
+		})
+		out = append(out, f)
+	}
+	slices.SortStableFunc(out, func(a, b Finding) int {
+		a1, a2, a3 := a.impact()
+		b1, b2, b3 := b.impact()
+		return cmp.Or(cmp.Compare(b1, a1), cmp.Compare(b2, a2), cmp.Compare(b3, a3), cmp.Compare(a.What, b.What))
+	})
+	return out
+}
+
+// Headline is a finding in one line for a summary: what, and its effect.
+func (f Finding) Headline() string {
+	return f.What + f.on() + " (" + f.Effect() + ")"
+}
+
+// on names the operations of an expectation finding met on several.
+func (f Finding) on() string {
+	if len(f.Operations) < 2 {
+		return ""
+	}
+	return " [on " + strings.Join(f.Operations, ", ") + "]"
+}
+
+// Effect says what a finding did to the rules and how often it was seen.
+func (f Finding) Effect() string {
+	var parts []string
+	if n := len(f.Broken); n > 0 {
+		parts = append(parts, fmt.Sprintf("breaks %d rule(s)", n))
+	}
+	if n := len(f.Blocked); n > 0 {
+		parts = append(parts, fmt.Sprintf("blocks %d", n))
+	}
+	if n := len(f.Touched); n > 0 {
+		parts = append(parts, fmt.Sprintf("met in %d other rule(s) that hold or fail on their own", n))
+	}
+	return strings.Join(append(parts, fmt.Sprintf("seen %d×", f.Seen)), ", ")
+}
+
+// KindRoute: the target does not serve an operation's route at all.
+const KindRoute = "route"
+
+// Unserved is an operation whose route the target does not serve, as the
+// probe before the suites found: it answered 404 (or 405, 501) without
+// Klarna's error shape to an unknown id and to an id it had just created.
+type Unserved struct {
+	Operation string `json:"operation"`
+	Method    string `json:"method"`
+	Path      string `json:"path"`
+	Why       string `json:"why"`
+}
+
+// routeFindings are the unserved routes as findings, ahead of the rest:
+// every rule about such an operation can only fail.
+func routeFindings(unserved []Unserved, rules []Rule) []Finding {
+	var out []Finding
+	for _, u := range unserved {
+		f := Finding{Kind: KindRoute, Operation: u.Operation, Seen: 1,
+			What:    fmt.Sprintf("%s (%s %s) is not served: %s", u.Operation, u.Method, u.Path, u.Why),
+			Example: u.Method + " " + u.Path}
+		for _, r := range rules {
+			if slices.Contains(r.About, u.Operation) && (r.Verdict == Broken || r.Verdict == Blocked) {
+				f.Broken = append(f.Broken, r.Rule)
+			}
+		}
+		out = append(out, f)
+	}
+	return out
+}
