@@ -30,8 +30,13 @@ responses, kconform's JSON exchange format, and JSON body fixtures.
 A long run on a terminal shows how far it got on one line of stderr,
 cleared before the report ends; never in CI (CI set) or with TERM=dumb.
 
+Files that are not regular files (named pipes, devices, sockets) are
+refused, never opened.
+
 Exit status: 0 everything conforms, 1 something does not, 2 an input cannot
-be read or the command is used wrongly.
+be read (or is no regular file) or the command is used wrongly, 3 nothing
+was checked in some file or folder: no entries, or none an operation of the
+contract (a bare body without --as). 2 wins over 1, 1 over 3.
 
 Flags:
 `

@@ -62,7 +62,8 @@ func TestValidateExitCodes(t *testing.T) {
 	}{
 		{[]string{ok}, 0},
 		{[]string{bad}, 1},
-		{[]string{outside}, 0},
+		{[]string{outside}, 3}, // nothing was checked
+		{[]string{ok, outside}, 3},
 		{[]string{"--strict", outside}, 1},
 		{[]string{outside, "--strict"}, 1}, // flags after paths
 		{[]string{ok, bad}, 1},

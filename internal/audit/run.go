@@ -2,6 +2,7 @@ package audit
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"sync"
 
@@ -79,10 +80,14 @@ func (a *Auditor) Run(files []string, sink Sink) Summary {
 
 	var sum Summary
 	var seq *lifecycle.Sequence
+	// Of the current file: its entries, and those checked against the
+	// contract (neither outside nor unreadable).
+	var entries, checkedEntries int
 	for it := range order {
 		switch it.kind {
 		case beginFile:
 			sum.Files++
+			entries, checkedEntries = 0, 0
 			seq = a.life.NewSequence()
 			sink.BeginFile(it.file, it.format)
 		case records:
@@ -96,11 +101,21 @@ func (a *Auditor) Run(files []string, sink Sink) Summary {
 				sortIssues(e.Issues)
 				e.Verdict = e.verdict()
 				sum.add(e)
+				entries++
+				if e.Verdict == Conforms || e.Verdict == Violates {
+					checkedEntries++
+				}
 				sink.Entry(e)
 			}
 			a.progress.addEntries(it.out)
 		case endFile:
-			if it.err != nil {
+			if it.err == nil && checkedEntries == 0 {
+				it.err = nothingChecked(it.file, entries)
+			}
+			switch {
+			case errors.Is(it.err, recording.ErrNothingChecked):
+				sum.UncheckedFiles++
+			case it.err != nil:
 				sum.UnreadableFiles++
 			}
 			a.progress.addFile()
@@ -109,6 +124,16 @@ func (a *Auditor) Run(files []string, sink Sink) Summary {
 	}
 	wg.Wait()
 	return sum
+}
+
+// nothingChecked says why a file read to its end checked nothing: a pass
+// on it would be a pass on nothing.
+func nothingChecked(file string, entries int) error {
+	reason := "the file holds no entries"
+	if entries > 0 {
+		reason = "no entry is an operation of the contract or says which one it is (name it with --as)"
+	}
+	return &recording.Error{File: file, Entry: -1, Err: fmt.Errorf("%w: %s", recording.ErrNothingChecked, reason)}
 }
 
 // read streams one file's entries to the workers in batches, and every

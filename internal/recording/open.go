@@ -69,7 +69,7 @@ func (f *File) Close() error {
 
 // Open opens a recording on disk and detects its format.
 func Open(path string) (*File, error) {
-	return open(path, func() (io.ReadCloser, error) { return os.Open(path) })
+	return open(path, func() (io.ReadCloser, error) { return OpenRegular(path) })
 }
 
 // OpenWith is Open reading the file through openFile, which may wrap it
@@ -97,6 +97,9 @@ const readBufferSize = 256 << 10
 func open(name string, reopen func() (io.ReadCloser, error)) (*File, error) {
 	rc, err := reopen()
 	if err != nil {
+		if re := (*Error)(nil); errors.As(err, &re) {
+			return nil, err
+		}
 		return nil, &Error{File: name, Entry: -1, Err: unwrapPathError(err)}
 	}
 	f, err := detect(name, rc, reopen)
