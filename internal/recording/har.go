@@ -85,6 +85,9 @@ func openHAR(w *jsonWalk, br *bufio.Reader, rc io.ReadCloser) (*File, error) {
 func (s *harStream) toEntries() error {
 	for s.w.dec.More() {
 		key, err := s.w.key()
+		if err == nil {
+			err = s.w.once(key, "log")
+		}
 		if err != nil {
 			return s.fail(-1, "log", err)
 		}
@@ -161,7 +164,7 @@ const afterEntries = `{"_":{"_":0`
 func (s *harStream) finish() error {
 	dec := json.NewDecoder(io.MultiReader(strings.NewReader(afterEntries), s.split.r))
 	base := s.split.off - int64(len(afterEntries))
-	w := &jsonWalk{name: s.w.name, dec: dec, base: base}
+	w := &jsonWalk{name: s.w.name, dec: dec, base: base, seen: s.w.seen}
 	fail := func(where string, err error) error { return s.fail(-1, where, err) }
 	for range 2 { // '{' and "_" of each object of the prefix
 		for range 2 {
@@ -175,6 +178,9 @@ func (s *harStream) finish() error {
 	}
 	for dec.More() {
 		key, err := w.key()
+		if err == nil {
+			err = w.once(key, "log")
+		}
 		if err != nil {
 			return fail("log", err)
 		}
@@ -193,6 +199,9 @@ func (s *harStream) finish() error {
 	}
 	for dec.More() {
 		key, err := w.key()
+		if err == nil {
+			err = w.once(key, "")
+		}
 		if err == nil {
 			err = w.skip()
 		}
