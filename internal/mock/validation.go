@@ -51,6 +51,11 @@ func (s *Server) validateRequests(next http.Handler) http.Handler {
 			writeAPIError(w, r, badValue(fields...))
 			return
 		}
+		if body != nil {
+			// Every number form the contract accepted must decode into the
+			// generated types: 10000.0 is an integer to the contract.
+			r.Body = io.NopCloser(bytes.NewReader(integralNumbers(body)))
+		}
 		next.ServeHTTP(w, r)
 	})
 }
