@@ -102,3 +102,22 @@ func TestValidateRefusesPipesAndDevices(t *testing.T) {
 		}
 	}
 }
+
+// --max-body takes bytes or KiB/MiB/GiB; a body over it fails the run by
+// name (issue 11, item 10).
+func TestValidateMaxBody(t *testing.T) {
+	for in, want := range map[string]int64{"1024": 1024, "16MiB": 16 << 20, "2 KiB": 2048, "1GB": 1 << 30, "64mib": 64 << 20} {
+		if got, err := parseSize(in); err != nil || got != want {
+			t.Errorf("parseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	dir := t.TempDir()
+	path := writeRecording(t, dir, "big.json", exchangesFile(waiting))
+	code, out, _ := validate(t, "--max-body", "100", path)
+	if code != 1 || !strings.Contains(out, "#0 GET") || !strings.Contains(out, "[body.too-large]") {
+		t.Errorf("exit %d; want 1 and body.too-large at #0:\n%s", code, out)
+	}
+	if code, out, _ := validate(t, path); code != 0 {
+		t.Errorf("default --max-body: exit %d\n%s", code, out)
+	}
+}

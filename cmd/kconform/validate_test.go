@@ -92,6 +92,8 @@ func TestValidateUsage(t *testing.T) {
 		{[]string{"--as", "noSuchOperation", "x"}, `no operation "noSuchOperation"`},
 		{[]string{"--bogus", "x"}, "-bogus"},
 		{[]string{"--workers", "-1", "x"}, "--workers"},
+		{[]string{"--max-body", "lots", "x"}, "--max-body"},
+		{[]string{"--max-body", "0", "x"}, "--max-body"},
 	} {
 		code, out, errOut := validate(t, tt.args...)
 		if code != 2 || out != "" || !strings.Contains(errOut, tt.says) {

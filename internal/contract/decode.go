@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -56,9 +57,16 @@ type decoder struct {
 	pos      int
 	err      error
 	problems []bodyProblem
-	// path is the JSON pointer of the value being decoded, as its reference
-	// tokens; it is only joined when a problem is reported.
-	path []string
+	// path is where the value being decoded is: an object key, or an
+	// array index when key is unset. It is only turned into a JSON pointer
+	// when a problem is reported, so an array costs no string per element.
+	path []pathToken
+}
+
+type pathToken struct {
+	key   string
+	index int
+	isKey bool
 }
 
 func (d *decoder) fail(msg string) {
@@ -143,7 +151,7 @@ func (d *decoder) object(depth int) any {
 		}
 		d.pos++
 		d.skipSpace()
-		d.path = append(d.path, key)
+		d.path = append(d.path, pathToken{key: key, isKey: true})
 		v := d.value(depth + 1)
 		if _, dup := m[key]; dup && d.err == nil {
 			d.problems = append(d.problems, bodyProblem{
@@ -174,15 +182,18 @@ func (d *decoder) object(depth int) any {
 
 func (d *decoder) array(depth int) any {
 	d.pos++ // '['
-	a := []any{}
 	d.skipSpace()
 	if d.pos < len(d.data) && d.data[d.pos] == ']' {
 		d.pos++
-		return a
+		return []any{}
 	}
+	// Counted first, allocated once: a large slice grown by append leaves
+	// about four times its size behind, and an element is 16 bytes however
+	// small its value.
+	a := make([]any, 0, countElements(d.data[d.pos:]))
 	for d.err == nil {
 		d.skipSpace()
-		d.path = append(d.path, strconv.Itoa(len(a)))
+		d.path = append(d.path, pathToken{index: len(a)})
 		a = append(a, d.value(depth+1))
 		d.path = d.path[:len(d.path)-1]
 		d.skipSpace()
@@ -202,6 +213,41 @@ func (d *decoder) array(depth int) any {
 		}
 	}
 	return nil
+}
+
+// countElements counts the elements of the array whose content starts data
+// (after its '['), from its commas outside strings and nested values. On
+// broken JSON the count is only a guess: the decoder reports the error.
+func countElements(data []byte) int {
+	n, depth := 1, 0
+	for i := 0; i < len(data); i++ {
+		switch data[i] {
+		case '"':
+			for i++; i < len(data); i++ {
+				j := bytes.IndexAny(data[i:], `"\`)
+				if j < 0 {
+					return n
+				}
+				i += j
+				if data[i] == '"' {
+					break
+				}
+				i++ // the escaped byte
+			}
+		case '[', '{':
+			depth++
+		case ']', '}':
+			if depth == 0 {
+				return n
+			}
+			depth--
+		case ',':
+			if depth == 0 {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // string reads a JSON string. The common case, no escape and valid UTF-8,
@@ -279,7 +325,11 @@ func (d *decoder) number() any {
 			return nil
 		}
 	}
-	f, err := strconv.ParseFloat(string(d.data[start:d.pos]), 64)
+	text := d.data[start:d.pos]
+	if len(text) == 1 && text[0] <= '9' {
+		return smallNumbers[text[0]-'0'] // no allocation for 0-9
+	}
+	f, err := strconv.ParseFloat(string(text), 64)
 	if err != nil {
 		d.problems = append(d.problems, bodyProblem{
 			pointer: d.pointer(), rule: RuleNumberOutOfRange,
@@ -295,10 +345,18 @@ func (d *decoder) pointer() string {
 	var b strings.Builder
 	for _, tok := range d.path {
 		b.WriteByte('/')
-		b.WriteString(pointerEscaper.Replace(tok))
+		if tok.isKey {
+			b.WriteString(pointerEscaper.Replace(tok.key))
+		} else {
+			b.WriteString(strconv.Itoa(tok.index))
+		}
 	}
 	return b.String()
 }
+
+// smallNumbers are the one-digit numbers, boxed once: an array of many
+// small values would otherwise allocate each.
+var smallNumbers = [10]any{0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0}
 
 func quoteChar(c byte) string {
 	if c == '\'' {
