@@ -2,9 +2,12 @@ package contract
 
 import (
 	"encoding/json"
+	"net/http"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/kconform/kconform/internal/exchange"
 )
 
 // decodeBody gives what encoding/json gives, for every body encoding/json
@@ -110,4 +113,49 @@ func BenchmarkDecodeBody(b *testing.B) {
 			}
 		}
 	})
+}
+
+// FuzzValidate: any request line, status and body, checked as an exchange
+// and as a body alone. Nothing may panic; every issue says where it is.
+func FuzzValidate(f *testing.F) {
+	f.Add("GET", "https://api.klarna.com/hpp/v1/sessions/x", 200, "application/json", []byte(`{"session_id":"x","status":"WAITING","updated_at":"2024-01-03T12:00:00Z","expires_at":"2024-01-05T11:00:00Z"}`))
+	f.Add("POST", "/payments/v1/sessions", 200, "application/json; charset=utf-8", []byte(`{"order_amount":1e400,"order_lines":[{"quantity":2.0}],"a":1,"a":2}`))
+	f.Add("DELETE", "https://u:p@api.klarna.com/hpp/v1/sessions/%zz", 204, "", []byte(nil))
+	f.Add("PUT", "//", 404, "text/html", []byte("<html>"))
+	v, err := DefaultValidator()
+	if err != nil {
+		f.Fatal(err)
+	}
+	ops := []string{"createCreditSession", "getSessionById", "hppStatusUpdateCallback", "createHppSession"}
+	f.Fuzz(func(t *testing.T, method, url string, status int, contentType string, body []byte) {
+		h := http.Header{}
+		if contentType != "" {
+			h.Set("Content-Type", contentType)
+		}
+		ex := exchange.Exchange{Method: method, URL: url, Status: status, RequestHeader: h, RequestBody: body, ResponseHeader: h, ResponseBody: body}
+		for _, mode := range []Mode{Default, Strict} {
+			checkIssues(t, v.Validate(ex, mode))
+			for _, op := range ops {
+				for _, side := range []Side{Request, Response} {
+					res, err := v.ValidateBody(op, side, status, contentType, body, mode)
+					if err != nil {
+						t.Fatalf("%s: %v", op, err)
+					}
+					checkIssues(t, res)
+				}
+			}
+		}
+	})
+}
+
+func checkIssues(t *testing.T, res Result) {
+	t.Helper()
+	for _, i := range res.Issues {
+		if i.Rule == "" || i.Message == "" || (i.Severity != Violation && i.Severity != Warning) {
+			t.Fatalf("issue without rule, message or severity: %+v", i)
+		}
+		if i.In == InBody && i.Pointer != "" && i.Pointer[0] != '/' {
+			t.Fatalf("body issue whose pointer is no JSON pointer: %+v", i)
+		}
+	}
 }
