@@ -6,13 +6,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/kconform/kconform/internal/recording"
 )
@@ -23,8 +19,7 @@ import (
 //	go test -run '^$' -bench 'ValidateLargeBody|ValidateManySessions' -benchtime 1x ./internal/audit
 //
 // peak-RSS-MB is the largest resident set of the process while the run
-// went on (from /proc/self/statm, sampled every millisecond, after the
-// memory of generating the capture was handed back to the system).
+// went on (watchHeap).
 
 // BenchmarkValidateLargeBody checks a HAR of one HPP read whose body is
 // 100 MB of small values (a long array of numbers): the body is over the
@@ -39,7 +34,7 @@ func BenchmarkValidateLargeBody(b *testing.B) {
 		b.Run(tt.name, func(b *testing.B) {
 			path, bodySize := largeBodyCapture(b, b.TempDir(), tt.size)
 			a := auditor(b, Options{})
-			peak := watchRSS()
+			peak := watchHeap()
 			for b.Loop() {
 				var s verdictSink
 				a.Run([]string{path}, &s)
@@ -47,7 +42,7 @@ func BenchmarkValidateLargeBody(b *testing.B) {
 					b.Fatalf("verdicts %v, error %v; want one %s", s.verdicts, s.err, tt.verdict)
 				}
 			}
-			rss := peak()
+			rss := peak().rss
 			b.ReportMetric(float64(bodySize)/(1<<20), "body-MB")
 			b.ReportMetric(float64(rss)/(1<<20), "peak-RSS-MB")
 			b.ReportMetric(float64(rss)/float64(bodySize), "RSS/body")
@@ -61,7 +56,7 @@ func BenchmarkValidateManySessions(b *testing.B) {
 	const n = 500_000
 	path := manySessionsCapture(b, b.TempDir(), n)
 	a := auditor(b, Options{})
-	peak := watchRSS()
+	peak := watchHeap()
 	for b.Loop() {
 		var s countSink
 		a.Run([]string{path}, &s)
@@ -71,7 +66,7 @@ func BenchmarkValidateManySessions(b *testing.B) {
 	}
 	secs := b.Elapsed().Seconds() / float64(b.N)
 	b.ReportMetric(float64(n)/secs, "exchanges/s")
-	b.ReportMetric(float64(peak())/(1<<20), "peak-RSS-MB")
+	b.ReportMetric(float64(peak().rss)/(1<<20), "peak-RSS-MB")
 }
 
 // largeBodyCapture writes a HAR with one HPP read whose body is about size
@@ -142,40 +137,5 @@ func (s *verdictSink) Entry(e *Entry)                     { s.verdicts = append(
 func (s *verdictSink) EndFile(_ string, err error) {
 	if err != nil {
 		s.err = err
-	}
-}
-
-// watchRSS samples the resident set every millisecond from now until the
-// returned function is called, which returns the peak. Memory the process
-// holds from before (generating the capture) is handed back first.
-func watchRSS() func() int64 {
-	debug.FreeOSMemory()
-	page := int64(os.Getpagesize())
-	var peak atomic.Int64
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		tick := time.NewTicker(time.Millisecond)
-		defer tick.Stop()
-		for {
-			if data, err := os.ReadFile("/proc/self/statm"); err == nil {
-				var size, resident int64
-				if _, err := fmt.Sscan(string(data), &size, &resident); err == nil && resident*page > peak.Load() {
-					peak.Store(resident * page)
-				}
-			}
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-	return func() int64 {
-		close(stop)
-		wg.Wait()
-		return peak.Load()
 	}
 }
