@@ -40,7 +40,13 @@ func TestValidateNothingCheckedIsNotAPass(t *testing.T) {
 			}
 		})
 	}
-	// A file that checked something still passes, and violations win.
+	// An unreadable entry fails the run already (exit 2): not also "nothing checked".
+	broken := writeRecording(t, dir, "broken.json", `{"exchanges":[{"method":"GET","url":"`+hppURL+`","status":1e400}]}`)
+	if code, out, _ := validate(t, broken); code != 2 || strings.Contains(out, "nothing was checked") ||
+		!strings.Contains(out, "status: number out of range or not a whole number") {
+		t.Errorf("broken.json: exit %d; want 2, the reason, and no \"nothing was checked\"\n%s", code, out)
+	}
+		// A file that checked something still passes, and violations win.
 	ok := writeRecording(t, dir, "ok.json", exchangesFile(waiting))
 	bad := writeRecording(t, dir, "bad.json", exchangesFile(completed, inProgress))
 	if code, out, _ := validate(t, ok); code != 0 {

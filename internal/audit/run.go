@@ -84,14 +84,15 @@ func (a *Auditor) Run(files []string, sink Sink) Summary {
 
 	var sum Summary
 	var seq *lifecycle.Sequence
-	// Of the current file: its entries, and those checked against the
-	// contract (neither outside nor unreadable).
-	var entries, checkedEntries int
+	// Of the current file: its entries, those checked against the contract
+	// (neither outside nor unreadable), and the unreadable ones (which fail
+	// the run already).
+	var entries, checkedEntries, unreadableEntries int
 	for it := range order {
 		switch it.kind {
 		case beginFile:
 			sum.Files++
-			entries, checkedEntries = 0, 0
+			entries, checkedEntries, unreadableEntries = 0, 0, 0
 			seq = a.life.NewSequence()
 			sink.BeginFile(it.file, it.format)
 		case records:
@@ -106,14 +107,17 @@ func (a *Auditor) Run(files []string, sink Sink) Summary {
 				e.Verdict = e.verdict()
 				sum.add(e)
 				entries++
-				if e.Verdict == Conforms || e.Verdict == Violates {
+				switch e.Verdict {
+				case Conforms, Violates:
 					checkedEntries++
+				case Unreadable:
+					unreadableEntries++
 				}
 				sink.Entry(e)
 			}
 			a.progress.addEntries(it.out)
 		case endFile:
-			if it.err == nil && checkedEntries == 0 {
+			if it.err == nil && checkedEntries == 0 && unreadableEntries == 0 {
 				it.err = nothingChecked(it.file, entries)
 			}
 			switch {

@@ -275,3 +275,14 @@ func TestDuplicateKeysInTheStructure(t *testing.T) {
 		t.Errorf("a body with a key twice: %s %+v", format, recs)
 	}
 }
+
+// A number of the right kind that no Go number holds is said in the
+// user's terms, not "want a number, got number" (issue 11, item 7).
+func TestNumberOutOfRangeInTheStructure(t *testing.T) {
+	for _, status := range []string{"1e400", "200.5"} {
+		recs, _ := mustRead(t, "n.har", `{"log":{"version":"1.2","entries":[{"request":{"method":"GET","url":"u"},"response":{"status":`+status+`}}]}}`)
+		if len(recs) != 1 || recs[0].Err == nil || !strings.Contains(recs[0].Err.Error(), "response.status: number out of range or not a whole number") {
+			t.Errorf("status %s: %+v", status, recs)
+		}
+	}
+}

@@ -199,7 +199,13 @@ func jsonError(err error, base int64) error {
 		if where == "" {
 			where = "value"
 		}
-		return fmt.Errorf("%s: want %s, got %s", where, jsonKind(typ.Type.Kind().String()), got)
+		want := jsonKind(typ.Type.Kind().String())
+		if got == "number" && want == "a number" {
+			// The right kind, but no Go number holds it: 1e400, or 200.5
+			// where a whole number goes.
+			return fmt.Errorf("%s: number out of range or not a whole number", where)
+		}
+		return fmt.Errorf("%s: want %s, got %s", where, want, got)
 	}
 	return err
 }
