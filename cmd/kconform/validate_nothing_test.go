@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -72,11 +73,16 @@ func TestValidateRefusesPipesAndDevices(t *testing.T) {
 	if err := syscall.Mkfifo(inFolder, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	socket := filepath.Join(dir, "socket.har")
+	if l, err := net.Listen("unix", socket); err == nil {
+		defer l.Close()
+	}
 	for _, tt := range []struct {
 		path, named, says string
 	}{
 		{fifo, fifo, "a named pipe"},
 		{folder, inFolder, "a named pipe"},
+		{socket, socket, "a socket"},
 		{"/dev/zero", "/dev/zero", "a character device"},
 	} {
 		if _, err := os.Stat(tt.path); err != nil {
