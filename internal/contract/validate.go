@@ -234,8 +234,11 @@ func (v *Validator) checkBody(res *Result, side Side, content openapi3.Content, 
 	outOfRange := false
 	for _, p := range problems {
 		// RFC 8259 §4: names within an object SHOULD be unique, and readers
-		// of one with duplicates differ in which value they keep. A number
-		// beyond float64 cannot be checked against a minimum or maximum.
+		// of one with duplicates differ in which value they keep. Klarna
+		// documents nothing about them: a violation is an assumption, made
+		// because a client and Klarna could read different values. A
+		// number beyond float64 (RFC 8259 §6: beyond IEEE 754 double is not
+		// interoperable) cannot be checked against a minimum or maximum.
 		res.add(Violation, side, InBody, p.pointer, p.rule, p.message)
 		outOfRange = outOfRange || p.rule == RuleNumberOutOfRange
 	}
