@@ -47,7 +47,7 @@ func TestValidateNothingCheckedIsNotAPass(t *testing.T) {
 		!strings.Contains(out, "status: number out of range or not a whole number") {
 		t.Errorf("broken.json: exit %d; want 2, the reason, and no \"nothing was checked\"\n%s", code, out)
 	}
-		// A file that checked something still passes, and violations win.
+	// A file that checked something still passes, and violations win.
 	ok := writeRecording(t, dir, "ok.json", exchangesFile(waiting))
 	bad := writeRecording(t, dir, "bad.json", exchangesFile(completed, inProgress))
 	if code, out, _ := validate(t, ok); code != 0 {
