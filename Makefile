@@ -54,7 +54,7 @@ ACTIONLINT := github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 PLAYGROUND_URL := https://api.playground.klarna.com
 
 .PHONY: help run playground report-prism generate check-generated lint lint-openapi lint-workflows \
-	fmt-check vet tools build test bench tidy-check
+	fmt-check vet tools build test bench tidy-check fuzz-short
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -157,8 +157,29 @@ build: ## Build bin/kconform (or just compile every package while cmd/kconform d
 		echo "build: cmd/kconform does not exist yet; compiling ./... instead"; $(GO) build ./...; \
 	fi
 
-test: tools check-generated lint ## Everything CI checks: set-up, check-generated, lint, go test -race
+test: tools check-generated lint ## Everything CI checks: set-up, check-generated, lint, go test -race, fuzz-short
 	$(GO) test -count=1 -race ./...
+	@$(MAKE) fuzz-short
+
+# Every reader of untrusted input has a fuzz target: the recording readers,
+# the body decoder and the contract validator, the mock's request handling.
+# fuzz-short gives each FUZZTIME (go test runs one fuzz target at a time);
+# `make fuzz-short FUZZTIME=5m` explores further. What a run finds is
+# written to the package's testdata/fuzz/ and then replayed by go test.
+FUZZTIME ?= 2s
+FUZZ_TARGETS := \
+	./internal/recording:FuzzHAR ./internal/recording:FuzzVCR ./internal/recording:FuzzHTTPResponse \
+	./internal/recording:FuzzExchanges ./internal/recording:FuzzFixture ./internal/recording:FuzzSplitter \
+	./internal/recording:FuzzUnquote ./internal/contract:FuzzDecodeBody ./internal/contract:FuzzValidate \
+	./internal/mock:FuzzMockRequest ./internal/mock:FuzzKPCreate
+
+fuzz-short: ## Run each fuzz target for FUZZTIME (default 2s): no panic, no hang
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz $$pkg $$name ($(FUZZTIME))"; \
+		out="$$($(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=2s $$pkg 2>&1)" || \
+			{ echo "$$out" >&2; echo "fuzz-short: $$name failed; the input is in $$pkg/testdata/fuzz/$$name/" >&2; exit 1; }; \
+	done
 
 bench: ## Run the benchmarks (BENCH=regexp COUNT=n)
 	$(GO) test -run='^$$' -bench='$(BENCH)' -benchmem -count=$(COUNT) ./...

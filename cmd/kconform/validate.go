@@ -5,7 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,8 +33,13 @@ responses, kconform's JSON exchange format, and JSON body fixtures.
 A long run on a terminal shows how far it got on one line of stderr,
 cleared before the report ends; never in CI (CI set) or with TERM=dumb.
 
+Files that are not regular files (named pipes, devices, sockets) are
+refused, never opened.
+
 Exit status: 0 everything conforms, 1 something does not, 2 an input cannot
-be read or the command is used wrongly.
+be read (or is no regular file) or the command is used wrongly, 3 nothing
+was checked in some file or folder: no entries, or none an operation of the
+contract (a bare body without --as). 2 wins over 1, 1 over 3.
 
 Flags:
 `
@@ -48,6 +55,9 @@ type validateFlags struct {
 	as      string
 	quiet   bool
 	workers int
+	// maxBodyFlag is --max-body as given; maxBody is it parsed.
+	maxBodyFlag string
+	maxBody     int64
 	// progressFlag is --progress as given; progress is it parsed.
 	progressFlag string
 	progress     progress.Mode
@@ -64,7 +74,7 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kconform validate: %v\n(kconform validate -h lists the flags)\n", err)
 		return audit.ExitUnreadable
 	}
-	opts := audit.Options{Strict: fl.strict, Workers: fl.workers}
+	opts := audit.Options{Strict: fl.strict, Workers: fl.workers, MaxBody: fl.maxBody}
 	if fl.as != "" {
 		t, err := audit.ParseTarget(fl.as)
 		if err != nil {
@@ -167,11 +177,12 @@ func validateStatus(files []string, p *audit.Progress) func() string {
 // the flags.
 func parseValidateFlags(args []string) (validateFlags, error) {
 	var fl validateFlags
+	var err error
 	// The error is printed once, by the caller, with a pointer to -h.
 	fs := newValidateFlagSet(&fl, io.Discard)
 	rest := args
 	for {
-		if err := fs.Parse(rest); err != nil {
+		if err = fs.Parse(rest); err != nil {
 			return fl, err
 		}
 		left := fs.Args()
@@ -190,6 +201,9 @@ func parseValidateFlags(args []string) (validateFlags, error) {
 	}
 	if fl.workers < 0 {
 		return fl, errors.New("--workers must not be negative")
+	}
+	if fl.maxBody, err = parseSize(fl.maxBodyFlag); err != nil {
+		return fl, fmt.Errorf("--max-body: %v", err)
 	}
 	mode, err := progress.ParseMode(fl.progressFlag)
 	if err != nil {
@@ -211,8 +225,30 @@ func newValidateFlagSet(fl *validateFlags, out io.Writer) *flag.FlagSet {
 	fs.StringVar(&fl.as, "as", "", "what entries that do not say so are (a bare body, a response saved without its request):\nOPERATION[:request|:response][:STATUS], e.g. getSessionById:response:200")
 	fs.BoolVar(&fl.quiet, "quiet", false, "leave out entries that conform with no issue")
 	fs.IntVar(&fl.workers, "workers", 0, "entries checked in parallel (default: one per CPU)")
+	fs.StringVar(&fl.maxBodyFlag, "max-body", "16MiB", "largest body checked (bytes, or with KiB/MiB/GiB); a larger one is reported as body.too-large,\nnot decoded: a decoded body of many small values takes 10-30 times its size")
 	fs.StringVar(&fl.progressFlag, "progress", string(progress.ModeAuto), "progress line on stderr: auto (on a terminal, not in CI, not with TERM=dumb), always, never")
 	return fs
+}
+
+// parseSize reads a byte count: a number, optionally followed by KiB, MiB
+// or GiB (or KB, MB, GB, read as the same powers of two).
+func parseSize(s string) (int64, error) {
+	num := strings.TrimSpace(s)
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1 << 10}, {"MB", 1 << 20}, {"GB", 1 << 30}, {"B", 1}} {
+		if strings.HasSuffix(strings.ToUpper(num), strings.ToUpper(u.suffix)) {
+			num, mult = strings.TrimSpace(num[:len(num)-len(u.suffix)]), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n <= 0 || n > math.MaxInt64/mult {
+		return 0, fmt.Errorf("%q is not a size: want a positive number of bytes, e.g. 16MiB", s)
+	}
+	return n * mult, nil
 }
 
 // wantsHelp reports whether -h or --help comes before any "--": help goes to

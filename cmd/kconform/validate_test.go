@@ -62,7 +62,8 @@ func TestValidateExitCodes(t *testing.T) {
 	}{
 		{[]string{ok}, 0},
 		{[]string{bad}, 1},
-		{[]string{outside}, 0},
+		{[]string{outside}, 3}, // nothing was checked
+		{[]string{ok, outside}, 3},
 		{[]string{"--strict", outside}, 1},
 		{[]string{outside, "--strict"}, 1}, // flags after paths
 		{[]string{ok, bad}, 1},
@@ -91,6 +92,8 @@ func TestValidateUsage(t *testing.T) {
 		{[]string{"--as", "noSuchOperation", "x"}, `no operation "noSuchOperation"`},
 		{[]string{"--bogus", "x"}, "-bogus"},
 		{[]string{"--workers", "-1", "x"}, "--workers"},
+		{[]string{"--max-body", "lots", "x"}, "--max-body"},
+		{[]string{"--max-body", "0", "x"}, "--max-body"},
 	} {
 		code, out, errOut := validate(t, tt.args...)
 		if code != 2 || out != "" || !strings.Contains(errOut, tt.says) {

@@ -8,11 +8,13 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"runtime/metrics"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -252,19 +254,55 @@ func reportRate(b *testing.B, n int, heap heapPeaks) {
 	b.ReportMetric(float64(n)/secs, "exchanges/s")
 	b.ReportMetric(float64(heap.objects)/(1<<20), "peak-heap-MB")
 	b.ReportMetric(float64(heap.live)/(1<<20), "peak-live-MB")
+	// CPU time (user and system, all threads) per exchange: unlike the
+	// rate, it barely moves when other work shares the machine, so two
+	// runs on a busy machine still compare.
+	b.ReportMetric(float64(heap.cpu.Microseconds())/float64(b.N)/float64(n), "cpu-µs/exchange")
 }
 
 // heapPeaks are the largest heap seen (live objects and garbage not yet
-// swept) and the largest live heap measured by a collection.
-type heapPeaks struct{ objects, live uint64 }
+// swept) and the largest live heap measured by a collection, and the CPU
+// time the process used meanwhile.
+type heapPeaks struct {
+	objects, live uint64
+	cpu           time.Duration
+	// rss is the largest resident set of the process (/proc/self/statm),
+	// 0 where there is none.
+	rss int64
+}
 
-// watchHeap samples the heap every millisecond from now until the returned
-// function is called, which stops it and returns the peaks. The heap is
-// collected first so that the generation of the capture and earlier
+// residentBytes is the process's resident set now, 0 if unknown.
+func residentBytes() int64 {
+	data, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		return 0
+	}
+	var size, resident int64
+	if _, err := fmt.Sscan(string(data), &size, &resident); err != nil {
+		return 0
+	}
+	return resident * int64(os.Getpagesize())
+}
+
+// cpuTime is the CPU time the process has used so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// watchHeap samples the heap and the resident set every millisecond from
+// now until the returned function is called, which stops it and returns
+// the peaks. The heap is collected first, and its free memory handed back
+// to the system, so that the generation of the capture and earlier
 // benchmarks do not count.
 func watchHeap() func() heapPeaks {
-	runtime.GC()
+	debug.FreeOSMemory()
+	cpuStart := cpuTime()
 	var objects, live atomic.Uint64
+	var rss atomic.Int64
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -280,6 +318,9 @@ func watchHeap() func() heapPeaks {
 					peak.Store(v)
 				}
 			}
+			if v := residentBytes(); v > rss.Load() {
+				rss.Store(v)
+			}
 			select {
 			case <-stop:
 				return
@@ -290,6 +331,6 @@ func watchHeap() func() heapPeaks {
 	return func() heapPeaks {
 		close(stop)
 		wg.Wait()
-		return heapPeaks{objects: objects.Load(), live: live.Load()}
+		return heapPeaks{objects: objects.Load(), live: live.Load(), cpu: cpuTime() - cpuStart, rss: rss.Load()}
 	}
 }

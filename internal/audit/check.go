@@ -7,6 +7,7 @@ package audit
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"runtime"
 	"sort"
@@ -43,10 +44,24 @@ type Options struct {
 	Workers int
 	// Progress, if not nil, is kept up to date by Run for a status line.
 	Progress *Progress
+	// MaxBody is the largest body checked, in bytes; 0 means
+	// DefaultMaxBody, a negative value no limit. A larger body is reported
+	// (RuleBodyTooLarge) instead of decoded: a body of many small values
+	// costs ten to thirty times its size once decoded.
+	MaxBody int64
 }
+
+// DefaultMaxBody is far above any Klarna body (1,000 order lines, the
+// contract's maximum, are about half a megabyte) and keeps the memory a
+// decoded body takes within a few hundred megabytes.
+const DefaultMaxBody = 16 << 20
+
+// RuleBodyTooLarge: a body over --max-body, not checked.
+const RuleBodyTooLarge = "body.too-large"
 
 // Auditor checks recordings. It is safe for concurrent use.
 type Auditor struct {
+	maxBody   int64
 	v         *contract.Validator
 	life      *lifecycle.Checker
 	mode      contract.Mode
@@ -68,6 +83,12 @@ func New(v *contract.Validator, opts Options) (*Auditor, error) {
 	}
 	if a.workers <= 0 {
 		a.workers = runtime.GOMAXPROCS(0)
+	}
+	switch a.maxBody = opts.MaxBody; {
+	case a.maxBody == 0:
+		a.maxBody = DefaultMaxBody
+	case a.maxBody < 0:
+		a.maxBody = math.MaxInt64
 	}
 	if a.as != nil && v.Operation(a.as.Operation) == nil {
 		return nil, fmt.Errorf("--as %s: the contract has no operation %q", a.as, a.as.Operation)
@@ -98,6 +119,10 @@ func (a *Auditor) check(file string, rec recording.Record) checked {
 		e.Verdict = Unreadable
 		return c
 	}
+	if res, ok := a.tooLarge(rec); ok {
+		e.Operation, e.Issues = res.Operation, res.Issues
+		return c
+	}
 	res, checkedEx := a.validate(rec)
 	e.Operation = res.Operation
 	e.Issues = res.Issues
@@ -112,6 +137,36 @@ func (a *Auditor) check(file string, rec recording.Record) checked {
 		}
 	}
 	return c
+}
+
+// tooLarge reports the bodies of a record over the size limit, unchecked:
+// a violation, so that the run does not pass on what it did not check.
+// The operation is still named when the request line routes to one.
+func (a *Auditor) tooLarge(rec recording.Record) (contract.Result, bool) {
+	var res contract.Result
+	ex := rec.Exchange
+	for _, b := range []struct {
+		side contract.Side
+		body []byte
+	}{{contract.Request, ex.RequestBody}, {contract.Response, ex.ResponseBody}} {
+		if int64(len(b.body)) > a.maxBody {
+			res.Issues = append(res.Issues, contract.Issue{Severity: contract.Violation, Side: b.side, In: contract.InBody,
+				Rule: RuleBodyTooLarge, Message: fmt.Sprintf("the body is %d bytes, more than --max-body %d: not checked", len(b.body), a.maxBody)})
+		}
+		if rec.Kind == recording.KindBody {
+			break // one body, held as both sides
+		}
+	}
+	if len(res.Issues) == 0 {
+		return res, false
+	}
+	res.Operation = rec.Operation
+	if ex.Method != "" && ex.URL != "" {
+		if op, _, err := a.v.Find(ex.Method, ex.URL); err == nil {
+			res.Operation = op.ID
+		}
+	}
+	return res, true
 }
 
 // addition is the severity of something the contract does not list.

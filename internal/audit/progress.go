@@ -2,7 +2,6 @@ package audit
 
 import (
 	"io"
-	"os"
 	"sync/atomic"
 
 	"github.com/kconform/kconform/internal/recording"
@@ -53,7 +52,7 @@ func (p *Progress) open(path string) (*recording.File, error) {
 	}
 	counted := false
 	return recording.OpenWith(path, func() (io.ReadCloser, error) {
-		f, err := os.Open(path)
+		f, err := recording.OpenRegular(path)
 		if err != nil {
 			return nil, err
 		}
@@ -70,7 +69,7 @@ func (p *Progress) open(path string) (*recording.File, error) {
 // countingReader adds to n what each Read returns; the reader above it
 // asks for large blocks, so this is one atomic add per block.
 type countingReader struct {
-	f *os.File
+	f io.ReadCloser
 	n *atomic.Int64
 }
 

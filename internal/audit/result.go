@@ -104,6 +104,9 @@ type Summary struct {
 	Unreadable      int `json:"unreadable"`
 	Violations      int `json:"violations"`
 	Warnings        int `json:"warnings"`
+	// UncheckedFiles are files (and folders) in which nothing was checked
+	// against the contract: no entry, or only entries outside it.
+	UncheckedFiles int `json:"unchecked_files"`
 }
 
 func (s *Summary) add(e *Entry) {
@@ -127,16 +130,22 @@ const (
 	ExitConforms   = 0
 	ExitViolations = 1
 	ExitUnreadable = 2
+	// ExitNothingChecked: everything read conforms, but some file or folder
+	// had nothing to check (or no path had any), so 0 would vouch for
+	// nothing.
+	ExitNothingChecked = 3
 )
 
 // ExitCode is 2 when an input could not be read, 1 when something does not
-// conform, 0 otherwise.
+// conform, 3 when a file (or the whole run) checked nothing, 0 otherwise.
 func (s Summary) ExitCode() int {
 	switch {
 	case s.UnreadableFiles > 0 || s.Unreadable > 0:
 		return ExitUnreadable
 	case s.Violating > 0:
 		return ExitViolations
+	case s.UncheckedFiles > 0 || s.Conforming == 0:
+		return ExitNothingChecked
 	}
 	return ExitConforms
 }

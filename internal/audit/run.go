@@ -2,6 +2,7 @@ package audit
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"sync"
 
@@ -62,7 +63,11 @@ func (a *Auditor) Run(files []string, sink Sink) Summary {
 			for it := range work {
 				it.out = make([]checked, len(it.recs))
 				for i, p := range it.recs {
-					it.out[i] = a.check(it.file, p.Record())
+					rec := p.Record()
+					// The entry's raw bytes are not needed once decoded: a
+					// large one is freed before its body is checked.
+					it.recs[i] = recording.Pending{}
+					it.out[i] = a.check(it.file, rec)
 				}
 				it.recs = nil
 				close(it.done)
@@ -79,10 +84,15 @@ func (a *Auditor) Run(files []string, sink Sink) Summary {
 
 	var sum Summary
 	var seq *lifecycle.Sequence
+	// Of the current file: its entries, those checked against the contract
+	// (neither outside nor unreadable), and the unreadable ones (which fail
+	// the run already).
+	var entries, checkedEntries, unreadableEntries int
 	for it := range order {
 		switch it.kind {
 		case beginFile:
 			sum.Files++
+			entries, checkedEntries, unreadableEntries = 0, 0, 0
 			seq = a.life.NewSequence()
 			sink.BeginFile(it.file, it.format)
 		case records:
@@ -96,11 +106,24 @@ func (a *Auditor) Run(files []string, sink Sink) Summary {
 				sortIssues(e.Issues)
 				e.Verdict = e.verdict()
 				sum.add(e)
+				entries++
+				switch e.Verdict {
+				case Conforms, Violates:
+					checkedEntries++
+				case Unreadable:
+					unreadableEntries++
+				}
 				sink.Entry(e)
 			}
 			a.progress.addEntries(it.out)
 		case endFile:
-			if it.err != nil {
+			if it.err == nil && checkedEntries == 0 && unreadableEntries == 0 {
+				it.err = nothingChecked(it.file, entries)
+			}
+			switch {
+			case errors.Is(it.err, recording.ErrNothingChecked):
+				sum.UncheckedFiles++
+			case it.err != nil:
 				sum.UnreadableFiles++
 			}
 			a.progress.addFile()
@@ -109,6 +132,16 @@ func (a *Auditor) Run(files []string, sink Sink) Summary {
 	}
 	wg.Wait()
 	return sum
+}
+
+// nothingChecked says why a file read to its end checked nothing: a pass
+// on it would be a pass on nothing.
+func nothingChecked(file string, entries int) error {
+	reason := "the file holds no entries"
+	if entries > 0 {
+		reason = "no entry is an operation of the contract or says which one it is (name it with --as)"
+	}
+	return &recording.Error{File: file, Entry: -1, Err: fmt.Errorf("%w: %s", recording.ErrNothingChecked, reason)}
 }
 
 // read streams one file's entries to the workers in batches, and every

@@ -86,6 +86,8 @@ const (
 	RuleBodyUnexpected      = "body.not-documented"
 	RuleBodyMalformed       = "body.malformed-json"
 	RuleBodyTooDeep         = "body.too-deep"
+	RuleBodyDuplicateKey    = "body.duplicate-key"
+	RuleNumberOutOfRange    = "body.number-out-of-range"
 	RuleUnknownField        = "body.unknown-field"
 	RuleHeaderMissing       = "header.required"
 	RuleHeaderInvalid       = "header.invalid"

@@ -3,6 +3,7 @@ package contract_test
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -361,5 +362,41 @@ func TestParseMode(t *testing.T) {
 	}
 	if _, err := contract.ParseMode("lenient"); err == nil || !strings.Contains(err.Error(), "lenient") {
 		t.Errorf("ParseMode(lenient) error must name the value: %v", err)
+	}
+}
+
+// A duplicate key and a number no float64 holds are violations at their
+// pointer, in the user's terms (issue 11, items 6 and 7).
+func TestDuplicateKeysAndNumbersOutOfRange(t *testing.T) {
+	v := validator(t)
+	hppRead := "https://api.klarna.com/hpp/v1/sessions/s1"
+	waiting := `"session_id":"s1","status":"WAITING","updated_at":"2024-01-03T12:00:00Z","expires_at":"2024-01-05T11:00:00Z"`
+	for _, tt := range []struct {
+		body, want string
+	}{
+		{`{` + waiting + `}`, ""},
+		// First-wins readers see WAITING, last-wins ones COMPLETED.
+		{`{` + waiting + `,"status":"COMPLETED"}`, contract.RuleBodyDuplicateKey + "@/status"},
+	} {
+		r := v.ValidateResponse(exchange.Exchange{Method: "GET", URL: hppRead, Status: 200,
+			ResponseHeader: http.Header{"Content-Type": {"application/json"}}, ResponseBody: []byte(tt.body)}, contract.Default)
+		// The last COMPLETED has no authorization_token: oneOf fails too.
+		got := pointers(r, contract.Violation)
+		if tt.want == "" && len(got) != 0 || tt.want != "" && !slices.Contains(got, tt.want) {
+			t.Errorf("%s: violations %v; want %q", tt.body, got, tt.want)
+		}
+	}
+	kpCreate := "https://api.klarna.com/payments/v1/sessions"
+	r := v.ValidateRequest(exchange.Exchange{Method: "POST", URL: kpCreate,
+		RequestHeader: http.Header{"Content-Type": {"application/json"}},
+		RequestBody:   []byte(`{"purchase_country":"SE","purchase_currency":"SEK","locale":"sv-SE","order_amount":1e400,"order_lines":[]}`)}, contract.Default)
+	got := pointers(r, contract.Violation)
+	if strings.Join(got, " ") != contract.RuleNumberOutOfRange+"@/order_amount" {
+		t.Errorf("1e400: violations %v", got)
+	}
+	for _, i := range r.Issues {
+		if strings.Contains(i.Message, "float64") || strings.Contains(i.Message, "unmarshal") {
+			t.Errorf("message in Go terms: %s", i)
+		}
 	}
 }

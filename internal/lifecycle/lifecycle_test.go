@@ -12,7 +12,7 @@ import (
 
 const sessionURL = "https://api.playground.klarna.com/hpp/v1/sessions/"
 
-func checker(t *testing.T) *Checker {
+func checker(t testing.TB) *Checker {
 	t.Helper()
 	v, err := contract.DefaultValidator()
 	if err != nil {

@@ -186,8 +186,8 @@ func (s *Server) apiHandler() http.Handler {
 	strict := api.NewStrictHandlerWithOptions(&handlers{s: s}, nil, api.StrictHTTPServerOptions{
 		// Reached only when a body the validator passed (or validation-off
 		// let through) does not decode into the generated type.
-		RequestErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, _ error) {
-			writeAPIError(w, r, badValue("body"))
+		RequestErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
+			writeAPIError(w, r, badValue(decodeErrorField(err)))
 		},
 		ResponseErrorHandlerFunc: s.internalError,
 	})

@@ -57,6 +57,11 @@ func (s *Server) validateRequests(next http.Handler) http.Handler {
 		// body as Klarna reads it, so nothing off-contract is stored or echoed.
 		if res.Relaxed() {
 			body = s.validator.RelaxRequestBody(ex)
+		}
+		if body != nil {
+			// Every number form the contract accepted must decode into the
+			// generated types: 10000.0 is an integer to the contract.
+			body = integralNumbers(body)
 			r.Body = io.NopCloser(bytes.NewReader(body))
 			r.ContentLength = int64(len(body))
 		}

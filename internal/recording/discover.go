@@ -16,7 +16,9 @@ var Extensions = []string{".har", ".json", ".yml", ".yaml", ".txt", ".http"}
 // Discover expands paths into the recordings to read: files as they are,
 // folders recursively (only files with one of Extensions, skipping names
 // that start with a dot). The result is sorted and without duplicates. A
-// path that cannot be read is kept, so that opening it reports why.
+// path that cannot be read is kept, so that opening it reports why; so is a
+// folder with no recording in it, and a pipe or device with a recording's
+// name, which opening refuses (OpenRegular) rather than skipping in silence.
 func Discover(paths []string) []string {
 	var files []string
 	for _, p := range paths {
@@ -25,6 +27,7 @@ func Discover(paths []string) []string {
 			files = append(files, p)
 			continue
 		}
+		before := len(files)
 		walkErr := filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				files = append(files, path) // reported when opened
@@ -44,7 +47,7 @@ func Discover(paths []string) []string {
 			}
 			return nil
 		})
-		if walkErr != nil {
+		if walkErr != nil || len(files) == before {
 			files = append(files, p)
 		}
 	}

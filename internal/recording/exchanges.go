@@ -94,6 +94,9 @@ func (s *exchangeStream) read() (Record, error) {
 	for s.w.dec.More() {
 		key, err := s.w.key()
 		if err == nil {
+			err = s.w.once(key, "")
+		}
+		if err == nil {
 			err = s.w.skip()
 		}
 		if err != nil {

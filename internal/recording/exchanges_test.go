@@ -52,6 +52,26 @@ func TestExchangesSingle(t *testing.T) {
 	}
 }
 
+// Keys starting with "_" are comments, "_source" too: a single exchange
+// that says where it came from is still an exchange, not a fixture whose
+// _source must be an object (issue 11, item 13).
+func TestExchangesSingleWithSourceComment(t *testing.T) {
+	for _, source := range []string{`"copied from a support ticket"`, `{"repo": "example/shop", "file": "read.json"}`} {
+		recs, format := mustRead(t, "one.json", `{"_source":`+source+`,"operation":"getSessionById",
+			"method":"GET","url":"https://api.klarna.com/hpp/v1/sessions/x","status":200,
+			"response":{"_note":"as sent","headers":{"Content-Type":"application/json"},"body":{"session_id":"x"}}}`)
+		if format != FormatExchanges || len(recs) != 1 || recs[0].Err != nil || recs[0].Kind != KindExchange ||
+			recs[0].Operation != "getSessionById" || string(recs[0].Exchange.ResponseBody) != `{"session_id":"x"}` {
+			t.Errorf("_source %s: %s %+v", source, format, recs)
+		}
+	}
+	// A fixture's "response" is the body itself: still a fixture.
+	recs, format := mustRead(t, "f.json", `{"_source":{"endpoint":"GET /hpp/v1/sessions/x (200 body)"},"status":200,"response":{"session_id":"x"}}`)
+	if format != FormatFixture || len(recs) != 1 || recs[0].Kind != KindResponseBody {
+		t.Errorf("fixture: %s %+v", format, recs)
+	}
+}
+
 // A broken exchange spoils only itself; the message says what is wrong.
 func TestExchangesErrors(t *testing.T) {
 	for _, tt := range []struct{ exchange, says string }{

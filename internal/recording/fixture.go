@@ -11,7 +11,9 @@ import (
 // classifyObject decides what a small top-level JSON object is, from its keys:
 //
 //   - "_source" present: a fixture found in a public repository, a body
-//     wrapped with metadata saying where it came from (see fixtureRecord);
+//     wrapped with metadata saying where it came from (see fixtureRecord),
+//     unless the object is one exchange in kconform's format, where
+//     "_source" is a comment like any "_" key (isExchange);
 //   - "url", or "status"/"operation" with "request"/"response": one exchange
 //     in kconform's format;
 //   - anything else: a body alone, with nothing saying what it is.
@@ -23,7 +25,7 @@ func classifyObject(name string, keys map[string]json.RawMessage, reopen func() 
 	_, hasRequest := keys["request"]
 	_, hasResponse := keys["response"]
 	switch {
-	case keys["_source"] != nil:
+	case keys["_source"] != nil && !isExchange(keys):
 		rec, err := fixtureRecord(keys)
 		if err != nil {
 			return fail(err)
@@ -48,6 +50,33 @@ func classifyObject(name string, keys map[string]json.RawMessage, reopen func() 
 	rec.Exchange.RequestBody = body
 	rec.Exchange.ResponseBody = body
 	return single(name, FormatBody, rec), nil
+}
+
+// isExchange reports whether an object is one exchange in kconform's format:
+// only exchange keys and comments, with a request line or a status, and any
+// request or response a message (headers, body, encoding). A fixture's
+// "response" is the body itself, whose keys are the API's fields.
+func isExchange(keys map[string]json.RawMessage) bool {
+	if checkKeys(keys, exchangeKeys, "") != nil {
+		return false
+	}
+	_, hasURL := keys["url"]
+	_, hasStatus := keys["status"]
+	_, hasOperation := keys["operation"]
+	if !hasURL && !hasStatus && !hasOperation {
+		return false
+	}
+	for _, side := range []string{"request", "response"} {
+		m, ok := keys[side]
+		if !ok || string(m) == "null" {
+			continue
+		}
+		sub, err := objectKeys(m, side)
+		if err != nil || checkKeys(sub, messageKeys, side) != nil {
+			return false
+		}
+	}
+	return true
 }
 
 func reread(reopen func() (io.ReadCloser, error)) ([]byte, error) {

@@ -23,17 +23,17 @@ func FuzzHAR(f *testing.F) {
 	f.Add([]byte(`{"exchanges":[{"method":"GET","url":"u","status":200,"response":{"body":"x"}}]}`))
 	f.Add([]byte("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{}"))
 	f.Add([]byte("http_interactions:\n- request: {method: get, uri: u}\n  response: {status: {code: 200}}\n"))
-	if shared, err := os.ReadDir(sharedRecordings); err == nil {
-		for _, e := range shared {
-			if data, err := os.ReadFile(filepath.Join(sharedRecordings, e.Name())); err == nil && strings.HasSuffix(e.Name(), ".har") {
-				f.Add(data)
-			}
-		}
-	}
+	addShared(f, ".har")
+	fuzzReader(f, "fuzz.har")
+}
+
+// fuzzReader reads every record of data as a file called name: no panic,
+// no endless file, and every error an *Error that names the file.
+func fuzzReader(f *testing.F, name string) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		file, err := OpenBytes("fuzz.har", data)
+		file, err := OpenBytes(name, data)
 		if err != nil {
-			checkFuzzError(t, err)
+			checkFuzzError(t, name, err)
 			return
 		}
 		defer file.Close()
@@ -43,11 +43,11 @@ func FuzzHAR(f *testing.F) {
 				return
 			}
 			if err != nil {
-				checkFuzzError(t, err)
+				checkFuzzError(t, name, err)
 				return
 			}
 			if rec.Err != nil {
-				checkFuzzError(t, rec.Err)
+				checkFuzzError(t, name, rec.Err)
 			}
 			if n > len(data) {
 				t.Fatalf("more records (%d) than input bytes", n)
@@ -56,10 +56,59 @@ func FuzzHAR(f *testing.F) {
 	})
 }
 
-func checkFuzzError(t *testing.T, err error) {
+// addShared seeds f with the shared recordings whose names end in suffix.
+func addShared(f *testing.F, suffix string) {
+	shared, err := os.ReadDir(sharedRecordings)
+	if err != nil {
+		return
+	}
+	for _, e := range shared {
+		if data, err := os.ReadFile(filepath.Join(sharedRecordings, e.Name())); err == nil && strings.HasSuffix(e.Name(), suffix) {
+			f.Add(data)
+		}
+	}
+}
+
+// FuzzVCR: VCR cassettes (YAML).
+func FuzzVCR(f *testing.F) {
+	f.Add([]byte("http_interactions:\n- request: {method: get, uri: u}\n  response: {status: {code: 200}}\n"))
+	f.Add([]byte("interactions:\n- request:\n    method: POST\n    uri: https://api.klarna.com/payments/v1/sessions\n    body: {string: '{}'}\n  response:\n    status: {code: 200}\n    body: {string: '{\"session_id\":\"x\"}'}\n"))
+	f.Add([]byte("&a [*a, *a]\n"))
+	addShared(f, ".yml")
+	fuzzReader(f, "fuzz.yml")
+}
+
+// FuzzHTTPResponse: raw HTTP responses.
+func FuzzHTTPResponse(f *testing.F) {
+	f.Add([]byte("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{}"))
+	f.Add([]byte("HTTP/1.1 400 Bad Request\nTransfer-Encoding: chunked\n\n2\r\n{}\r\n0\r\n\r\n"))
+	f.Add([]byte("HTTP/2 204\r\n\r\n"))
+	addShared(f, ".txt")
+	fuzzReader(f, "fuzz.txt")
+}
+
+// FuzzExchanges: kconform's JSON exchange format, a list or one exchange.
+func FuzzExchanges(f *testing.F) {
+	f.Add([]byte(`{"exchanges":[{"method":"GET","url":"u","status":200,"response":{"body":"x"}}]}`))
+	f.Add([]byte(`{"exchanges":[{"operation":"hppStatusUpdateCallback","request":{"headers":{"A":["1","2"]},"body":{"a":1}}},{"status":200,"operation":"getSessionById","response":{"body":"e30=","encoding":"base64"}}],"_note":1}`))
+	f.Add([]byte(`{"_source":"x","method":"DELETE","url":"https://api.klarna.com/hpp/v1/sessions/x","status":204}`))
+	fuzzReader(f, "fuzz.json")
+}
+
+// FuzzFixture: _source fixtures and bare JSON bodies.
+func FuzzFixture(f *testing.F) {
+	f.Add([]byte(`{"_source":{"endpoint":"POST /hpp/v1/sessions (201 body)"},"response":{"session_id":"x"}}`))
+	f.Add([]byte(`{"_source":{"endpoint":"status_update callback"},"callback":{"session":{}}}`))
+	f.Add([]byte(`{"_source":{"operation":"createCreditSession"},"method":"post","path":"/payments/v1/sessions","body":{}}`))
+	f.Add([]byte(`{"session_id":"x","status":"WAITING","a":1,"a":2}`))
+	addShared(f, ".json")
+	fuzzReader(f, "fuzz.json")
+}
+
+func checkFuzzError(t *testing.T, name string, err error) {
 	t.Helper()
 	var re *Error
-	if !errors.As(err, &re) || re.File != "fuzz.har" || !strings.HasPrefix(err.Error(), "fuzz.har: ") {
+	if !errors.As(err, &re) || re.File != name || !strings.HasPrefix(err.Error(), name+": ") {
 		t.Fatalf("error does not name the file: %#v", err)
 	}
 }

@@ -44,15 +44,40 @@ type harHeader struct {
 // Text is kept raw: HAR says it is a string, but Polly.js writes a JSON body
 // as the parsed value itself.
 type harPostData struct {
-	MimeType string          `json:"mimeType"`
-	Text     json.RawMessage `json:"text"`
-	Encoding string          `json:"encoding"` // not HAR 1.2; some tools write it as on content
+	MimeType string      `json:"mimeType"`
+	Text     harTextJSON `json:"text"`
+	Encoding string      `json:"encoding"` // not HAR 1.2; some tools write it as on content
 }
 
 type harContent struct {
-	MimeType string          `json:"mimeType"`
-	Text     json.RawMessage `json:"text"`
-	Encoding string          `json:"encoding"`
+	MimeType string      `json:"mimeType"`
+	Text     harTextJSON `json:"text"`
+	Encoding string      `json:"encoding"`
+}
+
+// harTextJSON is a body as the entry holds it, read in one copy: a JSON
+// string unquoted into its bytes, any other value (Polly.js's parsed body)
+// as its JSON text. A json.RawMessage would copy the literal first, so a
+// 100 MB body was held three times (entry, literal, text) while read.
+type harTextJSON struct {
+	data     []byte
+	isString bool
+	// bad is set when a string literal could not be unquoted.
+	bad bool
+}
+
+func (t *harTextJSON) UnmarshalJSON(b []byte) error {
+	*t = harTextJSON{}
+	switch {
+	case string(b) == "null":
+	case len(b) > 0 && b[0] == '"':
+		t.isString = true
+		t.data, t.bad = unquote(b)
+		t.bad = !t.bad
+	default:
+		t.data = append([]byte(nil), b...)
+	}
+	return nil
 }
 
 // harStream reads log.entries one at a time. The token walk is positioned
@@ -85,6 +110,9 @@ func openHAR(w *jsonWalk, br *bufio.Reader, rc io.ReadCloser) (*File, error) {
 func (s *harStream) toEntries() error {
 	for s.w.dec.More() {
 		key, err := s.w.key()
+		if err == nil {
+			err = s.w.once(key, "log")
+		}
 		if err != nil {
 			return s.fail(-1, "log", err)
 		}
@@ -161,7 +189,7 @@ const afterEntries = `{"_":{"_":0`
 func (s *harStream) finish() error {
 	dec := json.NewDecoder(io.MultiReader(strings.NewReader(afterEntries), s.split.r))
 	base := s.split.off - int64(len(afterEntries))
-	w := &jsonWalk{name: s.w.name, dec: dec, base: base}
+	w := &jsonWalk{name: s.w.name, dec: dec, base: base, seen: s.w.seen}
 	fail := func(where string, err error) error { return s.fail(-1, where, err) }
 	for range 2 { // '{' and "_" of each object of the prefix
 		for range 2 {
@@ -175,6 +203,9 @@ func (s *harStream) finish() error {
 	}
 	for dec.More() {
 		key, err := w.key()
+		if err == nil {
+			err = w.once(key, "log")
+		}
 		if err != nil {
 			return fail("log", err)
 		}
@@ -193,6 +224,9 @@ func (s *harStream) finish() error {
 	}
 	for dec.More() {
 		key, err := w.key()
+		if err == nil {
+			err = w.once(key, "")
+		}
 		if err == nil {
 			err = w.skip()
 		}
@@ -277,20 +311,20 @@ func harHeaders(hs []harHeader) http.Header {
 // harText returns a body as bytes: a JSON string is the text itself (base64
 // when encoding says so); any other JSON value is a body that Polly.js stored
 // already parsed, and its JSON text is the body.
-func harText(raw json.RawMessage, encoding string) ([]byte, error) {
-	if len(raw) == 0 || string(raw) == "null" {
-		return nil, nil
-	}
-	if raw[0] != '"' {
+func harText(t harTextJSON, encoding string) ([]byte, error) {
+	if !t.isString {
+		if t.data == nil {
+			return nil, nil
+		}
 		if encoding != "" {
 			return nil, fmt.Errorf("encoding %q needs a string", encoding)
 		}
-		return raw, nil
+		return t.data, nil
 	}
-	text, ok := unquote(raw)
-	if !ok {
+	if t.bad {
 		return nil, errorf(ErrNotJSON, "not a JSON string")
 	}
+	text := t.data
 	switch strings.ToLower(encoding) {
 	case "":
 		return text, nil

@@ -250,3 +250,39 @@ func TestHARManyEntriesIndexed(t *testing.T) {
 		t.Errorf("%d records", len(recs))
 	}
 }
+
+// A key twice in the structure of a recording is refused: a HAR with two
+// "log"s was read as its first (empty) one and passed, while a last-wins
+// reader sees the second (issue 11, item 6). In a body alone the contract
+// reports it instead, so such a body is still read.
+func TestDuplicateKeysInTheStructure(t *testing.T) {
+	entry := `{"request":{"method":"GET","url":"https://api.klarna.com/hpp/v1/sessions/x"},"response":{"status":200}}`
+	for _, tt := range []struct{ name, data, says string }{
+		{"two.har", `{"log":{"version":"1.2","entries":[]},"log":{"version":"1.2","entries":[` + entry + `]}}`, `"log" appears twice in the top-level object`},
+		{"two-entries.har", `{"log":{"version":"1.2","entries":[],"entries":[` + entry + `]}}`, `"entries" appears twice in log`},
+		{"two-versions.har", `{"log":{"version":"1.2","entries":[],"version":"1.1"}}`, `"version" appears twice in log`},
+		{"before.har", `{"x":1,"x":2,"log":{"version":"1.2","entries":[]}}`, `"x" appears twice`},
+		{"two.json", `{"exchanges":[],"exchanges":[{"method":"GET","url":"u","status":200}]}`, `"exchanges" appears twice`},
+		{"one.json", `{"method":"GET","url":"https://api.klarna.com/hpp/v1/sessions/x","status":200,"status":404}`, `"status" appears twice`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := readAll(t, tt.name, tt.data)
+			wantError(t, err, ErrDuplicateKey, tt.name, -1, tt.says)
+		})
+	}
+	recs, format := mustRead(t, "body.json", `{"a":1,"a":2}`)
+	if format != FormatBody || len(recs) != 1 || string(recs[0].Exchange.ResponseBody) != `{"a":1,"a":2}` {
+		t.Errorf("a body with a key twice: %s %+v", format, recs)
+	}
+}
+
+// A number of the right kind that no Go number holds is said in the
+// user's terms, not "want a number, got number" (issue 11, item 7).
+func TestNumberOutOfRangeInTheStructure(t *testing.T) {
+	for _, status := range []string{"1e400", "200.5"} {
+		recs, _ := mustRead(t, "n.har", `{"log":{"version":"1.2","entries":[{"request":{"method":"GET","url":"u"},"response":{"status":`+status+`}}]}}`)
+		if len(recs) != 1 || recs[0].Err == nil || !strings.Contains(recs[0].Err.Error(), "response.status: number out of range or not a whole number") {
+			t.Errorf("status %s: %+v", status, recs)
+		}
+	}
+}

@@ -21,15 +21,25 @@ func openJSON(name, ext string, br *bufio.Reader, rc io.ReadCloser, reopen func(
 		return fail(-1, "", jsonError(err, 0))
 	}
 	keys := map[string]json.RawMessage{}
+	// A key twice breaks a recording's structure, but in a body alone it
+	// is the contract's to report (body.duplicate-key), with the rest.
+	var dupErr error
 	for w.dec.More() {
 		key, err := w.key()
 		if err != nil {
 			return fail(-1, "", err)
 		}
+		if err := w.once(key, ""); err != nil && dupErr == nil {
+			dupErr = err
+		}
 		switch key {
-		case "log":
-			return openHAR(w, br, rc)
-		case "exchanges":
+		case "log", "exchanges":
+			if dupErr != nil {
+				return fail(-1, "", dupErr)
+			}
+			if key == "log" {
+				return openHAR(w, br, rc)
+			}
 			return openExchanges(w, rc)
 		}
 		var v json.RawMessage
@@ -40,6 +50,9 @@ func openJSON(name, ext string, br *bufio.Reader, rc io.ReadCloser, reopen func(
 	}
 	if err := w.end(); err != nil {
 		return fail(-1, "", err)
+	}
+	if dupErr != nil && (keys["_source"] != nil || isExchange(keys)) {
+		return fail(-1, "", dupErr)
 	}
 	if ext == ".har" {
 		return fail(-1, "", errorf(ErrNotHAR, "the top-level object has no \"log\""))
@@ -55,6 +68,33 @@ type jsonWalk struct {
 	dec  *json.Decoder
 	// base is the file offset of the decoder's first byte, for errors.
 	base int64
+	// seen holds the keys read so far of each object of the file's own
+	// structure, by where it is ("" the top level, "log"), so that a key
+	// read twice is refused rather than one of its values being dropped.
+	seen map[string]map[string]bool
+}
+
+// once records that the object at where has key, and refuses a second one:
+// a HAR with two "log"s was read as its first (and empty) one, while other
+// readers take the last.
+func (w *jsonWalk) once(key, where string) error {
+	if w.seen == nil {
+		w.seen = map[string]map[string]bool{}
+	}
+	keys := w.seen[where]
+	if keys == nil {
+		keys = map[string]bool{}
+		w.seen[where] = keys
+	}
+	if keys[key] {
+		in := "the top-level object"
+		if where != "" {
+			in = where
+		}
+		return errorf(ErrDuplicateKey, "%q appears twice in %s: readers disagree on which one counts", key, in)
+	}
+	keys[key] = true
+	return nil
 }
 
 func (w *jsonWalk) key() (string, error) {

@@ -69,7 +69,7 @@ func (f *File) Close() error {
 
 // Open opens a recording on disk and detects its format.
 func Open(path string) (*File, error) {
-	return open(path, func() (io.ReadCloser, error) { return os.Open(path) })
+	return open(path, func() (io.ReadCloser, error) { return OpenRegular(path) })
 }
 
 // OpenWith is Open reading the file through openFile, which may wrap it
@@ -97,6 +97,9 @@ const readBufferSize = 256 << 10
 func open(name string, reopen func() (io.ReadCloser, error)) (*File, error) {
 	rc, err := reopen()
 	if err != nil {
+		if re := (*Error)(nil); errors.As(err, &re) {
+			return nil, err
+		}
 		return nil, &Error{File: name, Entry: -1, Err: unwrapPathError(err)}
 	}
 	f, err := detect(name, rc, reopen)
@@ -196,7 +199,13 @@ func jsonError(err error, base int64) error {
 		if where == "" {
 			where = "value"
 		}
-		return fmt.Errorf("%s: want %s, got %s", where, jsonKind(typ.Type.Kind().String()), got)
+		want := jsonKind(typ.Type.Kind().String())
+		if got == "number" && want == "a number" {
+			// The right kind, but no Go number holds it: 1e400, or 200.5
+			// where a whole number goes.
+			return fmt.Errorf("%s: number out of range or not a whole number", where)
+		}
+		return fmt.Errorf("%s: want %s, got %s", where, want, got)
 	}
 	return err
 }

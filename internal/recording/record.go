@@ -126,6 +126,16 @@ var (
 	ErrHARVersion  = errors.New("unknown HAR version")
 	ErrNoResponse  = errors.New("no response was recorded")
 	ErrUnknownFile = errors.New("not a recording kconform reads")
+	// ErrNotRegular: a named pipe, device or socket. It is never opened:
+	// a pipe blocks until a writer comes, a device may never end.
+	ErrNotRegular = errors.New("not a regular file")
+	// ErrNothingChecked: a folder with no recording in it, or a file none of
+	// whose entries could be checked against the contract. Not a read
+	// error: the run says so and exits with its own code.
+	ErrNothingChecked = errors.New("nothing was checked")
+	// ErrDuplicateKey: an object of the file's own structure names a key
+	// twice (two "log"s in a HAR): readers disagree on which one counts.
+	ErrDuplicateKey = errors.New("duplicate key")
 )
 
 // errorf wraps a reason with more detail, keeping it matchable by errors.Is.

@@ -186,6 +186,11 @@ func (s *splitter) value() ([]byte, error) {
 			}
 			i++
 		}
+		if len(out)+i > cap(out) {
+			// Doubled: append grows a large slice by a quarter at a time,
+			// leaving four times a large entry's size behind as garbage.
+			out = append(make([]byte, 0, 2*(len(out)+i)), out...)
+		}
 		out = append(out, buf[:i]...)
 		s.discard(i)
 		if end {

@@ -2,6 +2,7 @@ package report
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
 
 	"github.com/kconform/kconform/internal/audit"
@@ -88,7 +89,10 @@ func (j *jsonWriter) Entry(e *audit.Entry) {
 
 func (j *jsonWriter) EndFile(path string, err error) {
 	j.w.printf("\n]")
-	if err != nil {
+	switch {
+	case errors.Is(err, recording.ErrNothingChecked):
+		j.w.printf(",\"nothing_checked\":%s", mustJSON(err.Error()))
+	case err != nil:
 		j.w.printf(",\"error\":%s", mustJSON(err.Error()))
 	}
 	j.w.printf("}")

@@ -2,6 +2,7 @@ package report
 
 import (
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -89,7 +90,17 @@ func (j *junitWriter) Entry(e *audit.Entry) {
 }
 
 func (j *junitWriter) EndFile(path string, err error) {
-	if err != nil {
+	switch {
+	case errors.Is(err, recording.ErrNothingChecked):
+		// A failure, not a skip: CI must not count a file that checked
+		// nothing as passed.
+		j.suite.Tests++
+		j.suite.Failures++
+		j.suite.Cases = append(j.suite.Cases, junitTestCase{
+			ClassName: path, Name: "check " + path,
+			Failure: &junitMessage{Message: "nothing checked", Type: "nothing-checked", Text: err.Error()},
+		})
+	case err != nil:
 		j.suite.Tests++
 		j.suite.Errors++
 		j.suite.Cases = append(j.suite.Cases, junitTestCase{

@@ -121,5 +121,10 @@ func SummaryLine(s audit.Summary) string {
 	if s.UnreadableFiles > 0 {
 		line += fmt.Sprintf("; %s could not be read", plural(s.UnreadableFiles, "file"))
 	}
+	if s.UncheckedFiles > 0 {
+		line += fmt.Sprintf("; nothing was checked in %s", plural(s.UncheckedFiles, "file"))
+	} else if s.Conforming+s.Violating == 0 && s.UnreadableFiles == 0 && s.Unreadable == 0 {
+		line += "; nothing was checked"
+	}
 	return line
 }

@@ -201,7 +201,9 @@ func TestSummaryLine(t *testing.T) {
 		s    audit.Summary
 		want string
 	}{
-		{audit.Summary{}, "0 entries in 0 files: 0 conform, 0 violate (0 violations), 0 outside the contract, 0 unreadable; 0 warnings"},
+		{audit.Summary{}, "0 entries in 0 files: 0 conform, 0 violate (0 violations), 0 outside the contract, 0 unreadable; 0 warnings; nothing was checked"},
+		{audit.Summary{Files: 2, Entries: 1, Outside: 1, Warnings: 1, UncheckedFiles: 2},
+			"1 entry in 2 files: 0 conform, 0 violate (0 violations), 1 outside the contract, 0 unreadable; 1 warning; nothing was checked in 2 files"},
 		{audit.Summary{Files: 1, Entries: 1, Violating: 1, Violations: 1, Warnings: 1},
 			"1 entry in 1 file: 0 conform, 1 violate (1 violation), 0 outside the contract, 0 unreadable; 1 warning"},
 		{audit.Summary{Files: 3, UnreadableFiles: 2}, "0 entries in 3 files: 0 conform, 0 violate (0 violations), 0 outside the contract, 0 unreadable; 0 warnings; 2 files could not be read"},

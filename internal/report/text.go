@@ -1,6 +1,7 @@
 package report
 
 import (
+	"errors"
 	"io"
 
 	"github.com/kconform/kconform/internal/audit"
@@ -67,6 +68,10 @@ func (t *textWriter) EndFile(path string, err error) {
 		return
 	}
 	t.printHeader()
+	if errors.Is(err, recording.ErrNothingChecked) {
+		t.w.printf("  %v\n", err) // "FILE: nothing was checked: why"
+		return
+	}
 	t.w.printf("  unreadable: %v\n", err)
 }
 

@@ -209,3 +209,23 @@ func TestObserveSeesEveryRecord(t *testing.T) {
 		t.Errorf("Observe saw %v, want [1 2]", seen)
 	}
 }
+
+// The run checks bodies with the validator's decoding: a response with a
+// key twice fails at its pointer (issue 11, item 6).
+func TestDuplicateKeyInAResponseIsAViolation(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"session_id":"s1","status":"WAITING","updated_at":"2024-01-01T00:00:00Z",` +
+			`"expires_at":"2024-01-02T00:00:00Z","status":"WAITING"}`))
+	}))
+	defer srv.Close()
+	d, _ := newDoer(t, API)
+	_, err := get(t, d, t.Context(), srv.URL+"/hpp/v1/sessions/s1")
+	var ve *ViolationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("want a ViolationError, got %v", err)
+	}
+	if msg := err.Error(); !strings.Contains(msg, contract.RuleBodyDuplicateKey) || !strings.Contains(msg, "/status") {
+		t.Errorf("message lacks %s at /status:\n%s", contract.RuleBodyDuplicateKey, msg)
+	}
+}

@@ -1,0 +1,54 @@
+package audit
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// readmeCommand is a `kconform validate ...` command in the README's table
+// of shared recordings.
+var readmeCommand = regexp.MustCompile("`kconform validate ([^`]*)`")
+
+// The README's table of shared recordings shows the command behind each
+// result: its --as must be the one sharedTable checks the file with, and
+// every file of sharedTable has a row (issue 11, item 13).
+func TestReadmeSharedTableShowsTheCommands(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(readme), "### What the shared recordings yield")
+	if !ok {
+		t.Fatal("README has no section \"What the shared recordings yield\"")
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	shown := map[string]string{} // file -> --as of its command
+	for _, m := range readmeCommand.FindAllStringSubmatch(section, -1) {
+		args := strings.Fields(m[1])
+		as := ""
+		for i := 0; i < len(args); i++ {
+			if args[i] == "--as" && i+1 < len(args) {
+				as = args[i+1]
+				i++
+				continue
+			}
+			for _, tt := range sharedTable {
+				if match, _ := filepath.Match(filepath.Base(args[i]), tt.file); match {
+					shown[tt.file] = as
+				}
+			}
+		}
+	}
+	for _, tt := range sharedTable {
+		as, ok := shown[tt.file]
+		switch {
+		case !ok:
+			t.Errorf("%s: no command in the README's table", tt.file)
+		case as != tt.as:
+			t.Errorf("%s: the README's command has --as %q; the test checks it with %q", tt.file, as, tt.as)
+		}
+	}
+}
