@@ -157,9 +157,10 @@ build: ## Build bin/kconform (or just compile every package while cmd/kconform d
 		echo "build: cmd/kconform does not exist yet; compiling ./... instead"; $(GO) build ./...; \
 	fi
 
-test: tools check-generated lint ## Everything CI checks: set-up, check-generated, lint, go test -race, fuzz-short
+# fuzz-short runs before go test, so that go test's summary closes the output
+# (CI reads a run's closing lines).
+test: tools check-generated lint fuzz-short ## Everything CI checks: set-up, check-generated, lint, fuzz-short, go test -race
 	$(GO) test -count=1 -race ./...
-	@$(MAKE) fuzz-short
 
 # Every reader of untrusted input has a fuzz target: the recording readers,
 # the body decoder and the contract validator, the mock's request handling.
