@@ -23,6 +23,10 @@ type Validator struct {
 	byID       map[string]*Operation
 	schemaOpts []openapi3.SchemaValidationOption
 	shapes     sync.Map // *openapi3.Schema -> *shape, for the unknown-field walk
+
+	machineOnce sync.Once
+	machine     *StateMachine
+	machineErr  error
 }
 
 // Operation is one operation of the document.

@@ -218,8 +218,10 @@ func TestTransitionsFollowEachSession(t *testing.T) {
 	if cov.Transitions[0].From != "[*]" || cov.Transitions[0].To != "WAITING" {
 		t.Errorf("first transition = %+v, want [*]→WAITING", cov.Transitions[0])
 	}
-	if !slices.Equal(cov.Unreachable, []string{"MANUAL_ID_CHECK"}) {
-		t.Errorf("unreachable = %v, want [MANUAL_ID_CHECK]", cov.Unreachable)
+	// Every status has a documented way in (MANUAL_ID_CHECK's is assumption
+	// A-manual-id-check); unreachable ones are the state machine's to say.
+	if len(cov.Unreachable) != 0 {
+		t.Errorf("unreachable = %v, want none", cov.Unreachable)
 	}
 }
 

@@ -11,7 +11,7 @@ import (
 // entries. Its memory grows with the number of distinct sessions, not with
 // the number of entries.
 type Sequence struct {
-	terminal map[string]bool
+	machine  *contract.StateMachine
 	sessions map[string]*session
 }
 
@@ -26,12 +26,12 @@ type session struct {
 
 // NewSequence starts following the sessions of one recording.
 func (c *Checker) NewSequence() *Sequence {
-	return &Sequence{terminal: c.terminal, sessions: map[string]*session{}}
+	return &Sequence{machine: c.machine, sessions: map[string]*session{}}
 }
 
 // Observe takes the snapshot of entry index (entries must come in order) and
-// returns what it breaks: leaving a terminal status, or an updated_at earlier
-// than one already seen.
+// returns what it breaks: leaving a terminal status, a move the state
+// machine has no path for, or an updated_at earlier than one already seen.
 func (q *Sequence) Observe(index int, s Snapshot) []contract.Issue {
 	if s.SessionID == "" {
 		return nil
@@ -49,6 +49,18 @@ func (q *Sequence) Observe(index int, s Snapshot) []contract.Issue {
 				s.SessionID, prev.status, prev.statusAt, s.Status),
 		})
 	}
+	// Two observations need not be one step apart (a read before the
+	// consumer opens the page, the next after they paid): a change is
+	// undocumented only when no documented path leads from one to the
+	// other. Statuses outside the enum are the schema's to report.
+	if !prev.final && prev.status != "" && s.Status != prev.status && q.machine.Known(prev.status) &&
+		q.machine.Known(s.Status) && !q.machine.Reachable(prev.status, s.Status) {
+		issues = append(issues, contract.Issue{
+			Severity: contract.Violation, Side: s.Side, In: s.In, Pointer: s.field("status"), Rule: RuleUndocumentedTransition,
+			Message: fmt.Sprintf("session %s was %s at #%d; here it is %s, a move no documented transition leads to",
+				s.SessionID, prev.status, prev.statusAt, s.Status),
+		})
+	}
 	if !s.UpdatedAt.IsZero() && s.UpdatedAt.Before(prev.updated) {
 		issues = append(issues, contract.Issue{
 			Severity: contract.Violation, Side: s.Side, In: s.In, Pointer: s.field("updated_at"), Rule: RuleUpdatedAtWentBack,
@@ -59,7 +71,7 @@ func (q *Sequence) Observe(index int, s Snapshot) []contract.Issue {
 	// The first terminal status is kept: every later change is measured
 	// against it.
 	if s.Status != "" && !prev.final {
-		prev.status, prev.statusAt, prev.final = s.Status, index, q.terminal[s.Status]
+		prev.status, prev.statusAt, prev.final = s.Status, index, q.machine.Terminal(s.Status)
 	}
 	if s.UpdatedAt.After(prev.updated) {
 		prev.updated, prev.updateAt = s.UpdatedAt, index
