@@ -1,24 +1,18 @@
 package audit
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/kconform/kconform/internal/groundtruth"
 	"github.com/kconform/kconform/internal/recording"
 )
 
-// sharedRecordings is the shared folder as CI lays it out: cloned beside
-// the repository.
-const sharedRecordings = "../../../shared/recordings"
-
+// sharedFile is a file of the shared recordings, beside the repository.
 func sharedFile(t *testing.T, name string) string {
 	t.Helper()
-	if _, err := os.Stat(sharedRecordings); err != nil {
-		t.Skipf("shared recordings not found at %s (CI clones shared/ beside the repository): %v", sharedRecordings, err)
-	}
-	return filepath.Join(sharedRecordings, name)
+	return groundtruth.Path(t, "recordings", name)
 }
 
 // realCaptures are what Klarna's playground answered: the contract must

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kconform/kconform/internal/groundtruth"
 	"github.com/kconform/kconform/internal/runreport"
 	"github.com/kconform/kconform/internal/syncbuf"
 )
@@ -33,13 +34,6 @@ const (
 	runDeadline   = "60s"
 )
 
-// inCI reports whether CI is set (.ci/run sets CI=true): there the pinned
-// Prism must have been installed by `make test`, so a missing one fails.
-func inCI() bool {
-	v := os.Getenv("CI")
-	return v != "" && v != "false" && v != "0"
-}
-
 func TestSuitesAgainstPrism(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: skips starting Prism and running the suites against it")
@@ -50,7 +44,7 @@ func TestSuitesAgainstPrism(t *testing.T) {
 	}
 	if _, err := os.Stat(bin); err != nil {
 		msg := fmt.Sprintf("Prism is not installed (%v); `make tools-prism` installs the pinned version into internal/prism/node_modules", err)
-		if inCI() {
+		if groundtruth.InCI() { // CI installs the pinned Prism through `make test`
 			t.Fatalf("%s. CI is set, so this test must run: `make test` installs it through `make tools`", msg)
 		}
 		t.Skip(msg)

@@ -23,9 +23,12 @@ func FuzzHAR(f *testing.F) {
 	f.Add([]byte(`{"exchanges":[{"method":"GET","url":"u","status":200,"response":{"body":"x"}}]}`))
 	f.Add([]byte("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{}"))
 	f.Add([]byte("http_interactions:\n- request: {method: get, uri: u}\n  response: {status: {code: 200}}\n"))
-	if shared, err := os.ReadDir(sharedRecordings); err == nil {
+	// The shared recordings seed the corpus; a fuzz run needs them, as the
+	// tests do.
+	dir := sharedDir(f)
+	if shared, err := os.ReadDir(dir); err == nil {
 		for _, e := range shared {
-			if data, err := os.ReadFile(filepath.Join(sharedRecordings, e.Name())); err == nil && strings.HasSuffix(e.Name(), ".har") {
+			if data, err := os.ReadFile(filepath.Join(dir, e.Name())); err == nil && strings.HasSuffix(e.Name(), ".har") {
 				f.Add(data)
 			}
 		}
