@@ -16,7 +16,7 @@ import (
 
 	"github.com/kconform/kconform/internal/groundtruth"
 	"github.com/kconform/kconform/internal/runreport"
-	"github.com/kconform/kconform/internal/syncbuf"
+	"github.com/onsi/gomega/gbytes"
 )
 
 // Relative to this package's directory, where go test runs the test.
@@ -71,14 +71,14 @@ func TestSuitesAgainstPrism(t *testing.T) {
 		"--deadline", runDeadline,
 		"--label-filter", "!callbacks",
 		"--no-color")
-	var out syncbuf.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
+	out := gbytes.NewBuffer()
+	cmd.Stdout, cmd.Stderr = out, out
 	cmd.WaitDelay = 5 * time.Second
 	start := time.Now()
 	err = cmd.Run()
 	t.Cleanup(func() {
 		if t.Failed() {
-			t.Logf("kconform run output:\n%s", out.String())
+			t.Logf("kconform run output:\n%s", string(out.Contents()))
 		}
 	})
 	t.Logf("kconform run against Prism took %s", time.Since(start).Round(time.Millisecond))
@@ -212,8 +212,8 @@ func startPrism(t *testing.T, bin, port string) string {
 	l.Close()
 
 	cmd := exec.Command(bin, "mock", "-h", "127.0.0.1", "-p", port, spec)
-	var out syncbuf.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
+	out := gbytes.NewBuffer()
+	cmd.Stdout, cmd.Stderr = out, out
 	cmd.WaitDelay = 5 * time.Second
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
@@ -225,7 +225,7 @@ func startPrism(t *testing.T, bin, port string) string {
 		_ = cmd.Process.Kill()
 		<-exited
 		if t.Failed() {
-			t.Logf("prism mock output:\n%s", out.String())
+			t.Logf("prism mock output:\n%s", string(out.Contents()))
 		}
 	})
 
