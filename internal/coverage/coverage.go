@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/kconform/kconform/internal/contract"
 )
 
 // Coverage is what a run exercised, next to everything the document defines.
@@ -92,11 +94,10 @@ type Placeholder struct {
 	Gap         string `json:"gap,omitempty"`
 }
 
-// Coverage compares what was observed with the OpenAPI document spec (the
-// bytes: openapi.Spec, or the file a run was given), which must be the one
-// the records were validated against.
-func (c *Collector) Coverage(spec []byte) (Coverage, error) {
-	d, err := readDocument(spec)
+// Coverage compares what was observed with the contract v, the one the
+// records were validated against.
+func (c *Collector) Coverage(v *contract.Validator) (Coverage, error) {
+	d, err := readDocument(v)
 	if err != nil {
 		return Coverage{}, err
 	}

@@ -42,16 +42,13 @@ type docPlaceholder struct {
 	Condition string   `json:"condition"`
 }
 
-// readDocument loads spec with kin-openapi for its content and with yaml for
-// its order: kin-openapi keeps paths and methods in maps, and a report that
-// lists operations in the order the document does is easier to check
+// readDocument reads the contract as v loaded it, and its source with yaml
+// for its order: kin-openapi keeps paths and methods in maps, and a report
+// that lists operations in the order the document does is easier to check
 // against it.
-func readDocument(spec []byte) (*document, error) {
-	doc, err := openapi3.NewLoader().LoadFromData(spec)
-	if err != nil {
-		return nil, fmt.Errorf("load OpenAPI document: %w", err)
-	}
-	order, err := pathOrder(spec)
+func readDocument(v *contract.Validator) (*document, error) {
+	doc := v.Document()
+	order, err := pathOrder(v.Spec())
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +83,7 @@ func readDocument(spec []byte) (*document, error) {
 			}
 		}
 	}
-	if d.machine, err = contract.ReadStateMachine(doc); err != nil {
+	if d.machine, err = v.StateMachine(); err != nil {
 		return nil, err
 	}
 	if err := d.readPlaceholders(doc); err != nil {
