@@ -12,7 +12,7 @@ import (
 // sharedFile is a file of the shared recordings, beside the repository.
 func sharedFile(t *testing.T, name string) string {
 	t.Helper()
-	return groundtruth.Path(t, "recordings", name)
+	return filepath.Join(groundtruth.Path(t, "recordings"), name)
 }
 
 // realCaptures are what Klarna's playground answered: the contract must

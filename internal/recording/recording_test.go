@@ -79,7 +79,7 @@ func wantError(t *testing.T, err error, reason error, file string, entry int, fr
 }
 
 // sharedDir is the shared recordings, beside the repository.
-func sharedDir(t testing.TB) string {
+func sharedDir(t *testing.T) string {
 	t.Helper()
 	return groundtruth.Path(t, "recordings")
 }
