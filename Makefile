@@ -54,7 +54,7 @@ ACTIONLINT := github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 PLAYGROUND_URL := https://api.playground.klarna.com
 
 .PHONY: help run playground report-prism generate check-generated lint lint-openapi lint-workflows \
-	fmt-check vet tools build test bench tidy-check fuzz-short
+	fmt-check vet doc-check tools build test bench tidy-check fuzz-short
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -105,7 +105,7 @@ check-generated: ## Regenerate and fail if generated/ drifts from what is commit
 	@$(call generated_clean,$(drift_after))
 	@echo "check-generated: generated/ matches openapi/."
 
-lint: lint-openapi lint-workflows fmt-check vet ## Lint the OpenAPI document (Spectral), workflows (actionlint), gofmt -l and go vet
+lint: lint-openapi lint-workflows fmt-check vet doc-check ## Lint the OpenAPI document (Spectral), workflows (actionlint), gofmt -l, go vet, package docs
 
 lint-openapi: tools ## Lint openapi/kconform.yaml with Spectral and self-test the ruleset
 	$(SPECTRAL) lint --fail-severity error --ruleset $(RULESET) $(SPEC)
@@ -129,6 +129,16 @@ fmt-check: ## Fail if gofmt would change a Go file
 vet: ## go vet ./...
 	$(GO) vet ./...
 
+# Every package says its one job in a doc comment ("Package name ..." or, for
+# a command, "Command name ..."), so `go doc` and a newcomer's first look at a
+# directory tell what it is for.
+doc-check: ## Fail if a package has no doc comment saying what it is for
+	@bad="$$($(GO) list -f '{{.ImportPath}}	{{.Name}}	{{.Doc}}' ./... | awk -F'\t' '\
+		$$2 == "main" { if (index($$3, "Command ") != 1) print $$1; next } \
+		index($$3, "Package " $$2 " ") != 1 { print $$1 }')"; \
+	if [ -n "$$bad" ]; then echo "doc-check: these packages have no doc comment saying their job (\"Package name ...\", or \"Command name ...\" for main):" >&2; echo "$$bad" >&2; exit 1; fi
+	@echo "doc-check: every package has a doc comment."
+
 tools: $(LINT_STAMP) tools-prism ## Install the pinned OpenAPI linter and Prism (npm ci; see tools-prism)
 
 tools-prism: $(PRISM_STAMP) ## Install the pinned Prism mock into internal/prism/node_modules (npm ci)
@@ -150,12 +160,8 @@ $(PRISM_STAMP): $(PRISM_DIR)/package.json $(PRISM_DIR)/package-lock.json
 	cd $(PRISM_DIR) && $(NPM) ci --ignore-scripts --no-audit --no-fund --prefer-offline
 	@touch $@
 
-build: ## Build bin/kconform (or just compile every package while cmd/kconform does not exist)
-	@if [ -d cmd/kconform ]; then \
-		echo "$(GO) build -o bin/kconform ./cmd/kconform"; $(GO) build -o bin/kconform ./cmd/kconform; \
-	else \
-		echo "build: cmd/kconform does not exist yet; compiling ./... instead"; $(GO) build ./...; \
-	fi
+build: ## Build bin/kconform
+	$(GO) build -o bin/kconform ./cmd/kconform
 
 # fuzz-short runs before go test, so that go test's summary closes the output
 # (CI reads a run's closing lines).

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kconform/kconform/internal/syncbuf"
+	"github.com/onsi/gomega/gbytes"
 )
 
 // TestRunInterruptedSaysSoAndExits130or143: a signal in the middle of the
@@ -24,13 +24,13 @@ func TestRunInterruptedSaysSoAndExits130or143(t *testing.T) {
 			// Each callback spec waits seconds for a callback this fault
 			// never sends: the signal comes while one waits.
 			cmd := childCommand(t.Context(), dir, nil, "--no-color", "--mock-faults", "callback-missing", "--label-filter", "callbacks")
-			var out syncbuf.Buffer
-			cmd.Stdout, cmd.Stderr = &out, &out
+			out := gbytes.NewBuffer()
+			cmd.Stdout, cmd.Stderr = out, out
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
 			deadline := time.Now().Add(30 * time.Second)
-			for !strings.Contains(out.String(), "Will run") && time.Now().Before(deadline) {
+			for !strings.Contains(string(out.Contents()), "Will run") && time.Now().Before(deadline) {
 				time.Sleep(50 * time.Millisecond)
 			}
 			time.Sleep(300 * time.Millisecond) // a spec is waiting for its callback
@@ -39,14 +39,14 @@ func TestRunInterruptedSaysSoAndExits130or143(t *testing.T) {
 			_ = cmd.Wait()
 			code, err := os.ReadFile(filepath.Join(dir, "exit"))
 			if err != nil {
-				t.Fatalf("no exit code (%v):\n%s", err, out.String())
+				t.Fatalf("no exit code (%v):\n%s", err, string(out.Contents()))
 			}
 			if got, _ := strconv.Atoi(string(code)); got != want {
-				t.Errorf("exit %d, want %d:\n%s", got, want, lastOutput(out.String()))
+				t.Errorf("exit %d, want %d:\n%s", got, want, lastOutput(string(out.Contents())))
 			}
 			for _, w := range []string{"interrupted by " + sig.String(), "not run"} {
-				if !strings.Contains(out.String(), w) {
-					t.Errorf("output lacks %q:\n%s", w, lastOutput(out.String()))
+				if !strings.Contains(string(out.Contents()), w) {
+					t.Errorf("output lacks %q:\n%s", w, lastOutput(string(out.Contents())))
 				}
 			}
 			t.Logf("%s ended the run %s after it was sent", sig, time.Since(start).Round(time.Millisecond))

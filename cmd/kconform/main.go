@@ -15,8 +15,7 @@ import (
 )
 
 // commands maps a subcommand to its entry point, which returns the exit
-// code. Subcommands in other files (run, validate) add themselves in init,
-// so this file builds whichever of them exist.
+// code; run and validate add themselves in init (run.go, validate.go).
 var commands = map[string]func(args []string) int{
 	"mock":    mockCmd,
 	"version": versionCmd,

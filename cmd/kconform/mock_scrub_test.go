@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kconform/kconform/internal/syncbuf"
+	"github.com/onsi/gomega/gbytes"
 )
 
 // TestMockLogsNeverShowTheCredentials: a merchant URL that carries the
@@ -22,17 +22,17 @@ func TestMockLogsNeverShowTheCredentials(t *testing.T) {
 	b64 := base64.StdEncoding.EncodeToString([]byte(pair))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var out, errOut syncbuf.Buffer
+	out, errOut := gbytes.NewBuffer(), gbytes.NewBuffer()
 	done := make(chan int, 1)
 	go func() {
-		done <- runMock(ctx, []string{"--addr", "127.0.0.1:0", "--username", user, "--password", password}, noEnv, &out, &errOut)
+		done <- runMock(ctx, []string{"--addr", "127.0.0.1:0", "--username", user, "--password", password}, noEnv, out, errOut)
 	}()
 	var base string
 	for deadline := time.Now().Add(5 * time.Second); base == "" && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		base = strings.TrimSpace(out.String())
+		base = strings.TrimSpace(string(out.Contents()))
 	}
 	if base == "" {
-		t.Fatalf("no base URL (stderr %s)", errOut.String())
+		t.Fatalf("no base URL (stderr %s)", string(errOut.Contents()))
 	}
 	send := func(method, path, body string) *http.Response {
 		t.Helper()
@@ -69,7 +69,7 @@ func TestMockLogsNeverShowTheCredentials(t *testing.T) {
 	}
 	cancel()
 	<-done
-	logs := errOut.String()
+	logs := string(errOut.Contents())
 	if !strings.Contains(logs, "callback not sent") || !strings.Contains(logs, "[REDACTED]") {
 		t.Fatalf("the refused callback was not logged with its target scrubbed:\n%s", logs)
 	}

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kconform/kconform/internal/syncbuf"
+	"github.com/onsi/gomega/gbytes"
 )
 
 func noEnv(string) string { return "" }
@@ -24,47 +24,47 @@ func TestMockBadUsageExits2(t *testing.T) {
 		"bad rate":       {"--rate-limit", "fast"},
 		"zero rate":      {"--rate-limit", "0/s"},
 	} {
-		var out, errOut syncbuf.Buffer
-		code := runMock(context.Background(), args, noEnv, &out, &errOut)
-		if code != 2 || errOut.String() == "" {
-			t.Errorf("%s: exit %d, stderr %q", name, code, errOut.String())
+		out, errOut := gbytes.NewBuffer(), gbytes.NewBuffer()
+		code := runMock(context.Background(), args, noEnv, out, errOut)
+		if code != 2 || string(errOut.Contents()) == "" {
+			t.Errorf("%s: exit %d, stderr %q", name, code, string(errOut.Contents()))
 		}
-		if name == "unknown fault" && !strings.Contains(errOut.String(), `"made-up"`) {
-			t.Errorf("the unknown fault is not named: %q", errOut.String())
+		if name == "unknown fault" && !strings.Contains(string(errOut.Contents()), `"made-up"`) {
+			t.Errorf("the unknown fault is not named: %q", string(errOut.Contents()))
 		}
 	}
 }
 
 func TestMockHelpAndFaultList(t *testing.T) {
-	var out, errOut syncbuf.Buffer
-	if code := runMock(context.Background(), []string{"-h"}, noEnv, &out, &errOut); code != 0 || !strings.Contains(out.String(), "-control-clock") {
-		t.Errorf("help: %d %q", code, out.String())
+	out, errOut := gbytes.NewBuffer(), gbytes.NewBuffer()
+	if code := runMock(context.Background(), []string{"-h"}, noEnv, out, errOut); code != 0 || !strings.Contains(string(out.Contents()), "-control-clock") {
+		t.Errorf("help: %d %q", code, string(out.Contents()))
 	}
-	out = syncbuf.Buffer{}
-	if code := runMock(context.Background(), []string{"--list-faults"}, noEnv, &out, &errOut); code != 0 || !strings.Contains(out.String(), "callback-event-id-changes") {
-		t.Errorf("list: %d %q", code, out.String())
+	out = gbytes.NewBuffer()
+	if code := runMock(context.Background(), []string{"--list-faults"}, noEnv, out, errOut); code != 0 || !strings.Contains(string(out.Contents()), "callback-event-id-changes") {
+		t.Errorf("list: %d %q", code, string(out.Contents()))
 	}
 }
 
 func TestMockServesUntilCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	var out, errOut syncbuf.Buffer
+	out, errOut := gbytes.NewBuffer(), gbytes.NewBuffer()
 	env := map[string]string{envMockUsername: "shop", envMockPassword: "env-secret"}
 	done := make(chan int, 1)
 	go func() {
 		done <- runMock(ctx, []string{"--addr", "127.0.0.1:0", "--control-faults", "--fault", "callback-missing"},
-			func(k string) string { return env[k] }, &out, &errOut)
+			func(k string) string { return env[k] }, out, errOut)
 	}()
 	var base string
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		if s := strings.TrimSpace(out.String()); s != "" {
+		if s := strings.TrimSpace(string(out.Contents())); s != "" {
 			base = s
 			break
 		}
 	}
 	if !strings.HasPrefix(base, "http://127.0.0.1:") {
 		cancel()
-		t.Fatalf("base URL %q (stderr %s)", base, errOut.String())
+		t.Fatalf("base URL %q (stderr %s)", base, string(errOut.Contents()))
 	}
 
 	req, _ := http.NewRequest("GET", base+"/payments/v1/sessions/x", nil)
@@ -95,12 +95,12 @@ func TestMockServesUntilCancelled(t *testing.T) {
 	select {
 	case code := <-done:
 		if code != 0 {
-			t.Errorf("exit %d after shutdown: %s", code, errOut.String())
+			t.Errorf("exit %d after shutdown: %s", code, string(errOut.Contents()))
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("no shutdown")
 	}
-	if strings.Contains(errOut.String(), "env-secret") {
+	if strings.Contains(string(errOut.Contents()), "env-secret") {
 		t.Error("the password was logged")
 	}
 }
@@ -111,9 +111,9 @@ func TestMockCannotListenExits1(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ln.Close()
-	var out, errOut syncbuf.Buffer
-	if code := runMock(context.Background(), []string{"--addr", ln.Addr().String()}, noEnv, &out, &errOut); code != 1 {
-		t.Errorf("exit %d, stderr %q", code, errOut.String())
+	out, errOut := gbytes.NewBuffer(), gbytes.NewBuffer()
+	if code := runMock(context.Background(), []string{"--addr", ln.Addr().String()}, noEnv, out, errOut); code != 1 {
+		t.Errorf("exit %d, stderr %q", code, string(errOut.Contents()))
 	}
 }
 

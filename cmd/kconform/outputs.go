@@ -10,6 +10,7 @@ import (
 	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/kconform/kconform/internal/contract"
 	"github.com/kconform/kconform/internal/coverage"
 	"github.com/kconform/kconform/internal/exchange"
 	"github.com/kconform/kconform/internal/har"
@@ -17,7 +18,6 @@ import (
 	"github.com/kconform/kconform/internal/runreport"
 	"github.com/kconform/kconform/internal/target"
 	"github.com/kconform/kconform/internal/transport"
-	"github.com/kconform/kconform/openapi"
 	"github.com/kconform/kconform/suites/framework"
 )
 
@@ -28,6 +28,7 @@ import (
 type runOutputs struct {
 	cfg      target.Config
 	unserved []runreport.Unserved
+	contract *contract.Validator // the run's, for the coverage
 	record   *har.File
 	coverage *coverage.Collector
 }
@@ -35,7 +36,7 @@ type runOutputs struct {
 // startOutputs opens what the run writes and hangs it on env. The paths
 // were checked by target.Load.
 func startOutputs(cfg target.Config, env *framework.Env) (*runOutputs, error) {
-	o := &runOutputs{cfg: cfg, unserved: env.Unserved}
+	o := &runOutputs{cfg: cfg, unserved: env.Unserved, contract: env.Validator}
 	if cfg.Record != "" {
 		f, err := har.Create(cfg.Record, har.Creator{Name: "kconform", Version: versionString()})
 		if err != nil {
@@ -78,7 +79,7 @@ func (o *runOutputs) commit(r *types.Report, stdout io.Writer) error {
 	if r == nil {
 		return errors.Join(append(errs, errors.New("no conformance report: the suites produced no result"))...)
 	}
-	cov, err := o.coverage.Coverage(openapi.Spec)
+	cov, err := o.coverage.Coverage(o.contract)
 	if err != nil {
 		return errors.Join(append(errs, fmt.Errorf("coverage of the contract: %v", err))...)
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kconform/kconform/internal/groundtruth"
 	"github.com/kconform/kconform/internal/report"
 )
 
@@ -233,14 +234,10 @@ func TestValidateMachineReadable(t *testing.T) {
 	}
 }
 
-const sharedRecordings = "../../../shared/recordings"
-
 // The REAL captures of the shared folder conform through the command too;
 // the folder as a whole does not (its HAND fixtures are outdated).
 func TestValidateSharedRecordings(t *testing.T) {
-	if _, err := os.Stat(sharedRecordings); err != nil {
-		t.Skipf("shared recordings not found at %s (CI clones shared/ beside the repository): %v", sharedRecordings, err)
-	}
+	sharedRecordings := groundtruth.Path(t, "recordings")
 	real, _ := filepath.Glob(filepath.Join(sharedRecordings, "saleor-*.har"))
 	solidus, _ := filepath.Glob(filepath.Join(sharedRecordings, "solidus_*.yml"))
 	real = append(real, solidus...)

@@ -59,7 +59,7 @@ func TestAmountsInRecordings(t *testing.T) {
 // accepted that broke them would mean the rule is wrong. The check does
 // reach them: the woocommerce snapshot with one tax amount changed fails.
 func TestSharedRecordingsAddUp(t *testing.T) {
-	dir := filepath.Dir(sharedFile(t, "x"))
+	dir := sharedDir(t)
 	c, _ := run(t, Options{}, recording.Discover([]string{dir})...)
 	for _, e := range c.entries {
 		for _, is := range e.Issues {

@@ -1,24 +1,25 @@
 package audit
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/kconform/kconform/internal/groundtruth"
 	"github.com/kconform/kconform/internal/recording"
 )
 
-// sharedRecordings is the shared folder as CI lays it out: cloned beside
-// the repository.
-const sharedRecordings = "../../../shared/recordings"
-
+// sharedFile is a file of the shared recordings, beside the repository.
 func sharedFile(t *testing.T, name string) string {
 	t.Helper()
-	if _, err := os.Stat(sharedRecordings); err != nil {
-		t.Skipf("shared recordings not found at %s (CI clones shared/ beside the repository): %v", sharedRecordings, err)
-	}
-	return filepath.Join(sharedRecordings, name)
+	return filepath.Join(sharedDir(t), name)
+}
+
+// sharedDir is the shared recordings: a test calls it before its subtests,
+// so that a missing folder is one line, not one per file.
+func sharedDir(t *testing.T) string {
+	t.Helper()
+	return groundtruth.Path(t, "recordings")
 }
 
 // realCaptures are what Klarna's playground answered: the contract must
@@ -90,6 +91,7 @@ func withSeverity(sev string, items []string) []string {
 }
 
 func TestRealCapturesConform(t *testing.T) {
+	sharedDir(t)
 	for _, strict := range []bool{false, true} {
 		for _, tt := range realCaptures {
 			t.Run(tt.file, func(t *testing.T) {
@@ -182,6 +184,7 @@ var sharedTable = []struct {
 }
 
 func TestSharedFixtures(t *testing.T) {
+	sharedDir(t)
 	for _, tt := range sharedTable {
 		t.Run(tt.file, func(t *testing.T) {
 			path := sharedFile(t, tt.file)
@@ -216,7 +219,7 @@ func TestSharedFixtures(t *testing.T) {
 // The table covers every file of the shared folder, so a new recording
 // cannot go unchecked.
 func TestSharedTableComplete(t *testing.T) {
-	dir := filepath.Dir(sharedFile(t, "x"))
+	dir := sharedDir(t)
 	listed := map[string]bool{}
 	for _, tt := range sharedTable {
 		listed[tt.file] = true
@@ -234,7 +237,7 @@ func TestSharedTableComplete(t *testing.T) {
 // Without --as the folder as a whole: the files that do not say what they
 // are are listed outside the contract, not failed.
 func TestSharedFolderWithoutTarget(t *testing.T) {
-	dir := filepath.Dir(sharedFile(t, "x"))
+	dir := sharedDir(t)
 	c, sum := run(t, Options{}, recording.Discover([]string{dir})...)
 	outside := 0
 	for _, e := range c.entries {

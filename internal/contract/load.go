@@ -18,11 +18,16 @@ import (
 // Validator checks exchanges against one loaded OpenAPI document. It is safe
 // for concurrent use; build it once and share it.
 type Validator struct {
+	spec       []byte // what doc was loaded from
 	doc        *openapi3.T
 	operations []*Operation
 	byID       map[string]*Operation
 	schemaOpts []openapi3.SchemaValidationOption
 	shapes     sync.Map // *openapi3.Schema -> *shape, for the unknown-field walk
+
+	machineOnce sync.Once
+	machine     *StateMachine
+	machineErr  error
 }
 
 // Operation is one operation of the document.
@@ -75,6 +80,7 @@ func Load(spec []byte) (*Validator, error) {
 	}
 	registerFormats(doc)
 	v := &Validator{
+		spec:       spec,
 		doc:        doc,
 		byID:       map[string]*Operation{},
 		schemaOpts: append(doc.GetSchemaValidationOptions(), openapi3.MultiErrors()),
@@ -134,6 +140,10 @@ func (v *Validator) addCallbacks(op *openapi3.Operation) error {
 
 // Document returns the loaded document (read-only: do not modify it).
 func (v *Validator) Document() *openapi3.T { return v.doc }
+
+// Spec returns the bytes the document was loaded from (read-only), for a
+// reader that needs what loading drops, such as the order of the paths.
+func (v *Validator) Spec() []byte { return v.spec }
 
 // Operation returns the operation with the given operationId, or nil.
 func (v *Validator) Operation(id string) *Operation { return v.byID[id] }

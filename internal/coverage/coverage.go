@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/kconform/kconform/internal/contract"
 )
 
 // Coverage is what a run exercised, next to everything the document defines.
@@ -92,11 +94,10 @@ type Placeholder struct {
 	Gap         string `json:"gap,omitempty"`
 }
 
-// Coverage compares what was observed with the OpenAPI document spec (the
-// bytes: openapi.Spec, or the file a run was given), which must be the one
-// the records were validated against.
-func (c *Collector) Coverage(spec []byte) (Coverage, error) {
-	d, err := readDocument(spec)
+// Coverage compares what was observed with the contract v, the one the
+// records were validated against.
+func (c *Collector) Coverage(v *contract.Validator) (Coverage, error) {
+	d, err := readDocument(v)
 	if err != nil {
 		return Coverage{}, err
 	}
@@ -104,8 +105,8 @@ func (c *Collector) Coverage(spec []byte) (Coverage, error) {
 	defer c.mu.Unlock()
 	out := Coverage{
 		Unrouted:    Tally{Seen: c.unrouted.seen, Conforming: c.unrouted.conforming},
-		Terminal:    append([]string(nil), d.terminal...),
-		Unreachable: d.unreachable(),
+		Terminal:    d.machine.TerminalStatuses(),
+		Unreachable: d.machine.Unreachable(),
 	}
 	out.Responses = c.responseCoverage(d)
 	for _, cb := range d.callbacks {
@@ -181,15 +182,17 @@ func (c *Collector) responseCoverage(d *document) []Response {
 
 func (c *Collector) transitionCoverage(d *document) ([]Transition, int) {
 	counts, skipped := d.transitionCounts(c.sessions)
-	first := Transition{From: start, To: d.initial, Documented: true, Seen: counts[[2]string{start, d.initial}]}
+	initial := d.machine.Initial()
+	first := Transition{From: start, To: initial, Documented: true, Seen: counts[[2]string{start, initial}]}
 	first.Gap = gaps[transitionItem(first.From, first.To)]
 	out := []Transition{first}
-	for _, e := range d.edges {
-		out = append(out, Transition{From: e[0], To: e[1], Documented: true, Seen: counts[e], Gap: gaps[transitionItem(e[0], e[1])]})
+	for _, e := range d.machine.Edges() {
+		k := [2]string{e.From, e.To}
+		out = append(out, Transition{From: e.From, To: e.To, Documented: true, Seen: counts[k], Gap: gaps[transitionItem(e.From, e.To)]})
 	}
 	var extra [][2]string
 	for e := range counts {
-		if !d.documented[e] && e != [2]string{start, d.initial} {
+		if !d.machine.Documented(e[0], e[1]) && e != [2]string{start, initial} {
 			extra = append(extra, e)
 		}
 	}
@@ -208,7 +211,8 @@ func (c *Collector) transitionCoverage(d *document) ([]Transition, int) {
 // compareStatus orders statuses as the enum does, unknown ones after it by
 // text, so that undocumented transitions come out in a stable order.
 func (d *document) compareStatus(a, b string) int {
-	ia, ib := slices.Index(d.statuses, a), slices.Index(d.statuses, b)
+	statuses := d.machine.Statuses()
+	ia, ib := slices.Index(statuses, a), slices.Index(statuses, b)
 	switch {
 	case ia >= 0 && ib >= 0:
 		return ia - ib
@@ -218,16 +222,6 @@ func (d *document) compareStatus(a, b string) int {
 		return 1
 	}
 	return strings.Compare(a, b)
-}
-
-func (d *document) unreachable() []string {
-	var out []string
-	for _, s := range d.statuses {
-		if s != d.initial && !d.reach[d.initial][s] {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 func (c *Collector) placeholderCoverage(d *document) []Placeholder {

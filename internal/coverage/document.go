@@ -8,30 +8,22 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/kconform/kconform/internal/contract"
 	"go.yaml.in/yaml/v3"
 )
 
 // Where the document keeps what coverage compares a run with.
 const (
-	statusSchema          = "HppStatus"
-	terminalExtension     = "x-kconform-terminal"
-	transitionsExtension  = "x-kconform-transitions"
 	merchantURLsSchema    = "MerchantUrlsV1"
 	placeholdersExtension = "x-kconform-placeholders"
 )
 
 // document is what coverage needs of the OpenAPI document, in its order.
 type document struct {
-	operations []docOperation
-	callbacks  []docCallback
-	statuses   []string // the HppStatus enum
-	terminal   []string
-	initial    string
-	edges      [][2]string // documented transitions, in the document's order
-	documented map[[2]string]bool
-	// reach[from][to]: to can be reached from from by documented edges
-	// (one or more steps).
-	reach        map[string]map[string]bool
+	operations   []docOperation
+	callbacks    []docCallback
+	machine      *contract.StateMachine // the HPP state machine, as contract reads it
 	placeholders []docPlaceholder
 }
 
@@ -50,22 +42,13 @@ type docPlaceholder struct {
 	Condition string   `json:"condition"`
 }
 
-type transitions struct {
-	Initial     string              `json:"initial"`
-	Unreachable []string            `json:"unreachable"`
-	Edges       map[string][]string `json:"edges"`
-}
-
-// readDocument loads spec with kin-openapi for its content and with yaml for
-// its order: kin-openapi keeps paths and methods in maps, and a report that
-// lists operations in the order the document does is easier to check
+// readDocument reads the contract as v loaded it, and its source with yaml
+// for its order: kin-openapi keeps paths and methods in maps, and a report
+// that lists operations in the order the document does is easier to check
 // against it.
-func readDocument(spec []byte) (*document, error) {
-	doc, err := openapi3.NewLoader().LoadFromData(spec)
-	if err != nil {
-		return nil, fmt.Errorf("load OpenAPI document: %w", err)
-	}
-	order, err := pathOrder(spec)
+func readDocument(v *contract.Validator) (*document, error) {
+	doc := v.Document()
+	order, err := pathOrder(v.Spec())
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +83,7 @@ func readDocument(spec []byte) (*document, error) {
 			}
 		}
 	}
-	if err := d.readStatuses(doc); err != nil {
+	if d.machine, err = v.StateMachine(); err != nil {
 		return nil, err
 	}
 	if err := d.readPlaceholders(doc); err != nil {
@@ -109,75 +92,11 @@ func readDocument(spec []byte) (*document, error) {
 	return d, nil
 }
 
-func (d *document) readStatuses(doc *openapi3.T) error {
-	ref := schema(doc, statusSchema)
-	if ref == nil || ref.Value == nil {
-		return fmt.Errorf("the document has no components.schemas.%s", statusSchema)
-	}
-	s := ref.Value
-	for _, v := range s.Enum {
-		if str, ok := v.(string); ok {
-			d.statuses = append(d.statuses, str)
-		}
-	}
-	if err := decodeExtension(s.Extensions, terminalExtension, &d.terminal); err != nil {
-		return fmt.Errorf("components.schemas.%s: %w", statusSchema, err)
-	}
-	var tr transitions
-	if err := decodeExtension(s.Extensions, transitionsExtension, &tr); err != nil {
-		return fmt.Errorf("components.schemas.%s: %w", statusSchema, err)
-	}
-	if tr.Initial == "" {
-		return fmt.Errorf("components.schemas.%s.%s has no initial status", statusSchema, transitionsExtension)
-	}
-	d.initial = tr.Initial
-	d.documented = map[[2]string]bool{}
-	// Edges in enum order, then any source the enum lacks (sorted), so the
-	// order is stable although the extension is a map.
-	from := append([]string(nil), d.statuses...)
-	for _, k := range sortedKeys(tr.Edges) {
-		if !slices.Contains(from, k) {
-			from = append(from, k)
-		}
-	}
-	for _, f := range from {
-		for _, t := range tr.Edges[f] {
-			e := [2]string{f, t}
-			if !d.documented[e] {
-				d.documented[e] = true
-				d.edges = append(d.edges, e)
-			}
-		}
-	}
-	d.reach = map[string]map[string]bool{}
-	for _, f := range from {
-		d.reach[f] = reachable(f, tr.Edges)
-	}
-	return nil
-}
-
 func schema(doc *openapi3.T, name string) *openapi3.SchemaRef {
 	if doc.Components == nil {
 		return nil
 	}
 	return doc.Components.Schemas[name]
-}
-
-// reachable is every status one or more documented steps away from start.
-func reachable(start string, edges map[string][]string) map[string]bool {
-	seen := map[string]bool{}
-	queue := []string{start}
-	for len(queue) > 0 {
-		from := queue[0]
-		queue = queue[1:]
-		for _, to := range edges[from] {
-			if !seen[to] {
-				seen[to] = true
-				queue = append(queue, to)
-			}
-		}
-	}
-	return seen
 }
 
 func (d *document) readPlaceholders(doc *openapi3.T) error {

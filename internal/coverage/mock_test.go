@@ -12,7 +12,6 @@ import (
 	"github.com/kconform/kconform/internal/coverage"
 	"github.com/kconform/kconform/internal/mock"
 	"github.com/kconform/kconform/internal/transport"
-	"github.com/kconform/kconform/openapi"
 )
 
 const kpSession = `{"purchase_country":"SE","purchase_currency":"SEK","locale":"sv-SE","order_amount":20000,"order_tax_amount":4000,
@@ -86,7 +85,7 @@ func TestCoverageOfAPaidSessionOnTheMock(t *testing.T) {
 	for _, r := range rec.Records() {
 		c.Observe(r)
 	}
-	cov, err := c.Coverage(openapi.Spec)
+	cov, err := c.Coverage(v)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,8 +29,8 @@ func (d *document) steps(statuses []string) stepCounts {
 	}
 	// The first status is the session's start only if it is the initial
 	// one; otherwise observation began after the session had moved.
-	if statuses[0] == d.initial {
-		sc.edges[[2]string{start, d.initial}]++
+	if initial := d.machine.Initial(); statuses[0] == initial {
+		sc.edges[[2]string{start, initial}]++
 	}
 	prev := statuses[0]
 	for _, cur := range statuses[1:] {
@@ -39,9 +39,9 @@ func (d *document) steps(statuses []string) stepCounts {
 		}
 		e := [2]string{prev, cur}
 		switch {
-		case d.documented[e]:
+		case d.machine.Documented(prev, cur):
 			sc.edges[e]++
-		case d.reach[prev][cur]:
+		case d.machine.Reachable(prev, cur):
 			sc.skipped++
 		default:
 			sc.edges[e]++ // undocumented: no documented path leads there

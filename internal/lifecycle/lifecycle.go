@@ -1,7 +1,8 @@
 // Package lifecycle checks what the contract's schemas cannot: how an HPP
 // session's state relates within one body (expires_at after updated_at) and
-// across the exchanges of one recording (a session never leaves a terminal
-// status, and its updated_at never goes back).
+// across the exchanges of one recording (a session moves only as the
+// contract's state machine documents, never leaves a terminal status, and
+// its updated_at never goes back).
 //
 // What a COMPLETED session must carry, and that an error body's correlation
 // id matches its header, are checked by the contract validator already.
@@ -21,14 +22,8 @@ import (
 const (
 	RuleExpiresNotAfterUpdated = "lifecycle.expires-at-not-after-updated-at"
 	RuleLeftTerminal           = "lifecycle.left-terminal-status"
+	RuleUndocumentedTransition = "lifecycle.undocumented-transition"
 	RuleUpdatedAtWentBack      = "lifecycle.updated-at-went-back"
-)
-
-// terminalExtension on components.schemas.HppStatus lists the statuses a
-// session never leaves.
-const (
-	statusSchema      = "HppStatus"
-	terminalExtension = "x-kconform-terminal"
 )
 
 // sessionBody says where an operation carries an HPP session
@@ -57,33 +52,21 @@ const (
 // Checker holds what the checks read from the contract. It is safe for
 // concurrent use; a Sequence is not.
 type Checker struct {
-	v        *contract.Validator
-	terminal map[string]bool
+	v       *contract.Validator
+	machine *contract.StateMachine
 }
 
-// New reads the terminal statuses from the contract.
+// New reads the HPP state machine from the contract.
 func New(v *contract.Validator) (*Checker, error) {
-	ref := v.Document().Components.Schemas[statusSchema]
-	if ref == nil || ref.Value == nil {
-		return nil, fmt.Errorf("the contract has no components.schemas.%s", statusSchema)
+	m, err := v.StateMachine()
+	if err != nil {
+		return nil, err
 	}
-	list, ok := ref.Value.Extensions[terminalExtension].([]any)
-	if !ok || len(list) == 0 {
-		return nil, fmt.Errorf("components.schemas.%s has no %s list", statusSchema, terminalExtension)
-	}
-	terminal := make(map[string]bool, len(list))
-	for _, s := range list {
-		str, ok := s.(string)
-		if !ok {
-			return nil, fmt.Errorf("components.schemas.%s.%s: want strings", statusSchema, terminalExtension)
-		}
-		terminal[str] = true
-	}
-	return &Checker{v: v, terminal: terminal}, nil
+	return &Checker{v: v, machine: m}, nil
 }
 
 // Terminal reports whether a status is one a session never leaves.
-func (c *Checker) Terminal(status string) bool { return c.terminal[status] }
+func (c *Checker) Terminal(status string) bool { return c.machine.Terminal(status) }
 
 // Snapshot is what one exchange shows of an HPP session.
 type Snapshot struct {

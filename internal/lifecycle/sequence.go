@@ -17,12 +17,17 @@ import (
 // collide would be taken for one session; with a 64-bit hash the odds for
 // a million sessions are about 1 in 36 million.
 type Sequence struct {
+	machine  *contract.StateMachine
 	seed     maphash.Seed
 	sessions map[uint64]session
-	// terminal lists the terminal statuses, from 1: a session that reached
-	// one keeps its index (only the status it must never leave matters).
-	terminal []string
+	// statuses are the state machine's statuses, from 1: a session keeps
+	// the index of the last status it showed (0: none yet, unknownStatus:
+	// one outside the enum, which is the schema's to report).
+	statuses []string
 }
+
+// unknownStatus marks a status the state machine does not know.
+const unknownStatus = math.MaxUint16
 
 // session is what the earlier entries showed of one session: 24 bytes.
 type session struct {
@@ -30,22 +35,24 @@ type session struct {
 	updatedNsec int32
 	statusAt    int32  // the entry that showed status, -1 none
 	updateAt    int32  // the entry that showed updated, -1 none
-	final       uint16 // index in Sequence.terminal of the terminal status reached, 0 none
+	status      uint16 // index in Sequence.statuses of the last status shown, 0 none
+	final       bool   // status is terminal: it is kept, every later change is measured against it
 	hasUpdated  bool
 }
 
 // NewSequence starts following the sessions of one recording.
 func (c *Checker) NewSequence() *Sequence {
-	terminal := []string{""}
-	for name := range c.terminal {
-		terminal = append(terminal, name)
+	return &Sequence{
+		machine:  c.machine,
+		seed:     maphash.MakeSeed(),
+		sessions: map[uint64]session{},
+		statuses: append([]string{""}, c.machine.Statuses()...),
 	}
-	return &Sequence{seed: maphash.MakeSeed(), sessions: map[uint64]session{}, terminal: terminal}
 }
 
 // Observe takes the snapshot of entry index (entries must come in order) and
-// returns what it breaks: leaving a terminal status, or an updated_at earlier
-// than one already seen.
+// returns what it breaks: leaving a terminal status, a move the state
+// machine has no path for, or an updated_at earlier than one already seen.
 func (q *Sequence) Observe(index int, s Snapshot) []contract.Issue {
 	if s.SessionID == "" {
 		return nil
@@ -56,11 +63,24 @@ func (q *Sequence) Observe(index int, s Snapshot) []contract.Issue {
 		prev = session{statusAt: -1, updateAt: -1}
 	}
 	var issues []contract.Issue
-	if prev.final != 0 && s.Status != "" && s.Status != q.terminal[prev.final] {
+	prevStatus := q.name(prev.status)
+	if prev.final && s.Status != "" && s.Status != prevStatus {
 		issues = append(issues, contract.Issue{
 			Severity: contract.Violation, Side: s.Side, In: s.In, Pointer: s.field("status"), Rule: RuleLeftTerminal,
 			Message: fmt.Sprintf("session %s was %s at #%d, a terminal status it must never leave; here it is %s",
-				s.SessionID, q.terminal[prev.final], prev.statusAt, s.Status),
+				s.SessionID, prevStatus, prev.statusAt, s.Status),
+		})
+	}
+	// Two observations need not be one step apart (a read before the
+	// consumer opens the page, the next after they paid): a change is
+	// undocumented only when no documented path leads from one to the
+	// other. Statuses outside the enum are the schema's to report.
+	if !prev.final && prevStatus != "" && s.Status != prevStatus && q.machine.Known(prevStatus) &&
+		q.machine.Known(s.Status) && !q.machine.Reachable(prevStatus, s.Status) {
+		issues = append(issues, contract.Issue{
+			Severity: contract.Violation, Side: s.Side, In: s.In, Pointer: s.field("status"), Rule: RuleUndocumentedTransition,
+			Message: fmt.Sprintf("session %s was %s at #%d; here it is %s, a move no documented transition leads to",
+				s.SessionID, prevStatus, prev.statusAt, s.Status),
 		})
 	}
 	updated := time.Time{}
@@ -76,8 +96,8 @@ func (q *Sequence) Observe(index int, s Snapshot) []contract.Issue {
 	}
 	// The first terminal status is kept: every later change is measured
 	// against it.
-	if s.Status != "" && prev.final == 0 {
-		prev.statusAt, prev.final = entryIndex(index), q.terminalIndex(s.Status)
+	if s.Status != "" && !prev.final {
+		prev.status, prev.statusAt, prev.final = q.index(s.Status), entryIndex(index), q.machine.Terminal(s.Status)
 	}
 	if s.UpdatedAt.After(updated) {
 		prev.updatedSec, prev.updatedNsec, prev.hasUpdated = s.UpdatedAt.Unix(), int32(s.UpdatedAt.Nanosecond()), true
@@ -87,14 +107,28 @@ func (q *Sequence) Observe(index int, s Snapshot) []contract.Issue {
 	return issues
 }
 
-// terminalIndex is a status's index in q.terminal, 0 when not terminal.
-func (q *Sequence) terminalIndex(status string) uint16 {
-	for i := 1; i < len(q.terminal); i++ {
-		if q.terminal[i] == status {
+// index is a status's index in q.statuses; unknownStatus when the state
+// machine does not know it.
+func (q *Sequence) index(status string) uint16 {
+	for i := 1; i < len(q.statuses); i++ {
+		if q.statuses[i] == status {
 			return uint16(i)
 		}
 	}
-	return 0
+	return unknownStatus
+}
+
+// name is the status at index i: "" for none, and for one outside the enum
+// a name no status has, so that it is never taken for a known one.
+func (q *Sequence) name(i uint16) string {
+	switch {
+	case i == 0:
+		return ""
+	case int(i) < len(q.statuses):
+		return q.statuses[i]
+	default:
+		return "(a status outside the enum)"
+	}
 }
 
 // entryIndex keeps an entry index in 32 bits; past 2^31 entries in one

@@ -1,11 +1,13 @@
 package lifecycle
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
 	"github.com/kconform/kconform/internal/contract"
 	"github.com/kconform/kconform/internal/exchange"
+	"github.com/kconform/kconform/openapi"
 )
 
 // step is one exchange of a recorded sequence, and the rules it must break
@@ -113,5 +115,51 @@ func TestSequenceUpdatedAtGoesBack(t *testing.T) {
 	i := issues[2][0]
 	if i.Pointer != "/updated_at" || !strings.Contains(i.Message, "earlier than 2019-05-13T14:52:57Z at #1") {
 		t.Errorf("issue %+v", i)
+	}
+}
+
+// A move no documented path explains is reported; a change that several
+// documented steps explain (their observations missed) is not.
+func TestSequenceUndocumentedTransition(t *testing.T) {
+	issues := runSequence(t, []step{
+		readStep("a", "WAITING", "2019-05-13T14:51:46Z", ""),
+		readStep("a", "COMPLETED", "2019-05-13T14:52:00Z", ""), // WAITING→IN_PROGRESS→COMPLETED, the middle unseen
+		readStep("b", "IN_PROGRESS", "2019-05-13T14:51:46Z", ""),
+		readStep("b", "WAITING", "2019-05-13T14:52:00Z", RuleUndocumentedTransition), // nothing leads back to WAITING
+		readStep("b", "IN_PROGRESS", "2019-05-13T14:53:00Z", ""),                     // measured from the last status
+		readStep("c", "IN_PROGRESS", "2019-05-13T14:51:46Z", ""),
+		callbackStep("c", "MANUAL_ID_CHECK", "2019-05-13T14:52:00Z", ""),
+		readStep("c", "COMPLETED", "2019-05-13T14:53:00Z", RuleUndocumentedTransition), // only DISABLED leads out
+		readStep("d", "IN_PROGRESS", "2019-05-13T14:51:46Z", ""),
+		readStep("d", "in_progress", "2019-05-13T14:52:00Z", ""), // not in the enum: the schema reports it
+		readStep("d", "WAITING", "2019-05-13T14:53:00Z", ""),
+	})
+	i := issues[3][0]
+	if i.Pointer != "/status" || i.Side != contract.Response || i.Severity != contract.Violation ||
+		!strings.Contains(i.Message, "was IN_PROGRESS at #2") || !strings.Contains(i.Message, "here it is WAITING") {
+		t.Errorf("issue %+v", i)
+	}
+}
+
+// The moves are the contract's: an edge added there is no longer reported.
+func TestSequenceTransitionsFromContract(t *testing.T) {
+	spec := bytes.Replace(openapi.Spec, []byte("MANUAL_ID_CHECK: [DISABLED]"), []byte("MANUAL_ID_CHECK: [COMPLETED, DISABLED]"), 1)
+	if bytes.Equal(spec, openapi.Spec) {
+		t.Fatal("the contract no longer lists MANUAL_ID_CHECK: [DISABLED]; update this test")
+	}
+	v, err := contract.Load(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := c.NewSequence()
+	for i, st := range []string{"IN_PROGRESS", "MANUAL_ID_CHECK", "COMPLETED"} {
+		snap, _ := c.Snapshot("getSessionById", read("a", sessionJSON("a", st, "2019-05-13T14:5"+string(rune('0'+i))+":00Z", "2030-01-01T00:00:00Z")))
+		if issues := q.Observe(i, snap); len(issues) > 0 {
+			t.Errorf("%s: %v", st, issues)
+		}
 	}
 }

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kconform/kconform/internal/syncbuf"
+	"github.com/onsi/gomega/gbytes"
 )
 
 // TestCallbacksNeverReachTheControlPlane: a merchant URL aimed at the
@@ -15,8 +15,8 @@ import (
 // path tricks, is not called, so a status change (HPP) or an authorization
 // (KP) cannot wipe every session.
 func TestCallbacksNeverReachTheControlPlane(t *testing.T) {
-	var logs syncbuf.Buffer
-	h := newHarness(t, Options{ClockControl: true, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	logs := gbytes.NewBuffer()
+	h := newHarness(t, Options{ClockControl: true, Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	u, _ := url.Parse(h.base)
 	port := u.Port()
 	targets := []string{
@@ -52,8 +52,8 @@ func TestCallbacksNeverReachTheControlPlane(t *testing.T) {
 	if r := h.do("GET", "/payments/v1/sessions/"+kpID, ""); r.status != 200 {
 		t.Errorf("the KP session is gone after its authorization callback (status %d)", r.status)
 	}
-	if n := strings.Count(logs.String(), "control-plane path"); n < len(targets)+1 {
-		t.Errorf("%d refusals logged, want %d:\n%s", n, len(targets)+1, logs.String())
+	if n := strings.Count(string(logs.Contents()), "control-plane path"); n < len(targets)+1 {
+		t.Errorf("%d refusals logged, want %d:\n%s", n, len(targets)+1, string(logs.Contents()))
 	}
 }
 

@@ -24,8 +24,8 @@ var consumerActions = map[string]consumerAction{
 	"error":   {to: api.ERROR},
 	// S1's status enum has MANUAL_ID_CHECK and nothing documents what leads
 	// there (reference §3.1): the mock's consumer asks for a manual identity
-	// check with this action (assumption), and can then go on as from
-	// IN_PROGRESS. The documented way out is the merchant's DELETE.
+	// check with this action, the contract's assumed edge from IN_PROGRESS
+	// (A-manual-id-check). Its one way out is the merchant's DELETE.
 	"manual-id-check": {to: api.MANUALIDCHECK},
 }
 
@@ -41,7 +41,8 @@ type pageState struct {
 
 // openPage is GET /pay/{id}: it refuses an unknown (404), expired or
 // terminal (410) session, and otherwise moves the session to IN_PROGRESS
-// (unless move is false: a HEAD request only looks).
+// when the contract has that move (unless move is false: a HEAD request
+// only looks).
 func (s *Server) openPage(id string, move bool) pageState {
 	now, faults := s.clock.Now(), s.faults.load()
 	s.store.mu.Lock()
@@ -52,10 +53,12 @@ func (s *Server) openPage(id string, move bool) pageState {
 		return pageState{HTTPCode: http.StatusNotFound, Title: "Page not found", Message: "This payment link does not exist."}
 	case h.expired(now):
 		return pageState{HTTPCode: http.StatusGone, Title: "Link expired", Message: "This payment link has expired.", ID: id, Status: h.status}
-	case h.terminal() && !faults.has(faultTerminalStateReopened):
+	case s.machine.terminal(h.status) && !faults.has(faultTerminalStateReopened):
 		return pageState{HTTPCode: http.StatusGone, Title: "Link no longer valid", Message: "This payment session is " + string(h.status) + ".", ID: id, Status: h.status}
 	}
-	if move && h.status != api.INPROGRESS && h.status != api.MANUALIDCHECK {
+	// The terminal-state-reopened fault is the one move off the contract's
+	// state machine: it reopens a terminal session.
+	if move && (s.machine.allows(h.status, api.INPROGRESS) || s.machine.terminal(h.status)) {
 		s.changeStatusLocked(h, api.INPROGRESS, now, faults)
 	}
 	p := pageState{HTTPCode: http.StatusOK, ID: id, Status: h.status, Title: "Pay with Klarna (kconform mock)"}
@@ -82,12 +85,19 @@ func (s *Server) act(id, name string) (location string, refused *pageState) {
 		return "", &pageState{HTTPCode: http.StatusNotFound, Title: "Page not found", Message: "This payment link does not exist."}
 	case h.expired(now):
 		return "", &pageState{HTTPCode: http.StatusGone, Title: "Link expired", Message: "This payment link has expired.", ID: id, Status: h.status}
-	case h.status != api.INPROGRESS && h.status != api.MANUALIDCHECK:
-		return "", &pageState{HTTPCode: http.StatusConflict, Title: "Not possible now", Message: "The session is " + string(h.status) + ", not IN_PROGRESS: open the page first.", ID: id, Status: h.status}
+	case !s.machine.allows(h.status, action.to):
+		msg := "The session is " + string(h.status) + ": " + name + " is not possible from there."
+		if s.machine.allows(h.status, api.INPROGRESS) {
+			msg = "The session is " + string(h.status) + ", not IN_PROGRESS: open the page first."
+		}
+		return "", &pageState{HTTPCode: http.StatusConflict, Title: "Not possible now", Message: msg, ID: id, Status: h.status}
 	}
 	to := action.to
 	if action.success && !s.payLocked(h, now, faults) {
 		to = api.ERROR // the consumer sees an error and goes to the error URL
+		if !s.machine.allows(h.status, to) {
+			return "", &pageState{HTTPCode: http.StatusConflict, Title: "Not possible now", Message: "The payment failed.", ID: id, Status: h.status}
+		}
 	}
 	s.changeStatusLocked(h, to, now, faults)
 	return s.merchantRedirect(h, to, faults), nil

@@ -50,7 +50,7 @@ func (s *Server) createHPP(body *api.SessionCreationRequestV1, base string) (api
 		return api.SessionCreationResponseV1{}, errBadPaymentURLRef
 	}
 	now, faults := s.clock.Now(), s.faults.load()
-	h := &hppSession{id: newUUID(), kpID: kpID, status: api.WAITING, updatedAt: wireTime(now), mode: api.NONE}
+	h := &hppSession{id: newUUID(), kpID: kpID, status: s.machine.initial(), updatedAt: wireTime(now), mode: api.NONE}
 	if body.MerchantUrls != nil {
 		h.urls = *body.MerchantUrls
 	}
@@ -110,20 +110,22 @@ func (s *Server) disableHPP(id string) *apiError {
 	if h == nil || h.expired(now) {
 		return errHPPNotFound
 	}
-	switch h.status {
-	case api.COMPLETED:
-		if faults.has(faultCompletedDisableAllowed) {
-			return nil // answers 204 and changes nothing
+	if h.status == api.MANUALIDCHECK && faults.has(faultManualIDCheckDisableRefused) {
+		return errManualIDCheck
+	}
+	if !s.machine.allows(h.status, api.DISABLED) {
+		// The contract has no such move: say why, as Klarna would.
+		switch h.status {
+		case api.DISABLED:
+			return nil // undocumented; idempotent: 204, no change, no callback
+		case api.CANCELLED:
+			return errHPPCancelled // undocumented; the consumer's cancel is definitive
+		case api.COMPLETED:
+			if faults.has(faultCompletedDisableAllowed) {
+				return nil // answers 204 and changes nothing
+			}
 		}
 		return errHPPCompleted
-	case api.DISABLED:
-		return nil // undocumented; idempotent: 204, no change, no callback
-	case api.CANCELLED:
-		return errHPPCancelled // undocumented; the consumer's cancel is definitive
-	case api.MANUALIDCHECK:
-		if faults.has(faultManualIDCheckDisableRefused) {
-			return errManualIDCheck
-		}
 	}
 	s.changeStatusLocked(h, api.DISABLED, now, faults)
 	return nil

@@ -127,8 +127,8 @@ func TestDistributionModule(t *testing.T) {
 }
 
 // The manual-id-check action reaches MANUAL_ID_CHECK; reopening the page
-// keeps it there; the consumer can go on to pay, and the merchant can
-// disable it (its documented way out).
+// keeps it there; the page can take it nowhere else (the contract has no
+// such move), and the merchant can disable it (its documented way out).
 func TestManualIDCheck(t *testing.T) {
 	h := newHarness(t, Options{})
 	id := h.createHPP(h.createKP(kpBody), nil).SessionId
@@ -138,9 +138,11 @@ func TestManualIDCheck(t *testing.T) {
 	if s := h.readHPP(id); s.Status != "MANUAL_ID_CHECK" {
 		t.Fatalf("status %s", s.Status)
 	}
-	h.expect(h.action(id, "pay"), 303)
-	if s := h.readHPP(id); s.Status != "COMPLETED" || s.AuthorizationToken == nil {
-		t.Errorf("after pay: %+v", s)
+	for _, action := range []string{"pay", "decline", "manual-id-check"} {
+		h.expect(h.action(id, action), 409)
+	}
+	if s := h.readHPP(id); s.Status != "MANUAL_ID_CHECK" {
+		t.Errorf("after the refused actions: %+v", s)
 	}
 
 	id = h.createHPP(h.createKP(kpBody), nil).SessionId

@@ -22,6 +22,7 @@ type Server struct {
 	faults    activeFaults
 	store     *store
 	validator *contract.Validator
+	machine   machine // the contract's HPP state machine
 	callbacks *dispatcher
 	log       *slog.Logger
 	handler   http.Handler
@@ -49,7 +50,12 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mock: load the contract: %w", err)
 	}
+	m, err := newMachine(v)
+	if err != nil {
+		return nil, fmt.Errorf("mock: the contract's HPP state machine: %w", err)
+	}
 	s := &Server{
+		machine:   m,
 		opts:      opts,
 		clock:     newClock(opts),
 		store:     newStore(),

@@ -67,14 +67,6 @@ type hppSession struct {
 
 func (h *hppSession) expired(now time.Time) bool { return !now.Before(h.expiresAt) }
 
-func (h *hppSession) terminal() bool {
-	switch h.status {
-	case api.COMPLETED, api.CANCELLED, api.DISABLED:
-		return true
-	}
-	return false
-}
-
 func (h *hppSession) placesOrder() bool {
 	return h.mode == api.PLACEORDER || h.mode == api.CAPTUREORDER
 }

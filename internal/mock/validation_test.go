@@ -12,6 +12,7 @@ import (
 
 	"github.com/kconform/kconform/generated/api"
 	"github.com/kconform/kconform/internal/exchange"
+	"github.com/kconform/kconform/internal/groundtruth"
 	"github.com/kconform/kconform/internal/recording"
 )
 
@@ -191,15 +192,10 @@ func TestAuthentication(t *testing.T) {
 	h.expect(h.send("GET", "/_kconform/capabilities", "", nil), 200)
 }
 
-// recordings is the shared folder of public Klarna traffic, beside the repository.
-const recordings = "../../../shared/recordings"
-
+// recordingsDir is the shared folder of public Klarna traffic, beside the repository.
 func recordingsDir(t *testing.T) string {
 	t.Helper()
-	if _, err := os.Stat(recordings); err != nil {
-		t.Skipf("skipping: %s is absent (CI clones the repository with shared/ beside it): %v", recordings, err)
-	}
-	return recordings
+	return groundtruth.Path(t, "recordings")
 }
 
 // TestRecordedRequestsAreAccepted replays the REAL and CLIENT requests of

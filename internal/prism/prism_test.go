@@ -14,8 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kconform/kconform/internal/groundtruth"
 	"github.com/kconform/kconform/internal/runreport"
-	"github.com/kconform/kconform/internal/syncbuf"
+	"github.com/onsi/gomega/gbytes"
 )
 
 // Relative to this package's directory, where go test runs the test.
@@ -33,13 +34,6 @@ const (
 	runDeadline   = "60s"
 )
 
-// inCI reports whether CI is set (.ci/run sets CI=true): there the pinned
-// Prism must have been installed by `make test`, so a missing one fails.
-func inCI() bool {
-	v := os.Getenv("CI")
-	return v != "" && v != "false" && v != "0"
-}
-
 func TestSuitesAgainstPrism(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: skips starting Prism and running the suites against it")
@@ -50,7 +44,7 @@ func TestSuitesAgainstPrism(t *testing.T) {
 	}
 	if _, err := os.Stat(bin); err != nil {
 		msg := fmt.Sprintf("Prism is not installed (%v); `make tools-prism` installs the pinned version into internal/prism/node_modules", err)
-		if inCI() {
+		if groundtruth.InCI() { // CI installs the pinned Prism through `make test`
 			t.Fatalf("%s. CI is set, so this test must run: `make test` installs it through `make tools`", msg)
 		}
 		t.Skip(msg)
@@ -77,14 +71,14 @@ func TestSuitesAgainstPrism(t *testing.T) {
 		"--deadline", runDeadline,
 		"--label-filter", "!callbacks",
 		"--no-color")
-	var out syncbuf.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
+	out := gbytes.NewBuffer()
+	cmd.Stdout, cmd.Stderr = out, out
 	cmd.WaitDelay = 5 * time.Second
 	start := time.Now()
 	err = cmd.Run()
 	t.Cleanup(func() {
 		if t.Failed() {
-			t.Logf("kconform run output:\n%s", out.String())
+			t.Logf("kconform run output:\n%s", string(out.Contents()))
 		}
 	})
 	t.Logf("kconform run against Prism took %s", time.Since(start).Round(time.Millisecond))
@@ -218,8 +212,8 @@ func startPrism(t *testing.T, bin, port string) string {
 	l.Close()
 
 	cmd := exec.Command(bin, "mock", "-h", "127.0.0.1", "-p", port, spec)
-	var out syncbuf.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
+	out := gbytes.NewBuffer()
+	cmd.Stdout, cmd.Stderr = out, out
 	cmd.WaitDelay = 5 * time.Second
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
@@ -231,7 +225,7 @@ func startPrism(t *testing.T, bin, port string) string {
 		_ = cmd.Process.Kill()
 		<-exited
 		if t.Failed() {
-			t.Logf("prism mock output:\n%s", out.String())
+			t.Logf("prism mock output:\n%s", string(out.Contents()))
 		}
 	})
 

@@ -55,11 +55,13 @@ func (l *Line) Start(interval time.Duration) {
 // StartTicks is Start driven by ticks instead of a clock (tests use it);
 // release, if not nil, is called once the ticks are no longer read.
 func (l *Line) StartTicks(ticks <-chan time.Time, release func()) {
-	l.stop = make(chan struct{})
-	l.done = make(chan struct{})
+	stop, done := make(chan struct{}), make(chan struct{})
+	l.mu.Lock()
+	l.stop, l.done = stop, done
+	l.mu.Unlock()
 	l.Update()
 	go func() {
-		defer close(l.done)
+		defer close(done)
 		if release != nil {
 			defer release()
 		}
@@ -67,7 +69,7 @@ func (l *Line) StartTicks(ticks <-chan time.Time, release func()) {
 			select {
 			case <-ticks:
 				l.Update()
-			case <-l.stop:
+			case <-stop:
 				return
 			}
 		}
@@ -91,17 +93,20 @@ func (l *Line) Update() {
 // once, and on a Line never started.
 func (l *Line) Stop() {
 	l.mu.Lock()
+	stop, done := l.stop, l.done
+	l.stop = nil // only the first Stop closes it
+	l.mu.Unlock()
+	if stop != nil {
+		close(stop)
+		<-done // every tick the goroutine received is drawn before the clear
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	if l.stopped {
-		l.mu.Unlock()
 		return
 	}
 	l.stopped = true
 	l.clearLocked()
-	l.mu.Unlock()
-	if l.stop != nil {
-		close(l.stop)
-		<-l.done
-	}
 }
 
 // clearLocked erases a drawn line; l.mu is held.

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kconform/kconform/internal/syncbuf"
+	"github.com/onsi/gomega/gbytes"
 )
 
 // counter renders "n=<calls>" so a test sees each draw and counts renders.
@@ -17,9 +17,9 @@ func counter() (*atomic.Int64, func() string) {
 }
 
 func TestLineDrawsOnlyOnTicks(t *testing.T) {
-	var out syncbuf.Buffer
+	out := gbytes.NewBuffer()
 	calls, render := counter()
-	l := New(&out, render)
+	l := New(out, render)
 	ticks := make(chan time.Time) // unbuffered: each send is one received tick
 	released := false
 	l.StartTicks(ticks, func() { released = true })
@@ -37,53 +37,53 @@ func TestLineDrawsOnlyOnTicks(t *testing.T) {
 		t.Errorf("rendered %d times for a start and 3 ticks, want 4", got)
 	}
 	want := "\rn=1\x1b[K\rn=2\x1b[K\rn=3\x1b[K\rn=4\x1b[K\r\x1b[K"
-	if got := out.String(); got != want {
+	if got := string(out.Contents()); got != want {
 		t.Errorf("output %q, want %q", got, want)
 	}
 }
 
 func TestStopClearsOnceAndSilencesUpdates(t *testing.T) {
-	var out syncbuf.Buffer
+	out := gbytes.NewBuffer()
 	_, render := counter()
-	l := New(&out, render)
+	l := New(out, render)
 	l.StartTicks(make(chan time.Time), nil)
 	l.Stop()
 	l.Stop()
 	l.Update()
-	if got, want := out.String(), "\rn=1\x1b[K\r\x1b[K"; got != want {
+	if got, want := string(out.Contents()), "\rn=1\x1b[K\r\x1b[K"; got != want {
 		t.Errorf("output %q, want %q", got, want)
 	}
 }
 
 func TestStopWithoutStartWritesNothing(t *testing.T) {
-	var out syncbuf.Buffer
-	New(&out, func() string { return "x" }).Stop()
-	if out.String() != "" {
-		t.Errorf("output %q, want none", out.String())
+	out := gbytes.NewBuffer()
+	New(out, func() string { return "x" }).Stop()
+	if string(out.Contents()) != "" {
+		t.Errorf("output %q, want none", string(out.Contents()))
 	}
 }
 
 func TestInterruptsClearTheLineFirst(t *testing.T) {
-	var term syncbuf.Buffer // stdout and stderr on one terminal
-	l := New(&term, func() string { return "status" })
-	stdout := l.Interrupts(&term)
+	term := gbytes.NewBuffer() // stdout and stderr on one terminal
+	l := New(term, func() string { return "status" })
+	stdout := l.Interrupts(term)
 	l.Update()
 	stdout.Write([]byte("a\n"))
 	stdout.Write([]byte("b\n")) // nothing drawn: no second clear
 	l.Update()
 	l.Stop()
 	want := "\rstatus\x1b[K\r\x1b[Ka\nb\n\rstatus\x1b[K\r\x1b[K"
-	if got := term.String(); got != want {
+	if got := string(term.Contents()); got != want {
 		t.Errorf("output %q, want %q", got, want)
 	}
 }
 
 func TestStartWithRealTickerStops(t *testing.T) {
-	var out syncbuf.Buffer
-	l := New(&out, func() string { return "s" })
+	out := gbytes.NewBuffer()
+	l := New(out, func() string { return "s" })
 	l.Start(time.Millisecond)
 	l.Stop()
-	if got := out.String(); !strings.HasPrefix(got, "\rs\x1b[K") || !strings.HasSuffix(got, "\r\x1b[K") {
+	if got := string(out.Contents()); !strings.HasPrefix(got, "\rs\x1b[K") || !strings.HasSuffix(got, "\r\x1b[K") {
 		t.Errorf("output %q: want drawn at start and cleared at the end", got)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kconform/kconform/internal/groundtruth"
 )
 
 // FuzzHAR feeds arbitrary bytes to the reader as a .har file: it must never
@@ -58,12 +60,14 @@ func fuzzReader(f *testing.F, name string) {
 
 // addShared seeds f with the shared recordings whose names end in suffix.
 func addShared(f *testing.F, suffix string) {
-	shared, err := os.ReadDir(sharedRecordings)
+	// Without them TestSharedRecordings skips, or fails under CI.
+	dir, _ := groundtruth.Locate("recordings")
+	shared, err := os.ReadDir(dir)
 	if err != nil {
 		return
 	}
 	for _, e := range shared {
-		if data, err := os.ReadFile(filepath.Join(sharedRecordings, e.Name())); err == nil && strings.HasSuffix(e.Name(), suffix) {
+		if data, err := os.ReadFile(filepath.Join(dir, e.Name())); err == nil && strings.HasSuffix(e.Name(), suffix) {
 			f.Add(data)
 		}
 	}

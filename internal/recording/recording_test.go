@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kconform/kconform/internal/groundtruth"
 )
 
 // readAll opens data as a file called name and reads every record; err is
@@ -76,16 +78,10 @@ func wantError(t *testing.T, err error, reason error, file string, entry int, fr
 	}
 }
 
-// sharedRecordings is /work/shared/recordings as CI lays it out: the shared
-// folder cloned beside the repository.
-const sharedRecordings = "../../../shared/recordings"
-
+// sharedDir is the shared recordings, beside the repository.
 func sharedDir(t *testing.T) string {
 	t.Helper()
-	if _, err := os.Stat(sharedRecordings); err != nil {
-		t.Skipf("shared recordings not found at %s (CI clones shared/ beside the repository): %v", sharedRecordings, err)
-	}
-	return sharedRecordings
+	return groundtruth.Path(t, "recordings")
 }
 
 // Every shared recording reads as what its README says it is.

@@ -22,7 +22,9 @@ var _ = Describe("HPP manual identification check", Label(fw.HPP, fw.Lifecycle, 
 	*/
 	It("MUST let the merchant disable a session in MANUAL_ID_CHECK", fw.Cites("A-manual-id-check"), fw.Timeout, func(ctx SpecContext) {
 		h := f.NewHPPSession(ctx)
-		f.OpensAndDoes(ctx, h, manualIDCheck)
+		f.Opens(ctx, h)
+		f.ExpectHPPStatus(ctx, h.ID, api.INPROGRESS) // so the run sees IN_PROGRESS → MANUAL_ID_CHECK
+		f.Does(ctx, h, manualIDCheck)
 		f.ExpectHPPStatus(ctx, h.ID, api.MANUALIDCHECK)
 		f.DisableHPPSession(ctx, h.ID, http.StatusNoContent)
 		f.ExpectHPPStatus(ctx, h.ID, api.DISABLED)

@@ -4,7 +4,7 @@
 // drivers for the consumer page, the clock and callbacks, the label
 // registry and the skip rules for targets that cannot do everything.
 //
-// Spec packages (suites/lifecycle, ...) register specs with
+// The spec package (suites/conformance) registers specs with
 // `var _ = Describe(...)`; a runner (suites_suite_test.go for `go test`,
 // cmd/kconform for `kconform run`) builds the Env, calls Configure and
 // then RunSpecs.

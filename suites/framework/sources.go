@@ -98,8 +98,8 @@ var sources = map[string]source{
 		"(400 BAD_VALUE naming the field, or 409 \"Not matching fields\"). A live 400 \"Bad value: order_lines[2].total_tax_amount\" to create_order is reported " +
 		"(github.com/krokedil/klarna-payments-for-woocommerce issue 169) without the authorized body; kconform reads it as: the amounts are checked first."},
 	"A-manual-id-check": {Assumption, "MANUAL_ID_CHECK is only an enum value of S1: no page says how a session reaches it (the kconform mock's consumer-page action " +
-		"manual-id-check stands in) or whether it is final (D-track's table has no row for it). kconform reads it as non-final, so D-track's " +
-		"\"any non-final state → DISABLED through the DELETE call\" applies."},
+		"manual-id-check stands in) or whether it is final (D-track's table has no row for it). kconform reads it as reached from IN_PROGRESS (the contract's x-kconform-transitions, its one undocumented edge) " +
+		"and non-final, so D-track's \"any non-final state → DISABLED through the DELETE call\" applies."},
 	"A-qr-code": {Assumption, "S1 gives qr_code_url (\"HPP url to download qr code image\") and the distribution guide calls the payment URLs public, needing no authentication; " +
 		"nothing says the image is a PNG or that its code holds redirect_url itself. kconform reads it as a PNG QR code of redirect_url."},
 	"A-placeholder-text": {Assumption, "D-create lists the three placeholders and where each is filled; it does not say a placeholder written twice is filled twice, " +
