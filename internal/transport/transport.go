@@ -14,6 +14,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -392,6 +393,11 @@ func (d *Doer) explain(ctx context.Context, req *http.Request, err error) error 
 
 func (d *Doer) describe(ctx context.Context, req *http.Request, err error) error {
 	what := fmt.Sprintf("%s %s", req.Method, exchange.RedactURL(req.URL.String()))
+	// net/http wraps every error in a *url.Error that names the method and
+	// URL again: say them once.
+	if ue := (*url.Error)(nil); errors.As(err, &ue) {
+		err = ue.Err
+	}
 	var ne net.Error
 	switch {
 	case req.Context().Err() != nil:

@@ -86,6 +86,10 @@ func Prepare(ctx context.Context, cfg target.Config) (*framework.Env, func(), er
 		Password:  cfg.Password,
 	}
 
+	// URLs the target hands over (qr_code_url, redirect_url, Location) are
+	// followed too: none of them may lead to production unless allowed.
+	env.HTTP.Transport = target.ProductionGuard(env.HTTP.Transport, cfg.AllowProduction)
+
 	if cfg.InProcess() {
 		// A fresh password per run: if it ever showed up in the output, the
 		// tests of `kconform run` would see it.
