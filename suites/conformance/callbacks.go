@@ -71,12 +71,9 @@ var _ = Describe("HPP status callbacks", Label(fw.HPP, fw.Callbacks), func() {
 		return fw.WithMerchantURLs(api.MerchantUrlsV1{StatusUpdate: &u})
 	}
 
-	// quiet is how long to watch for calls that must not come: longer than
-	// one retry would take.
-	quiet := func() time.Duration {
-		t := f.Env.Timeouts
-		return 2 * (t.CallbackTimeout + t.CallbackRetryDelay)
-	}
+	// quiet is how long to watch for calls that must not come: a retry
+	// would come one retry delay after the last call.
+	quiet := func() time.Duration { return f.Env.Timeouts.CallbackQuiet() }
 
 	/*
 		Rule: every status change sends one callback whose session is what a read returns at that moment.
