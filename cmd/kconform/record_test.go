@@ -22,15 +22,7 @@ import (
 func TestRunRecord(t *testing.T) {
 	t.Parallel()
 	const password = "s3cret-kconform-record-password"
-	srv, err := mock.New(mock.Options{Username: "merchant", Password: password, ClockControl: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, err := srv.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
+	base := startMock(t, mock.Options{Username: "merchant", Password: password, ClockControl: true})
 
 	dir := t.TempDir()
 	path := filepath.Join(dir, "run.har")

@@ -206,16 +206,8 @@ func TestRunBuiltInMock(t *testing.T) {
 func TestRunSkipsWhatTheTargetCannotDo(t *testing.T) {
 	t.Parallel()
 	const password = "s3cret-kconform-test-password"
-	srv, err := mock.New(mock.Options{Username: "merchant", Password: password, ClockControl: true,
+	base := startMock(t, mock.Options{Username: "merchant", Password: password, ClockControl: true,
 		CallbackTimeout: 200 * time.Millisecond, CallbackRetryDelay: 50 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, err := srv.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
 	u, _ := url.Parse(base)
 	proxy := httputil.NewSingleHostReverseProxy(u)
 	hidden := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -18,15 +18,7 @@ import (
 // spec fails — which shows the adopted value is the one that mattered.
 func TestRunAdoptsAnnouncedCallbackTimings(t *testing.T) {
 	t.Parallel()
-	srv, err := mock.New(mock.Options{ClockControl: true, CallbackTimeout: 700 * time.Millisecond, CallbackRetryDelay: 30 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, err := srv.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
+	base := startMock(t, mock.Options{ClockControl: true, CallbackTimeout: 700 * time.Millisecond, CallbackRetryDelay: 30 * time.Millisecond})
 	creds := map[string]string{"KCONFORM_USERNAME": mock.DefaultUsername, "KCONFORM_PASSWORD": mock.DefaultPassword}
 
 	r := runChild(t, 2*time.Minute, creds, "--target", base, "--label-filter", "callbacks")
@@ -47,4 +39,20 @@ func TestRunAdoptsAnnouncedCallbackTimings(t *testing.T) {
 	if !strings.Contains(r.output, "timeout 100ms (--callback-timeout)") {
 		t.Errorf("the header should say the flag set the timeout:\n%s", lastOutput(r.output))
 	}
+}
+
+// startMock serves a mock with opts on loopback until the test ends and
+// returns its base URL.
+func startMock(t *testing.T, opts mock.Options) string {
+	t.Helper()
+	srv, err := mock.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := srv.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	return base
 }
