@@ -56,3 +56,26 @@ func startMock(t *testing.T, opts mock.Options) string {
 	t.Cleanup(func() { _ = srv.Close() })
 	return base
 }
+
+// TestRunAheadFailureFailsTheAdoptingSpecs: the retry specs' sessions are
+// set up ahead (a BeforeAll), so their waits overlap. When that set-up
+// breaks (the mock answers HPP create with the wrong status), each retry
+// spec still runs and fails with the set-up's message, as it did when it
+// made the calls itself: none is left skipped, which would read as "not
+// checkable" instead of "broken".
+func TestRunAheadFailureFailsTheAdoptingSpecs(t *testing.T) {
+	t.Parallel()
+	r := runChild(t, 2*time.Minute, nil, "--mock-faults", "hpp-create-wrong-status", "--label-filter", "callbacks")
+	failures := r.failures()
+	for _, spec := range []string{
+		"HPP status callbacks when the receiver does not acknowledge MUST retry a callback answered 500 with the same event_id, 4 calls at most",
+		"HPP status callbacks when the receiver does not acknowledge MUST retry a callback the receiver answers too slowly, with the same event_id",
+	} {
+		if msg, ok := failures[spec]; !ok || !strings.Contains(msg, "Expected HTTP status 201, the target answered 200") {
+			t.Errorf("%q should fail with the set-up's message; failures: %v\n%s", spec, slices.Sorted(maps.Keys(failures)), lastOutput(r.output))
+		}
+	}
+	if r.exit != runFailed {
+		t.Errorf("exit %d, want 1", r.exit)
+	}
+}
