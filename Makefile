@@ -54,7 +54,7 @@ ACTIONLINT := github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 PLAYGROUND_URL := https://api.playground.klarna.com
 
 .PHONY: help run playground report-prism generate check-generated lint lint-openapi lint-workflows \
-	fmt-check vet doc-check tools build test bench tidy-check fuzz-short
+	fmt-check vet doc-check tools build test bench soak tidy-check fuzz-short
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -187,6 +187,21 @@ fuzz-short: ## Run each fuzz target for FUZZTIME (default 2s): no panic, no hang
 		out="$$($(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=2s $$pkg 2>&1)" || \
 			{ echo "$$out" >&2; echo "fuzz-short: $$name failed; the input is in $$pkg/testdata/fuzz/$$name/" >&2; exit 1; }; \
 	done
+
+# soak: how many full runs in a row, and extra `kconform run` flags (a --target, say).
+SOAK ?= 20
+SOAK_ARGS ?=
+
+soak: ## Run the full suite SOAK times in a row (default 20, built-in mock; SOAK_ARGS adds flags); stop at the first failure
+	$(GO) build -o bin/kconform ./cmd/kconform
+	@start=$$(date +%s.%N); \
+	for i in $$(seq 1 $(SOAK)); do \
+		if ! out=$$(./bin/kconform run --no-color $(SOAK_ARGS) 2>&1); then \
+			printf '%s\n' "$$out" | tail -60; echo "soak: run $$i of $(SOAK) FAILED"; exit 1; \
+		fi; \
+		echo "soak: run $$i of $(SOAK): $$(printf '%s\n' "$$out" | grep '^kconform: ' | tail -1)"; \
+	done; \
+	echo "soak: $(SOAK) runs passed in $$(echo "$$(date +%s.%N) - $$start" | bc) s"
 
 bench: ## Run the benchmarks (BENCH=regexp COUNT=n)
 	$(GO) test -run='^$$' -bench='$(BENCH)' -benchmem -count=$(COUNT) ./...

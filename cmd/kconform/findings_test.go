@@ -88,7 +88,7 @@ func TestOneFindingPerBrokenField(t *testing.T) {
 func withoutClientToken(t *testing.T) (string, map[string]string) {
 	t.Helper()
 	const password = "kconform-test-password-ct"
-	u, _ := url.Parse(startMock(t, password))
+	u, _ := url.Parse(startMerchantMock(t, password))
 	proxy := httputil.NewSingleHostReverseProxy(u)
 	proxy.ModifyResponse = func(resp *http.Response) error {
 		req := resp.Request

@@ -57,7 +57,7 @@ func runOutput(s string) string {
 func TestRunWrongPrefixStops(t *testing.T) {
 	t.Parallel()
 	const password = "kconform-test-password-prefix"
-	u, _ := url.Parse(startMock(t, password))
+	u, _ := url.Parse(startMerchantMock(t, password))
 	mux := http.NewServeMux()
 	mux.Handle("/klarna/", http.StripPrefix("/klarna", httputil.NewSingleHostReverseProxy(u)))
 	srv := httptest.NewServer(mux)
@@ -83,7 +83,7 @@ func TestRunWrongPrefixStops(t *testing.T) {
 func TestRunUnservedRouteIsAFinding(t *testing.T) {
 	t.Parallel()
 	const password = "kconform-test-password-delete"
-	u, _ := url.Parse(startMock(t, password))
+	u, _ := url.Parse(startMerchantMock(t, password))
 	proxy := httputil.NewSingleHostReverseProxy(u)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodDelete {

@@ -21,7 +21,7 @@ import (
 func TestRunRecord(t *testing.T) {
 	t.Parallel()
 	const password = "s3cret-kconform-record-password"
-	base := startMock(t, password)
+	base := startMerchantMock(t, password)
 
 	dir := t.TempDir()
 	path := filepath.Join(dir, "run.har")

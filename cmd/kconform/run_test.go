@@ -110,21 +110,12 @@ func startChild(ctx context.Context, dir string, limit time.Duration, env map[st
 	return r, nil
 }
 
-// startMock starts the built-in mock for user "merchant" with password,
-// its callbacks quick, until the test ends; it returns the base URL.
-func startMock(t *testing.T, password string) string {
+// startMerchantMock starts the built-in mock for user "merchant" with
+// password, its callbacks quick, until the test ends; it returns the base URL.
+func startMerchantMock(t *testing.T, password string) string {
 	t.Helper()
-	srv, err := mock.New(mock.Options{Username: "merchant", Password: password, ClockControl: true,
+	return startMock(t, mock.Options{Username: "merchant", Password: password, ClockControl: true,
 		CallbackTimeout: 200 * time.Millisecond, CallbackRetryDelay: 50 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, err := srv.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	return base
 }
 
 // childCommand is `kconform run args` as a child process in dir, which
@@ -232,7 +223,7 @@ func TestRunBuiltInMock(t *testing.T) {
 func TestRunSkipsWhatTheTargetCannotDo(t *testing.T) {
 	t.Parallel()
 	const password = "s3cret-kconform-test-password"
-	base := startMock(t, password)
+	base := startMerchantMock(t, password)
 	u, _ := url.Parse(base)
 	proxy := httputil.NewSingleHostReverseProxy(u)
 	hidden := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -17,7 +17,7 @@ import (
 func TestRunSplitBaseURLs(t *testing.T) {
 	t.Parallel()
 	const password = "kconform-test-password-split"
-	u, _ := url.Parse(startMock(t, password))
+	u, _ := url.Parse(startMerchantMock(t, password))
 	proxy := httputil.NewSingleHostReverseProxy(u)
 	// Each front serves everything but the other API.
 	only := func(other string) *httptest.Server {

@@ -18,6 +18,9 @@ type capabilities struct {
 	Clock          bool     `json:"clock"`
 	Faults         bool     `json:"faults"`
 	ActiveFaults   []string `json:"active_faults"`
+	// The callback timings, so a run adopts them without flags.
+	CallbackTimeoutMS    int64 `json:"callback_timeout_ms"`
+	CallbackRetryDelayMS int64 `json:"callback_retry_delay_ms"`
 }
 
 type clockState struct {
@@ -55,6 +58,9 @@ func (s *Server) controlHandler() http.Handler {
 			Clock:          s.opts.ClockControl,
 			Faults:         s.opts.FaultControl,
 			ActiveFaults:   s.faults.load().names(),
+			// Rounded up: a sub-millisecond timing still announces one.
+			CallbackTimeoutMS:    ceilMS(s.opts.CallbackTimeout),
+			CallbackRetryDelayMS: ceilMS(s.opts.CallbackRetryDelay),
 		})
 	})
 	mux.HandleFunc("GET /_kconform/clock", func(w http.ResponseWriter, r *http.Request) {
@@ -141,4 +147,9 @@ func controlNotFound(w http.ResponseWriter, _ *http.Request) {
 
 func controlFail(w http.ResponseWriter, status int, msg string) {
 	_ = writeJSON(w, status, controlError{Error: msg})
+}
+
+// ceilMS is d in whole milliseconds, rounded up.
+func ceilMS(d time.Duration) int64 {
+	return int64((d + time.Millisecond - 1) / time.Millisecond)
 }

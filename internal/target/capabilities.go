@@ -25,6 +25,11 @@ type Capabilities struct {
 	Faults bool `json:"faults"`
 	// ActiveFaults are the faults switched on now.
 	ActiveFaults []string `json:"active_faults"`
+	// CallbackTimeoutMS and CallbackRetryDelayMS are the target's own
+	// callback timings in milliseconds (0: not announced). A run adopts
+	// them unless its flags say otherwise (AdoptTimings).
+	CallbackTimeoutMS    int64 `json:"callback_timeout_ms,omitempty"`
+	CallbackRetryDelayMS int64 `json:"callback_retry_delay_ms,omitempty"`
 	// Reason says why the capabilities are what they are, for skip messages.
 	Reason string `json:"-"`
 }

@@ -52,11 +52,14 @@ const (
 // answers in microseconds, and its callback timings are set to match.
 func InProcessTimeouts() Timeouts {
 	return Timeouts{
-		Request:            5 * time.Second,
-		Async:              3 * time.Second,
-		Poll:               10 * time.Millisecond,
-		CallbackTimeout:    200 * time.Millisecond,
-		CallbackRetryDelay: 50 * time.Millisecond,
+		Request:         5 * time.Second,
+		Async:           3 * time.Second,
+		Poll:            10 * time.Millisecond,
+		CallbackTimeout: 200 * time.Millisecond,
+		// Short, so the callback specs take a fraction of a second; the
+		// timeout stays well above a loaded machine's scheduling delays,
+		// or a prompt 200 would count as too slow and be retried.
+		CallbackRetryDelay: 20 * time.Millisecond,
 	}
 }
 
@@ -101,8 +104,8 @@ func newFlagSet(r *raw) *flag.FlagSet {
 	fs.BoolVar(&r.noColor, "no-color", false, "no colours in the output")
 	fs.StringVar(&r.callbackURL, "callback-url", "", "public base URL that forwards to --callback-listen, for targets that cannot reach this machine (env "+EnvCallbackURL+")")
 	fs.StringVar(&r.callbackListen, "callback-listen", "", "host:port of the local callback receiver (env "+EnvCallbackListen+"; default 127.0.0.1:0, required with --callback-url)")
-	fs.StringVar(&r.callbackTimeout, "callback-timeout", "", "how long the target waits for a callback receiver before retrying (D-cb: 3s; 200ms for the built-in mock); a slow receiver answers later than this")
-	fs.StringVar(&r.callbackRetryDelay, "callback-retry-delay", "", "the target's pause between two calls of one callback event (D-cb: \"a few seconds\", 2s assumed; 50ms for the built-in mock)")
+	fs.StringVar(&r.callbackTimeout, "callback-timeout", "", "how long the target waits for a callback receiver before retrying (D-cb: 3s; 200ms for the built-in mock; a target announcing its own in its capabilities needs no flag); a slow receiver answers later than this")
+	fs.StringVar(&r.callbackRetryDelay, "callback-retry-delay", "", "the target's pause between two calls of one callback event (D-cb: \"a few seconds\", 2s assumed; 20ms for the built-in mock; a target announcing its own in its capabilities needs no flag)")
 	fs.StringVar(&r.mockFault, "mock-faults", "", "comma-separated faults to switch on in the built-in mock (no --target); see `kconform mock` for the list")
 	return fs
 }
@@ -226,11 +229,13 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	if r.callbackTimeout != "" {
 		if d, ok := parseDuration(u, fmt.Sprintf("--callback-timeout %q", r.callbackTimeout), r.callbackTimeout); ok {
 			cfg.Timeouts.CallbackTimeout = d
+			cfg.CallbackTimeoutSet = true
 		}
 	}
 	if r.callbackRetryDelay != "" {
 		if d, ok := parseDuration(u, fmt.Sprintf("--callback-retry-delay %q", r.callbackRetryDelay), r.callbackRetryDelay); ok {
 			cfg.Timeouts.CallbackRetryDelay = d
+			cfg.CallbackRetryDelaySet = true
 		}
 	}
 	if cfg.Timeouts.Request > 0 && cfg.Deadline > 0 && cfg.Deadline <= cfg.Timeouts.Request {

@@ -191,6 +191,10 @@ type Config struct {
 	// CallbackListen is the local address of the callback receiver.
 	CallbackListen string
 
+	// CallbackTimeoutSet and CallbackRetryDelaySet say the command line
+	// gave that callback timing: it then wins over what the target announces.
+	CallbackTimeoutSet, CallbackRetryDelaySet bool
+
 	// MockFaults are faults to switch on in the built-in mock (no Target).
 	MockFaults []string
 

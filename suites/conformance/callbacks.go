@@ -61,7 +61,12 @@ func eventIDs(calls []fw.Call) []string {
 	return out
 }
 
-var _ = Describe("HPP status callbacks", Label(fw.HPP, fw.Callbacks), func() {
+// Ordered: the target retries on its own clock, so the sessions of the two
+// retry specs are disabled before the first spec runs; their retries
+// (three retry delays, or a timeout and a retry, plus a quiet window each)
+// then overlap with each other and with the specs before them instead of
+// adding up. ContinueOnFailure: one rule broken leaves the others checked.
+var _ = Describe("HPP status callbacks", Label(fw.HPP, fw.Callbacks), Ordered, ContinueOnFailure, func() {
 	f := fw.New()
 
 	// withStatusUpdate points status_update at in, with the session id in
@@ -71,12 +76,42 @@ var _ = Describe("HPP status callbacks", Label(fw.HPP, fw.Callbacks), func() {
 		return fw.WithMerchantURLs(api.MerchantUrlsV1{StatusUpdate: &u})
 	}
 
-	// quiet is how long to watch for calls that must not come: longer than
-	// one retry would take.
-	quiet := func() time.Duration {
-		t := f.Env.Timeouts
-		return 2 * (t.CallbackTimeout + t.CallbackRetryDelay)
+	// quiet is how long to watch for calls that must not come: a retry
+	// would come one retry delay after the last call.
+	quiet := func() time.Duration { return f.Env.Timeouts.CallbackQuiet() }
+	// quietAfter is what is left of the quiet window after in's last call:
+	// when a spec started ahead runs, its window may have passed already
+	// (one look is still taken).
+	quietAfter := func(in *fw.Inbox) time.Duration {
+		left := quiet()
+		if calls := in.Calls(); len(calls) > 0 {
+			left -= time.Since(calls[len(calls)-1].At)
+		}
+		return max(left, f.Env.Timeouts.Poll)
 	}
+
+	// disabledWith disables a new session whose status_update is an inbox
+	// answering replies, and returns the inbox.
+	disabledWith := func(ctx SpecContext, a *fw.Framework, replies ...fw.Reply) *fw.Inbox {
+		in := a.NewInbox(fw.StatusCallback, replies...)
+		h := a.NewHPPSession(ctx, withStatusUpdate(in))
+		a.DisableHPPSession(ctx, h.ID, http.StatusNoContent)
+		return in
+	}
+	var (
+		answered500, answeredSlowly *fw.Started
+		in500, inSlow               *fw.Inbox
+	)
+	BeforeAll(func(ctx SpecContext) {
+		answered500 = fw.Ahead(func(a *fw.Framework) {
+			in500 = disabledWith(ctx, a, fw.Reply{Status: http.StatusInternalServerError})
+		})
+		answeredSlowly = fw.Ahead(func(a *fw.Framework) {
+			t := a.Env.Timeouts
+			slow := t.CallbackTimeout + max(t.CallbackTimeout/2, 250*time.Millisecond)
+			inSlow = disabledWith(ctx, a, fw.Reply{Status: http.StatusOK, Delay: slow}, fw.Reply{Status: http.StatusOK})
+		})
+	})
 
 	/*
 		Rule: every status change sends one callback whose session is what a read returns at that moment.
@@ -104,7 +139,7 @@ var _ = Describe("HPP status callbacks", Label(fw.HPP, fw.Callbacks), func() {
 
 		f.Consistently(ctx, func(g Gomega) {
 			g.Expect(in.Calls()).To(HaveLen(2), "two changes, each acknowledged with 200 at once: no more calls")
-		}, quiet()).Should(Succeed())
+		}, quietAfter(in)).Should(Succeed())
 	})
 
 	/*
@@ -146,9 +181,8 @@ var _ = Describe("HPP status callbacks", Label(fw.HPP, fw.Callbacks), func() {
 			when no answer comes within 3 s, and expect a 2xx; kconform treats a 5xx answer like a missing one (reference §1.8, §8).
 		*/
 		It("MUST retry a callback answered 500 with the same event_id, 4 calls at most", fw.Cites("A-callback-5xx"), fw.CallbackTimeout, func(ctx SpecContext) {
-			in := f.NewInbox(fw.StatusCallback, fw.Reply{Status: http.StatusInternalServerError})
-			h := f.NewHPPSession(ctx, withStatusUpdate(in))
-			f.DisableHPPSession(ctx, h.ID, http.StatusNoContent)
+			f.Adopt(answered500)
+			in := in500
 			f.Eventually(ctx, func(g Gomega) {
 				g.Expect(in.Calls()).To(HaveLen(4), "the first call and three retries")
 			}).WithTimeout(f.Env.Timeouts.CallbackWindow()).Should(Succeed())
@@ -156,7 +190,7 @@ var _ = Describe("HPP status callbacks", Label(fw.HPP, fw.Callbacks), func() {
 				calls := in.Calls()
 				g.Expect(calls).To(HaveLen(4), "4 calls at most for one event")
 				g.Expect(eventIDs(calls)).To(HaveEach(Equal(eventIDs(calls)[0])), "every retry carries the event_id of the first call")
-			}, quiet()).Should(Succeed())
+			}, quietAfter(in)).Should(Succeed())
 		})
 
 		/*
@@ -164,10 +198,8 @@ var _ = Describe("HPP status callbacks", Label(fw.HPP, fw.Callbacks), func() {
 			Source: reference §1.8 (D-cb: "If no response ... in less than 3 seconds, there will be a retry after a few seconds")
 		*/
 		It("MUST retry a callback the receiver answers too slowly, with the same event_id", fw.Cites("D-cb", "K-cb"), fw.CallbackTimeout, func(ctx SpecContext) {
-			slow := f.Env.Timeouts.CallbackTimeout + max(f.Env.Timeouts.CallbackTimeout/2, 250*time.Millisecond)
-			in := f.NewInbox(fw.StatusCallback, fw.Reply{Status: http.StatusOK, Delay: slow}, fw.Reply{Status: http.StatusOK})
-			h := f.NewHPPSession(ctx, withStatusUpdate(in))
-			f.DisableHPPSession(ctx, h.ID, http.StatusNoContent)
+			f.Adopt(answeredSlowly)
+			in := inSlow
 			f.Eventually(ctx, func(g Gomega) {
 				g.Expect(len(in.Calls())).To(BeNumerically(">=", 2), "a retry after the slow first call")
 			}).WithTimeout(f.Env.Timeouts.CallbackWindow()).Should(Succeed())
@@ -175,7 +207,7 @@ var _ = Describe("HPP status callbacks", Label(fw.HPP, fw.Callbacks), func() {
 				calls := in.Calls()
 				g.Expect(len(calls)).To(BeNumerically("<=", 4), "4 calls at most for one event")
 				g.Expect(eventIDs(calls)).To(HaveEach(Equal(eventIDs(calls)[0])), "every retry carries the event_id of the first call")
-			}, quiet()).Should(Succeed())
+			}, quietAfter(in)).Should(Succeed())
 		})
 	})
 })

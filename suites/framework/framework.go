@@ -76,15 +76,21 @@ func (f *Framework) setUp() {
 	}
 	f.Env = e
 	f.Ref = e.nextRef()
-	f.Recorder = &transport.Recorder{Log: GinkgoWriter, Observe: e.observe}
-	f.API = f.client(transport.BasicAuth(e.Username, e.Password.Reveal()))
-	f.pageDoer = f.doer(transport.Page)
-	f.control = f.doer(transport.Control)
+	f.record(&transport.Recorder{Log: GinkgoWriter, Observe: e.observe})
 	// Clean-ups run last registered first: these two run after the spec's
 	// own, so both see their exchanges too; the judgement comes before the
 	// contract check fails the spec, so it sees how the body ended.
 	DeferCleanup(f.checkContract)
 	DeferCleanup(f.judge)
+}
+
+// record makes every client of f record into rec.
+func (f *Framework) record(rec *transport.Recorder) {
+	GinkgoHelper()
+	f.Recorder = rec
+	f.API = f.client(transport.BasicAuth(f.Env.Username, f.Env.Password.Reveal()))
+	f.pageDoer = f.doer(transport.Page)
+	f.control = f.doer(transport.Control)
 }
 
 func (f *Framework) doer(kind transport.Kind) *transport.Doer {

@@ -130,6 +130,8 @@ func Prepare(ctx context.Context, cfg target.Config) (*framework.Env, func(), er
 	probeCtx, cancel := context.WithTimeout(ctx, cfg.Timeouts.Request)
 	env.Caps = target.ProbeCapabilities(probeCtx, env.HTTP, env.BaseURL)
 	cancel()
+	// The target's own callback timings, unless the flags set them.
+	env.Timeouts, _ = cfg.AdoptTimings(env.Caps)
 
 	switch {
 	case cfg.CallbackURL != nil:
@@ -186,7 +188,8 @@ func Header(env *framework.Env) string {
 	}
 	fmt.Fprintf(&b, "  capabilities: %s\n", env.Caps.Summary())
 	if env.Receiver != nil {
-		fmt.Fprintf(&b, "  callbacks:    receiver at %s\n", env.Receiver.URL())
+		_, timings := env.Config.AdoptTimings(env.Caps)
+		fmt.Fprintf(&b, "  callbacks:    receiver at %s; target's %s\n", env.Receiver.URL(), timings)
 	} else {
 		fmt.Fprintf(&b, "  callbacks:    no receiver (%s)\n", env.ReceiverReason)
 	}
