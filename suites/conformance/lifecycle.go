@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/kconform/kconform/generated/api"
+	"github.com/kconform/kconform/internal/target"
 	fw "github.com/kconform/kconform/suites/framework"
 )
 
@@ -20,6 +21,7 @@ var _ = Describe("HPP session lifecycle", Label(fw.HPP, fw.Lifecycle), func() {
 		Source: reference §1.1 (createHppSession 201), §1.7, §3.1 (D-track: WAITING)
 	*/
 	It("MUST create an HPP session for a KP session with 201 and read it back WAITING", fw.Cites("S1", "D-track"), fw.About("createHppSession"), fw.Timeout, func(ctx SpecContext) {
+		f.OnlyFor(target.ProviderKP, fw.WhyKPSession) // kco.go has the KCO order's
 		h := f.NewHPPSession(ctx)
 		Expect(h.Created.SessionUrl).To(HaveSuffix(h.ID), "session_url is the endpoint to read the session")
 		s := f.ExpectHPPStatus(ctx, h.ID, api.WAITING)
@@ -31,6 +33,7 @@ var _ = Describe("HPP session lifecycle", Label(fw.HPP, fw.Lifecycle), func() {
 
 	DescribeTable("when the consumer opens the page and pays", Label(fw.Consumer), fw.Cites("S1", "D-hppkp", "D-track"),
 		func(ctx SpecContext, mode *api.OptionsV1PlaceOrderMode) {
+			f.OnlyFor(target.ProviderKP, fw.WhyKPSession) // kco.go has the KCO order's
 			h := f.NewHPPSession(ctx, fw.WithMode(mode))
 			f.ExpectHPPStatus(ctx, h.ID, api.WAITING)
 			f.Opens(ctx, h)
