@@ -92,7 +92,7 @@ type ClientInterface interface {
 
 	// CreateCheckoutOrderWithBody Create a Klarna Checkout (Kustom Checkout) order
 	//
-	// Creates a KCO order in status `checkout_incomplete` (K-kco-create, D-kco-create). An HPP session
+	// Creates a KCO order in status `checkout_incomplete` (K-kco-create, N-kco-create). An HPP session
 	// can host it: its `payment_session_url` is `https://<environment-domain>/checkout/v3/orders/<order_id>`
 	// (K-hpp-create). An order is valid "for 48 hours after merchant update or client interaction"
 	// (K-kco-err).
@@ -104,7 +104,7 @@ type ClientInterface interface {
 
 	// CreateCheckoutOrder Create a Klarna Checkout (Kustom Checkout) order
 	//
-	// Creates a KCO order in status `checkout_incomplete` (K-kco-create, D-kco-create). An HPP session
+	// Creates a KCO order in status `checkout_incomplete` (K-kco-create, N-kco-create). An HPP session
 	// can host it: its `payment_session_url` is `https://<environment-domain>/checkout/v3/orders/<order_id>`
 	// (K-hpp-create). An order is valid "for 48 hours after merchant update or client interaction"
 	// (K-kco-err).
@@ -287,7 +287,7 @@ type ClientInterface interface {
 
 // CreateCheckoutOrderWithBody Create a Klarna Checkout (Kustom Checkout) order
 //
-// Creates a KCO order in status `checkout_incomplete` (K-kco-create, D-kco-create). An HPP session
+// Creates a KCO order in status `checkout_incomplete` (K-kco-create, N-kco-create). An HPP session
 // can host it: its `payment_session_url` is `https://<environment-domain>/checkout/v3/orders/<order_id>`
 // (K-hpp-create). An order is valid "for 48 hours after merchant update or client interaction"
 // (K-kco-err).
@@ -309,7 +309,7 @@ func (c *Client) CreateCheckoutOrderWithBody(ctx context.Context, contentType st
 
 // CreateCheckoutOrder Create a Klarna Checkout (Kustom Checkout) order
 //
-// Creates a KCO order in status `checkout_incomplete` (K-kco-create, D-kco-create). An HPP session
+// Creates a KCO order in status `checkout_incomplete` (K-kco-create, N-kco-create). An HPP session
 // can host it: its `payment_session_url` is `https://<environment-domain>/checkout/v3/orders/<order_id>`
 // (K-hpp-create). An order is valid "for 48 hours after merchant update or client interaction"
 // (K-kco-err).
@@ -1208,7 +1208,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateCheckoutOrderWithBodyWithResponse Create a Klarna Checkout (Kustom Checkout) order
 	//
-	// Creates a KCO order in status `checkout_incomplete` (K-kco-create, D-kco-create). An HPP session
+	// Creates a KCO order in status `checkout_incomplete` (K-kco-create, N-kco-create). An HPP session
 	// can host it: its `payment_session_url` is `https://<environment-domain>/checkout/v3/orders/<order_id>`
 	// (K-hpp-create). An order is valid "for 48 hours after merchant update or client interaction"
 	// (K-kco-err).
@@ -1220,7 +1220,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateCheckoutOrderWithResponse Create a Klarna Checkout (Kustom Checkout) order
 	//
-	// Creates a KCO order in status `checkout_incomplete` (K-kco-create, D-kco-create). An HPP session
+	// Creates a KCO order in status `checkout_incomplete` (K-kco-create, N-kco-create). An HPP session
 	// can host it: its `payment_session_url` is `https://<environment-domain>/checkout/v3/orders/<order_id>`
 	// (K-hpp-create). An order is valid "for 48 hours after merchant update or client interaction"
 	// (K-kco-err).
@@ -2619,7 +2619,7 @@ func (r UpdateCreditSessionResponse) ContentType() string {
 
 // CreateCheckoutOrderWithBodyWithResponse Create a Klarna Checkout (Kustom Checkout) order
 //
-// Creates a KCO order in status `checkout_incomplete` (K-kco-create, D-kco-create). An HPP session
+// Creates a KCO order in status `checkout_incomplete` (K-kco-create, N-kco-create). An HPP session
 // can host it: its `payment_session_url` is `https://<environment-domain>/checkout/v3/orders/<order_id>`
 // (K-hpp-create). An order is valid "for 48 hours after merchant update or client interaction"
 // (K-kco-err).
@@ -2637,7 +2637,7 @@ func (c *ClientWithResponses) CreateCheckoutOrderWithBodyWithResponse(ctx contex
 
 // CreateCheckoutOrderWithResponse Create a Klarna Checkout (Kustom Checkout) order
 //
-// Creates a KCO order in status `checkout_incomplete` (K-kco-create, D-kco-create). An HPP session
+// Creates a KCO order in status `checkout_incomplete` (K-kco-create, N-kco-create). An HPP session
 // can host it: its `payment_session_url` is `https://<environment-domain>/checkout/v3/orders/<order_id>`
 // (K-hpp-create). An order is valid "for 48 hours after merchant update or client interaction"
 // (K-kco-err).

@@ -804,7 +804,7 @@ type CheckoutOrder struct {
 	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
-// CheckoutOrderCreate A KCO order as the merchant creates it (K-kco-create, D-kco-create).
+// CheckoutOrderCreate A KCO order as the merchant creates it (K-kco-create, N-kco-create).
 type CheckoutOrderCreate struct {
 	// Locale RFC 1766 locale; Klarna accepts "EN" (REC-saleor). Default "en-US".
 	Locale             Locale  `json:"locale"`

@@ -27,7 +27,7 @@ var _ = Describe("HPP sessions hosting a KCO order", Label(fw.HPP), func() {
 		Rule: a new KCO order answers 201 checkout_incomplete with its order_id.
 		Source: K-kco-create (response example), D-kco-create
 	*/
-	It("MUST create a KCO order with 201, checkout_incomplete, and read it back the same", Label(fw.Lifecycle), fw.Cites("K-kco-create", "K-kco-read", "D-kco-create"), fw.About("createCheckoutOrder"), fw.Timeout, func(ctx SpecContext) {
+	It("MUST create a KCO order with 201, checkout_incomplete, and read it back the same", Label(fw.Lifecycle), fw.Cites("K-kco-create", "K-kco-read", "N-kco-create"), fw.About("createCheckoutOrder"), fw.Timeout, func(ctx SpecContext) {
 		o := f.CreateKCOOrder(ctx)
 		Expect(o.Created.Status).To(Equal(api.CheckoutIncomplete), "a new KCO order is checkout_incomplete")
 		read := f.ReadKCOOrder(ctx, o.ID)
@@ -52,9 +52,9 @@ var _ = Describe("HPP sessions hosting a KCO order", Label(fw.HPP), func() {
 
 	/*
 		Rule: paying completes the HPP session with the KCO order's id and a klarna_reference, never an authorization token, and the order becomes checkout_complete.
-		Source: seed 001 (Kustom read-session: COMPLETED with order_id and klarna_reference), K-hpp-create (no {{authorization_token}}), K-kco-read (a paid order reads checkout_complete with completed_at), S-seed004
+		Source: seed 001 (Kustom read-session: COMPLETED with order_id and klarna_reference), K-hpp-create (no {{authorization_token}}), K-kco-read (a paid order reads checkout_complete with completed_at), D-create (seed 004)
 	*/
-	It("MUST complete the HPP session with the KCO order's id and leave the order checkout_complete", Label(fw.Lifecycle, fw.Consumer), fw.Cites("S1", "K-hpp-create", "K-kco-read", "S-seed004", "D-track"), fw.Timeout, func(ctx SpecContext) {
+	It("MUST complete the HPP session with the KCO order's id and leave the order checkout_complete", Label(fw.Lifecycle, fw.Consumer), fw.Cites("S1", "K-hpp-create", "K-kco-read", "D-track"), fw.Timeout, func(ctx SpecContext) {
 		h := f.NewHPPSession(ctx)
 		f.Opens(ctx, h)
 		f.ExpectHPPStatus(ctx, h.ID, api.INPROGRESS)
@@ -70,9 +70,9 @@ var _ = Describe("HPP sessions hosting a KCO order", Label(fw.HPP), func() {
 
 	/*
 		Rule: after paying for a KCO order the consumer goes to the success URL with {{session_id}} and {{order_id}} filled, {{authorization_token}} left as written.
-		Source: S-seed004 ({{order_id}} "works only for KCO or when using place_order_mode"), K-hpp-create (no {{authorization_token}}), reference §1.3
+		Source: D-create (seed 004) ({{order_id}} "works only for KCO or when using place_order_mode"), K-hpp-create (no {{authorization_token}}), reference §1.3
 	*/
-	It("MUST fill {{session_id}} and {{order_id}} in the success URL of a KCO order", Label(fw.Placeholders, fw.Consumer), fw.Cites("S-seed004", "K-hpp-create", "D-create"), fw.Timeout, func(ctx SpecContext) {
+	It("MUST fill {{session_id}} and {{order_id}} in the success URL of a KCO order", Label(fw.Placeholders, fw.Consumer), fw.Cites("K-hpp-create", "D-create"), fw.Timeout, func(ctx SpecContext) {
 		success := merchantURL("success")
 		h := f.NewHPPSession(ctx, fw.WithMerchantURLs(api.MerchantUrlsV1{Success: &success}))
 		location := f.OpensAndDoes(ctx, h, fw.Pay)
@@ -84,9 +84,9 @@ var _ = Describe("HPP sessions hosting a KCO order", Label(fw.HPP), func() {
 
 	/*
 		Rule: the HPP session expires one hour before the KCO order it hosts, which is valid 48 hours after its last update.
-		Source: D-create and S-seed004 ("the HPP Session will expire 1 hour before the Payment Session"), K-kco-err (48 hours), K-kco-read (last_modified_at)
+		Source: D-create and D-create (seed 004) ("the HPP Session will expire 1 hour before the Payment Session"), K-kco-err (48 hours), K-kco-read (last_modified_at)
 	*/
-	It("MUST set the HPP session's expires_at one hour before the KCO order expires", Label(fw.Expiry), fw.Cites("D-create", "S-seed004", "K-kco-err", "K-kco-read"), fw.Timeout, func(ctx SpecContext) {
+	It("MUST set the HPP session's expires_at one hour before the KCO order expires", Label(fw.Expiry), fw.Cites("D-create", "K-kco-err", "K-kco-read"), fw.Timeout, func(ctx SpecContext) {
 		h := f.NewHPPSession(ctx)
 		o := f.ReadKCOOrder(ctx, h.Order.ID)
 		last := o.LastModifiedAt

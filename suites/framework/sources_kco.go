@@ -8,8 +8,7 @@ func init() {
 		"K-kco-create": {Documented, "docs.kustom.co/contents/checkout/integrate-kco-in-your-ecommerce/create-order (POST /checkout/v3/orders; the response is checkout_incomplete)"},
 		"K-kco-read":   {Documented, "docs.kustom.co/v3/checkout/integrate-kco-in-your-ecommerce/read-order (GET /checkout/v3/orders/{order_id}; a paid order reads checkout_complete with completed_at)"},
 		"K-kco-err":    {Documented, "docs.kustom.co/contents/checkout/additional-resources/errors-in-checkout (error object with code, messages, correlation id; 400 BAD_VALUE; orders \"only valid for 48 hours after merchant update or client interaction\")"},
-		"D-kco-create": {Documented, "docs.klarna.com/klarna-checkout/integrate-klarna-checkout/create-order (Klarna's copy of the create-order page)"},
-		"S-seed004":    {Documented, "docs.klarna.com …/integrate-via-hpp/api-documentation/create-session as stored in seed 004: {{order_id}} \"works only for KCO or when using place_order_mode with KP\"; the HPP session \"will expire 1 hour before the Payment Session\""},
+		"N-kco-create": {Documented, "docs.klarna.com/klarna-checkout/integrate-klarna-checkout/create-order (Klarna's copy of the create-order page)"},
 		"A-kco-expired": {Assumption, "K-kco-err says a KCO order expires 48 hours after the last merchant update or client interaction, not what it answers then; " +
 			"kconform reads it as the KP session does (D-kperr: an expired session is 404 NOT_FOUND, and S1: an expired payment session cannot be hosted, 404)."},
 	} {
