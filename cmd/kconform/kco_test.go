@@ -1,6 +1,10 @@
 package main
 
 import (
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -102,5 +106,34 @@ func TestFaultMatrixKCO(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			judgeFaultRun(t, name, proof, results[name].run, results[name].err)
 		})
+	}
+}
+
+// TestRunSplitBaseURLsKCO: with --hpp-target, KCO orders are created and
+// named on the HPP API's domain (Kustom serves both there), not on the KP
+// one: the KP front here refuses both /hpp/ and /checkout/.
+func TestRunSplitBaseURLsKCO(t *testing.T) {
+	t.Parallel()
+	const password = "kconform-test-password-split-kco"
+	u, _ := url.Parse(startMock(t, password))
+	proxy := httputil.NewSingleHostReverseProxy(u)
+	only := func(others ...string) *httptest.Server {
+		s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			for _, other := range others {
+				if strings.HasPrefix(r.URL.Path, other) {
+					http.NotFound(w, r)
+					return
+				}
+			}
+			proxy.ServeHTTP(w, r)
+		}))
+		t.Cleanup(s.Close)
+		return s
+	}
+	kp, hpp := only("/hpp/", "/checkout/"), only("/payments/")
+	creds := map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password}
+	r := runChild(t, 2*time.Minute, creds, append([]string{"--kp-target", kp.URL, "--hpp-target", hpp.URL, "--label-filter", "hpp && lifecycle"}, kcoArgs...)...)
+	if r.exit != runPassed {
+		t.Fatalf("exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
 	}
 }

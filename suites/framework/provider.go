@@ -82,8 +82,13 @@ type KCOOrder struct {
 
 // CheckoutOrderURL is the payment_session_url of a KCO order on this target
 // (S1's example, K-hpp-create: https://<environment-domain>/checkout/v3/orders/<id>).
+// With --hpp-target it is the HPP API's domain, where the order was created.
 func (f *Framework) CheckoutOrderURL(orderID string) string {
-	return f.Env.BaseURL + "/checkout/v3/orders/" + orderID
+	base := f.Env.BaseURL
+	if f.Env.HPPBaseURL != "" {
+		base = f.Env.HPPBaseURL
+	}
+	return base + "/checkout/v3/orders/" + orderID
 }
 
 // CreateKCOOrder creates a valid KCO order (edited by edits) and expects
