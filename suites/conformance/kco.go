@@ -114,12 +114,37 @@ var _ = Describe("HPP sessions hosting a KCO order", Label(fw.HPP), func() {
 		Expect(resp).To(fw.MentionField("order_tax_amount"))
 	})
 
+	/*
+		Rule: the KCO operations need credentials: 401 without them, as every Klarna and Kustom API.
+		Source: D-auth ("If the credentials are missing or incorrect, Klarna responds with 401"), K-auth (Kustom: HTTP Basic with the API key)
+	*/
+	It("MUST answer 401 to createCheckoutOrder and readCheckoutOrder without credentials", Label(fw.Errors), fw.Cites("D-auth", "K-auth"), fw.Timeout, func(ctx SpecContext) {
+		c := f.Unauthenticated()
+		created, err := c.CreateCheckoutOrderWithResponse(ctx, fw.KCOOrderRequest(f.Ref))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(created).To(fw.HaveStatus(http.StatusUnauthorized), "createCheckoutOrder without valid credentials")
+		read, err := c.ReadCheckoutOrderWithResponse(ctx, "kconform-unknown-"+f.Ref)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(read).To(fw.HaveStatus(http.StatusUnauthorized), "readCheckoutOrder without valid credentials")
+	})
+
+	/*
+		Rule: an unknown KCO order reads 404 with the shared error body.
+		Source: assumption A-kco-404
+	*/
+	It("MUST answer 404 to readCheckoutOrder with an unknown id", Label(fw.Errors), fw.Cites("A-kco-404"), fw.Timeout, func(ctx SpecContext) {
+		resp, err := f.API.ReadCheckoutOrderWithResponse(ctx, "kconform-unknown-"+f.Ref)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(resp).To(fw.HaveStatus(http.StatusNotFound), "readCheckoutOrder on an id that does not exist")
+		Expect(resp).To(fw.HaveErrorCode("NOT_FOUND"))
+	})
+
 	Context("when time passes", Label(fw.Expiry, fw.Clock), Serial, func() {
 		/*
 			Rule: an expired KCO order reads 404 and cannot be hosted: HPP create answers 404.
-			Source: K-kco-err (48 hours), S1 (createHppSession 404 "Payment session has expired."); A-kco-expired for the order's own 404
+			Source: assumption A-kco-404 (K-kco-err: 48 hours; S1: createHppSession 404 "Payment session has expired."; the order's own 404 by analogy with KP)
 		*/
-		It("MUST answer 404 to reading an expired KCO order and to hosting it in an HPP session", fw.Cites("A-kco-expired"), fw.Timeout, func(ctx SpecContext) {
+		It("MUST answer 404 to reading an expired KCO order and to hosting it in an HPP session", fw.Cites("A-kco-404"), fw.Timeout, func(ctx SpecContext) {
 			o := f.CreateKCOOrder(ctx)
 			read := f.ReadKCOOrder(ctx, o.ID)
 			last := read.LastModifiedAt
