@@ -122,22 +122,28 @@ type ClientInterface interface {
 	// Corresponds with GET /checkout/v3/orders/{order_id} (the `ReadCheckoutOrder` operationId).
 	ReadCheckoutOrder(ctx context.Context, orderId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateHppSessionWithBody Create an HPP session for a KP session
+	// CreateHppSessionWithBody Create an HPP session for a KP session or a KCO order
 	//
-	// Creates a Hosted Payment Page session that hosts an existing KP session. The HPP session
-	// expires one hour before the KP session it hosts (D-create, D-hppapi). Several HPP sessions may
-	// host one KP session (allowed, "considered as a bad practice").
+	// Creates a Hosted Payment Page session that hosts an existing KP session or KCO order (S1;
+	// Kustom's HPP hosts KCO orders only, K-hpp-create). The HPP session expires one hour before
+	// the payment session it hosts (D-create, D-hppapi): a KP session's 48 hours, or a KCO order's
+	// 48 hours after its last update (K-kco-err). Several HPP sessions may host one KP session
+	// (allowed, "considered as a bad practice"); with a KCO order this "may lead to unexpected
+	// behaviors" (D-create).
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /hpp/v1/sessions (the `CreateHppSession` operationId).
 	CreateHppSessionWithBody(ctx context.Context, params *CreateHppSessionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateHppSession Create an HPP session for a KP session
+	// CreateHppSession Create an HPP session for a KP session or a KCO order
 	//
-	// Creates a Hosted Payment Page session that hosts an existing KP session. The HPP session
-	// expires one hour before the KP session it hosts (D-create, D-hppapi). Several HPP sessions may
-	// host one KP session (allowed, "considered as a bad practice").
+	// Creates a Hosted Payment Page session that hosts an existing KP session or KCO order (S1;
+	// Kustom's HPP hosts KCO orders only, K-hpp-create). The HPP session expires one hour before
+	// the payment session it hosts (D-create, D-hppapi): a KP session's 48 hours, or a KCO order's
+	// 48 hours after its last update (K-kco-err). Several HPP sessions may host one KP session
+	// (allowed, "considered as a bad practice"); with a KCO order this "may lead to unexpected
+	// behaviors" (D-create).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -347,11 +353,14 @@ func (c *Client) ReadCheckoutOrder(ctx context.Context, orderId string, reqEdito
 	return c.Client.Do(req)
 }
 
-// CreateHppSessionWithBody Create an HPP session for a KP session
+// CreateHppSessionWithBody Create an HPP session for a KP session or a KCO order
 //
-// Creates a Hosted Payment Page session that hosts an existing KP session. The HPP session
-// expires one hour before the KP session it hosts (D-create, D-hppapi). Several HPP sessions may
-// host one KP session (allowed, "considered as a bad practice").
+// Creates a Hosted Payment Page session that hosts an existing KP session or KCO order (S1;
+// Kustom's HPP hosts KCO orders only, K-hpp-create). The HPP session expires one hour before
+// the payment session it hosts (D-create, D-hppapi): a KP session's 48 hours, or a KCO order's
+// 48 hours after its last update (K-kco-err). Several HPP sessions may host one KP session
+// (allowed, "considered as a bad practice"); with a KCO order this "may lead to unexpected
+// behaviors" (D-create).
 //
 // Takes any type of body and a specified content type.
 //
@@ -368,11 +377,14 @@ func (c *Client) CreateHppSessionWithBody(ctx context.Context, params *CreateHpp
 	return c.Client.Do(req)
 }
 
-// CreateHppSession Create an HPP session for a KP session
+// CreateHppSession Create an HPP session for a KP session or a KCO order
 //
-// Creates a Hosted Payment Page session that hosts an existing KP session. The HPP session
-// expires one hour before the KP session it hosts (D-create, D-hppapi). Several HPP sessions may
-// host one KP session (allowed, "considered as a bad practice").
+// Creates a Hosted Payment Page session that hosts an existing KP session or KCO order (S1;
+// Kustom's HPP hosts KCO orders only, K-hpp-create). The HPP session expires one hour before
+// the payment session it hosts (D-create, D-hppapi): a KP session's 48 hours, or a KCO order's
+// 48 hours after its last update (K-kco-err). Several HPP sessions may host one KP session
+// (allowed, "considered as a bad practice"); with a KCO order this "may lead to unexpected
+// behaviors" (D-create).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1240,22 +1252,28 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /checkout/v3/orders/{order_id} (the `ReadCheckoutOrder` operationId).
 	ReadCheckoutOrderWithResponse(ctx context.Context, orderId string, reqEditors ...RequestEditorFn) (*ReadCheckoutOrderResponse, error)
 
-	// CreateHppSessionWithBodyWithResponse Create an HPP session for a KP session
+	// CreateHppSessionWithBodyWithResponse Create an HPP session for a KP session or a KCO order
 	//
-	// Creates a Hosted Payment Page session that hosts an existing KP session. The HPP session
-	// expires one hour before the KP session it hosts (D-create, D-hppapi). Several HPP sessions may
-	// host one KP session (allowed, "considered as a bad practice").
+	// Creates a Hosted Payment Page session that hosts an existing KP session or KCO order (S1;
+	// Kustom's HPP hosts KCO orders only, K-hpp-create). The HPP session expires one hour before
+	// the payment session it hosts (D-create, D-hppapi): a KP session's 48 hours, or a KCO order's
+	// 48 hours after its last update (K-kco-err). Several HPP sessions may host one KP session
+	// (allowed, "considered as a bad practice"); with a KCO order this "may lead to unexpected
+	// behaviors" (D-create).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /hpp/v1/sessions (the `CreateHppSession` operationId).
 	CreateHppSessionWithBodyWithResponse(ctx context.Context, params *CreateHppSessionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateHppSessionResponse, error)
 
-	// CreateHppSessionWithResponse Create an HPP session for a KP session
+	// CreateHppSessionWithResponse Create an HPP session for a KP session or a KCO order
 	//
-	// Creates a Hosted Payment Page session that hosts an existing KP session. The HPP session
-	// expires one hour before the KP session it hosts (D-create, D-hppapi). Several HPP sessions may
-	// host one KP session (allowed, "considered as a bad practice").
+	// Creates a Hosted Payment Page session that hosts an existing KP session or KCO order (S1;
+	// Kustom's HPP hosts KCO orders only, K-hpp-create). The HPP session expires one hour before
+	// the payment session it hosts (D-create, D-hppapi): a KP session's 48 hours, or a KCO order's
+	// 48 hours after its last update (K-kco-err). Several HPP sessions may host one KP session
+	// (allowed, "considered as a bad practice"); with a KCO order this "may lead to unexpected
+	// behaviors" (D-create).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -2669,11 +2687,14 @@ func (c *ClientWithResponses) ReadCheckoutOrderWithResponse(ctx context.Context,
 	return ParseReadCheckoutOrderResponse(rsp)
 }
 
-// CreateHppSessionWithBodyWithResponse Create an HPP session for a KP session
+// CreateHppSessionWithBodyWithResponse Create an HPP session for a KP session or a KCO order
 //
-// Creates a Hosted Payment Page session that hosts an existing KP session. The HPP session
-// expires one hour before the KP session it hosts (D-create, D-hppapi). Several HPP sessions may
-// host one KP session (allowed, "considered as a bad practice").
+// Creates a Hosted Payment Page session that hosts an existing KP session or KCO order (S1;
+// Kustom's HPP hosts KCO orders only, K-hpp-create). The HPP session expires one hour before
+// the payment session it hosts (D-create, D-hppapi): a KP session's 48 hours, or a KCO order's
+// 48 hours after its last update (K-kco-err). Several HPP sessions may host one KP session
+// (allowed, "considered as a bad practice"); with a KCO order this "may lead to unexpected
+// behaviors" (D-create).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -2686,11 +2707,14 @@ func (c *ClientWithResponses) CreateHppSessionWithBodyWithResponse(ctx context.C
 	return ParseCreateHppSessionResponse(rsp)
 }
 
-// CreateHppSessionWithResponse Create an HPP session for a KP session
+// CreateHppSessionWithResponse Create an HPP session for a KP session or a KCO order
 //
-// Creates a Hosted Payment Page session that hosts an existing KP session. The HPP session
-// expires one hour before the KP session it hosts (D-create, D-hppapi). Several HPP sessions may
-// host one KP session (allowed, "considered as a bad practice").
+// Creates a Hosted Payment Page session that hosts an existing KP session or KCO order (S1;
+// Kustom's HPP hosts KCO orders only, K-hpp-create). The HPP session expires one hour before
+// the payment session it hosts (D-create, D-hppapi): a KP session's 48 hours, or a KCO order's
+// 48 hours after its last update (K-kco-err). Several HPP sessions may host one KP session
+// (allowed, "considered as a bad practice"); with a KCO order this "may lead to unexpected
+// behaviors" (D-create).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //

@@ -24,7 +24,7 @@ type ServerInterface interface {
 	// ReadCheckoutOrder Read a Klarna Checkout (Kustom Checkout) order
 	// (GET /checkout/v3/orders/{order_id})
 	ReadCheckoutOrder(w http.ResponseWriter, r *http.Request, orderId string)
-	// CreateHppSession Create an HPP session for a KP session
+	// CreateHppSession Create an HPP session for a KP session or a KCO order
 	// (POST /hpp/v1/sessions)
 	CreateHppSession(w http.ResponseWriter, r *http.Request, params CreateHppSessionParams)
 	// DisableHppSession Disable an HPP session
@@ -2243,7 +2243,7 @@ type StrictServerInterface interface {
 	// ReadCheckoutOrder Read a Klarna Checkout (Kustom Checkout) order
 	// (GET /checkout/v3/orders/{order_id})
 	ReadCheckoutOrder(ctx context.Context, request ReadCheckoutOrderRequestObject) (ReadCheckoutOrderResponseObject, error)
-	// CreateHppSession Create an HPP session for a KP session
+	// CreateHppSession Create an HPP session for a KP session or a KCO order
 	// (POST /hpp/v1/sessions)
 	CreateHppSession(ctx context.Context, request CreateHppSessionRequestObject) (CreateHppSessionResponseObject, error)
 	// DisableHppSession Disable an HPP session
