@@ -1,8 +1,6 @@
 package main
 
 import (
-	"net/http"
-	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
 	"path/filepath"
@@ -117,20 +115,7 @@ func TestRunSplitBaseURLsKCO(t *testing.T) {
 	const password = "kconform-test-password-split-kco"
 	u, _ := url.Parse(startMock(t, password))
 	proxy := httputil.NewSingleHostReverseProxy(u)
-	only := func(others ...string) *httptest.Server {
-		s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			for _, other := range others {
-				if strings.HasPrefix(r.URL.Path, other) {
-					http.NotFound(w, r)
-					return
-				}
-			}
-			proxy.ServeHTTP(w, r)
-		}))
-		t.Cleanup(s.Close)
-		return s
-	}
-	kp, hpp := only("/hpp/", "/checkout/"), only("/payments/")
+	kp, hpp := front(t, proxy, "/hpp/", "/checkout/"), front(t, proxy, "/payments/")
 	creds := map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password}
 	r := runChild(t, 2*time.Minute, creds, append([]string{"--kp-target", kp.URL, "--hpp-target", hpp.URL, "--label-filter", "hpp && lifecycle"}, kcoArgs...)...)
 	if r.exit != runPassed {

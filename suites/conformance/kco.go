@@ -41,13 +41,7 @@ var _ = Describe("HPP sessions hosting a KCO order", Label(fw.HPP), func() {
 		Source: S1 (payment_session_url "URL of the KP Session or KCO Order"), K-hpp-create, D-track (WAITING)
 	*/
 	It("MUST create an HPP session for a KCO order with 201 and read it back WAITING", Label(fw.Lifecycle), fw.Cites("S1", "K-hpp-create", "D-track"), fw.About("createHppSession"), fw.Timeout, func(ctx SpecContext) {
-		h := f.NewHPPSession(ctx)
-		Expect(h.Created.SessionUrl).To(HaveSuffix(h.ID), "session_url is the endpoint to read the session")
-		s := f.ExpectHPPStatus(ctx, h.ID, api.WAITING)
-		Expect(s.SessionId).To(Equal(h.ID))
-		Expect(s.AuthorizationToken).To(BeNil(), "a WAITING session has no authorization_token")
-		Expect(s.OrderId).To(BeNil(), "a WAITING session has no order_id")
-		Expect(s.ExpiresAt).To(BeTemporally("==", h.Created.ExpiresAt), "read and create agree on expires_at")
+		expectNewSessionWaiting(ctx, f, f.NewHPPSession(ctx))
 	})
 
 	/*

@@ -22,13 +22,7 @@ var _ = Describe("HPP session lifecycle", Label(fw.HPP, fw.Lifecycle), func() {
 	*/
 	It("MUST create an HPP session for a KP session with 201 and read it back WAITING", fw.Cites("S1", "D-track"), fw.About("createHppSession"), fw.Timeout, func(ctx SpecContext) {
 		f.OnlyFor(target.ProviderKP, fw.WhyKPSession) // kco.go has the KCO order's
-		h := f.NewHPPSession(ctx)
-		Expect(h.Created.SessionUrl).To(HaveSuffix(h.ID), "session_url is the endpoint to read the session")
-		s := f.ExpectHPPStatus(ctx, h.ID, api.WAITING)
-		Expect(s.SessionId).To(Equal(h.ID))
-		Expect(s.AuthorizationToken).To(BeNil(), "a WAITING session has no authorization_token")
-		Expect(s.OrderId).To(BeNil(), "a WAITING session has no order_id")
-		Expect(s.ExpiresAt).To(BeTemporally("==", h.Created.ExpiresAt), "read and create agree on expires_at")
+		expectNewSessionWaiting(ctx, f, f.NewHPPSession(ctx))
 	})
 
 	DescribeTable("when the consumer opens the page and pays", Label(fw.Consumer), fw.Cites("S1", "D-hppkp", "D-track"),
@@ -355,4 +349,16 @@ func emailDistribution() api.DistributionRequestV1 {
 		Method:             api.Email,
 		ContactInformation: api.DistributionContactV1{Email: &email},
 	}
+}
+
+// expectNewSessionWaiting: a new HPP session, whatever it hosts, names its
+// own URL and reads WAITING with neither token nor order (S1, D-track).
+func expectNewSessionWaiting(ctx SpecContext, f *fw.Framework, h fw.HPPSession) {
+	GinkgoHelper()
+	Expect(h.Created.SessionUrl).To(HaveSuffix(h.ID), "session_url is the endpoint to read the session")
+	s := f.ExpectHPPStatus(ctx, h.ID, api.WAITING)
+	Expect(s.SessionId).To(Equal(h.ID))
+	Expect(s.AuthorizationToken).To(BeNil(), "a WAITING session has no authorization_token")
+	Expect(s.OrderId).To(BeNil(), "a WAITING session has no order_id")
+	Expect(s.ExpiresAt).To(BeTemporally("==", h.Created.ExpiresAt), "read and create agree on expires_at")
 }
