@@ -122,3 +122,22 @@ func TestRunSplitBaseURLsKCO(t *testing.T) {
 		t.Fatalf("exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
 	}
 }
+
+// TestRunKustomLikeTarget is the README's Kustom command against a mock
+// that, like Kustom, serves no KP API: with kco and `hpp && !kp` every
+// selected spec passes. Callbacks are left out for time only: a separate
+// mock process keeps Klarna's real retry timings (3 s, 4 calls).
+func TestRunKustomLikeTarget(t *testing.T) {
+	t.Parallel()
+	const password = "kconform-test-password-kustom-like"
+	u, _ := url.Parse(startMock(t, password))
+	kustom := front(t, httputil.NewSingleHostReverseProxy(u), "/payments/")
+	creds := map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password, "KCONFORM_LABEL_FILTER": "hpp && !kp && !callbacks"}
+	r := runChild(t, 2*time.Minute, creds, append([]string{"--target", kustom.URL}, kcoArgs...)...)
+	if r.exit != runPassed {
+		t.Fatalf("exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
+	}
+	if !strings.Contains(r.output, " hold, 0 broken, 0 blocked, ") {
+		t.Errorf("no rule may be broken or blocked:\n%s", lastOutput(r.output))
+	}
+}
