@@ -94,6 +94,9 @@ var referenceStatuses = map[string][]string{
 	"createOrder":          {"200", "400", "401", "403", "404", "409", "429", "500"},
 	"cancelAuthorization":  {"204", "401", "403", "404", "429", "500"},
 	"purchaseToken":        {"200", "400", "401", "403", "404", "409", "429", "500"},
+	// KCO orders, hosted by HPP (issue 16): K-kco-api, K-kco-err.
+	"createCheckoutOrder": {"201", "400", "401", "403", "429", "500"},
+	"readCheckoutOrder":   {"200", "401", "403", "404", "429", "500"},
 }
 
 func TestDocumentCoversEveryReferenceOperationAndStatus(t *testing.T) {

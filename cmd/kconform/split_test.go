@@ -20,18 +20,7 @@ func TestRunSplitBaseURLs(t *testing.T) {
 	u, _ := url.Parse(startMerchantMock(t, password))
 	proxy := httputil.NewSingleHostReverseProxy(u)
 	// Each front serves everything but the other API.
-	only := func(other string) *httptest.Server {
-		s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if strings.HasPrefix(r.URL.Path, other) {
-				http.NotFound(w, r)
-				return
-			}
-			proxy.ServeHTTP(w, r)
-		}))
-		t.Cleanup(s.Close)
-		return s
-	}
-	kp, hpp := only("/hpp/"), only("/payments/")
+	kp, hpp := front(t, proxy, "/hpp/"), front(t, proxy, "/payments/")
 	creds := map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password}
 
 	r := runChild(t, 2*time.Minute, creds, "--kp-target", kp.URL, "--hpp-target", hpp.URL, "--label-filter", "lifecycle || distribution")
@@ -66,4 +55,19 @@ func TestRunSplitBaseURLs(t *testing.T) {
 		!strings.Contains(stderr.String(), "give both, or --target") {
 		t.Errorf("--hpp-target alone: exit %d, want 2 saying what is missing:\n%s", code, stderr.String())
 	}
+}
+
+// front serves everything through proxy but the paths under others (404).
+func front(t *testing.T, proxy http.Handler, others ...string) *httptest.Server {
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for _, other := range others {
+			if strings.HasPrefix(r.URL.Path, other) {
+				http.NotFound(w, r)
+				return
+			}
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(s.Close)
+	return s
 }

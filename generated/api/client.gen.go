@@ -90,22 +90,60 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 // The interface specification for the client above.
 type ClientInterface interface {
 
-	// CreateHppSessionWithBody Create an HPP session for a KP session
+	// CreateCheckoutOrderWithBody Create a Klarna Checkout (Kustom Checkout) order
 	//
-	// Creates a Hosted Payment Page session that hosts an existing KP session. The HPP session
-	// expires one hour before the KP session it hosts (D-create, D-hppapi). Several HPP sessions may
-	// host one KP session (allowed, "considered as a bad practice").
+	// Creates a KCO order in status `checkout_incomplete` (K-kco-create, N-kco-create). An HPP session
+	// can host it: its `payment_session_url` is `https://<environment-domain>/checkout/v3/orders/<order_id>`
+	// (K-hpp-create). An order is valid "for 48 hours after merchant update or client interaction"
+	// (K-kco-err).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /checkout/v3/orders (the `CreateCheckoutOrder` operationId).
+	CreateCheckoutOrderWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateCheckoutOrder Create a Klarna Checkout (Kustom Checkout) order
+	//
+	// Creates a KCO order in status `checkout_incomplete` (K-kco-create, N-kco-create). An HPP session
+	// can host it: its `payment_session_url` is `https://<environment-domain>/checkout/v3/orders/<order_id>`
+	// (K-hpp-create). An order is valid "for 48 hours after merchant update or client interaction"
+	// (K-kco-err).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /checkout/v3/orders (the `CreateCheckoutOrder` operationId).
+	CreateCheckoutOrder(ctx context.Context, body CreateCheckoutOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReadCheckoutOrder Read a Klarna Checkout (Kustom Checkout) order
+	//
+	// "Get the full details of a Kustom Checkout order" (K-kco-api). After the consumer paid on the
+	// hosted page the order is `checkout_complete` (K-kco-read).
+	//
+	// Corresponds with GET /checkout/v3/orders/{order_id} (the `ReadCheckoutOrder` operationId).
+	ReadCheckoutOrder(ctx context.Context, orderId string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateHppSessionWithBody Create an HPP session for a KP session or a KCO order
+	//
+	// Creates a Hosted Payment Page session that hosts an existing KP session or KCO order (S1;
+	// Kustom's HPP hosts KCO orders only, K-hpp-create). The HPP session expires one hour before
+	// the payment session it hosts (D-create, D-hppapi): a KP session's 48 hours, or a KCO order's
+	// 48 hours after its last update (K-kco-err). Several HPP sessions may host one KP session
+	// (allowed, "considered as a bad practice"); with a KCO order this "may lead to unexpected
+	// behaviors" (D-create).
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /hpp/v1/sessions (the `CreateHppSession` operationId).
 	CreateHppSessionWithBody(ctx context.Context, params *CreateHppSessionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateHppSession Create an HPP session for a KP session
+	// CreateHppSession Create an HPP session for a KP session or a KCO order
 	//
-	// Creates a Hosted Payment Page session that hosts an existing KP session. The HPP session
-	// expires one hour before the KP session it hosts (D-create, D-hppapi). Several HPP sessions may
-	// host one KP session (allowed, "considered as a bad practice").
+	// Creates a Hosted Payment Page session that hosts an existing KP session or KCO order (S1;
+	// Kustom's HPP hosts KCO orders only, K-hpp-create). The HPP session expires one hour before
+	// the payment session it hosts (D-create, D-hppapi): a KP session's 48 hours, or a KCO order's
+	// 48 hours after its last update (K-kco-err). Several HPP sessions may host one KP session
+	// (allowed, "considered as a bad practice"); with a KCO order this "may lead to unexpected
+	// behaviors" (D-create).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -253,11 +291,76 @@ type ClientInterface interface {
 	UpdateCreditSession(ctx context.Context, sessionId KpSessionId, body UpdateCreditSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
-// CreateHppSessionWithBody Create an HPP session for a KP session
+// CreateCheckoutOrderWithBody Create a Klarna Checkout (Kustom Checkout) order
 //
-// Creates a Hosted Payment Page session that hosts an existing KP session. The HPP session
-// expires one hour before the KP session it hosts (D-create, D-hppapi). Several HPP sessions may
-// host one KP session (allowed, "considered as a bad practice").
+// Creates a KCO order in status `checkout_incomplete` (K-kco-create, N-kco-create). An HPP session
+// can host it: its `payment_session_url` is `https://<environment-domain>/checkout/v3/orders/<order_id>`
+// (K-hpp-create). An order is valid "for 48 hours after merchant update or client interaction"
+// (K-kco-err).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /checkout/v3/orders (the `CreateCheckoutOrder` operationId).
+func (c *Client) CreateCheckoutOrderWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateCheckoutOrderRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateCheckoutOrder Create a Klarna Checkout (Kustom Checkout) order
+//
+// Creates a KCO order in status `checkout_incomplete` (K-kco-create, N-kco-create). An HPP session
+// can host it: its `payment_session_url` is `https://<environment-domain>/checkout/v3/orders/<order_id>`
+// (K-hpp-create). An order is valid "for 48 hours after merchant update or client interaction"
+// (K-kco-err).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /checkout/v3/orders (the `CreateCheckoutOrder` operationId).
+func (c *Client) CreateCheckoutOrder(ctx context.Context, body CreateCheckoutOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateCheckoutOrderRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReadCheckoutOrder Read a Klarna Checkout (Kustom Checkout) order
+//
+// "Get the full details of a Kustom Checkout order" (K-kco-api). After the consumer paid on the
+// hosted page the order is `checkout_complete` (K-kco-read).
+//
+// Corresponds with GET /checkout/v3/orders/{order_id} (the `ReadCheckoutOrder` operationId).
+func (c *Client) ReadCheckoutOrder(ctx context.Context, orderId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReadCheckoutOrderRequest(c.Server, orderId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateHppSessionWithBody Create an HPP session for a KP session or a KCO order
+//
+// Creates a Hosted Payment Page session that hosts an existing KP session or KCO order (S1;
+// Kustom's HPP hosts KCO orders only, K-hpp-create). The HPP session expires one hour before
+// the payment session it hosts (D-create, D-hppapi): a KP session's 48 hours, or a KCO order's
+// 48 hours after its last update (K-kco-err). Several HPP sessions may host one KP session
+// (allowed, "considered as a bad practice"); with a KCO order this "may lead to unexpected
+// behaviors" (D-create).
 //
 // Takes any type of body and a specified content type.
 //
@@ -274,11 +377,14 @@ func (c *Client) CreateHppSessionWithBody(ctx context.Context, params *CreateHpp
 	return c.Client.Do(req)
 }
 
-// CreateHppSession Create an HPP session for a KP session
+// CreateHppSession Create an HPP session for a KP session or a KCO order
 //
-// Creates a Hosted Payment Page session that hosts an existing KP session. The HPP session
-// expires one hour before the KP session it hosts (D-create, D-hppapi). Several HPP sessions may
-// host one KP session (allowed, "considered as a bad practice").
+// Creates a Hosted Payment Page session that hosts an existing KP session or KCO order (S1;
+// Kustom's HPP hosts KCO orders only, K-hpp-create). The HPP session expires one hour before
+// the payment session it hosts (D-create, D-hppapi): a KP session's 48 hours, or a KCO order's
+// 48 hours after its last update (K-kco-err). Several HPP sessions may host one KP session
+// (allowed, "considered as a bad practice"); with a KCO order this "may lead to unexpected
+// behaviors" (D-create).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -573,6 +679,80 @@ func (c *Client) UpdateCreditSession(ctx context.Context, sessionId KpSessionId,
 		return nil, err
 	}
 	return c.Client.Do(req)
+}
+
+// NewCreateCheckoutOrderRequest calls the generic CreateCheckoutOrder builder with application/json body
+func NewCreateCheckoutOrderRequest(server string, body CreateCheckoutOrderJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateCheckoutOrderRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateCheckoutOrderRequestWithBody constructs an http.Request for the CreateCheckoutOrder method, with any body, and a specified content type
+func NewCreateCheckoutOrderRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/checkout/v3/orders")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewReadCheckoutOrderRequest constructs an http.Request for the ReadCheckoutOrder method
+func NewReadCheckoutOrderRequest(server string, orderId string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "order_id", orderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/checkout/v3/orders/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
 }
 
 // NewCreateHppSessionRequest calls the generic CreateHppSession builder with application/json body
@@ -1038,22 +1218,62 @@ func WithBaseURL(baseURL string) ClientOption {
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
 
-	// CreateHppSessionWithBodyWithResponse Create an HPP session for a KP session
+	// CreateCheckoutOrderWithBodyWithResponse Create a Klarna Checkout (Kustom Checkout) order
 	//
-	// Creates a Hosted Payment Page session that hosts an existing KP session. The HPP session
-	// expires one hour before the KP session it hosts (D-create, D-hppapi). Several HPP sessions may
-	// host one KP session (allowed, "considered as a bad practice").
+	// Creates a KCO order in status `checkout_incomplete` (K-kco-create, N-kco-create). An HPP session
+	// can host it: its `payment_session_url` is `https://<environment-domain>/checkout/v3/orders/<order_id>`
+	// (K-hpp-create). An order is valid "for 48 hours after merchant update or client interaction"
+	// (K-kco-err).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /checkout/v3/orders (the `CreateCheckoutOrder` operationId).
+	CreateCheckoutOrderWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateCheckoutOrderResponse, error)
+
+	// CreateCheckoutOrderWithResponse Create a Klarna Checkout (Kustom Checkout) order
+	//
+	// Creates a KCO order in status `checkout_incomplete` (K-kco-create, N-kco-create). An HPP session
+	// can host it: its `payment_session_url` is `https://<environment-domain>/checkout/v3/orders/<order_id>`
+	// (K-hpp-create). An order is valid "for 48 hours after merchant update or client interaction"
+	// (K-kco-err).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /checkout/v3/orders (the `CreateCheckoutOrder` operationId).
+	CreateCheckoutOrderWithResponse(ctx context.Context, body CreateCheckoutOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateCheckoutOrderResponse, error)
+
+	// ReadCheckoutOrderWithResponse Read a Klarna Checkout (Kustom Checkout) order
+	//
+	// "Get the full details of a Kustom Checkout order" (K-kco-api). After the consumer paid on the
+	// hosted page the order is `checkout_complete` (K-kco-read).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /checkout/v3/orders/{order_id} (the `ReadCheckoutOrder` operationId).
+	ReadCheckoutOrderWithResponse(ctx context.Context, orderId string, reqEditors ...RequestEditorFn) (*ReadCheckoutOrderResponse, error)
+
+	// CreateHppSessionWithBodyWithResponse Create an HPP session for a KP session or a KCO order
+	//
+	// Creates a Hosted Payment Page session that hosts an existing KP session or KCO order (S1;
+	// Kustom's HPP hosts KCO orders only, K-hpp-create). The HPP session expires one hour before
+	// the payment session it hosts (D-create, D-hppapi): a KP session's 48 hours, or a KCO order's
+	// 48 hours after its last update (K-kco-err). Several HPP sessions may host one KP session
+	// (allowed, "considered as a bad practice"); with a KCO order this "may lead to unexpected
+	// behaviors" (D-create).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /hpp/v1/sessions (the `CreateHppSession` operationId).
 	CreateHppSessionWithBodyWithResponse(ctx context.Context, params *CreateHppSessionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateHppSessionResponse, error)
 
-	// CreateHppSessionWithResponse Create an HPP session for a KP session
+	// CreateHppSessionWithResponse Create an HPP session for a KP session or a KCO order
 	//
-	// Creates a Hosted Payment Page session that hosts an existing KP session. The HPP session
-	// expires one hour before the KP session it hosts (D-create, D-hppapi). Several HPP sessions may
-	// host one KP session (allowed, "considered as a bad practice").
+	// Creates a Hosted Payment Page session that hosts an existing KP session or KCO order (S1;
+	// Kustom's HPP hosts KCO orders only, K-hpp-create). The HPP session expires one hour before
+	// the payment session it hosts (D-create, D-hppapi): a KP session's 48 hours, or a KCO order's
+	// 48 hours after its last update (K-kco-err). Several HPP sessions may host one KP session
+	// (allowed, "considered as a bad practice"); with a KCO order this "may lead to unexpected
+	// behaviors" (D-create).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1207,6 +1427,200 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /payments/v1/sessions/{session_id} (the `UpdateCreditSession` operationId).
 	UpdateCreditSessionWithResponse(ctx context.Context, sessionId KpSessionId, body UpdateCreditSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCreditSessionResponse, error)
+}
+
+// CreateCheckoutOrderResponse400Headers the declared response headers of an HTTP 400 response for CreateCheckoutOrder
+type CreateCheckoutOrderResponse400Headers struct {
+	KlarnaCorrelationId string
+}
+
+// CreateCheckoutOrderResponse403Headers the declared response headers of an HTTP 403 response for CreateCheckoutOrder
+type CreateCheckoutOrderResponse403Headers struct {
+	KlarnaCorrelationId string
+}
+
+// CreateCheckoutOrderResponse500Headers the declared response headers of an HTTP 500 response for CreateCheckoutOrder
+type CreateCheckoutOrderResponse500Headers struct {
+	KlarnaCorrelationId string
+}
+
+type CreateCheckoutOrderResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *CheckoutOrder
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *ErrorV2
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *ErrorV2
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *CreateCheckoutOrderResponse400Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *CreateCheckoutOrderResponse403Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *CreateCheckoutOrderResponse500Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateCheckoutOrderResponse) GetJSON201() *CheckoutOrder {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateCheckoutOrderResponse) GetJSON400() *ErrorV2 {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateCheckoutOrderResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateCheckoutOrderResponse) GetJSON403() *ErrorV2 {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateCheckoutOrderResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateCheckoutOrderResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateCheckoutOrderResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateCheckoutOrderResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateCheckoutOrderResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateCheckoutOrderResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ReadCheckoutOrderResponse403Headers the declared response headers of an HTTP 403 response for ReadCheckoutOrder
+type ReadCheckoutOrderResponse403Headers struct {
+	KlarnaCorrelationId string
+}
+
+// ReadCheckoutOrderResponse404Headers the declared response headers of an HTTP 404 response for ReadCheckoutOrder
+type ReadCheckoutOrderResponse404Headers struct {
+	KlarnaCorrelationId string
+}
+
+// ReadCheckoutOrderResponse500Headers the declared response headers of an HTTP 500 response for ReadCheckoutOrder
+type ReadCheckoutOrderResponse500Headers struct {
+	KlarnaCorrelationId string
+}
+
+type ReadCheckoutOrderResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CheckoutOrder
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *ErrorV2
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *ErrorV2
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ReadCheckoutOrderResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ReadCheckoutOrderResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ReadCheckoutOrderResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ReadCheckoutOrderResponse) GetJSON200() *CheckoutOrder {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ReadCheckoutOrderResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ReadCheckoutOrderResponse) GetJSON403() *ErrorV2 {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ReadCheckoutOrderResponse) GetJSON404() *ErrorV2 {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ReadCheckoutOrderResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ReadCheckoutOrderResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ReadCheckoutOrderResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ReadCheckoutOrderResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ReadCheckoutOrderResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ReadCheckoutOrderResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
 }
 
 // CreateHppSessionResponse400Headers the declared response headers of an HTTP 400 response for CreateHppSession
@@ -2221,11 +2635,66 @@ func (r UpdateCreditSessionResponse) ContentType() string {
 	return ""
 }
 
-// CreateHppSessionWithBodyWithResponse Create an HPP session for a KP session
+// CreateCheckoutOrderWithBodyWithResponse Create a Klarna Checkout (Kustom Checkout) order
 //
-// Creates a Hosted Payment Page session that hosts an existing KP session. The HPP session
-// expires one hour before the KP session it hosts (D-create, D-hppapi). Several HPP sessions may
-// host one KP session (allowed, "considered as a bad practice").
+// Creates a KCO order in status `checkout_incomplete` (K-kco-create, N-kco-create). An HPP session
+// can host it: its `payment_session_url` is `https://<environment-domain>/checkout/v3/orders/<order_id>`
+// (K-hpp-create). An order is valid "for 48 hours after merchant update or client interaction"
+// (K-kco-err).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /checkout/v3/orders (the `CreateCheckoutOrder` operationId).
+func (c *ClientWithResponses) CreateCheckoutOrderWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateCheckoutOrderResponse, error) {
+	rsp, err := c.CreateCheckoutOrderWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateCheckoutOrderResponse(rsp)
+}
+
+// CreateCheckoutOrderWithResponse Create a Klarna Checkout (Kustom Checkout) order
+//
+// Creates a KCO order in status `checkout_incomplete` (K-kco-create, N-kco-create). An HPP session
+// can host it: its `payment_session_url` is `https://<environment-domain>/checkout/v3/orders/<order_id>`
+// (K-hpp-create). An order is valid "for 48 hours after merchant update or client interaction"
+// (K-kco-err).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /checkout/v3/orders (the `CreateCheckoutOrder` operationId).
+func (c *ClientWithResponses) CreateCheckoutOrderWithResponse(ctx context.Context, body CreateCheckoutOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateCheckoutOrderResponse, error) {
+	rsp, err := c.CreateCheckoutOrder(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateCheckoutOrderResponse(rsp)
+}
+
+// ReadCheckoutOrderWithResponse Read a Klarna Checkout (Kustom Checkout) order
+//
+// "Get the full details of a Kustom Checkout order" (K-kco-api). After the consumer paid on the
+// hosted page the order is `checkout_complete` (K-kco-read).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /checkout/v3/orders/{order_id} (the `ReadCheckoutOrder` operationId).
+func (c *ClientWithResponses) ReadCheckoutOrderWithResponse(ctx context.Context, orderId string, reqEditors ...RequestEditorFn) (*ReadCheckoutOrderResponse, error) {
+	rsp, err := c.ReadCheckoutOrder(ctx, orderId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReadCheckoutOrderResponse(rsp)
+}
+
+// CreateHppSessionWithBodyWithResponse Create an HPP session for a KP session or a KCO order
+//
+// Creates a Hosted Payment Page session that hosts an existing KP session or KCO order (S1;
+// Kustom's HPP hosts KCO orders only, K-hpp-create). The HPP session expires one hour before
+// the payment session it hosts (D-create, D-hppapi): a KP session's 48 hours, or a KCO order's
+// 48 hours after its last update (K-kco-err). Several HPP sessions may host one KP session
+// (allowed, "considered as a bad practice"); with a KCO order this "may lead to unexpected
+// behaviors" (D-create).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -2238,11 +2707,14 @@ func (c *ClientWithResponses) CreateHppSessionWithBodyWithResponse(ctx context.C
 	return ParseCreateHppSessionResponse(rsp)
 }
 
-// CreateHppSessionWithResponse Create an HPP session for a KP session
+// CreateHppSessionWithResponse Create an HPP session for a KP session or a KCO order
 //
-// Creates a Hosted Payment Page session that hosts an existing KP session. The HPP session
-// expires one hour before the KP session it hosts (D-create, D-hppapi). Several HPP sessions may
-// host one KP session (allowed, "considered as a bad practice").
+// Creates a Hosted Payment Page session that hosts an existing KP session or KCO order (S1;
+// Kustom's HPP hosts KCO orders only, K-hpp-create). The HPP session expires one hour before
+// the payment session it hosts (D-create, D-hppapi): a KP session's 48 hours, or a KCO order's
+// 48 hours after its last update (K-kco-err). Several HPP sessions may host one KP session
+// (allowed, "considered as a bad practice"); with a KCO order this "may lead to unexpected
+// behaviors" (D-create).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -2485,6 +2957,200 @@ func (c *ClientWithResponses) UpdateCreditSessionWithResponse(ctx context.Contex
 		return nil, err
 	}
 	return ParseUpdateCreditSessionResponse(rsp)
+}
+
+// ParseCreateCheckoutOrderResponse parses an HTTP response from a CreateCheckoutOrderWithResponse call
+func ParseCreateCheckoutOrderResponse(rsp *http.Response) (*CreateCheckoutOrderResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateCheckoutOrderResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest CheckoutOrder
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ErrorV2
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ErrorV2
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case rsp.StatusCode == 401:
+		// Content-type (text/html) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers CreateCheckoutOrderResponse400Headers
+		if values := rsp.Header.Values("Klarna-Correlation-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Klarna-Correlation-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.KlarnaCorrelationId = value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 403:
+		var headers CreateCheckoutOrderResponse403Headers
+		if values := rsp.Header.Values("Klarna-Correlation-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Klarna-Correlation-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.KlarnaCorrelationId = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 500:
+		var headers CreateCheckoutOrderResponse500Headers
+		if values := rsp.Header.Values("Klarna-Correlation-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Klarna-Correlation-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.KlarnaCorrelationId = value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseReadCheckoutOrderResponse parses an HTTP response from a ReadCheckoutOrderWithResponse call
+func ParseReadCheckoutOrderResponse(rsp *http.Response) (*ReadCheckoutOrderResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ReadCheckoutOrderResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CheckoutOrder
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ErrorV2
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ErrorV2
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case rsp.StatusCode == 401:
+		// Content-type (text/html) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 403:
+		var headers ReadCheckoutOrderResponse403Headers
+		if values := rsp.Header.Values("Klarna-Correlation-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Klarna-Correlation-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.KlarnaCorrelationId = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers ReadCheckoutOrderResponse404Headers
+		if values := rsp.Header.Values("Klarna-Correlation-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Klarna-Correlation-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.KlarnaCorrelationId = value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers ReadCheckoutOrderResponse500Headers
+		if values := rsp.Header.Values("Klarna-Correlation-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Klarna-Correlation-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.KlarnaCorrelationId = value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
 }
 
 // ParseCreateHppSessionResponse parses an HTTP response from a CreateHppSessionWithResponse call

@@ -18,7 +18,13 @@ import (
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
-	// CreateHppSession Create an HPP session for a KP session
+	// CreateCheckoutOrder Create a Klarna Checkout (Kustom Checkout) order
+	// (POST /checkout/v3/orders)
+	CreateCheckoutOrder(w http.ResponseWriter, r *http.Request)
+	// ReadCheckoutOrder Read a Klarna Checkout (Kustom Checkout) order
+	// (GET /checkout/v3/orders/{order_id})
+	ReadCheckoutOrder(w http.ResponseWriter, r *http.Request, orderId string)
+	// CreateHppSession Create an HPP session for a KP session or a KCO order
 	// (POST /hpp/v1/sessions)
 	CreateHppSession(w http.ResponseWriter, r *http.Request, params CreateHppSessionParams)
 	// DisableHppSession Disable an HPP session
@@ -58,6 +64,46 @@ type ServerInterfaceWrapper struct {
 }
 
 type MiddlewareFunc func(http.Handler) http.Handler
+
+// CreateCheckoutOrder operation middleware
+func (siw *ServerInterfaceWrapper) CreateCheckoutOrder(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateCheckoutOrder(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ReadCheckoutOrder operation middleware
+func (siw *ServerInterfaceWrapper) ReadCheckoutOrder(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "order_id" -------------
+	var orderId string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "order_id", r.PathValue("order_id"), &orderId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "order_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ReadCheckoutOrder(w, r, orderId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
 
 // CreateHppSession operation middleware
 func (siw *ServerInterfaceWrapper) CreateHppSession(w http.ResponseWriter, r *http.Request) {
@@ -452,6 +498,8 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/payments/v1/authorizations/{authorizationToken}/order", wrapper.CreateOrder)
 	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/payments/v1/authorizations/{authorizationToken}", wrapper.CancelAuthorization)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/payments/v1/authorizations/{authorizationToken}/customer-token", wrapper.PurchaseToken)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/checkout/v3/orders", wrapper.CreateCheckoutOrder)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/checkout/v3/orders/{order_id}", wrapper.ReadCheckoutOrder)
 
 	return m
 }
@@ -530,6 +578,262 @@ type UnauthorizedTexthtmlResponse struct {
 	Body io.Reader
 
 	ContentLength int64
+}
+
+type CreateCheckoutOrderRequestObject struct {
+	Body *CreateCheckoutOrderJSONRequestBody
+}
+
+type CreateCheckoutOrderResponseObject interface {
+	VisitCreateCheckoutOrderResponse(w http.ResponseWriter) error
+}
+
+type CreateCheckoutOrder201JSONResponse CheckoutOrder
+
+func (response CreateCheckoutOrder201JSONResponse) VisitCreateCheckoutOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCheckoutOrder400ResponseHeaders struct {
+	KlarnaCorrelationId string
+}
+
+type CreateCheckoutOrder400JSONResponse struct {
+	Body    ErrorV2
+	Headers CreateCheckoutOrder400ResponseHeaders
+}
+
+func (response CreateCheckoutOrder400JSONResponse) VisitCreateCheckoutOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Klarna-Correlation-Id", fmt.Sprint(response.Headers.KlarnaCorrelationId))
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCheckoutOrder401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateCheckoutOrder401JSONResponse) VisitCreateCheckoutOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCheckoutOrder401TexthtmlResponse struct{ UnauthorizedTexthtmlResponse }
+
+func (response CreateCheckoutOrder401TexthtmlResponse) VisitCreateCheckoutOrderResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(401)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type CreateCheckoutOrder403ResponseHeaders struct {
+	KlarnaCorrelationId string
+}
+
+type CreateCheckoutOrder403JSONResponse struct {
+	Body    ErrorV2
+	Headers CreateCheckoutOrder403ResponseHeaders
+}
+
+func (response CreateCheckoutOrder403JSONResponse) VisitCreateCheckoutOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Klarna-Correlation-Id", fmt.Sprint(response.Headers.KlarnaCorrelationId))
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCheckoutOrder429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateCheckoutOrder429JSONResponse) VisitCreateCheckoutOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCheckoutOrder500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response CreateCheckoutOrder500JSONResponse) VisitCreateCheckoutOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Klarna-Correlation-Id", fmt.Sprint(response.Headers.KlarnaCorrelationId))
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReadCheckoutOrderRequestObject struct {
+	OrderId string `json:"order_id"`
+}
+
+type ReadCheckoutOrderResponseObject interface {
+	VisitReadCheckoutOrderResponse(w http.ResponseWriter) error
+}
+
+type ReadCheckoutOrder200JSONResponse CheckoutOrder
+
+func (response ReadCheckoutOrder200JSONResponse) VisitReadCheckoutOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReadCheckoutOrder401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReadCheckoutOrder401JSONResponse) VisitReadCheckoutOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReadCheckoutOrder401TexthtmlResponse struct{ UnauthorizedTexthtmlResponse }
+
+func (response ReadCheckoutOrder401TexthtmlResponse) VisitReadCheckoutOrderResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(401)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type ReadCheckoutOrder403ResponseHeaders struct {
+	KlarnaCorrelationId string
+}
+
+type ReadCheckoutOrder403JSONResponse struct {
+	Body    ErrorV2
+	Headers ReadCheckoutOrder403ResponseHeaders
+}
+
+func (response ReadCheckoutOrder403JSONResponse) VisitReadCheckoutOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Klarna-Correlation-Id", fmt.Sprint(response.Headers.KlarnaCorrelationId))
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReadCheckoutOrder404ResponseHeaders struct {
+	KlarnaCorrelationId string
+}
+
+type ReadCheckoutOrder404JSONResponse struct {
+	Body    ErrorV2
+	Headers ReadCheckoutOrder404ResponseHeaders
+}
+
+func (response ReadCheckoutOrder404JSONResponse) VisitReadCheckoutOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Klarna-Correlation-Id", fmt.Sprint(response.Headers.KlarnaCorrelationId))
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReadCheckoutOrder429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ReadCheckoutOrder429JSONResponse) VisitReadCheckoutOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReadCheckoutOrder500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response ReadCheckoutOrder500JSONResponse) VisitReadCheckoutOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Klarna-Correlation-Id", fmt.Sprint(response.Headers.KlarnaCorrelationId))
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type CreateHppSessionRequestObject struct {
@@ -1933,7 +2237,13 @@ func (response UpdateCreditSession500JSONResponse) VisitUpdateCreditSessionRespo
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
-	// CreateHppSession Create an HPP session for a KP session
+	// CreateCheckoutOrder Create a Klarna Checkout (Kustom Checkout) order
+	// (POST /checkout/v3/orders)
+	CreateCheckoutOrder(ctx context.Context, request CreateCheckoutOrderRequestObject) (CreateCheckoutOrderResponseObject, error)
+	// ReadCheckoutOrder Read a Klarna Checkout (Kustom Checkout) order
+	// (GET /checkout/v3/orders/{order_id})
+	ReadCheckoutOrder(ctx context.Context, request ReadCheckoutOrderRequestObject) (ReadCheckoutOrderResponseObject, error)
+	// CreateHppSession Create an HPP session for a KP session or a KCO order
 	// (POST /hpp/v1/sessions)
 	CreateHppSession(ctx context.Context, request CreateHppSessionRequestObject) (CreateHppSessionResponseObject, error)
 	// DisableHppSession Disable an HPP session
@@ -2002,6 +2312,63 @@ type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
 	options     StrictHTTPServerOptions
+}
+
+// CreateCheckoutOrder operation middleware
+func (sh *strictHandler) CreateCheckoutOrder(w http.ResponseWriter, r *http.Request) {
+	var request CreateCheckoutOrderRequestObject
+
+	var body CreateCheckoutOrderJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateCheckoutOrder(ctx, request.(CreateCheckoutOrderRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateCheckoutOrder")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateCheckoutOrderResponseObject); ok {
+		if err := validResponse.VisitCreateCheckoutOrderResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ReadCheckoutOrder operation middleware
+func (sh *strictHandler) ReadCheckoutOrder(w http.ResponseWriter, r *http.Request, orderId string) {
+	var request ReadCheckoutOrderRequestObject
+
+	request.OrderId = orderId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ReadCheckoutOrder(ctx, request.(ReadCheckoutOrderRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReadCheckoutOrder")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ReadCheckoutOrderResponseObject); ok {
+		if err := validResponse.VisitReadCheckoutOrderResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
 }
 
 // CreateHppSession operation middleware

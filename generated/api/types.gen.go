@@ -254,6 +254,24 @@ func (e AuthorizedPaymentMethodType) Valid() bool {
 	}
 }
 
+// Defines values for CheckoutOrderStatus.
+const (
+	CheckoutComplete   CheckoutOrderStatus = "checkout_complete"
+	CheckoutIncomplete CheckoutOrderStatus = "checkout_incomplete"
+)
+
+// Valid indicates whether the value is a known member of the CheckoutOrderStatus enum.
+func (e CheckoutOrderStatus) Valid() bool {
+	switch e {
+	case CheckoutComplete:
+		return true
+	case CheckoutIncomplete:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CustomerTokenCreationRequestIntendedUse.
 const (
 	SUBSCRIPTION CustomerTokenCreationRequestIntendedUse = "SUBSCRIPTION"
@@ -597,8 +615,9 @@ type SessionCreationRequestV1 struct {
 	MerchantUrls *MerchantUrlsV1 `json:"merchant_urls,omitempty"`
 	Options      *OptionsV1      `json:"options,omitempty"`
 
-	// PaymentSessionUrl URL of the KP session (or KCO order) to be hosted, on the same environment's domain:
-	// `https://<environment-domain>/payments/v1/sessions/<kp_session_id>`.
+	// PaymentSessionUrl URL of the KP session or KCO order to be hosted, on the same environment's domain:
+	// `https://<environment-domain>/payments/v1/sessions/<kp_session_id>` or
+	// `https://<environment-domain>/checkout/v3/orders/<kco_order_id>`.
 	//
 	//
 	// Example: https://api.playground.klarna.com/payments/v1/sessions/92d97f60-7a78-46a5-8f68-c56fe52dc4af
@@ -742,6 +761,70 @@ type AuthorizedPaymentMethod struct {
 
 // AuthorizedPaymentMethodType defines model for AuthorizedPaymentMethod.Type.
 type AuthorizedPaymentMethodType string
+
+// CheckoutMerchantUrls KCO merchant URLs; their placeholder is `{checkout.order.id}` (K-kco-create), not HPP's `{{...}}`.
+type CheckoutMerchantUrls struct {
+	Checkout     string `json:"checkout"`
+	Confirmation string `json:"confirmation"`
+	Push         string `json:"push"`
+	Terms        string `json:"terms"`
+}
+
+// CheckoutOrder A KCO order as create and read return it (K-kco-create, K-kco-read).
+type CheckoutOrder struct {
+	// CompletedAt Set once the order is checkout_complete (K-kco-read).
+	CompletedAt *time.Time `json:"completed_at,omitempty"`
+
+	// HtmlSnippet Renders the checkout iframe; an HPP-hosted order does not need it.
+	HtmlSnippet    *string    `json:"html_snippet,omitempty"`
+	LastModifiedAt *time.Time `json:"last_modified_at,omitempty"`
+
+	// Locale RFC 1766 locale; Klarna accepts "EN" (REC-saleor). Default "en-US".
+	Locale             *Locale `json:"locale,omitempty"`
+	MerchantReference1 *string `json:"merchant_reference1,omitempty"`
+
+	// MerchantUrls KCO merchant URLs; their placeholder is `{checkout.order.id}` (K-kco-create), not HPP's `{{...}}`.
+	MerchantUrls *CheckoutMerchantUrls `json:"merchant_urls,omitempty"`
+	OrderAmount  *int64                `json:"order_amount,omitempty"`
+
+	// OrderId Example: 8cf27b55-53e8-6aba-9fb4-7c692e56ddee
+	OrderId        string       `json:"order_id"`
+	OrderLines     *[]OrderLine `json:"order_lines,omitempty"`
+	OrderTaxAmount *int64       `json:"order_tax_amount,omitempty"`
+
+	// PurchaseCountry ISO 3166 alpha-2.
+	PurchaseCountry *Country `json:"purchase_country,omitempty"`
+
+	// PurchaseCurrency ISO 4217.
+	PurchaseCurrency *Currency  `json:"purchase_currency,omitempty"`
+	StartedAt        *time.Time `json:"started_at,omitempty"`
+
+	// Status checkout_incomplete until the consumer has paid, then checkout_complete (K-kco-create shows the first on a new order, K-kco-read the second on a paid one).
+	Status               CheckoutOrderStatus    `json:"status"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// CheckoutOrderCreate A KCO order as the merchant creates it (K-kco-create, N-kco-create).
+type CheckoutOrderCreate struct {
+	// Locale RFC 1766 locale; Klarna accepts "EN" (REC-saleor). Default "en-US".
+	Locale             Locale  `json:"locale"`
+	MerchantReference1 *string `json:"merchant_reference1,omitempty"`
+
+	// MerchantUrls KCO merchant URLs; their placeholder is `{checkout.order.id}` (K-kco-create), not HPP's `{{...}}`.
+	MerchantUrls   CheckoutMerchantUrls `json:"merchant_urls"`
+	OrderAmount    int64                `json:"order_amount"`
+	OrderLines     []OrderLine          `json:"order_lines"`
+	OrderTaxAmount int64                `json:"order_tax_amount"`
+
+	// PurchaseCountry ISO 3166 alpha-2.
+	PurchaseCountry Country `json:"purchase_country"`
+
+	// PurchaseCurrency ISO 4217.
+	PurchaseCurrency Currency `json:"purchase_currency"`
+}
+
+// CheckoutOrderStatus checkout_incomplete until the consumer has paid, then checkout_complete (K-kco-create shows the first on a new order, K-kco-read the second on a paid one).
+type CheckoutOrderStatus string
 
 // Country ISO 3166 alpha-2.
 type Country = string
@@ -1099,6 +1182,9 @@ type CreateHppSessionParams struct {
 	UserAgent *string `json:"User-Agent,omitempty"`
 }
 
+// CreateCheckoutOrderJSONRequestBody defines body for CreateCheckoutOrder for application/json ContentType.
+type CreateCheckoutOrderJSONRequestBody = CheckoutOrderCreate
+
 // CreateHppSessionJSONRequestBody defines body for CreateHppSession for application/json ContentType.
 type CreateHppSessionJSONRequestBody = SessionCreationRequestV1
 
@@ -1221,6 +1307,265 @@ func (a ErrorV2) MarshalJSON() ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'service_version': %w", err)
 		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for CheckoutOrder. Returns the specified
+// element and whether it was found
+func (a CheckoutOrder) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for CheckoutOrder
+func (a *CheckoutOrder) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for CheckoutOrder to handle AdditionalProperties
+func (a *CheckoutOrder) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["completed_at"]; found {
+		err = json.Unmarshal(raw, &a.CompletedAt)
+		if err != nil {
+			return fmt.Errorf("error reading 'completed_at': %w", err)
+		}
+		delete(object, "completed_at")
+	}
+
+	if raw, found := object["html_snippet"]; found {
+		err = json.Unmarshal(raw, &a.HtmlSnippet)
+		if err != nil {
+			return fmt.Errorf("error reading 'html_snippet': %w", err)
+		}
+		delete(object, "html_snippet")
+	}
+
+	if raw, found := object["last_modified_at"]; found {
+		err = json.Unmarshal(raw, &a.LastModifiedAt)
+		if err != nil {
+			return fmt.Errorf("error reading 'last_modified_at': %w", err)
+		}
+		delete(object, "last_modified_at")
+	}
+
+	if raw, found := object["locale"]; found {
+		err = json.Unmarshal(raw, &a.Locale)
+		if err != nil {
+			return fmt.Errorf("error reading 'locale': %w", err)
+		}
+		delete(object, "locale")
+	}
+
+	if raw, found := object["merchant_reference1"]; found {
+		err = json.Unmarshal(raw, &a.MerchantReference1)
+		if err != nil {
+			return fmt.Errorf("error reading 'merchant_reference1': %w", err)
+		}
+		delete(object, "merchant_reference1")
+	}
+
+	if raw, found := object["merchant_urls"]; found {
+		err = json.Unmarshal(raw, &a.MerchantUrls)
+		if err != nil {
+			return fmt.Errorf("error reading 'merchant_urls': %w", err)
+		}
+		delete(object, "merchant_urls")
+	}
+
+	if raw, found := object["order_amount"]; found {
+		err = json.Unmarshal(raw, &a.OrderAmount)
+		if err != nil {
+			return fmt.Errorf("error reading 'order_amount': %w", err)
+		}
+		delete(object, "order_amount")
+	}
+
+	if raw, found := object["order_id"]; found {
+		err = json.Unmarshal(raw, &a.OrderId)
+		if err != nil {
+			return fmt.Errorf("error reading 'order_id': %w", err)
+		}
+		delete(object, "order_id")
+	}
+
+	if raw, found := object["order_lines"]; found {
+		err = json.Unmarshal(raw, &a.OrderLines)
+		if err != nil {
+			return fmt.Errorf("error reading 'order_lines': %w", err)
+		}
+		delete(object, "order_lines")
+	}
+
+	if raw, found := object["order_tax_amount"]; found {
+		err = json.Unmarshal(raw, &a.OrderTaxAmount)
+		if err != nil {
+			return fmt.Errorf("error reading 'order_tax_amount': %w", err)
+		}
+		delete(object, "order_tax_amount")
+	}
+
+	if raw, found := object["purchase_country"]; found {
+		err = json.Unmarshal(raw, &a.PurchaseCountry)
+		if err != nil {
+			return fmt.Errorf("error reading 'purchase_country': %w", err)
+		}
+		delete(object, "purchase_country")
+	}
+
+	if raw, found := object["purchase_currency"]; found {
+		err = json.Unmarshal(raw, &a.PurchaseCurrency)
+		if err != nil {
+			return fmt.Errorf("error reading 'purchase_currency': %w", err)
+		}
+		delete(object, "purchase_currency")
+	}
+
+	if raw, found := object["started_at"]; found {
+		err = json.Unmarshal(raw, &a.StartedAt)
+		if err != nil {
+			return fmt.Errorf("error reading 'started_at': %w", err)
+		}
+		delete(object, "started_at")
+	}
+
+	if raw, found := object["status"]; found {
+		err = json.Unmarshal(raw, &a.Status)
+		if err != nil {
+			return fmt.Errorf("error reading 'status': %w", err)
+		}
+		delete(object, "status")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for CheckoutOrder to handle AdditionalProperties
+func (a CheckoutOrder) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.CompletedAt != nil {
+		object["completed_at"], err = json.Marshal(a.CompletedAt)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'completed_at': %w", err)
+		}
+	}
+
+	if a.HtmlSnippet != nil {
+		object["html_snippet"], err = json.Marshal(a.HtmlSnippet)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'html_snippet': %w", err)
+		}
+	}
+
+	if a.LastModifiedAt != nil {
+		object["last_modified_at"], err = json.Marshal(a.LastModifiedAt)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'last_modified_at': %w", err)
+		}
+	}
+
+	if a.Locale != nil {
+		object["locale"], err = json.Marshal(a.Locale)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'locale': %w", err)
+		}
+	}
+
+	if a.MerchantReference1 != nil {
+		object["merchant_reference1"], err = json.Marshal(a.MerchantReference1)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'merchant_reference1': %w", err)
+		}
+	}
+
+	if a.MerchantUrls != nil {
+		object["merchant_urls"], err = json.Marshal(a.MerchantUrls)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'merchant_urls': %w", err)
+		}
+	}
+
+	if a.OrderAmount != nil {
+		object["order_amount"], err = json.Marshal(a.OrderAmount)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'order_amount': %w", err)
+		}
+	}
+
+	object["order_id"], err = json.Marshal(a.OrderId)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'order_id': %w", err)
+	}
+
+	if a.OrderLines != nil {
+		object["order_lines"], err = json.Marshal(a.OrderLines)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'order_lines': %w", err)
+		}
+	}
+
+	if a.OrderTaxAmount != nil {
+		object["order_tax_amount"], err = json.Marshal(a.OrderTaxAmount)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'order_tax_amount': %w", err)
+		}
+	}
+
+	if a.PurchaseCountry != nil {
+		object["purchase_country"], err = json.Marshal(a.PurchaseCountry)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'purchase_country': %w", err)
+		}
+	}
+
+	if a.PurchaseCurrency != nil {
+		object["purchase_currency"], err = json.Marshal(a.PurchaseCurrency)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'purchase_currency': %w", err)
+		}
+	}
+
+	if a.StartedAt != nil {
+		object["started_at"], err = json.Marshal(a.StartedAt)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'started_at': %w", err)
+		}
+	}
+
+	object["status"], err = json.Marshal(a.Status)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'status': %w", err)
 	}
 
 	for fieldName, field := range a.AdditionalProperties {

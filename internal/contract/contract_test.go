@@ -77,8 +77,8 @@ func TestFindMatchesAnyHostAndPrefix(t *testing.T) {
 	if _, _, err := v.Find("PUT", "https://api.klarna.com/hpp/v1/sessions/abc"); err != contract.ErrMethodNotAllowed {
 		t.Errorf("PUT on a session: err = %v, want ErrMethodNotAllowed", err)
 	}
-	if _, _, err := v.Find("GET", "https://api.klarna.com/checkout/v3/orders/abc"); err != contract.ErrNoOperation {
-		t.Errorf("KCO path: err = %v, want ErrNoOperation", err)
+	if _, _, err := v.Find("GET", "https://api.klarna.com/ordermanagement/v1/orders/abc"); err != contract.ErrNoOperation {
+		t.Errorf("order management path: err = %v, want ErrNoOperation", err)
 	}
 }
 

@@ -143,7 +143,7 @@ func TestResponsesCountSeenAndConforming(t *testing.T) {
 		}
 	}
 	want := []string{"createHppSession", "getSessionById", "disableHppSession", "distributeHppSession", "createCreditSession",
-		"readCreditSession", "updateCreditSession", "createOrder", "cancelAuthorization", "purchaseToken", "createHppSession"}
+		"readCreditSession", "updateCreditSession", "createOrder", "cancelAuthorization", "purchaseToken", "createCheckoutOrder", "readCheckoutOrder", "createHppSession"}
 	if !slices.Equal(ops, want) {
 		t.Errorf("operation order = %v, want %v", ops, want)
 	}

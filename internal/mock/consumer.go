@@ -65,6 +65,9 @@ func (s *Server) openPage(id string, move bool) pageState {
 	if k := s.store.kp[h.kpID]; k != nil && k.data.OrderAmount != nil && k.data.PurchaseCurrency != nil {
 		p.Amount = formatAmount(*k.data.OrderAmount, *k.data.PurchaseCurrency)
 	}
+	if o := s.store.kco[h.kcoID]; o != nil {
+		p.Amount = formatAmount(o.data.OrderAmount, o.data.PurchaseCurrency)
+	}
 	return p
 }
 
@@ -108,6 +111,9 @@ func (s *Server) act(id, name string) (location string, refused *pageState) {
 // an error, when the KP session is gone or already completed: no
 // pre-purchase operation is allowed on it (D-kperr SESSION_COMPLETED).
 func (s *Server) payLocked(h *hppSession, now time.Time, faults faultSet) bool {
+	if h.kcoID != "" {
+		return s.payKCOLocked(h, now, faults)
+	}
 	k := s.store.kp[h.kpID]
 	if k == nil || k.expired(now) || k.complete {
 		return false

@@ -50,6 +50,7 @@ const (
 	faultDistributionUnavailable
 	faultQRCodeMissing
 	faultManualIDCheckDisableRefused
+	faultKCOOrderNotComplete
 	faultCount
 )
 
@@ -151,6 +152,9 @@ var faultCatalogue = [faultCount]Fault{
 	faultManualIDCheckDisableRefused: {"manual-id-check-disable-refused",
 		"the merchant can disable a session in MANUAL_ID_CHECK (its documented transition to DISABLED)",
 		"DELETE on a MANUAL_ID_CHECK session answers 400"},
+	faultKCOOrderNotComplete: {"kco-order-not-complete",
+		"a KCO order is checkout_complete once the consumer paid for it on the hosted page",
+		"the KCO order stays checkout_incomplete after the consumer paid"},
 }
 
 // FaultNames lists every fault the mock can be switched into, in a fixed order.

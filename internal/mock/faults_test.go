@@ -207,6 +207,15 @@ func TestEveryFaultChangesWhatItNames(t *testing.T) {
 				t.Errorf("status %s", *s.Status)
 			}
 		},
+		"kco-order-not-complete": func(t *testing.T, h *harness) {
+			o := h.createKCO(kcoBody)
+			if s := h.pay(h.hostKCO(o.OrderId, nil).SessionId); s.Status != api.COMPLETED {
+				t.Fatalf("HPP status %s", s.Status)
+			}
+			if got := h.readKCO(o.OrderId).Status; got != api.CheckoutIncomplete {
+				t.Errorf("status %s", got)
+			}
+		},
 		"completed-missing-token": func(t *testing.T, h *harness) {
 			id := h.createHPP(h.createKP(kpBody), nil).SessionId
 			h.expect(h.openPage(id), 200)

@@ -2,7 +2,6 @@ package mock
 
 import (
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -28,29 +27,18 @@ var (
 // the path counts: clients send the real Klarna host, not the mock's.
 const kpPathPrefix = "/payments/v1/sessions/"
 
-func kpSessionIDFromURL(raw string) (string, bool) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "", false
-	}
-	i := strings.Index(u.Path, kpPathPrefix)
-	if i < 0 {
-		return "", false
-	}
-	id := strings.TrimSuffix(u.Path[i+len(kpPathPrefix):], "/")
-	if id == "" || strings.Contains(id, "/") {
-		return "", false
-	}
-	return id, true
-}
-
 func (s *Server) createHPP(body *api.SessionCreationRequestV1, base string) (api.SessionCreationResponseV1, *apiError) {
-	kpID, ok := kpSessionIDFromURL(body.PaymentSessionUrl)
+	ref, ok := paymentRefFromURL(body.PaymentSessionUrl)
 	if !ok {
 		return api.SessionCreationResponseV1{}, errBadPaymentURLRef
 	}
 	now, faults := s.clock.Now(), s.faults.load()
-	h := &hppSession{id: newUUID(), kpID: kpID, status: s.machine.initial(), updatedAt: wireTime(now), mode: api.NONE}
+	h := &hppSession{id: newUUID(), status: s.machine.initial(), updatedAt: wireTime(now), mode: api.NONE}
+	if ref.kco {
+		h.kcoID = ref.id
+	} else {
+		h.kpID = ref.id
+	}
 	if body.MerchantUrls != nil {
 		h.urls = *body.MerchantUrls
 	}
@@ -60,17 +48,19 @@ func (s *Server) createHPP(body *api.SessionCreationRequestV1, base string) (api
 
 	s.store.mu.Lock()
 	s.store.sweepLocked(now, faults)
-	k := s.store.kp[kpID]
-	if k == nil || k.expired(now) {
+	paymentExpires, ok := s.store.paymentExpiry(ref, now)
+	if !ok {
 		s.store.mu.Unlock()
 		return api.SessionCreationResponseV1{}, errPaymentSession
 	}
-	h.expiresAt = k.expiresAt.Add(-hppBeforeKP)
+	// One hour before the payment session (D-create); seed 004 says it of
+	// the "Payment Session" in general, so a KCO order's too.
+	h.expiresAt = paymentExpires.Add(-hppBeforeKP)
 	if faults.has(faultHPPExpiryNotOneHourBefore) {
-		h.expiresAt = k.expiresAt
+		h.expiresAt = paymentExpires
 	}
-	// In its last hour a KP session can no longer be hosted: the HPP session
-	// would be born expired.
+	// In its last hour a payment session can no longer be hosted: the HPP
+	// session would be born expired.
 	if h.expired(now) {
 		s.store.mu.Unlock()
 		return api.SessionCreationResponseV1{}, errPaymentSession

@@ -53,10 +53,12 @@ func TestHPPCreateMatchesKPSessionByIDWhateverTheHost(t *testing.T) {
 	if e.ErrorCode != "NOT_FOUND" {
 		t.Errorf("unknown KP session: %+v", e)
 	}
-	// A KCO order (or anything else) is not a KP session.
-	e = h.expect(h.do("POST", "/hpp/v1/sessions", `{"payment_session_url":"https://api.klarna.com/checkout/v3/orders/`+kpID+`"}`), 400).errorV2(t)
+	// A KCO order URL names an order, not this KP session: unknown, 404.
+	h.expect(h.do("POST", "/hpp/v1/sessions", `{"payment_session_url":"https://api.klarna.com/checkout/v3/orders/`+kpID+`"}`), 404)
+	// Any other path names no payment session at all.
+	e = h.expect(h.do("POST", "/hpp/v1/sessions", `{"payment_session_url":"https://api.klarna.com/ordermanagement/v1/orders/`+kpID+`"}`), 400).errorV2(t)
 	if e.ErrorMessages[0] != "Bad value: payment_session_url" {
-		t.Errorf("KCO URL: %+v", e)
+		t.Errorf("other URL: %+v", e)
 	}
 }
 

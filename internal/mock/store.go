@@ -50,10 +50,11 @@ func (k *kpSession) intent() api.Intent {
 	return api.Buy
 }
 
-// hppSession is an HPP session hosting a KP session.
+// hppSession is an HPP session hosting a KP session or a KCO order.
 type hppSession struct {
 	id        string
 	kpID      string
+	kcoID     string // set instead of kpID when it hosts a KCO order
 	urls      api.MerchantUrlsV1
 	mode      api.OptionsV1PlaceOrderMode
 	status    api.HppStatus
@@ -67,8 +68,11 @@ type hppSession struct {
 
 func (h *hppSession) expired(now time.Time) bool { return !now.Before(h.expiresAt) }
 
+// placesOrder: a place-order mode, or a KCO order, which always completes
+// with order_id and klarna_reference (K-hpp-create has no
+// {{authorization_token}}; S1 ignores payment method options for KCO).
 func (h *hppSession) placesOrder() bool {
-	return h.mode == api.PLACEORDER || h.mode == api.CAPTUREORDER
+	return h.kcoID != "" || h.mode == api.PLACEORDER || h.mode == api.CAPTUREORDER
 }
 
 // orderSnapshot is the part of a KP session an order must match, taken when
@@ -106,6 +110,7 @@ type store struct {
 	kp        map[string]*kpSession
 	hpp       map[string]*hppSession
 	tokens    map[string]*authToken
+	kco       map[string]*kcoOrder
 	nextSweep time.Time
 }
 
@@ -114,6 +119,7 @@ func newStore() *store {
 		kp:     map[string]*kpSession{},
 		hpp:    map[string]*hppSession{},
 		tokens: map[string]*authToken{},
+		kco:    map[string]*kcoOrder{},
 	}
 }
 
@@ -124,6 +130,7 @@ func (st *store) reset() {
 	st.kp = map[string]*kpSession{}
 	st.hpp = map[string]*hppSession{}
 	st.tokens = map[string]*authToken{}
+	st.kco = map[string]*kcoOrder{}
 	st.nextSweep = time.Time{}
 }
 
@@ -140,6 +147,11 @@ func (st *store) sweepLocked(now time.Time, faults faultSet) {
 	for id, k := range st.kp {
 		if k.expired(cutoff) {
 			delete(st.kp, id)
+		}
+	}
+	for id, o := range st.kco {
+		if o.expired(cutoff) {
+			delete(st.kco, id)
 		}
 	}
 	if !faults.has(faultExpiredSessionReadable) {

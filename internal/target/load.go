@@ -79,6 +79,7 @@ type raw struct {
 	callbackURL, callbackListen, mockFault string
 	callbackTimeout, callbackRetryDelay    string
 	focus, skip                            stringList
+	paymentProvider                        string
 	allowProduction, verbose, noColor      bool
 }
 
@@ -106,6 +107,7 @@ func newFlagSet(r *raw) *flag.FlagSet {
 	fs.StringVar(&r.callbackListen, "callback-listen", "", "host:port of the local callback receiver (env "+EnvCallbackListen+"; default 127.0.0.1:0, required with --callback-url)")
 	fs.StringVar(&r.callbackTimeout, "callback-timeout", "", "how long the target waits for a callback receiver before retrying (D-cb: 3s; 200ms for the built-in mock; a target announcing its own in its capabilities needs no flag); a slow receiver answers later than this")
 	fs.StringVar(&r.callbackRetryDelay, "callback-retry-delay", "", "the target's pause between two calls of one callback event (D-cb: \"a few seconds\", 2s assumed; 20ms for the built-in mock; a target announcing its own in its capabilities needs no flag)")
+	fs.StringVar(&r.paymentProvider, "payment-provider", "", "what the HPP sessions host: kp (a Klarna Payments session) or kco (a Klarna Checkout order, the only kind Kustom hosts) (env "+EnvPaymentProvider+"; default kco on a kustom.co host, kp otherwise)")
 	fs.StringVar(&r.mockFault, "mock-faults", "", "comma-separated faults to switch on in the built-in mock (no --target); see `kconform mock` for the list")
 	return fs
 }
@@ -184,6 +186,9 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	if cfg.Target == nil && cfg.KPTarget != nil {
 		cfg.Target = cfg.KPTarget
 	}
+
+	v, fromFlag := pick("payment-provider", EnvPaymentProvider, r.paymentProvider)
+	loadProvider(u, &cfg, v, fromFlag)
 
 	// Credentials.
 	cfg.Username, _ = pick("username", EnvUsername, r.username)

@@ -198,6 +198,10 @@ type Config struct {
 	// MockFaults are faults to switch on in the built-in mock (no Target).
 	MockFaults []string
 
+	// PaymentProvider is what the HPP sessions of the run host: ProviderKP
+	// or ProviderKCO (provider.go).
+	PaymentProvider string
+
 	// Notes are non-fatal remarks found while loading (a password given on
 	// the command line, for instance), to show the user.
 	Notes []string

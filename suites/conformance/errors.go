@@ -233,8 +233,7 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 	*/
 	DescribeTable("an invalid HPP session request", Label(fw.HPP), fw.Cites("A-hpp-error-body"),
 		func(ctx SpecContext, b breakage) {
-			kp := f.CreateKPSession(ctx)
-			body := fw.AsMap(f.HPPRequest(kp.ID))
+			body := fw.AsMap(api.SessionCreationRequestV1{PaymentSessionUrl: f.NewPaymentURL(ctx)})
 			b.edit(body)
 			resp, err := f.API.CreateHppSessionWithBodyWithResponse(fw.Rejecting(ctx), nil, "application/json", fw.JSON(body))
 			Expect(err).NotTo(HaveOccurred())

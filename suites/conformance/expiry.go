@@ -8,6 +8,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/kconform/kconform/generated/api"
+	"github.com/kconform/kconform/internal/target"
 	fw "github.com/kconform/kconform/suites/framework"
 )
 
@@ -28,6 +29,7 @@ var _ = Describe("Session and token expiry", Label(fw.HPP, fw.KP, fw.Expiry), fu
 		Source: reference §3.2 (D-create: "the HPP Session will expire 1 hour before the Payment Session"), §2.2 (session_read expires_at)
 	*/
 	It("MUST set the HPP session's expires_at one hour before the KP session's", fw.Cites("D-create", "D-hppapi", "S2"), fw.Timeout, func(ctx SpecContext) {
+		f.OnlyFor(target.ProviderKP, fw.WhyKPSession) // kco.go has the KCO order's
 		h := f.NewHPPSession(ctx)
 		kp := f.ReadKPSession(ctx, h.KP.ID)
 		Expect(kp.ExpiresAt).NotTo(BeNil(), "the KP read MUST return expires_at: the HPP expiry is defined from it")
@@ -85,6 +87,7 @@ var _ = Describe("Session and token expiry", Label(fw.HPP, fw.KP, fw.Expiry), fu
 			Source: reference §1.1 (createHppSession 404 "Payment session has expired."), §3.3
 		*/
 		It("MUST answer 404 to reading an expired KP session and to hosting it in an HPP session", fw.Cites("S1", "S2", "D-kperr"), fw.Timeout, func(ctx SpecContext) {
+			f.OnlyFor(target.ProviderKP, fw.WhyKPSession) // kco.go has the KCO order's
 			kp := f.CreateKPSession(ctx)
 			s := f.ReadKPSession(ctx, kp.ID)
 			Expect(s.ExpiresAt).NotTo(BeNil(), "the KP read MUST return expires_at")

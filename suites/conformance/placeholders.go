@@ -11,6 +11,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/kconform/kconform/generated/api"
+	"github.com/kconform/kconform/internal/target"
 	fw "github.com/kconform/kconform/suites/framework"
 )
 
@@ -47,6 +48,10 @@ var _ = Describe("HPP merchant URL placeholders", Label(fw.HPP, fw.Placeholders,
 
 	DescribeTable("when the consumer is sent back to the merchant", fw.Cites("S1", "D-create"),
 		func(ctx SpecContext, action, kind string, mode *api.OptionsV1PlaceOrderMode) {
+			if action == fw.Pay || mode != nil {
+				// The entries name a KP mode; kco.go has the KCO order's success URL.
+				f.OnlyFor(target.ProviderKP, fw.WhyKPSession)
+			}
 			h := f.NewHPPSession(ctx, fw.WithMode(mode), fw.WithMerchantURLs(allURLs()))
 			location := f.OpensAndDoes(ctx, h, action)
 			values := map[string]string{"{{session_id}}": h.ID}
@@ -111,12 +116,19 @@ var _ = Describe("HPP merchant URL placeholders", Label(fw.HPP, fw.Placeholders,
 		Source: assumption A-placeholder-text: reference §1.3 (examples carry {{session_id}} more than once across URLs, never twice in one)
 	*/
 	It("MUST fill a placeholder every time it appears in a URL", fw.Cites("A-placeholder-text"), fw.Timeout, func(ctx SpecContext) {
-		success := "https://merchant.example/kconform/repeat?a={{session_id}}&b={{session_id}}&t1={{authorization_token}}&t2={{authorization_token}}"
+		success := "https://merchant.example/kconform/repeat?a={{session_id}}&b={{session_id}}&t1={{authorization_token}}&t2={{authorization_token}}&o1={{order_id}}&o2={{order_id}}"
 		h := f.NewHPPSession(ctx, fw.WithMerchantURLs(api.MerchantUrlsV1{Success: &success}))
 		location := f.OpensAndDoes(ctx, h, fw.Pay)
 		s := f.ExpectHPPStatus(ctx, h.ID, api.COMPLETED)
-		Expect(s.AuthorizationToken).To(HaveValue(Not(BeEmpty())))
-		Expect(location).To(Equal(substitute(success, map[string]string{"{{session_id}}": h.ID, "{{authorization_token}}": *s.AuthorizationToken})))
+		values := map[string]string{"{{session_id}}": h.ID}
+		if f.PlacesOrder(nil) { // a KCO order completes with order_id (seed 004)
+			Expect(s.OrderId).To(HaveValue(Not(BeEmpty())))
+			values["{{order_id}}"] = *s.OrderId
+		} else {
+			Expect(s.AuthorizationToken).To(HaveValue(Not(BeEmpty())))
+			values["{{authorization_token}}"] = *s.AuthorizationToken
+		}
+		Expect(location).To(Equal(substitute(success, values)))
 	})
 
 	/*

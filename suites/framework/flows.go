@@ -11,6 +11,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/kconform/kconform/generated/api"
+	"github.com/kconform/kconform/internal/target"
 )
 
 // KPSessionRequest is a valid KP session for Sweden: one line of 100.00 SEK
@@ -56,9 +57,11 @@ type KPSession struct {
 	Request api.SessionCreate
 }
 
-// HPPSession is an HPP session the spec created, with the KP session it hosts.
+// HPPSession is an HPP session the spec created, with the KP session or
+// the KCO order it hosts (the other is zero).
 type HPPSession struct {
 	KP      KPSession
+	Order   KCOOrder
 	ID      string
 	Request api.SessionCreationRequestV1
 	Created api.SessionCreationResponseV1
@@ -117,8 +120,17 @@ func (f *Framework) HPPRequest(kpID string) api.SessionCreationRequestV1 {
 // step: a spec about createHppSession says so with About.
 func (f *Framework) CreateHPPSession(ctx context.Context, kp KPSession, edits ...func(*api.SessionCreationRequestV1)) HPPSession {
 	GinkgoHelper()
+	h := f.createHPP(ctx, f.PaymentSessionURL(kp.ID), edits...)
+	h.KP = kp
+	return h
+}
+
+// createHPP creates an HPP session hosting paymentURL (a KP session or a
+// KCO order), expects 201, and registers the clean-up that disables it.
+func (f *Framework) createHPP(ctx context.Context, paymentURL string, edits ...func(*api.SessionCreationRequestV1)) HPPSession {
+	GinkgoHelper()
 	ctx, done := f.setup(ctx, "create an HPP session")
-	req := f.HPPRequest(kp.ID)
+	req := api.SessionCreationRequestV1{PaymentSessionUrl: paymentURL}
 	for _, e := range edits {
 		e(&req)
 	}
@@ -126,15 +138,19 @@ func (f *Framework) CreateHPPSession(ctx context.Context, kp KPSession, edits ..
 	Expect(err).NotTo(HaveOccurred(), "create an HPP session")
 	Expect(resp).To(HaveStatus(http.StatusCreated), "create an HPP session")
 	Expect(resp.JSON201).NotTo(BeNil(), "create an HPP session: no JSON body")
-	h := HPPSession{KP: kp, ID: resp.JSON201.SessionId, Request: req, Created: *resp.JSON201}
+	h := HPPSession{ID: resp.JSON201.SessionId, Request: req, Created: *resp.JSON201}
 	DeferCleanup(f.disableQuietly, h.ID)
 	done()
 	return h
 }
 
-// NewHPPSession creates a KP session and an HPP session hosting it.
+// NewHPPSession creates a KP session, or a KCO order with
+// --payment-provider kco, and an HPP session hosting it.
 func (f *Framework) NewHPPSession(ctx context.Context, edits ...func(*api.SessionCreationRequestV1)) HPPSession {
 	GinkgoHelper()
+	if f.KCO() {
+		return f.HostKCOOrder(ctx, f.CreateKCOOrder(ctx), edits...)
+	}
 	return f.CreateHPPSession(ctx, f.CreateKPSession(ctx), edits...)
 }
 
@@ -246,6 +262,7 @@ func Mode(m api.OptionsV1PlaceOrderMode) *api.OptionsV1PlaceOrderMode { return &
 // It is a setup step of the KP rules that need a token.
 func (f *Framework) Authorize(ctx context.Context, kpEdits ...func(*api.SessionCreate)) (HPPSession, string) {
 	GinkgoHelper()
+	f.OnlyFor(target.ProviderKP, WhyKPSession)
 	h := f.CreateHPPSession(ctx, f.CreateKPSession(ctx, kpEdits...))
 	ctx, done := f.setup(ctx, "authorize a payment on the hosted page")
 	f.OpensAndDoes(ctx, h, Pay)

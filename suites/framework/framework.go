@@ -115,15 +115,19 @@ func (f *Framework) client(editors ...api.RequestEditorFn) *api.ClientWithRespon
 }
 
 // toHPPBase sends a request of the HPP API to its own base URL
-// (--hpp-target): the generated client knows one server, the KP one.
+// (--hpp-target): the generated client knows one server, the KP one. KCO
+// orders go there too: the HPP hosts them on its own environment's domain
+// (Kustom serves both APIs on one host).
 func (f *Framework) toHPPBase(_ context.Context, req *http.Request) error {
-	prefix := f.Env.BaseURL + "/hpp/"
-	if s := req.URL.String(); strings.HasPrefix(s, prefix) {
-		u, err := url.Parse(f.Env.HPPBaseURL + "/hpp/" + strings.TrimPrefix(s, prefix))
-		if err != nil {
-			return err
+	for _, api := range []string{"/hpp/", "/checkout/"} {
+		prefix := f.Env.BaseURL + api
+		if s := req.URL.String(); strings.HasPrefix(s, prefix) {
+			u, err := url.Parse(f.Env.HPPBaseURL + api + strings.TrimPrefix(s, prefix))
+			if err != nil {
+				return err
+			}
+			req.URL, req.Host = u, u.Host
 		}
-		req.URL, req.Host = u, u.Host
 	}
 	return nil
 }
