@@ -191,6 +191,15 @@ type Config struct {
 	// CallbackListen is the local address of the callback receiver.
 	CallbackListen string
 
+	// Consumer is the consumer driver (ConsumerAuto, ConsumerHTTP, ...).
+	Consumer string
+	// ReturnURL is a public base URL that reaches ReturnListen, where the
+	// consumer's browser comes back to the merchant URLs; nil: the listen
+	// address itself (a browser on this machine).
+	ReturnURL *url.URL
+	// ReturnListen is the local address of the return receiver.
+	ReturnListen string
+
 	// MockFaults are faults to switch on in the built-in mock (no Target).
 	MockFaults []string
 
@@ -259,6 +268,12 @@ func (c Config) String() string {
 	}
 	if c.CallbackURL != nil {
 		fmt.Fprintf(&b, " callback-url=%s callback-listen=%s", c.CallbackURL.Redacted(), c.CallbackListen)
+	}
+	if c.Consumer != ConsumerAuto {
+		fmt.Fprintf(&b, " consumer=%s", c.Consumer)
+	}
+	if c.ReturnURL != nil {
+		fmt.Fprintf(&b, " return-url=%s return-listen=%s", c.ReturnURL.Redacted(), c.ReturnListen)
 	}
 	if len(c.MockFaults) > 0 {
 		fmt.Fprintf(&b, " mock-faults=%s", strings.Join(c.MockFaults, ","))

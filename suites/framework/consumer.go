@@ -48,18 +48,19 @@ func (f *Framework) Act(ctx context.Context, h HPPSession, action string) PageRe
 	return f.page(ctx, http.MethodPost, strings.TrimRight(h.RedirectURL(), "/")+"/"+action)
 }
 
-// Does is the consumer pressing a button and being redirected (303); it
-// returns where to.
-func (f *Framework) Does(ctx context.Context, h HPPSession, action string) string {
+// Does is the consumer pressing a button: the page answers with a redirect
+// (303), and the consumer's browser follows it, and every redirect after,
+// to where it lands. It returns the landing.
+func (f *Framework) Does(ctx context.Context, h HPPSession, action string) Landing {
 	GinkgoHelper()
 	p := f.Act(ctx, h, action)
 	Expect(p.Status).To(Equal(http.StatusSeeOther), "consumer action %q on HPP session %s; page body:\n%s", action, h.ID, p.Body)
 	Expect(p.Location).NotTo(BeEmpty(), "consumer action %q on HPP session %s: redirect without Location", action, h.ID)
-	return p.Location
+	return f.follow(ctx, h, p.Location)
 }
 
 // OpensAndDoes opens the page, then acts.
-func (f *Framework) OpensAndDoes(ctx context.Context, h HPPSession, action string) string {
+func (f *Framework) OpensAndDoes(ctx context.Context, h HPPSession, action string) Landing {
 	GinkgoHelper()
 	f.Opens(ctx, h)
 	return f.Does(ctx, h, action)

@@ -43,6 +43,16 @@ type Env struct {
 	// then ReceiverReason says why.
 	Receiver       *Receiver
 	ReceiverReason string
+	// Consumer is the consumer driver of the run (target.ConsumerHTTP, or
+	// target.ConsumerNone and then ConsumerReason says why and which flag
+	// would give one).
+	Consumer       string
+	ConsumerReason string
+	// ClockReason says why the clock cannot be moved, "" when it can.
+	ClockReason string
+	// Returns is the return receiver the merchant URLs point at
+	// (consumer_return.go).
+	Returns *Returns
 	// RunID makes every merchant reference of this run unique.
 	RunID string
 	// Scrubber hides Username and Password (in every form) wherever the

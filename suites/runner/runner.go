@@ -126,6 +126,13 @@ func Prepare(ctx context.Context, cfg target.Config) (*framework.Env, func(), er
 	probeCtx, cancel := context.WithTimeout(ctx, cfg.Timeouts.Request)
 	env.Caps = target.ProbeCapabilities(probeCtx, env.HTTP, env.BaseURL)
 	cancel()
+	env.Consumer, env.ConsumerReason = chooseConsumer(cfg, env.Caps)
+	env.ClockReason = clockReason(env.Caps)
+	stopReturns, err := startReturns(cfg, env)
+	if err != nil {
+		return nil, stop, err
+	}
+	stops = append(stops, stopReturns)
 
 	switch {
 	case cfg.CallbackURL != nil:
@@ -181,6 +188,11 @@ func Header(env *framework.Env) string {
 		fmt.Fprintf(&b, "  API base URL: %s\n", env.BaseURL)
 	}
 	fmt.Fprintf(&b, "  capabilities: %s\n", env.Caps.Summary())
+	if env.Returns != nil {
+		fmt.Fprintf(&b, "  consumer:     %s; merchant URLs at %s\n", env.Consumer, env.Returns.URL())
+	} else {
+		fmt.Fprintf(&b, "  consumer:     none (%s)\n", env.ConsumerReason)
+	}
 	if env.Receiver != nil {
 		fmt.Fprintf(&b, "  callbacks:    receiver at %s\n", env.Receiver.URL())
 	} else {
