@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/kconform/kconform/internal/profile"
 )
 
 // Environment variables of the consumer settings.
@@ -13,6 +15,7 @@ const (
 	EnvConsumer     = "KCONFORM_CONSUMER"
 	EnvReturnURL    = "KCONFORM_RETURN_URL"
 	EnvReturnListen = "KCONFORM_RETURN_LISTEN"
+	EnvProfile      = "KCONFORM_PROFILE"
 )
 
 // Consumer drivers (--consumer): who opens the hosted payment page and acts
@@ -35,6 +38,7 @@ var ConsumerDrivers = []string{ConsumerHTTP, ConsumerNone}
 func consumerFlags(fs *flag.FlagSet, r *raw) {
 	fs.StringVar(&r.consumer, "consumer", "", "who acts on the hosted payment page: "+strings.Join(ConsumerDrivers, ", ")+
 		" (env "+EnvConsumer+"; default: http when the target announces a consumer page at "+CapabilitiesPath+", else none)")
+	fs.StringVar(&r.profile, "profile", "", "target profile: a YAML file saying how to act as the consumer and move the clock on a target that is not kconform's mock, through its own test hooks (env "+EnvProfile+"; docs/profiles.md)")
 	fs.StringVar(&r.returnURL, "return-url", "", "public base URL that forwards to --return-listen, where the consumer's browser comes back to the merchant URLs, for a browser not on this machine (env "+EnvReturnURL+")")
 	fs.StringVar(&r.returnListen, "return-listen", "", "host:port of the local return receiver (env "+EnvReturnListen+"; default 127.0.0.1:0, required with --return-url)")
 }
@@ -52,6 +56,13 @@ func loadConsumer(u *UsageError, cfg *Config, r raw, pick func(name, env, flagVa
 				source{"consumer", EnvConsumer}.describe(fromFlag, v), strings.Join(ConsumerDrivers, ", "))
 		}
 		cfg.Consumer = d
+	}
+	if v, fromFlag := pick("profile", EnvProfile, r.profile); v != "" {
+		p, err := profile.Load(v)
+		if err != nil {
+			u.add("%s: %v", source{"profile", EnvProfile}.describe(fromFlag, v), err)
+		}
+		cfg.Profile = p
 	}
 	cfg.ReturnURL, cfg.ReturnListen = forwarded(u, source{"return-url", EnvReturnURL}, r.returnURL, source{"return-listen", EnvReturnListen}, r.returnListen, pick)
 }

@@ -74,6 +74,7 @@ type raw struct {
 	callbackURL, callbackListen, mockFault string
 	callbackTimeout, callbackRetryDelay    string
 	returnURL, returnListen, consumer      string
+	profile                                string
 	focus, skip                            stringList
 	allowProduction, verbose, noColor      bool
 }

@@ -13,6 +13,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/kconform/kconform/internal/profile"
 )
 
 // Secret is a credential. It prints as [REDACTED] through every fmt verb and
@@ -199,6 +201,8 @@ type Config struct {
 	ReturnURL *url.URL
 	// ReturnListen is the local address of the return receiver.
 	ReturnListen string
+	// Profile is the target profile (--profile), nil when none.
+	Profile *profile.Profile
 
 	// MockFaults are faults to switch on in the built-in mock (no Target).
 	MockFaults []string
@@ -271,6 +275,9 @@ func (c Config) String() string {
 	}
 	if c.Consumer != ConsumerAuto {
 		fmt.Fprintf(&b, " consumer=%s", c.Consumer)
+	}
+	if c.Profile != nil {
+		fmt.Fprintf(&b, " profile=%s", c.Profile.Path)
 	}
 	if c.ReturnURL != nil {
 		fmt.Fprintf(&b, " return-url=%s return-listen=%s", c.ReturnURL.Redacted(), c.ReturnListen)

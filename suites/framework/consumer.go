@@ -31,6 +31,9 @@ type PageResponse struct {
 func (f *Framework) OpenPage(ctx context.Context, h HPPSession) PageResponse {
 	GinkgoHelper()
 	Expect(h.RedirectURL()).NotTo(BeEmpty(), "the create response of HPP session %s has no redirect_url to open", h.ID)
+	if hooks := f.hooks(); hooks != nil {
+		return f.hookOpen(ctx, hooks, h)
+	}
 	return f.page(ctx, http.MethodGet, h.RedirectURL())
 }
 
@@ -38,13 +41,20 @@ func (f *Framework) OpenPage(ctx context.Context, h HPPSession) PageResponse {
 func (f *Framework) Opens(ctx context.Context, h HPPSession) {
 	GinkgoHelper()
 	p := f.OpenPage(ctx, h)
-	Expect(p.Status).To(Equal(http.StatusOK), "the consumer opens the page of HPP session %s; page body:\n%s", h.ID, p.Body)
+	if f.hooks() == nil {
+		Expect(p.Status).To(Equal(http.StatusOK), "the consumer opens the page of HPP session %s; page body:\n%s", h.ID, p.Body)
+	} else {
+		Expect(p.Status).To(And(BeNumerically(">=", 200), BeNumerically("<", 300)), "the consumer opens the page of HPP session %s (profile %s: a 2xx answer); body:\n%s", h.ID, f.Env.Profile.Path, p.Body)
+	}
 }
 
 // Act is the consumer pressing a button: POST <redirect_url>/<action>.
 func (f *Framework) Act(ctx context.Context, h HPPSession, action string) PageResponse {
 	GinkgoHelper()
 	Expect(h.RedirectURL()).NotTo(BeEmpty(), "the create response of HPP session %s has no redirect_url", h.ID)
+	if hooks := f.hooks(); hooks != nil {
+		return f.hookAct(ctx, hooks, h, action)
+	}
 	return f.page(ctx, http.MethodPost, strings.TrimRight(h.RedirectURL(), "/")+"/"+action)
 }
 
@@ -54,7 +64,11 @@ func (f *Framework) Act(ctx context.Context, h HPPSession, action string) PageRe
 func (f *Framework) Does(ctx context.Context, h HPPSession, action string) Landing {
 	GinkgoHelper()
 	p := f.Act(ctx, h, action)
-	Expect(p.Status).To(Equal(http.StatusSeeOther), "consumer action %q on HPP session %s; page body:\n%s", action, h.ID, p.Body)
+	if f.hooks() == nil {
+		Expect(p.Status).To(Equal(http.StatusSeeOther), "consumer action %q on HPP session %s; page body:\n%s", action, h.ID, p.Body)
+	} else {
+		Expect(p.Status).To(BeNumerically("<", 400), "consumer action %q on HPP session %s (profile %s); answer:\n%s", action, h.ID, f.Env.Profile.Path, p.Body)
+	}
 	Expect(p.Location).NotTo(BeEmpty(), "consumer action %q on HPP session %s: redirect without Location", action, h.ID)
 	return f.follow(ctx, h, p.Location)
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/kconform/kconform/internal/contract"
 	"github.com/kconform/kconform/internal/exchange"
+	"github.com/kconform/kconform/internal/profile"
 	"github.com/kconform/kconform/internal/runreport"
 	"github.com/kconform/kconform/internal/target"
 	"github.com/kconform/kconform/internal/transport"
@@ -48,6 +49,10 @@ type Env struct {
 	// would give one).
 	Consumer       string
 	ConsumerReason string
+	// Profile is the target profile (--profile), nil when there is none:
+	// its HTTP consumer and clock replace the form protocol and
+	// /_kconform/clock (consumer_profile.go).
+	Profile *profile.Profile
 	// ClockReason says why the clock cannot be moved, "" when it can.
 	ClockReason string
 	// Returns is the return receiver the merchant URLs point at

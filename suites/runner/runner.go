@@ -127,7 +127,8 @@ func Prepare(ctx context.Context, cfg target.Config) (*framework.Env, func(), er
 	env.Caps = target.ProbeCapabilities(probeCtx, env.HTTP, env.BaseURL)
 	cancel()
 	env.Consumer, env.ConsumerReason = chooseConsumer(cfg, env.Caps)
-	env.ClockReason = clockReason(env.Caps)
+	env.ClockReason = clockReason(cfg, env.Caps)
+	env.Profile = cfg.Profile
 	stopReturns, err := startReturns(cfg, env)
 	if err != nil {
 		return nil, stop, err
@@ -192,6 +193,9 @@ func Header(env *framework.Env) string {
 		fmt.Fprintf(&b, "  consumer:     %s; merchant URLs at %s\n", env.Consumer, env.Returns.URL())
 	} else {
 		fmt.Fprintf(&b, "  consumer:     none (%s)\n", env.ConsumerReason)
+	}
+	if env.Profile != nil {
+		fmt.Fprintf(&b, "  profile:      %s (%s)\n", env.Profile.Path, env.Profile.Name)
 	}
 	if env.Receiver != nil {
 		fmt.Fprintf(&b, "  callbacks:    receiver at %s\n", env.Receiver.URL())
