@@ -2,10 +2,12 @@ package target
 
 import (
 	"flag"
+	"fmt"
 	"net"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/kconform/kconform/internal/profile"
 )
@@ -27,17 +29,25 @@ const (
 	// ConsumerHTTP drives the page with plain HTTP: GET redirect_url, POST
 	// <redirect_url>/<action>, follow the redirects (docs/consumer.md).
 	ConsumerHTTP = "http"
+	// ConsumerManual is a person at a terminal: kconform prints the page's
+	// URL, a QR code and the action, and waits.
+	ConsumerManual = "manual"
 	// ConsumerNone drives nothing: the specs that need a consumer are not
 	// checkable.
 	ConsumerNone = "none"
 )
 
 // ConsumerDrivers are the values --consumer takes.
-var ConsumerDrivers = []string{ConsumerHTTP, ConsumerNone}
+var ConsumerDrivers = []string{ConsumerHTTP, ConsumerManual, ConsumerNone}
+
+// DefaultManualTimeout bounds each wait for the person of --consumer
+// manual: under the two minutes a spec may take.
+const DefaultManualTimeout = 100 * time.Second
 
 func consumerFlags(fs *flag.FlagSet, r *raw) {
 	fs.StringVar(&r.consumer, "consumer", "", "who acts on the hosted payment page: "+strings.Join(ConsumerDrivers, ", ")+
 		" (env "+EnvConsumer+"; default: http when the target announces a consumer page at "+CapabilitiesPath+", else none)")
+	fs.StringVar(&r.manualTimeout, "manual-timeout", "", "with --consumer manual: how long to wait for the person at each step (default "+DefaultManualTimeout.String()+"; a spec has 2m in all)")
 	fs.StringVar(&r.profile, "profile", "", "target profile: a YAML file saying how to act as the consumer and move the clock on a target that is not kconform's mock, through its own test hooks (env "+EnvProfile+"; docs/profiles.md)")
 	fs.StringVar(&r.returnURL, "return-url", "", "public base URL that forwards to --return-listen, where the consumer's browser comes back to the merchant URLs, for a browser not on this machine (env "+EnvReturnURL+")")
 	fs.StringVar(&r.returnListen, "return-listen", "", "host:port of the local return receiver (env "+EnvReturnListen+"; default 127.0.0.1:0, required with --return-url)")
@@ -52,10 +62,16 @@ func loadConsumer(u *UsageError, cfg *Config, r raw, pick func(name, env, flagVa
 			ok = ok || d == known
 		}
 		if !ok {
-			u.add("%s is not a consumer driver; known: %s (browser and manual are not built yet)",
+			u.add("%s is not a consumer driver; known: %s (browser is not built yet)",
 				source{"consumer", EnvConsumer}.describe(fromFlag, v), strings.Join(ConsumerDrivers, ", "))
 		}
 		cfg.Consumer = d
+	}
+	cfg.ManualTimeout = DefaultManualTimeout
+	if r.manualTimeout != "" {
+		if d, ok := parseDuration(u, fmt.Sprintf("--manual-timeout %q", r.manualTimeout), r.manualTimeout); ok {
+			cfg.ManualTimeout = d
+		}
 	}
 	if v, fromFlag := pick("profile", EnvProfile, r.profile); v != "" {
 		p, err := profile.Load(v)

@@ -74,7 +74,7 @@ type raw struct {
 	callbackURL, callbackListen, mockFault string
 	callbackTimeout, callbackRetryDelay    string
 	returnURL, returnListen, consumer      string
-	profile                                string
+	profile, manualTimeout                 string
 	focus, skip                            stringList
 	allowProduction, verbose, noColor      bool
 }

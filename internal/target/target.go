@@ -201,6 +201,8 @@ type Config struct {
 	ReturnURL *url.URL
 	// ReturnListen is the local address of the return receiver.
 	ReturnListen string
+	// ManualTimeout bounds each wait for the person (--consumer manual).
+	ManualTimeout time.Duration
 	// Profile is the target profile (--profile), nil when none.
 	Profile *profile.Profile
 

@@ -153,7 +153,8 @@ var _ = Describe("HPP merchant URL placeholders", Label(fw.HPP, fw.Placeholders,
 				h := f.NewHPPSession(ctx, edits...)
 				landing := f.OpensAndDoes(ctx, h, action)
 				Expect(landing.Returned).To(BeNil(), "no merchant URL to go to, yet the consumer arrived at %s", landing.URL)
-				Expect(landing.Page.Status).To(Equal(http.StatusOK), "the generic confirmation page %s answers; body:\n%s", landing.URL, landing.Page.Body)
+				p := f.LandedPage(landing)
+				Expect(p.Status).To(Equal(http.StatusOK), "the generic confirmation page %s answers; body:\n%s", landing.URL, p.Body)
 			},
 			/*
 				Rule: an empty success URL shows the consumer a generic confirmation page.

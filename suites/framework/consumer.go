@@ -2,6 +2,7 @@ package framework
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -31,6 +32,9 @@ type PageResponse struct {
 func (f *Framework) OpenPage(ctx context.Context, h HPPSession) PageResponse {
 	GinkgoHelper()
 	Expect(h.RedirectURL()).NotTo(BeEmpty(), "the create response of HPP session %s has no redirect_url to open", h.ID)
+	if f.Env.Manual != nil {
+		Skip(fmt.Sprintf(skipManualAnswer, "opening it"))
+	}
 	if hooks := f.hooks(); hooks != nil {
 		return f.hookOpen(ctx, hooks, h)
 	}
@@ -40,6 +44,11 @@ func (f *Framework) OpenPage(ctx context.Context, h HPPSession) PageResponse {
 // Opens is the consumer opening the page successfully (200).
 func (f *Framework) Opens(ctx context.Context, h HPPSession) {
 	GinkgoHelper()
+	if f.Env.Manual != nil {
+		Expect(h.RedirectURL()).NotTo(BeEmpty(), "the create response of HPP session %s has no redirect_url to open", h.ID)
+		f.manualOpen(ctx, h)
+		return
+	}
 	p := f.OpenPage(ctx, h)
 	if f.hooks() == nil {
 		Expect(p.Status).To(Equal(http.StatusOK), "the consumer opens the page of HPP session %s; page body:\n%s", h.ID, p.Body)
@@ -52,6 +61,9 @@ func (f *Framework) Opens(ctx context.Context, h HPPSession) {
 func (f *Framework) Act(ctx context.Context, h HPPSession, action string) PageResponse {
 	GinkgoHelper()
 	Expect(h.RedirectURL()).NotTo(BeEmpty(), "the create response of HPP session %s has no redirect_url", h.ID)
+	if f.Env.Manual != nil {
+		Skip(fmt.Sprintf(skipManualAnswer, "an action refused or not"))
+	}
 	if hooks := f.hooks(); hooks != nil {
 		return f.hookAct(ctx, hooks, h, action)
 	}
@@ -63,6 +75,9 @@ func (f *Framework) Act(ctx context.Context, h HPPSession, action string) PageRe
 // to where it lands. It returns the landing.
 func (f *Framework) Does(ctx context.Context, h HPPSession, action string) Landing {
 	GinkgoHelper()
+	if f.Env.Manual != nil {
+		return f.manualDo(ctx, h, action)
+	}
 	p := f.Act(ctx, h, action)
 	if f.hooks() == nil {
 		Expect(p.Status).To(Equal(http.StatusSeeOther), "consumer action %q on HPP session %s; page body:\n%s", action, h.ID, p.Body)

@@ -39,6 +39,16 @@ func BackAtMerchant(l Landing, what string) string {
 	return l.Returned.URL
 }
 
+// LandedPage is what the page the consumer landed on answered. A person
+// cannot report it: with --consumer manual the spec is not checkable.
+func (f *Framework) LandedPage(l Landing) PageResponse {
+	GinkgoHelper()
+	if f.Env.Manual != nil {
+		Skip(fmt.Sprintf(skipManualAnswer, "the page the consumer landed on"))
+	}
+	return l.Page
+}
+
 // follow is the consumer's browser following location (relative to the
 // page of h) and every redirect after it.
 func (f *Framework) follow(ctx context.Context, h HPPSession, location string) Landing {

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/kconform/kconform/internal/target"
 	"github.com/kconform/kconform/suites/framework"
@@ -14,8 +15,8 @@ func chooseConsumer(cfg target.Config, caps target.Capabilities) (driver, reason
 	p := cfg.Profile
 	hooks := p != nil && p.Consumer != nil && p.Consumer.HTTP != nil
 	switch cfg.Consumer {
-	case target.ConsumerHTTP:
-		return target.ConsumerHTTP, ""
+	case target.ConsumerHTTP, target.ConsumerManual:
+		return cfg.Consumer, ""
 	case target.ConsumerNone:
 		return target.ConsumerNone, "--consumer none was given; pass --consumer http to drive a page that follows the form protocol (docs/consumer.md), " +
 			"with --profile FILE for a target with test hooks of its own (docs/profiles.md)"
@@ -54,5 +55,8 @@ func startReturns(cfg target.Config, env *framework.Env) (func(), error) {
 		return func() {}, err
 	}
 	env.Returns = r
+	if env.Consumer == target.ConsumerManual {
+		env.Manual = &framework.Manual{Out: os.Stderr, Timeout: cfg.ManualTimeout}
+	}
 	return func() { _ = r.Close() }, nil
 }
