@@ -54,7 +54,7 @@ ACTIONLINT := github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 PLAYGROUND_URL := https://api.playground.klarna.com
 
 .PHONY: help run playground report-prism generate check-generated lint lint-openapi lint-workflows \
-	fmt-check vet tools build test bench tidy-check
+	fmt-check vet tools build test bench tidy-check chromium
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -157,7 +157,15 @@ build: ## Build bin/kconform (or just compile every package while cmd/kconform d
 		echo "build: cmd/kconform does not exist yet; compiling ./... instead"; $(GO) build ./...; \
 	fi
 
-test: tools check-generated lint ## Everything CI checks: set-up, check-generated, lint, go test -race
+chromium: ## Install Debian's chromium for --consumer browser when it is missing (as root or in CI; kconform never downloads a browser)
+	@if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] || [ -n "$$CI" ]; then \
+		echo "apt-get install -y chromium"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+		echo "chromium: missing; install Debian's package (sudo apt-get install chromium): the --consumer browser tests skip without it"; \
+	fi
+
+test: tools chromium check-generated lint ## Everything CI checks: set-up (incl. chromium), check-generated, lint, go test -race
 	$(GO) test -count=1 -race ./...
 
 bench: ## Run the benchmarks (BENCH=regexp COUNT=n)

@@ -29,6 +29,9 @@ const (
 	// ConsumerHTTP drives the page with plain HTTP: GET redirect_url, POST
 	// <redirect_url>/<action>, follow the redirects (docs/consumer.md).
 	ConsumerHTTP = "http"
+	// ConsumerBrowser is a headless Chromium driven over the DevTools
+	// protocol, clicking through the page as a person would.
+	ConsumerBrowser = "browser"
 	// ConsumerManual is a person at a terminal: kconform prints the page's
 	// URL, a QR code and the action, and waits.
 	ConsumerManual = "manual"
@@ -38,7 +41,7 @@ const (
 )
 
 // ConsumerDrivers are the values --consumer takes.
-var ConsumerDrivers = []string{ConsumerHTTP, ConsumerManual, ConsumerNone}
+var ConsumerDrivers = []string{ConsumerHTTP, ConsumerBrowser, ConsumerManual, ConsumerNone}
 
 // DefaultManualTimeout bounds each wait for the person of --consumer
 // manual: under the two minutes a spec may take.
@@ -47,6 +50,8 @@ const DefaultManualTimeout = 100 * time.Second
 func consumerFlags(fs *flag.FlagSet, r *raw) {
 	fs.StringVar(&r.consumer, "consumer", "", "who acts on the hosted payment page: "+strings.Join(ConsumerDrivers, ", ")+
 		" (env "+EnvConsumer+"; default: http when the target announces a consumer page at "+CapabilitiesPath+", else none)")
+	fs.StringVar(&r.browser, "browser", "", "with --consumer browser: the Chromium binary (default: chromium, chromium-browser or google-chrome from PATH; `make chromium` installs Debian's)")
+	fs.StringVar(&r.screenshots, "screenshots", "", "with --consumer browser: a folder that gets a PNG of every consumer page opened")
 	fs.StringVar(&r.manualTimeout, "manual-timeout", "", "with --consumer manual: how long to wait for the person at each step (default "+DefaultManualTimeout.String()+"; a spec has 2m in all)")
 	fs.StringVar(&r.profile, "profile", "", "target profile: a YAML file saying how to act as the consumer and move the clock on a target that is not kconform's mock, through its own test hooks (env "+EnvProfile+"; docs/profiles.md)")
 	fs.StringVar(&r.returnURL, "return-url", "", "public base URL that forwards to --return-listen, where the consumer's browser comes back to the merchant URLs, for a browser not on this machine (env "+EnvReturnURL+")")
@@ -62,10 +67,14 @@ func loadConsumer(u *UsageError, cfg *Config, r raw, pick func(name, env, flagVa
 			ok = ok || d == known
 		}
 		if !ok {
-			u.add("%s is not a consumer driver; known: %s (browser is not built yet)",
+			u.add("%s is not a consumer driver; known: %s",
 				source{"consumer", EnvConsumer}.describe(fromFlag, v), strings.Join(ConsumerDrivers, ", "))
 		}
 		cfg.Consumer = d
+	}
+	cfg.Browser, cfg.Screenshots = r.browser, r.screenshots
+	if (r.browser != "" || r.screenshots != "") && cfg.Consumer != ConsumerBrowser {
+		u.add("--browser and --screenshots need --consumer browser")
 	}
 	cfg.ManualTimeout = DefaultManualTimeout
 	if r.manualTimeout != "" {

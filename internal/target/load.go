@@ -75,6 +75,7 @@ type raw struct {
 	callbackTimeout, callbackRetryDelay    string
 	returnURL, returnListen, consumer      string
 	profile, manualTimeout                 string
+	browser, screenshots                   string
 	focus, skip                            stringList
 	allowProduction, verbose, noColor      bool
 }

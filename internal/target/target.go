@@ -201,6 +201,9 @@ type Config struct {
 	ReturnURL *url.URL
 	// ReturnListen is the local address of the return receiver.
 	ReturnListen string
+	// Browser is the Chromium binary of --consumer browser ("" : from PATH),
+	// Screenshots a folder for a PNG of every page opened ("" : none).
+	Browser, Screenshots string
 	// ManualTimeout bounds each wait for the person (--consumer manual).
 	ManualTimeout time.Duration
 	// Profile is the target profile (--profile), nil when none.

@@ -35,6 +35,9 @@ func (f *Framework) OpenPage(ctx context.Context, h HPPSession) PageResponse {
 	if f.Env.Manual != nil {
 		Skip(fmt.Sprintf(skipManualAnswer, "opening it"))
 	}
+	if f.Env.Browser != nil {
+		return f.browserOpen(ctx, h)
+	}
 	if hooks := f.hooks(); hooks != nil {
 		return f.hookOpen(ctx, hooks, h)
 	}
@@ -64,6 +67,9 @@ func (f *Framework) Act(ctx context.Context, h HPPSession, action string) PageRe
 	if f.Env.Manual != nil {
 		Skip(fmt.Sprintf(skipManualAnswer, "an action refused or not"))
 	}
+	if f.Env.Browser != nil {
+		return f.browserAct(ctx, h, action)
+	}
 	if hooks := f.hooks(); hooks != nil {
 		return f.hookAct(ctx, hooks, h, action)
 	}
@@ -77,6 +83,9 @@ func (f *Framework) Does(ctx context.Context, h HPPSession, action string) Landi
 	GinkgoHelper()
 	if f.Env.Manual != nil {
 		return f.manualDo(ctx, h, action)
+	}
+	if f.Env.Browser != nil {
+		return f.browserDoes(ctx, h, action)
 	}
 	p := f.Act(ctx, h, action)
 	if f.hooks() == nil {

@@ -53,6 +53,8 @@ type Env struct {
 	// its HTTP consumer and clock replace the form protocol and
 	// /_kconform/clock (consumer_profile.go).
 	Profile *profile.Profile
+	// Browser is the headless Chromium (--consumer browser), nil otherwise.
+	Browser *Browser
 	// Manual is the person at the terminal (--consumer manual), nil otherwise.
 	Manual *Manual
 	// ClockReason says why the clock cannot be moved, "" when it can.

@@ -25,7 +25,7 @@ func Requires(e *Env, label string) {
 	GinkgoHelper()
 	switch label {
 	case Consumer:
-		if e.Consumer != target.ConsumerHTTP && e.Consumer != target.ConsumerManual {
+		if e.Consumer == "" || e.Consumer == target.ConsumerNone {
 			Skip(fmt.Sprintf(skipConsumer, Consumer, e.ConsumerReason))
 		}
 	case Clock:

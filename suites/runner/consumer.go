@@ -1,8 +1,14 @@
 package runner
 
 import (
+	"context"
 	"fmt"
 	"os"
+	"os/exec"
+	"strings"
+	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/kconform/kconform/internal/target"
 	"github.com/kconform/kconform/suites/framework"
@@ -15,20 +21,24 @@ func chooseConsumer(cfg target.Config, caps target.Capabilities) (driver, reason
 	p := cfg.Profile
 	hooks := p != nil && p.Consumer != nil && p.Consumer.HTTP != nil
 	switch cfg.Consumer {
-	case target.ConsumerHTTP, target.ConsumerManual:
+	case target.ConsumerHTTP, target.ConsumerManual, target.ConsumerBrowser:
 		return cfg.Consumer, ""
 	case target.ConsumerNone:
 		return target.ConsumerNone, "--consumer none was given; pass --consumer http to drive a page that follows the form protocol (docs/consumer.md), " +
-			"with --profile FILE for a target with test hooks of its own (docs/profiles.md)"
+			"with --profile FILE for a target with test hooks of its own (docs/profiles.md), or --consumer browser"
+	}
+	if p != nil && p.Consumer != nil && p.Consumer.Browser != nil && !hooks {
+		return target.ConsumerNone, fmt.Sprintf("profile %s describes the page with browser steps only: pass --consumer browser (docs/profiles.md)", p.Path)
 	}
 	if hooks || caps.Consumer {
 		return target.ConsumerHTTP, ""
 	}
 	if p != nil {
-		return target.ConsumerNone, fmt.Sprintf("profile %s has no consumer.http section, and its browser steps need --consumer browser, which is not built yet (docs/profiles.md)", p.Path)
+		return target.ConsumerNone, fmt.Sprintf("profile %s has no consumer section: pass --consumer browser to click through the form protocol's page, or add consumer.http (docs/profiles.md)", p.Path)
 	}
 	return target.ConsumerNone, fmt.Sprintf("the target does not announce a consumer page at %s (capabilities: %s); "+
-		"pass --consumer http if its page follows the form protocol of docs/consumer.md, or --profile FILE that says how to act through its own test hooks (docs/profiles.md)",
+		"pass --consumer http if its page follows the form protocol of docs/consumer.md, --profile FILE that says how to act through its own test hooks or browser steps (docs/profiles.md), "+
+		"--consumer browser to click through its page, or --consumer manual",
 		target.CapabilitiesPath, caps.Summary())
 }
 
@@ -55,8 +65,57 @@ func startReturns(cfg target.Config, env *framework.Env) (func(), error) {
 		return func() {}, err
 	}
 	env.Returns = r
-	if env.Consumer == target.ConsumerManual {
+	stop := func() { _ = r.Close() }
+	switch env.Consumer {
+	case target.ConsumerManual:
 		env.Manual = &framework.Manual{Out: os.Stderr, Timeout: cfg.ManualTimeout}
+	case target.ConsumerBrowser:
+		b, closeBrowser, err := startBrowser(cfg)
+		if err != nil {
+			stop()
+			return func() {}, err
+		}
+		env.Browser = b
+		stop = func() { closeBrowser(); _ = r.Close() }
 	}
-	return func() { _ = r.Close() }, nil
+	return stop, nil
+}
+
+// browsers are the names Debian's and Google's packages give Chromium.
+var browsers = []string{"chromium", "chromium-browser", "google-chrome"}
+
+// startBrowser starts the headless Chromium of --consumer browser. It is
+// never downloaded: it comes from the machine (`make chromium` installs
+// Debian's package).
+func startBrowser(cfg target.Config) (*framework.Browser, func(), error) {
+	path := cfg.Browser
+	for _, name := range browsers {
+		if path != "" {
+			break
+		}
+		path, _ = exec.LookPath(name)
+	}
+	if path == "" {
+		return nil, nil, fmt.Errorf("--consumer browser needs Chromium, and none of %s is on PATH: `make chromium` installs Debian's package, or pass --browser PATH",
+			strings.Join(browsers, ", "))
+	}
+	if cfg.Screenshots != "" {
+		if err := os.MkdirAll(cfg.Screenshots, 0o755); err != nil {
+			return nil, nil, fmt.Errorf("--screenshots %q: %w", cfg.Screenshots, err)
+		}
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.WindowSize(1000, 900))
+	if os.Geteuid() == 0 {
+		opts = append(opts, chromedp.NoSandbox) // Chromium refuses to run its sandbox as root (CI)
+	}
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(alloc)
+	// Start it now: a browser that cannot start stops the run before any spec.
+	if err := chromedp.Do(ctx); err != nil {
+		cancel()
+		cancelAlloc()
+		return nil, nil, fmt.Errorf("--consumer browser: start %s: %w", path, err)
+	}
+	b := &framework.Browser{Ctx: ctx, Screenshots: cfg.Screenshots, Steps: max(cfg.Timeouts.Request, 10*time.Second)}
+	return b, func() { cancel(); cancelAlloc() }, nil
 }
