@@ -25,7 +25,7 @@ func TestPageIsAPaymentPage(t *testing.T) {
 		t.Errorf("the page shows no order line:\n%s", page)
 	}
 	// Each button sits in a form that posts to /pay/<id>/<its value>.
-	forms := regexp.MustCompile(`(?s)<form method="post" action="/pay/` + hpp.SessionId + `/([a-z-]+)">.*?<button type="submit"[^>]*value="([a-z-]+)"`).FindAllStringSubmatch(page, -1)
+	forms := regexp.MustCompile(`(?s)<form method="post" action="/pay/`+hpp.SessionId+`/([a-z-]+)">.*?<button type="submit"[^>]*value="([a-z-]+)"`).FindAllStringSubmatch(page, -1)
 	seen := map[string]bool{}
 	for _, f := range forms {
 		if f[1] != f[2] {
