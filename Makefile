@@ -54,7 +54,7 @@ ACTIONLINT := github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 PLAYGROUND_URL := https://api.playground.klarna.com
 
 .PHONY: help run playground report-prism generate check-generated lint lint-openapi lint-workflows \
-	fmt-check vet doc-check tools build test bench soak tidy-check fuzz-short
+	fmt-check vet doc-check tools build test bench soak tidy-check fuzz-short chromium
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -163,9 +163,17 @@ $(PRISM_STAMP): $(PRISM_DIR)/package.json $(PRISM_DIR)/package-lock.json
 build: ## Build bin/kconform
 	$(GO) build -o bin/kconform ./cmd/kconform
 
+chromium: ## Install Debian's chromium for --consumer browser when it is missing (as root or in CI; kconform never downloads a browser)
+	@if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] || [ -n "$$CI" ]; then \
+		echo "apt-get install -y chromium"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+		echo "chromium: missing; install Debian's package (sudo apt-get install chromium): the --consumer browser tests skip without it"; \
+	fi
+
 # fuzz-short runs before go test, so that go test's summary closes the output
 # (CI reads a run's closing lines).
-test: tools check-generated lint fuzz-short ## Everything CI checks: set-up, check-generated, lint, fuzz-short, go test -race
+test: tools chromium check-generated lint fuzz-short ## Everything CI checks: set-up (incl. chromium), check-generated, lint, fuzz-short, go test -race
 	$(GO) test -count=1 -race ./...
 
 # Every reader of untrusted input has a fuzz target: the recording readers,

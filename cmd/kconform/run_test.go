@@ -181,6 +181,9 @@ func TestRunBadUsageExits2NamingTheFlag(t *testing.T) {
 		{[]string{"--report", "out.md", "--report-json", "./out.md"}, nil, []string{`--report and --report-json name the same file "./out.md"`}},
 		{[]string{"--junit-report", "x.xml", "--record", "x.xml"}, nil, []string{`--junit-report and --record name the same file`}},
 		{[]string{"--request-timeout", "1s", "--deadline", "x", "--focus", "("}, nil, []string{`--deadline "x"`, `--focus "("`}},
+		{[]string{"--consumer", "robot"}, nil, []string{`--consumer "robot" is not a consumer driver`, "http, browser, manual, none"}},
+		{[]string{"--profile", "/no/such/profile.yaml"}, nil, []string{`--profile "/no/such/profile.yaml"`, "no such file"}},
+		{[]string{"--return-url", "https://tunnel.example"}, nil, []string{"--return-url needs --return-listen"}},
 	}
 	for _, c := range cases {
 		var stdout, stderr bytes.Buffer

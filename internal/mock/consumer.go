@@ -31,12 +31,15 @@ var consumerActions = map[string]consumerAction{
 
 // pageState is what the page shows.
 type pageState struct {
-	ID       string
-	Status   api.HppStatus
-	Amount   string
-	Title    string
-	Message  string
-	HTTPCode int
+	ID     string
+	Status api.HppStatus
+	Amount string
+	// Reference and Lines are the order (page_order.go).
+	Reference string
+	Lines     []pageLine
+	Title     string
+	Message   string
+	HTTPCode  int
 }
 
 // openPage is GET /pay/{id}: it refuses an unknown (404), expired or
@@ -62,12 +65,8 @@ func (s *Server) openPage(id string, move bool) pageState {
 		s.changeStatusLocked(h, api.INPROGRESS, now, faults)
 	}
 	p := pageState{HTTPCode: http.StatusOK, ID: id, Status: h.status, Title: "Pay with Klarna (kconform mock)"}
-	if k := s.store.kp[h.kpID]; k != nil && k.data.OrderAmount != nil && k.data.PurchaseCurrency != nil {
-		p.Amount = formatAmount(*k.data.OrderAmount, *k.data.PurchaseCurrency)
-	}
-	if o := s.store.kco[h.kcoID]; o != nil {
-		p.Amount = formatAmount(o.data.OrderAmount, o.data.PurchaseCurrency)
-	}
+	pageOrder(&p, s.store.kp[h.kpID])
+	pageKCOOrder(&p, s.store.kco[h.kcoID])
 	return p
 }
 

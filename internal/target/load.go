@@ -6,12 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"maps"
-	"net"
 	"net/url"
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -78,6 +76,9 @@ type raw struct {
 	report, reportJSON, record             string
 	callbackURL, callbackListen, mockFault string
 	callbackTimeout, callbackRetryDelay    string
+	returnURL, returnListen, consumer      string
+	profile, manualTimeout                 string
+	browser, screenshots                   string
 	focus, skip                            stringList
 	paymentProvider                        string
 	allowProduction, verbose, noColor      bool
@@ -108,6 +109,7 @@ func newFlagSet(r *raw) *flag.FlagSet {
 	fs.StringVar(&r.callbackTimeout, "callback-timeout", "", "how long the target waits for a callback receiver before retrying (D-cb: 3s; 200ms for the built-in mock; a target announcing its own in its capabilities needs no flag); a slow receiver answers later than this")
 	fs.StringVar(&r.callbackRetryDelay, "callback-retry-delay", "", "the target's pause between two calls of one callback event (D-cb: \"a few seconds\", 2s assumed; 20ms for the built-in mock; a target announcing its own in its capabilities needs no flag)")
 	fs.StringVar(&r.paymentProvider, "payment-provider", "", "what the HPP sessions host: kp (a Klarna Payments session) or kco (a Klarna Checkout order, the only kind Kustom hosts) (env "+EnvPaymentProvider+"; default kco on a kustom.co host, kp otherwise)")
+	consumerFlags(fs, r)
 	fs.StringVar(&r.mockFault, "mock-faults", "", "comma-separated faults to switch on in the built-in mock (no --target); see `kconform mock` for the list")
 	return fs
 }
@@ -272,37 +274,10 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 		"report": r.report, "report-json": r.reportJSON, "record": r.record,
 	})
 
-	// Callbacks.
-	if v, fromFlag := pick("callback-url", EnvCallbackURL, r.callbackURL); v != "" {
-		what := source{"callback-url", EnvCallbackURL}.describe(fromFlag, exchangeSafe(v))
-		cu, err := url.Parse(v)
-		switch {
-		case err != nil:
-			u.add("%s is not a URL: %v", what, err)
-		case (cu.Scheme != "http" && cu.Scheme != "https") || cu.Host == "":
-			u.add("%s must be an absolute http(s) URL", what)
-		default:
-			cfg.CallbackURL = cu
-		}
-	}
-	listen, listenFromFlag := pick("callback-listen", EnvCallbackListen, r.callbackListen)
-	if listen != "" {
-		what := source{"callback-listen", EnvCallbackListen}.describe(listenFromFlag, listen)
-		if _, port, err := net.SplitHostPort(listen); err != nil {
-			u.add("%s is not host:port: %v", what, err)
-		} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
-			u.add("%s has no valid port", what)
-		} else if p == 0 && cfg.CallbackURL != nil {
-			u.add("%s needs a fixed port when --callback-url forwards to it", what)
-		}
-	}
-	if cfg.CallbackURL != nil && listen == "" {
-		u.add("--callback-url needs --callback-listen (or %s): the local host:port it forwards to", EnvCallbackListen)
-	}
-	if listen == "" {
-		listen = "127.0.0.1:0"
-	}
-	cfg.CallbackListen = listen
+	// Callbacks, and the consumer (consumer.go).
+	cfg.CallbackURL, cfg.CallbackListen = forwarded(u, source{"callback-url", EnvCallbackURL}, r.callbackURL,
+		source{"callback-listen", EnvCallbackListen}, r.callbackListen, pick)
+	loadConsumer(u, &cfg, r, pick)
 
 	// Built-in mock faults.
 	if r.mockFault != "" {

@@ -13,6 +13,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/kconform/kconform/internal/profile"
 )
 
 // Secret is a credential. It prints as [REDACTED] through every fmt verb and
@@ -195,6 +197,22 @@ type Config struct {
 	// gave that callback timing: it then wins over what the target announces.
 	CallbackTimeoutSet, CallbackRetryDelaySet bool
 
+	// Consumer is the consumer driver (ConsumerAuto, ConsumerHTTP, ...).
+	Consumer string
+	// ReturnURL is a public base URL that reaches ReturnListen, where the
+	// consumer's browser comes back to the merchant URLs; nil: the listen
+	// address itself (a browser on this machine).
+	ReturnURL *url.URL
+	// ReturnListen is the local address of the return receiver.
+	ReturnListen string
+	// Browser is the Chromium binary of --consumer browser ("" : from PATH),
+	// Screenshots a folder for a PNG of every page opened ("" : none).
+	Browser, Screenshots string
+	// ManualTimeout bounds each wait for the person (--consumer manual).
+	ManualTimeout time.Duration
+	// Profile is the target profile (--profile), nil when none.
+	Profile *profile.Profile
+
 	// MockFaults are faults to switch on in the built-in mock (no Target).
 	MockFaults []string
 
@@ -267,6 +285,15 @@ func (c Config) String() string {
 	}
 	if c.CallbackURL != nil {
 		fmt.Fprintf(&b, " callback-url=%s callback-listen=%s", c.CallbackURL.Redacted(), c.CallbackListen)
+	}
+	if c.Consumer != ConsumerAuto {
+		fmt.Fprintf(&b, " consumer=%s", c.Consumer)
+	}
+	if c.Profile != nil {
+		fmt.Fprintf(&b, " profile=%s", c.Profile.Path)
+	}
+	if c.ReturnURL != nil {
+		fmt.Fprintf(&b, " return-url=%s return-listen=%s", c.ReturnURL.Redacted(), c.ReturnListen)
 	}
 	if len(c.MockFaults) > 0 {
 		fmt.Fprintf(&b, " mock-faults=%s", strings.Join(c.MockFaults, ","))

@@ -67,9 +67,9 @@ var _ = Describe("HPP sessions hosting a KCO order", Label(fw.HPP), func() {
 		Source: D-create (seed 004) ({{order_id}} "works only for KCO or when using place_order_mode"), K-hpp-create (no {{authorization_token}}), reference §1.3
 	*/
 	It("MUST fill {{session_id}} and {{order_id}} in the success URL of a KCO order", Label(fw.Placeholders, fw.Consumer), fw.Cites("K-hpp-create", "D-create"), fw.Timeout, func(ctx SpecContext) {
-		success := merchantURL("success")
+		success := f.ReturnURL("success") + merchantQuery
 		h := f.NewHPPSession(ctx, fw.WithMerchantURLs(api.MerchantUrlsV1{Success: &success}))
-		location := f.OpensAndDoes(ctx, h, fw.Pay)
+		location := fw.BackAtMerchant(f.OpensAndDoes(ctx, h, fw.Pay), "after paying")
 		values := map[string]string{"{{session_id}}": h.ID, "{{order_id}}": h.Order.ID}
 		checkPlaceholders(location, "success", nil, values)
 		Expect(location).To(Equal(substitute(success, values)),

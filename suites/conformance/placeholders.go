@@ -15,15 +15,12 @@ import (
 	fw "github.com/kconform/kconform/suites/framework"
 )
 
-// merchantURL is a merchant URL with every placeholder, an unknown one, and
-// a query of its own that must survive byte for byte: an encoded space, an
-// encoded plus, a literal plus, an encoded placeholder (not a placeholder),
-// an empty value and a bare key.
-func merchantURL(kind string) string {
-	return "https://merchant.example/kconform/" + kind +
-		"?sid={{session_id}}&token={{authorization_token}}&order={{order_id}}&ref={{klarna_reference}}" +
-		"&keep=a%20b%2Bc+d&enc=%7B%7Bsession_id%7D%7D&empty=&flag"
-}
+// merchantQuery is the query of every merchant URL: every placeholder, an
+// unknown one, and a query of its own that must survive byte for byte: an
+// encoded space, an encoded plus, a literal plus, an encoded placeholder
+// (not a placeholder), an empty value and a bare key.
+const merchantQuery = "?sid={{session_id}}&token={{authorization_token}}&order={{order_id}}&ref={{klarna_reference}}" +
+	"&keep=a%20b%2Bc+d&enc=%7B%7Bsession_id%7D%7D&empty=&flag"
 
 // substitute is what the target must make of template: each placeholder in
 // values replaced by its value, query-escaped; everything else unchanged.
@@ -37,6 +34,10 @@ func substitute(template string, values map[string]string) string {
 
 var _ = Describe("HPP merchant URL placeholders", Label(fw.HPP, fw.Placeholders, fw.Consumer), func() {
 	f := fw.New()
+
+	// merchantURL is the merchant URL of kind on the return receiver, with
+	// merchantQuery: the consumer's browser is sent there.
+	merchantURL := func(kind string) string { return f.ReturnURL(kind) + merchantQuery }
 
 	// allURLs sets every merchant URL to its merchantURL template.
 	allURLs := func() api.MerchantUrlsV1 {
@@ -53,7 +54,7 @@ var _ = Describe("HPP merchant URL placeholders", Label(fw.HPP, fw.Placeholders,
 				f.OnlyFor(target.ProviderKP, fw.WhyKPSession)
 			}
 			h := f.NewHPPSession(ctx, fw.WithMode(mode), fw.WithMerchantURLs(allURLs()))
-			location := f.OpensAndDoes(ctx, h, action)
+			location := fw.BackAtMerchant(f.OpensAndDoes(ctx, h, action), "after "+action)
 			values := map[string]string{"{{session_id}}": h.ID}
 			if action == fw.Pay {
 				s := f.ExpectHPPStatus(ctx, h.ID, api.COMPLETED)
@@ -116,9 +117,9 @@ var _ = Describe("HPP merchant URL placeholders", Label(fw.HPP, fw.Placeholders,
 		Source: assumption A-placeholder-text: reference §1.3 (examples carry {{session_id}} more than once across URLs, never twice in one)
 	*/
 	It("MUST fill a placeholder every time it appears in a URL", fw.Cites("A-placeholder-text"), fw.Timeout, func(ctx SpecContext) {
-		success := "https://merchant.example/kconform/repeat?a={{session_id}}&b={{session_id}}&t1={{authorization_token}}&t2={{authorization_token}}&o1={{order_id}}&o2={{order_id}}"
+		success := f.ReturnURL("repeat") + "?a={{session_id}}&b={{session_id}}&t1={{authorization_token}}&t2={{authorization_token}}&o1={{order_id}}&o2={{order_id}}"
 		h := f.NewHPPSession(ctx, fw.WithMerchantURLs(api.MerchantUrlsV1{Success: &success}))
-		location := f.OpensAndDoes(ctx, h, fw.Pay)
+		location := fw.BackAtMerchant(f.OpensAndDoes(ctx, h, fw.Pay), "after paying")
 		s := f.ExpectHPPStatus(ctx, h.ID, api.COMPLETED)
 		values := map[string]string{"{{session_id}}": h.ID}
 		if f.PlacesOrder(nil) { // a KCO order completes with order_id (seed 004)
@@ -136,9 +137,9 @@ var _ = Describe("HPP merchant URL placeholders", Label(fw.HPP, fw.Placeholders,
 		Source: assumption A-placeholder-text: reference §1.3 ("{{klarna_reference}}" and "{{profile_id}}" are not merchant_url placeholders; nothing says what becomes of them)
 	*/
 	It("MUST leave unknown placeholders exactly as written", fw.Cites("A-placeholder-text"), fw.Timeout, func(ctx SpecContext) {
-		back := "https://merchant.example/kconform/unknown?r={{klarna_reference}}&p={{profile_id}}&u={{unknown}}&c={{SESSION_ID}}&s={{session_id}}&half={{session_id"
+		back := f.ReturnURL("unknown") + "?r={{klarna_reference}}&p={{profile_id}}&u={{unknown}}&c={{SESSION_ID}}&s={{session_id}}&half={{session_id"
 		h := f.NewHPPSession(ctx, fw.WithMerchantURLs(api.MerchantUrlsV1{Back: &back}))
-		location := f.OpensAndDoes(ctx, h, fw.Back)
+		location := fw.BackAtMerchant(f.OpensAndDoes(ctx, h, fw.Back), "after going back")
 		Expect(location).To(Equal(substitute(back, map[string]string{"{{session_id}}": h.ID})))
 	})
 
@@ -150,42 +151,38 @@ var _ = Describe("HPP merchant URL placeholders", Label(fw.HPP, fw.Placeholders,
 		It("MUST send the consumer to the failure URL on an error when no error URL is set", fw.Cites("D-create"), fw.Timeout, func(ctx SpecContext) {
 			failure := merchantURL("failure")
 			h := f.NewHPPSession(ctx, fw.WithMerchantURLs(api.MerchantUrlsV1{Failure: &failure}))
-			location := f.OpensAndDoes(ctx, h, fw.Error)
+			location := fw.BackAtMerchant(f.OpensAndDoes(ctx, h, fw.Error), "the error falls back to the failure URL")
 			Expect(location).To(Equal(substitute(failure, map[string]string{"{{session_id}}": h.ID})), "the error falls back to the failure URL")
 			f.ExpectHPPStatus(ctx, h.ID, api.ERROR)
 		})
 
 		DescribeTable("the consumer sees a generic page", fw.Cites("D-create"),
-			func(ctx SpecContext, urls *api.MerchantUrlsV1, action string) {
+			func(ctx SpecContext, urls func() *api.MerchantUrlsV1, action string) {
 				edits := []func(*api.SessionCreationRequestV1){}
-				if urls != nil {
-					edits = append(edits, fw.WithMerchantURLs(*urls))
+				if u := urls(); u != nil {
+					edits = append(edits, fw.WithMerchantURLs(*u))
 				}
 				h := f.NewHPPSession(ctx, edits...)
-				location := f.OpensAndDoes(ctx, h, action)
-				Expect(location).NotTo(HavePrefix("https://merchant.example"), "no merchant URL to go to")
-				target, err := url.Parse(h.RedirectURL())
-				Expect(err).NotTo(HaveOccurred())
-				next, err := target.Parse(location)
-				Expect(err).NotTo(HaveOccurred())
-				p := f.FollowPage(ctx, next.String())
-				Expect(p.Status).To(Equal(http.StatusOK), "the generic confirmation page answers; body:\n%s", p.Body)
+				landing := f.OpensAndDoes(ctx, h, action)
+				Expect(landing.Returned).To(BeNil(), "no merchant URL to go to, yet the consumer arrived at %s", landing.URL)
+				p := f.LandedPage(landing)
+				Expect(p.Status).To(Equal(http.StatusOK), "the generic confirmation page %s answers; body:\n%s", landing.URL, p.Body)
 			},
 			/*
 				Rule: an empty success URL shows the consumer a generic confirmation page.
 				Source: reference §1.3 (D-create: "If success, cancel or failure is empty or null, the consumer sees a generic action confirmation page")
 			*/
-			Entry("MUST show a generic page after paying when the success URL is empty", &api.MerchantUrlsV1{Success: fw.Ptr("")}, fw.Pay, fw.Timeout),
+			Entry("MUST show a generic page after paying when the success URL is empty", func() *api.MerchantUrlsV1 { return &api.MerchantUrlsV1{Success: fw.Ptr("")} }, fw.Pay, fw.Timeout),
 			/*
 				Rule: without any merchant URL, a decline shows a generic page.
 				Source: reference §1.3 (D-create)
 			*/
-			Entry("MUST show a generic page after a decline when no merchant URL is set", nil, fw.Decline, fw.Timeout),
+			Entry("MUST show a generic page after a decline when no merchant URL is set", func() *api.MerchantUrlsV1 { return nil }, fw.Decline, fw.Timeout),
 			/*
 				Rule: with neither error nor failure URL, an error shows a generic page.
 				Source: reference §1.3 (D-create: error falls back to failure, failure to the generic page)
 			*/
-			Entry("MUST show a generic page after an error when neither error nor failure URL is set", &api.MerchantUrlsV1{Success: fw.Ptr(merchantURL("success"))}, fw.Error, fw.Timeout),
+			Entry("MUST show a generic page after an error when neither error nor failure URL is set", func() *api.MerchantUrlsV1 { return &api.MerchantUrlsV1{Success: fw.Ptr(merchantURL("success"))} }, fw.Error, fw.Timeout),
 		)
 	})
 })

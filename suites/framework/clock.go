@@ -24,6 +24,9 @@ type clockState struct {
 // Now reads the target's simulated clock.
 func (f *Framework) Now(ctx context.Context) time.Time {
 	GinkgoHelper()
+	if c := f.profileClock(); c != nil {
+		return f.hookNow(ctx, c)
+	}
 	return f.clockCall(ctx, http.MethodGet, clockPath, "")
 }
 
@@ -31,6 +34,9 @@ func (f *Framework) Now(ctx context.Context) time.Time {
 func (f *Framework) Advance(ctx context.Context, d time.Duration) time.Time {
 	GinkgoHelper()
 	Expect(d).To(BeNumerically(">", 0), "the clock only moves forward")
+	if c := f.profileClock(); c != nil {
+		return f.hookAdvance(ctx, c, d)
+	}
 	body, err := json.Marshal(map[string]string{"by": d.String()})
 	Expect(err).NotTo(HaveOccurred())
 	return f.clockCall(ctx, http.MethodPost, advancePath, string(body))

@@ -2,6 +2,7 @@ package framework
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -31,35 +32,73 @@ type PageResponse struct {
 func (f *Framework) OpenPage(ctx context.Context, h HPPSession) PageResponse {
 	GinkgoHelper()
 	Expect(h.RedirectURL()).NotTo(BeEmpty(), "the create response of HPP session %s has no redirect_url to open", h.ID)
+	if f.Env.Manual != nil {
+		Skip(fmt.Sprintf(skipManualAnswer, "opening it"))
+	}
+	if f.Env.Browser != nil {
+		return f.browserOpen(ctx, h)
+	}
+	if hooks := f.hooks(); hooks != nil {
+		return f.hookOpen(ctx, hooks, h)
+	}
 	return f.page(ctx, http.MethodGet, h.RedirectURL())
 }
 
 // Opens is the consumer opening the page successfully (200).
 func (f *Framework) Opens(ctx context.Context, h HPPSession) {
 	GinkgoHelper()
+	if f.Env.Manual != nil {
+		Expect(h.RedirectURL()).NotTo(BeEmpty(), "the create response of HPP session %s has no redirect_url to open", h.ID)
+		f.manualOpen(ctx, h)
+		return
+	}
 	p := f.OpenPage(ctx, h)
-	Expect(p.Status).To(Equal(http.StatusOK), "the consumer opens the page of HPP session %s; page body:\n%s", h.ID, p.Body)
+	if f.hooks() == nil {
+		Expect(p.Status).To(Equal(http.StatusOK), "the consumer opens the page of HPP session %s; page body:\n%s", h.ID, p.Body)
+	} else {
+		Expect(p.Status).To(And(BeNumerically(">=", 200), BeNumerically("<", 300)), "the consumer opens the page of HPP session %s (profile %s: a 2xx answer); body:\n%s", h.ID, f.Env.Profile.Path, p.Body)
+	}
 }
 
 // Act is the consumer pressing a button: POST <redirect_url>/<action>.
 func (f *Framework) Act(ctx context.Context, h HPPSession, action string) PageResponse {
 	GinkgoHelper()
 	Expect(h.RedirectURL()).NotTo(BeEmpty(), "the create response of HPP session %s has no redirect_url", h.ID)
+	if f.Env.Manual != nil {
+		Skip(fmt.Sprintf(skipManualAnswer, "an action refused or not"))
+	}
+	if f.Env.Browser != nil {
+		return f.browserAct(ctx, h, action)
+	}
+	if hooks := f.hooks(); hooks != nil {
+		return f.hookAct(ctx, hooks, h, action)
+	}
 	return f.page(ctx, http.MethodPost, strings.TrimRight(h.RedirectURL(), "/")+"/"+action)
 }
 
-// Does is the consumer pressing a button and being redirected (303); it
-// returns where to.
-func (f *Framework) Does(ctx context.Context, h HPPSession, action string) string {
+// Does is the consumer pressing a button: the page answers with a redirect
+// (303), and the consumer's browser follows it, and every redirect after,
+// to where it lands. It returns the landing.
+func (f *Framework) Does(ctx context.Context, h HPPSession, action string) Landing {
 	GinkgoHelper()
+	if f.Env.Manual != nil {
+		return f.manualDo(ctx, h, action)
+	}
+	if f.Env.Browser != nil {
+		return f.browserDoes(ctx, h, action)
+	}
 	p := f.Act(ctx, h, action)
-	Expect(p.Status).To(Equal(http.StatusSeeOther), "consumer action %q on HPP session %s; page body:\n%s", action, h.ID, p.Body)
+	if f.hooks() == nil {
+		Expect(p.Status).To(Equal(http.StatusSeeOther), "consumer action %q on HPP session %s; page body:\n%s", action, h.ID, p.Body)
+	} else {
+		Expect(p.Status).To(BeNumerically("<", 400), "consumer action %q on HPP session %s (profile %s); answer:\n%s", action, h.ID, f.Env.Profile.Path, p.Body)
+	}
 	Expect(p.Location).NotTo(BeEmpty(), "consumer action %q on HPP session %s: redirect without Location", action, h.ID)
-	return p.Location
+	return f.follow(ctx, h, p.Location)
 }
 
 // OpensAndDoes opens the page, then acts.
-func (f *Framework) OpensAndDoes(ctx context.Context, h HPPSession, action string) string {
+func (f *Framework) OpensAndDoes(ctx context.Context, h HPPSession, action string) Landing {
 	GinkgoHelper()
 	f.Opens(ctx, h)
 	return f.Does(ctx, h, action)

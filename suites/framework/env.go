@@ -18,6 +18,7 @@ import (
 
 	"github.com/kconform/kconform/internal/contract"
 	"github.com/kconform/kconform/internal/exchange"
+	"github.com/kconform/kconform/internal/profile"
 	"github.com/kconform/kconform/internal/runreport"
 	"github.com/kconform/kconform/internal/target"
 	"github.com/kconform/kconform/internal/transport"
@@ -43,6 +44,24 @@ type Env struct {
 	// then ReceiverReason says why.
 	Receiver       *Receiver
 	ReceiverReason string
+	// Consumer is the consumer driver of the run (target.ConsumerHTTP, or
+	// target.ConsumerNone and then ConsumerReason says why and which flag
+	// would give one).
+	Consumer       string
+	ConsumerReason string
+	// Profile is the target profile (--profile), nil when there is none:
+	// its HTTP consumer and clock replace the form protocol and
+	// /_kconform/clock (consumer_profile.go).
+	Profile *profile.Profile
+	// Browser is the headless Chromium (--consumer browser), nil otherwise.
+	Browser *Browser
+	// Manual is the person at the terminal (--consumer manual), nil otherwise.
+	Manual *Manual
+	// ClockReason says why the clock cannot be moved, "" when it can.
+	ClockReason string
+	// Returns is the return receiver the merchant URLs point at
+	// (consumer_return.go).
+	Returns *Returns
 	// RunID makes every merchant reference of this run unique.
 	RunID string
 	// Scrubber hides Username and Password (in every form) wherever the

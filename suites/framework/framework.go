@@ -48,6 +48,11 @@ type Framework struct {
 	control  *transport.Doer
 	// steps are the setup steps under way, innermost last (steps.go).
 	steps []string
+	// returnBox is this spec's box at the return receiver, "" until a
+	// merchant URL asks for one (consumer_return.go).
+	returnBox string
+	// tab is this spec's browser tab (--consumer browser), nil until used.
+	tab *tab
 }
 
 // New returns the Framework of the enclosing container.
@@ -68,7 +73,7 @@ func New() *Framework {
 
 func (f *Framework) setUp() {
 	GinkgoHelper()
-	f.Recorder, f.steps = nil, nil
+	f.Recorder, f.steps, f.returnBox, f.tab = nil, nil, "", nil
 	e, err := Current()
 	Expect(err).NotTo(HaveOccurred())
 	for _, l := range CurrentSpecReport().Labels() {

@@ -55,7 +55,7 @@ var registry = map[string]labelInfo{
 	Errors:       {use: "401, 404, 400 validation, 409, error bodies, correlation ids, content types"},
 	Callbacks:    {use: "status_update and authorization callbacks: one per change, retries, event ids (needs a reachable receiver)"},
 	Distribution: {use: "distribution by email, sms and token"},
-	Consumer:     {need: true, use: "needs the consumer page (capability consumer); skipped on targets without it"},
+	Consumer:     {need: true, use: "needs the consumer page (a consumer driver: --consumer, docs/consumer.md); not checkable without one"},
 	Clock:        {need: true, use: "needs a movable clock (capability clock); skipped on targets without it"},
 	Assumption:   {use: "evidence class: behaviour no public source documents; kconform's reading (given by framework.Cites)"},
 	Documented:   {use: "evidence class: a Klarna or Kustom page or document says so (given by framework.Cites)"},

@@ -4,16 +4,16 @@ import (
 	"fmt"
 
 	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/kconform/kconform/internal/target"
 )
 
 // Skip messages. Each names what is missing and how to get it; within one
 // run the message of a need is the same for every spec, so the run summary
 // can group skips by reason.
 const (
-	skipConsumer = "needs the consumer page (label %q): the target does not offer one that plain HTTP can drive (capabilities: %s). " +
-		"Klarna's page is a browser app; run these against the built-in mock (`kconform run`) or `kconform mock`."
-	skipClock = "needs a movable clock (label %q): the target cannot move time (capabilities: %s). " +
-		"Without it only the static expiry relations run; use the built-in mock (`kconform run`) or `kconform mock --control-clock`."
+	skipConsumer  = "needs the consumer page (label %q): no consumer driver: %s"
+	skipClock     = "needs a movable clock (label %q): %s. Without it only the static expiry relations run"
 	skipCallbacks = "needs a callback receiver the target can reach (label %q): %s"
 )
 
@@ -25,12 +25,12 @@ func Requires(e *Env, label string) {
 	GinkgoHelper()
 	switch label {
 	case Consumer:
-		if !e.Caps.Consumer {
-			Skip(fmt.Sprintf(skipConsumer, Consumer, e.Caps.Summary()))
+		if e.Consumer == "" || e.Consumer == target.ConsumerNone {
+			Skip(fmt.Sprintf(skipConsumer, Consumer, e.ConsumerReason))
 		}
 	case Clock:
-		if !e.Caps.Clock {
-			Skip(fmt.Sprintf(skipClock, Clock, e.Caps.Summary()))
+		if e.ClockReason != "" {
+			Skip(fmt.Sprintf(skipClock, Clock, e.ClockReason))
 		}
 	case Callbacks:
 		if e.Receiver == nil {

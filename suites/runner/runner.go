@@ -132,6 +132,14 @@ func Prepare(ctx context.Context, cfg target.Config) (*framework.Env, func(), er
 	cancel()
 	// The target's own callback timings, unless the flags set them.
 	env.Timeouts, _ = cfg.AdoptTimings(env.Caps)
+	env.Consumer, env.ConsumerReason = chooseConsumer(cfg, env.Caps)
+	env.ClockReason = clockReason(cfg, env.Caps)
+	env.Profile = cfg.Profile
+	stopReturns, err := startReturns(cfg, env)
+	if err != nil {
+		return nil, stop, err
+	}
+	stops = append(stops, stopReturns)
 
 	switch {
 	case cfg.CallbackURL != nil:
@@ -187,6 +195,14 @@ func Header(env *framework.Env) string {
 		fmt.Fprintf(&b, "  API base URL: %s\n", env.BaseURL)
 	}
 	fmt.Fprintf(&b, "  capabilities: %s\n", env.Caps.Summary())
+	if env.Returns != nil {
+		fmt.Fprintf(&b, "  consumer:     %s; merchant URLs at %s\n", env.Consumer, env.Returns.URL())
+	} else {
+		fmt.Fprintf(&b, "  consumer:     none (%s)\n", env.ConsumerReason)
+	}
+	if env.Profile != nil {
+		fmt.Fprintf(&b, "  profile:      %s (%s)\n", env.Profile.Path, env.Profile.Name)
+	}
 	if env.Receiver != nil {
 		_, timings := env.Config.AdoptTimings(env.Caps)
 		fmt.Fprintf(&b, "  callbacks:    receiver at %s; target's %s\n", env.Receiver.URL(), timings)
