@@ -191,6 +191,16 @@ func (a *Auditor) validate(rec recording.Record) (contract.Result, exchange.Exch
 	}
 	switch rec.Kind {
 	case recording.KindExchange:
+		if ex.Method == "" { // named by its operation (kconform's JSON format)
+			if op := a.callbackOperation(rec.Operation); op != nil {
+				res := a.callback(op.ID, ex.RequestHeader, ex.RequestBody)
+				res.Issues = append(res.Issues, a.body(op, contract.Response, ex.Status, ex.ResponseHeader, ex.ResponseBody).Issues...)
+				return res, ex
+			}
+			if res, ok := a.addressByName(&ex, rec.Operation, contract.Request); !ok {
+				return res, ex
+			}
+		}
 		return a.v.Validate(ex, a.mode), ex
 
 	case recording.KindRequest:

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -19,8 +20,11 @@ import (
 // body to check it (validate, the run's transport, the lifecycle checks)
 // comes through here, so the rule lives in one place.
 //
-// err is set when the body is not JSON; value is then nil. problems do not
-// stop the decoding, except a number out of range, whose value is then nil.
+// err is set when the body is not JSON; value is then nil. problems never
+// stop the decoding, so the rest of the body is still checked: a duplicate
+// key keeps its last value, and a number out of range is held as the
+// largest float64 of its sign (what the checker must not judge: see
+// checkBody, which reports it once, at its pointer).
 func decodeBody(body []byte) (value any, problems []bodyProblem, err error) {
 	d := decoder{data: body}
 	d.skipSpace()
@@ -335,7 +339,10 @@ func (d *decoder) number() any {
 			pointer: d.pointer(), rule: RuleNumberOutOfRange,
 			message: "number out of range: it is larger than any number a JSON reader can hold (about 1.8e308)",
 		})
-		return nil
+		if text[0] == '-' {
+			return -math.MaxFloat64
+		}
+		return math.MaxFloat64
 	}
 	return f
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -234,7 +235,9 @@ func (v *Validator) checkBody(res *Result, side Side, content openapi3.Content, 
 		res.add(Violation, side, InBody, "", RuleBodyMalformed, "body is not valid JSON: "+jsonErrorReason(err))
 		return nil
 	}
-	outOfRange := false
+	// Pointers of numbers out of range: the decoder holds each as the
+	// largest float64, a stand-in the schema must not judge.
+	var outOfRange map[string]bool
 	for _, p := range problems {
 		// RFC 8259 §4: names within an object SHOULD be unique, and readers
 		// of one with duplicates differ in which value they keep. Klarna
@@ -242,16 +245,20 @@ func (v *Validator) checkBody(res *Result, side Side, content openapi3.Content, 
 		// because a client and Klarna could read different values. A
 		// number beyond float64 (RFC 8259 §6: beyond IEEE 754 double is not
 		// interoperable) cannot be checked against a minimum or maximum.
+		// Both are reported and the rest of the body is checked on.
 		res.add(Violation, side, InBody, p.pointer, p.rule, p.message)
-		outOfRange = outOfRange || p.rule == RuleNumberOutOfRange
-	}
-	if outOfRange {
-		return nil
+		if p.rule == RuleNumberOutOfRange {
+			if outOfRange == nil {
+				outOfRange = map[string]bool{}
+			}
+			outOfRange[p.pointer] = true
+		}
 	}
 	if media.Schema == nil || media.Schema.Value == nil {
 		return value
 	}
 	schema := media.Schema.Value
+	checked := len(res.Issues)
 	if lenient {
 		value = v.relaxRequest(res, schema, value, mode)
 	}
@@ -263,6 +270,14 @@ func (v *Validator) checkBody(res *Result, side Side, content openapi3.Content, 
 		res.addSchemaErrors(side, InBody, "", err)
 	}
 	v.reportUnknownFields(res, side, schema, value, "", mode)
+	if outOfRange != nil {
+		// What the schema says of a stand-in is not about the body: the
+		// number-out-of-range issue speaks for its pointer.
+		kept := slices.DeleteFunc(res.Issues[checked:], func(i Issue) bool {
+			return outOfRange[i.Pointer]
+		})
+		res.Issues = res.Issues[:checked+len(kept)]
+	}
 	return value
 }
 

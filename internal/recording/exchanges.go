@@ -150,19 +150,22 @@ func parseExchange(raw json.RawMessage, index int) (Record, error) {
 	if ex.ResponseHeader, ex.ResponseBody, err = x.Response.read("response"); err != nil {
 		return rec, err
 	}
-	hasRequest := ex.Method != ""
+	// The sides present decide the kind, whatever names the operation: a
+	// request is there when its line or its message is. "operation" names
+	// the exchange, not a side of it, so it never drops the request.
+	hasRequest := ex.Method != "" || x.Request != nil
 	hasResponse := ex.Status > 0
 	switch {
 	case hasRequest && hasResponse:
 		rec.Kind = KindExchange
-	case hasRequest || (x.Request != nil && !hasResponse):
+	case hasRequest:
 		rec.Kind = KindRequest
 	case hasResponse:
 		rec.Kind = KindResponse
 	default:
 		return rec, errors.New("nothing to check: give method and url, a status and response, or an operation and a request")
 	}
-	if !hasRequest && rec.Operation == "" && rec.Kind == KindRequest {
+	if ex.Method == "" && rec.Operation == "" && rec.Kind == KindRequest {
 		return rec, errors.New("a request without method and url needs an operation")
 	}
 	return rec, nil

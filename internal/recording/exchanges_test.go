@@ -142,3 +142,22 @@ func TestFixtures(t *testing.T) {
 		t.Errorf("a bare body is on both sides until its side is known")
 	}
 }
+
+// "operation" names the exchange, not a side: with a request and a response
+// it is an exchange, as it is with method and url (it was a response alone,
+// and its request went unchecked).
+func TestExchangesOperationKeepsBothSides(t *testing.T) {
+	recs, _ := mustRead(t, "x.json", `{"exchanges":[
+	  {"operation":"createCreditSession","status":200,"request":{"body":{"purchase_country":123}},"response":{"body":{"session_id":"s"}}},
+	  {"operation":"createCreditSession","status":200,"request":{},"response":{"body":{"session_id":"s"}}},
+	  {"status":200,"request":{"body":{}},"response":{"body":{}}}
+	]}`)
+	for i, r := range recs {
+		if r.Err != nil || r.Kind != KindExchange {
+			t.Errorf("#%d: kind %s, err %v", i, r.Kind, r.Err)
+		}
+	}
+	if len(recs) != 3 || string(recs[0].Exchange.RequestBody) != `{"purchase_country":123}` {
+		t.Errorf("%+v", recs)
+	}
+}

@@ -1,0 +1,58 @@
+package contract_test
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/kconform/kconform/internal/contract"
+	"github.com/kconform/kconform/internal/exchange"
+)
+
+// A number out of range or a duplicate key is reported at its pointer, and
+// the rest of the body is still checked: before, 1e400 hid every other
+// problem of its body (only body.number-out-of-range was reported).
+func TestBodyProblemsDoNotHideTheRest(t *testing.T) {
+	v := validator(t)
+	kpCreate := "https://api.klarna.com/payments/v1/sessions"
+	for _, tt := range []struct {
+		body string
+		want []string
+	}{
+		{`{"purchase_country":123,"order_amount":1e400}`, []string{
+			contract.RuleNumberOutOfRange + "@/order_amount",
+			"schema.required@/order_lines",
+			"schema.required@/purchase_currency",
+			"schema.type@/purchase_country",
+		}},
+		// In an array, negative, and next to a field of the wrong type.
+		{`{"purchase_country":"SE","purchase_currency":"SEK","order_amount":100,"order_lines":[{"name":"x","quantity":-1e400,"unit_price":"100","total_amount":100}]}`, []string{
+			contract.RuleNumberOutOfRange + "@/order_lines/0/quantity",
+			"schema.type@/order_lines/0/unit_price",
+		}},
+		// The number is the only problem: nothing else is reported, not
+		// even at its own pointer (its schema cannot judge a value it
+		// cannot hold).
+		{`{"purchase_country":"SE","purchase_currency":"SEK","order_amount":1e400,"order_lines":[{"name":"x","quantity":1,"unit_price":100,"total_amount":100}]}`, []string{
+			contract.RuleNumberOutOfRange + "@/order_amount",
+		}},
+		// A duplicate key: reported, and its last value is checked with the rest.
+		{`{"purchase_country":"SE","purchase_country":7,"order_amount":"x"}`, []string{
+			contract.RuleBodyDuplicateKey + "@/purchase_country",
+			"schema.required@/order_lines",
+			"schema.required@/purchase_currency",
+			"schema.type@/order_amount",
+			"schema.type@/purchase_country",
+		}},
+	} {
+		r := v.ValidateRequest(exchange.Exchange{Method: "POST", URL: kpCreate,
+			RequestHeader: http.Header{"Content-Type": {"application/json"}}, RequestBody: []byte(tt.body)}, contract.Default)
+		got := pointers(r, contract.Violation)
+		slices.Sort(got)
+		slices.Sort(tt.want)
+		if strings.Join(got, " ") != strings.Join(tt.want, " ") {
+			t.Errorf("%s:\n got %v\nwant %v", tt.body, got, tt.want)
+		}
+	}
+}
