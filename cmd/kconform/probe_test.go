@@ -137,3 +137,18 @@ func TestRunUnservedRouteIsAFinding(t *testing.T) {
 		t.Errorf("the run's summary does not name the unserved route:\n%s", lastOutput(r.output))
 	}
 }
+
+// TestRunRefusedCredentialsStop: a wrong password is not a broken server.
+// The probe's valid KP create answered 401 ends the run with one line that
+// names the variables to check, exit 1, instead of a report of failures
+// (the review saw 2,554 lines and 25 findings with Go's JSON parser error).
+func TestRunRefusedCredentialsStop(t *testing.T) {
+	t.Parallel()
+	target := startMerchantMock(t, "kconform-test-password-right")
+	r := runChild(t, time.Minute, map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": "wrong"}, "--target", target)
+	const want = "the target refused the credentials (401) for createCreditSession: check KCONFORM_USERNAME / KCONFORM_PASSWORD"
+	out := runOutput(r.output)
+	if r.exit != runFailed || !strings.Contains(out, want) || strings.Count(strings.TrimSpace(out), "\n") > 2 || strings.Contains(out, "invalid character") {
+		t.Errorf("exit %d, want 1 and %q alone:\n%s", r.exit, want, lastOutput(r.output))
+	}
+}

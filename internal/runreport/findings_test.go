@@ -98,3 +98,12 @@ func TestOneShapeDefectAtTheRootAndEmbeddedIsOneFinding(t *testing.T) {
 		t.Errorf("want the session's shape once (getSessionById, seen 2×) and readOrder's apart, got %+v", got)
 	}
 }
+
+// TestNoDecoderErrorInMessages: an HTML page where JSON was declared reads
+// as "the body is not JSON", never as Go's decoder error.
+func TestNoDecoderErrorInMessages(t *testing.T) {
+	got := Plain("create a KP session\nUnexpected error:\n    <*json.SyntaxError | 0xc000123>:\n    invalid character '<' looking for beginning of value")
+	if strings.Contains(got, "invalid character") || !strings.Contains(got, "the body is not JSON (it starts with <)") {
+		t.Errorf("got %q", got)
+	}
+}
