@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -156,16 +157,22 @@ func runSuites(args []string, getenv func(string) string, stdout, stderr io.Writ
 }
 
 // recordAPI writes one record of the run to the capture when it is an API
-// exchange that got an answer. The exchange is scrubbed again here, and
+// exchange that got an answer (a body cut at the transport's limit too,
+// noted in the entry's comment). The exchange is scrubbed again here, and
 // redacted again by the writer, whatever the transport did.
 func recordAPI(f *har.File, r transport.Record, scrub *exchange.Scrubber) {
-	if r.Kind != transport.API || r.Err != nil {
+	if r.Kind != transport.API || (r.Err != nil && !r.Truncated) {
 		return
 	}
 	e := har.Entry{Started: r.Started, Duration: r.Duration, Exchange: scrub.Exchange(r.Exchange)}
+	var notes []string
 	if r.Rejection {
-		e.Comment = "deliberately invalid request"
+		notes = append(notes, "deliberately invalid request")
 	}
+	if r.Truncated {
+		notes = append(notes, fmt.Sprintf("response body truncated to its first %d bytes: %v", transport.MaxBody, r.Err))
+	}
+	e.Comment = strings.Join(notes, "; ")
 	_ = f.Add(e) // the first error comes back from Commit
 }
 
