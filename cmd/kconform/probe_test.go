@@ -152,3 +152,18 @@ func TestRunRefusedCredentialsStop(t *testing.T) {
 		t.Errorf("exit %d, want 1 and %q alone:\n%s", r.exit, want, lastOutput(r.output))
 	}
 }
+
+// TestRunWrongPrefixOnTheBuiltInMock: `kconform run --target <mock>/klarna`
+// against `kconform mock` stops at the probe (the mock's router answered
+// 405 Allow: POST to POST /klarna/payments/v1/sessions, so a full report
+// came out instead).
+func TestRunWrongPrefixOnTheBuiltInMock(t *testing.T) {
+	t.Parallel()
+	const password = "kconform-test-password-mockprefix"
+	base := startMerchantMock(t, password)
+	r := runChild(t, time.Minute, map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password}, "--target", base+"/klarna")
+	want := "no Klarna API at " + base + "/klarna: is a path prefix missing?"
+	if r.exit != runFailed || !strings.Contains(r.output, want) || strings.Count(strings.TrimSpace(runOutput(r.output)), "\n") > 2 {
+		t.Errorf("exit %d, want 1 and %q alone:\n%s", r.exit, want, lastOutput(r.output))
+	}
+}
