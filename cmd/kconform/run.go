@@ -81,6 +81,10 @@ func runSuites(args []string, getenv func(string) string, stdout, stderr io.Writ
 		return runFailed
 	}
 
+	// Colour is decided on the real stdout: below it is wrapped in the
+	// scrubbing writer, which is never a terminal.
+	cfg.NoColor = !colour(cfg, getenv, stdout)
+
 	// The deadline covers the whole run: what preparing took (probing a
 	// slow target, say) is taken from the specs' share.
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.Deadline)
@@ -107,7 +111,6 @@ func runSuites(args []string, getenv func(string) string, stdout, stderr io.Writ
 	defer outputs.abort()
 	fmt.Fprintln(stdout, runner.Header(env))
 
-	cfg.NoColor = !colour(cfg, getenv, stdout)
 	suiteConfig, reporterConfig := runner.GinkgoConfig(cfg)
 	suiteConfig.Timeout = cfg.Deadline - time.Since(start)
 	if suiteConfig.Timeout <= 0 {
