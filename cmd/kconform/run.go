@@ -133,10 +133,17 @@ func runSuites(args []string, getenv func(string) string, stdout, stderr io.Writ
 		fmt.Fprintf(stderr, "kconform run: %v\n", err)
 		return runFailed
 	}
+	notRun := 0
 	if r != nil {
 		rep := runreport.New(*r, "", "", "", nil)
 		rep.WithUnserved(env.Unserved)
 		fmt.Fprintln(stdout, framework.SummaryOf(rep))
+		for _, rule := range rep.Rules {
+			// Cut short or never reached; not those the filters left out.
+			if rule.Verdict == runreport.NotRun && strings.HasPrefix(rule.Why, "not run") {
+				notRun++
+			}
+		}
 	}
 	// Failed specs too: their traffic and verdicts are what one wants to
 	// look at.
@@ -146,11 +153,15 @@ func runSuites(args []string, getenv func(string) string, stdout, stderr io.Writ
 	}
 	select {
 	case sig := <-signals:
-		fmt.Fprintf(stderr, "kconform run: interrupted by %s: the rules not reached are not run, not judged\n", sig)
+		// The last word: Ginkgo says "Interrupted by User" for either
+		// signal and counts the spec it cut short as failed; kconform
+		// judges it not run, like the specs never reached.
+		name, code := "SIGINT", runInterrupted
 		if sig == syscall.SIGTERM {
-			return runTerminated
+			name, code = "SIGTERM", runTerminated
 		}
-		return runInterrupted
+		fmt.Fprintf(stderr, "kconform run: interrupted by %s (Ginkgo's \"Interrupted by User\"): %d selected rule(s) not run, not judged, the spec under way included (Ginkgo counts it as failed)\n", name, notRun)
+		return code
 	default:
 	}
 	if !passed || t.failed {
