@@ -43,6 +43,10 @@ type Finding struct {
 	// message is a contract finding's issue message (the schema's words,
 	// without operation or pointer), side the half of the exchange.
 	message, side string
+	// desc, expected and answered are a wrong status's rule description
+	// (operations masked), the status expected and those answered.
+	desc, expected string
+	answered       []string
 }
 
 // Impact orders findings: rules broken or blocked first, then rules
@@ -142,6 +146,14 @@ func Findings(rules []Rule) []Finding {
 			})
 		} else if key, what, ok := wrongAnswer(e.Operation, e.Status, e.Violation); ok {
 			f = get(key, Finding{Kind: KindExpectation, Operation: e.Operation, Status: e.Status, What: what, Example: e.Exchange})
+			if m := wrongStatus.FindStringSubmatchIndex(e.Violation); m != nil && f.expected == "" {
+				desc := strings.TrimSuffix(strings.TrimSpace(e.Violation[:m[0]]), ":")
+				if r.Step != "" {
+					desc = "" // a step's failure: its words are the step's, not the rule's
+				}
+				f.desc, f.expected = kindOf(desc), e.Violation[m[2]:m[3]]
+				f.answered = []string{e.Violation[m[4]:m[5]]}
+			}
 			f.Seen++
 			if !slices.Contains(f.Operations, e.Operation) {
 				f.Operations = append(f.Operations, e.Operation)
@@ -167,6 +179,7 @@ func Findings(rules []Rule) []Finding {
 		}
 	}
 	order = mergeEmbedded(byKey, order)
+	order = mergeAcrossOperations(byKey, order)
 	out := make([]Finding, 0, len(order))
 	for _, k := range order {
 		f := *byKey[k]
@@ -268,6 +281,47 @@ func embedded(a, b *Finding) bool {
 		return msg != a.message && msg == b.message
 	}
 	return strings.ReplaceAll(msg, prefix+"/", "/") == b.message
+}
+
+// mergeAcrossOperations folds together wrong statuses of different
+// operations that fail the same kind of rule the same way: the same rule
+// description once the operation is masked ("… without valid
+// credentials") and the same status expected. A target that never checks
+// credentials is one finding, not one per operation; its title lists
+// every status the target answered.
+func mergeAcrossOperations(byKey map[string]*Finding, order []string) []string {
+	var kept []string
+	for _, k := range order {
+		f := byKey[k]
+		var into *Finding
+		if f.desc != "" && f.expected != "" {
+			for _, ok := range kept {
+				if g := byKey[ok]; g.desc == f.desc && g.expected == f.expected && g.Operation != f.Operation {
+					into = g
+					break
+				}
+			}
+		}
+		if into == nil {
+			kept = append(kept, k)
+			continue
+		}
+		into.Seen += f.Seen
+		into.Broken = append(into.Broken, f.Broken...)
+		into.Blocked = append(into.Blocked, f.Blocked...)
+		for _, op := range f.Operations {
+			if !slices.Contains(into.Operations, op) {
+				into.Operations = append(into.Operations, op)
+			}
+		}
+		for _, a := range f.answered {
+			if !slices.Contains(into.answered, a) {
+				into.answered = append(into.answered, a)
+			}
+		}
+		into.What = fmt.Sprintf("%s: expected HTTP status %s, the target answered %s", into.desc, into.expected, strings.Join(into.answered, " or "))
+	}
+	return kept
 }
 
 // Headline is a finding in one line for a summary: what, and its effect.

@@ -107,3 +107,23 @@ func TestNoDecoderErrorInMessages(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+// TestOneKindOfRuleFailedOnSeveralOperationsIsOneFinding: a target that
+// never checks credentials answers each operation's wrong-password request
+// with its success status: one finding naming the operations and every
+// status answered.
+func TestOneKindOfRuleFailedOnSeveralOperationsIsOneFinding(t *testing.T) {
+	ev := func(op, answered string) *Evidence {
+		return &Evidence{Kind: KindExpectation, Operation: op, Status: 204, Exchange: "api " + op,
+			Violation: op + " with a wrong password: Expected HTTP status 401, the target answered " + answered + " (text/plain)"}
+	}
+	rules := []Rule{
+		{Rule: "a", Verdict: Broken, Evidence: ev("disableHppSession", "204")},
+		{Rule: "b", Verdict: Broken, Evidence: ev("cancelAuthorization", "204")},
+		{Rule: "c", Verdict: Broken, Evidence: ev("distributeHppSession", "201")},
+	}
+	got := Findings(rules)
+	if len(got) != 1 || len(got[0].Broken) != 3 || !strings.Contains(got[0].What, "answered 204 or 201") || len(got[0].Operations) != 3 {
+		t.Errorf("want one finding of 3 operations saying 204 or 201, got %+v", got)
+	}
+}
