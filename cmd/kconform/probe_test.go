@@ -83,20 +83,17 @@ func TestRunWrongPrefixStops(t *testing.T) {
 func TestRunUnservedRouteIsAFinding(t *testing.T) {
 	t.Parallel()
 	const password = "kconform-test-password-delete"
-	u, _ := url.Parse(startMerchantMock(t, password))
-	proxy := httputil.NewSingleHostReverseProxy(u)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodDelete {
-			http.NotFound(w, r)
-			return
+	target := mockBehind(t, password, func(w http.ResponseWriter, r *http.Request) bool {
+		if r.Method != http.MethodDelete {
+			return false
 		}
-		proxy.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
+		http.NotFound(w, r)
+		return true
+	})
 	js := filepath.Join(t.TempDir(), "report.json")
 	md := filepath.Join(t.TempDir(), "report.md")
 	r := runChild(t, 2*time.Minute, map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password},
-		"--target", srv.URL, "--report-json", js, "--report", md, "--label-filter", "errors")
+		"--target", target, "--report-json", js, "--report", md, "--label-filter", "errors")
 	if r.exit != runFailed {
 		t.Fatalf("exit %d, want 1:\n%s", r.exit, lastOutput(r.output))
 	}
@@ -166,4 +163,20 @@ func TestRunWrongPrefixOnTheBuiltInMock(t *testing.T) {
 	if r.exit != runFailed || !strings.Contains(r.output, want) || strings.Count(strings.TrimSpace(runOutput(r.output)), "\n") > 2 {
 		t.Errorf("exit %d, want 1 and %q alone:\n%s", r.exit, want, lastOutput(r.output))
 	}
+}
+
+// mockBehind starts the built-in mock (user merchant, password) behind a
+// front that lets answer take a request over (it returns true) and passes
+// the rest on: one broken behaviour, everything else faithful.
+func mockBehind(t *testing.T, password string, answer func(w http.ResponseWriter, r *http.Request) bool) string {
+	t.Helper()
+	u, _ := url.Parse(startMerchantMock(t, password))
+	proxy := httputil.NewSingleHostReverseProxy(u)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !answer(w, r) {
+			proxy.ServeHTTP(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
 }

@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -103,26 +100,23 @@ func (c *countSink) EndFile(string, error)                  {}
 func TestRunTooLargeAnswerBreaksItsOwnRule(t *testing.T) {
 	t.Parallel()
 	const password = "kconform-test-password-big"
-	u, _ := url.Parse(startMerchantMock(t, password))
-	proxy := httputil.NewSingleHostReverseProxy(u)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	target := mockBehind(t, password, func(w http.ResponseWriter, r *http.Request) bool {
 		if r.Method != http.MethodPost || r.URL.Path != "/payments/v1/sessions" {
-			proxy.ServeHTTP(w, r)
-			return
+			return false
 		}
 		w.Header().Set("Content-Type", "application/json")
 		chunk := bytes.Repeat([]byte(" "), 1<<20)
 		for range transport.MaxBody/len(chunk) + 2 {
 			if _, err := w.Write(chunk); err != nil {
-				return
+				break
 			}
 		}
-	}))
-	t.Cleanup(srv.Close)
+		return true
+	})
 	dir := t.TempDir()
 	js, har := filepath.Join(dir, "report.json"), filepath.Join(dir, "run.har")
 	r := runChild(t, 2*time.Minute, map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password},
-		"--target", srv.URL, "--report-json", js, "--record", har, "--focus", "MUST create a KP session with 200")
+		"--target", target, "--report-json", js, "--record", har, "--focus", "MUST create a KP session with 200")
 	if r.exit != runFailed {
 		t.Fatalf("exit %d, want 1:\n%s", r.exit, lastOutput(r.output))
 	}
