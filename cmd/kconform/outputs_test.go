@@ -48,3 +48,18 @@ func TestRunRefusesTwoOutputsThatAreOneFile(t *testing.T) {
 		t.Errorf("a refused run changed %s: %q", report, b)
 	}
 }
+
+// TestBadLabelFilterSaysWhatIsWrongWithoutColour: a label filter that does
+// not parse is a usage error that says what is wrong with it, in plain text
+// when the output is a pipe (Ginkgo's parser message carried ANSI codes,
+// even with NO_COLOR set).
+func TestBadLabelFilterSaysWhatIsWrongWithoutColour(t *testing.T) {
+	for _, env := range []map[string]string{{}, {"NO_COLOR": "1"}} {
+		var stdout, stderr bytes.Buffer
+		code := runSuites([]string{"--label-filter", "(("}, func(k string) string { return env[k] }, &stdout, &stderr)
+		out := stdout.String() + stderr.String()
+		if code != runBadUsage || strings.Contains(out, "\x1b") || !strings.Contains(out, `--label-filter "((" is not a label filter: mismatched '(' - could not find matching ')'`) {
+			t.Errorf("env %v: exit %d, output %q; want 2, plain text saying the '(' is unmatched", env, code, out)
+		}
+	}
+}

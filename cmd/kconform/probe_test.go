@@ -83,20 +83,17 @@ func TestRunWrongPrefixStops(t *testing.T) {
 func TestRunUnservedRouteIsAFinding(t *testing.T) {
 	t.Parallel()
 	const password = "kconform-test-password-delete"
-	u, _ := url.Parse(startMerchantMock(t, password))
-	proxy := httputil.NewSingleHostReverseProxy(u)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodDelete {
-			http.NotFound(w, r)
-			return
+	target := mockBehind(t, password, func(w http.ResponseWriter, r *http.Request) bool {
+		if r.Method != http.MethodDelete {
+			return false
 		}
-		proxy.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
+		http.NotFound(w, r)
+		return true
+	})
 	js := filepath.Join(t.TempDir(), "report.json")
 	md := filepath.Join(t.TempDir(), "report.md")
 	r := runChild(t, 2*time.Minute, map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password},
-		"--target", srv.URL, "--report-json", js, "--report", md, "--label-filter", "errors")
+		"--target", target, "--report-json", js, "--report", md, "--label-filter", "errors")
 	if r.exit != runFailed {
 		t.Fatalf("exit %d, want 1:\n%s", r.exit, lastOutput(r.output))
 	}
@@ -136,4 +133,50 @@ func TestRunUnservedRouteIsAFinding(t *testing.T) {
 	if !strings.Contains(r.output, "is not served") {
 		t.Errorf("the run's summary does not name the unserved route:\n%s", lastOutput(r.output))
 	}
+}
+
+// TestRunRefusedCredentialsStop: a wrong password is not a broken server.
+// The probe's valid KP create answered 401 ends the run with one line that
+// names the variables to check, exit 1, instead of a report of failures
+// (the review saw 2,554 lines and 25 findings with Go's JSON parser error).
+func TestRunRefusedCredentialsStop(t *testing.T) {
+	t.Parallel()
+	target := startMerchantMock(t, "kconform-test-password-right")
+	r := runChild(t, time.Minute, map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": "wrong"}, "--target", target)
+	const want = "the target refused the credentials (401) for createCreditSession: check KCONFORM_USERNAME / KCONFORM_PASSWORD"
+	out := runOutput(r.output)
+	if r.exit != runFailed || !strings.Contains(out, want) || strings.Count(strings.TrimSpace(out), "\n") > 2 || strings.Contains(out, "invalid character") {
+		t.Errorf("exit %d, want 1 and %q alone:\n%s", r.exit, want, lastOutput(r.output))
+	}
+}
+
+// TestRunWrongPrefixOnTheBuiltInMock: `kconform run --target <mock>/klarna`
+// against `kconform mock` stops at the probe (the mock's router answered
+// 405 Allow: POST to POST /klarna/payments/v1/sessions, so a full report
+// came out instead).
+func TestRunWrongPrefixOnTheBuiltInMock(t *testing.T) {
+	t.Parallel()
+	const password = "kconform-test-password-mockprefix"
+	base := startMerchantMock(t, password)
+	r := runChild(t, time.Minute, map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password}, "--target", base+"/klarna")
+	want := "no Klarna API at " + base + "/klarna: is a path prefix missing?"
+	if r.exit != runFailed || !strings.Contains(r.output, want) || strings.Count(strings.TrimSpace(runOutput(r.output)), "\n") > 2 {
+		t.Errorf("exit %d, want 1 and %q alone:\n%s", r.exit, want, lastOutput(r.output))
+	}
+}
+
+// mockBehind starts the built-in mock (user merchant, password) behind a
+// front that lets answer take a request over (it returns true) and passes
+// the rest on: one broken behaviour, everything else faithful.
+func mockBehind(t *testing.T, password string, answer func(w http.ResponseWriter, r *http.Request) bool) string {
+	t.Helper()
+	u, _ := url.Parse(startMerchantMock(t, password))
+	proxy := httputil.NewSingleHostReverseProxy(u)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !answer(w, r) {
+			proxy.ServeHTTP(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
 }

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"encoding/base64"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +15,8 @@ import (
 	"github.com/kconform/kconform/internal/audit"
 	"github.com/kconform/kconform/internal/contract"
 	"github.com/kconform/kconform/internal/recording"
+	"github.com/kconform/kconform/internal/runreport"
+	"github.com/kconform/kconform/internal/transport"
 )
 
 // TestRunRecord: `kconform run --record FILE` against a target with a
@@ -87,3 +92,44 @@ type countSink struct{ format recording.Format }
 func (c *countSink) BeginFile(_ string, f recording.Format) { c.format = f }
 func (c *countSink) Entry(*audit.Entry)                     {}
 func (c *countSink) EndFile(string, error)                  {}
+
+// TestRunTooLargeAnswerBreaksItsOwnRule: a KP create answered with a body
+// past the transport's limit breaks the rule about createCreditSession
+// (the failed step is of the rule's own operation: not "blocked"), and
+// --record keeps the exchange, its truncation noted.
+func TestRunTooLargeAnswerBreaksItsOwnRule(t *testing.T) {
+	t.Parallel()
+	const password = "kconform-test-password-big"
+	target := mockBehind(t, password, func(w http.ResponseWriter, r *http.Request) bool {
+		if r.Method != http.MethodPost || r.URL.Path != "/payments/v1/sessions" {
+			return false
+		}
+		w.Header().Set("Content-Type", "application/json")
+		chunk := bytes.Repeat([]byte(" "), 1<<20)
+		for range transport.MaxBody/len(chunk) + 2 {
+			if _, err := w.Write(chunk); err != nil {
+				break
+			}
+		}
+		return true
+	})
+	dir := t.TempDir()
+	js, har := filepath.Join(dir, "report.json"), filepath.Join(dir, "run.har")
+	r := runChild(t, 2*time.Minute, map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password},
+		"--target", target, "--report-json", js, "--record", har, "--focus", "MUST create a KP session with 200")
+	if r.exit != runFailed {
+		t.Fatalf("exit %d, want 1:\n%s", r.exit, lastOutput(r.output))
+	}
+	rep := readRunReport(t, js)
+	i := slices.IndexFunc(rep.Rules, func(r runreport.Rule) bool { return strings.Contains(r.Rule, "MUST create a KP session with 200") })
+	if i < 0 || rep.Rules[i].Verdict != runreport.Broken {
+		t.Errorf("the createCreditSession rule: %+v, want broken", rep.Rules[i])
+	}
+	raw, err := os.ReadFile(har)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(raw), "response body truncated to its first") {
+		t.Errorf("the capture has no truncated KP create (%d bytes)", len(raw))
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -80,6 +81,10 @@ func runSuites(args []string, getenv func(string) string, stdout, stderr io.Writ
 		return runFailed
 	}
 
+	// Colour is decided on the real stdout: below it is wrapped in the
+	// scrubbing writer, which is never a terminal.
+	cfg.NoColor = !colour(cfg, getenv, stdout)
+
 	// The deadline covers the whole run: what preparing took (probing a
 	// slow target, say) is taken from the specs' share.
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.Deadline)
@@ -106,7 +111,6 @@ func runSuites(args []string, getenv func(string) string, stdout, stderr io.Writ
 	defer outputs.abort()
 	fmt.Fprintln(stdout, runner.Header(env))
 
-	cfg.NoColor = !colour(cfg, getenv, stdout)
 	suiteConfig, reporterConfig := runner.GinkgoConfig(cfg)
 	suiteConfig.Timeout = cfg.Deadline - time.Since(start)
 	if suiteConfig.Timeout <= 0 {
@@ -129,10 +133,17 @@ func runSuites(args []string, getenv func(string) string, stdout, stderr io.Writ
 		fmt.Fprintf(stderr, "kconform run: %v\n", err)
 		return runFailed
 	}
+	notRun := 0
 	if r != nil {
 		rep := runreport.New(*r, "", "", "", nil)
 		rep.WithUnserved(env.Unserved)
 		fmt.Fprintln(stdout, framework.SummaryOf(rep))
+		for _, rule := range rep.Rules {
+			// Cut short or never reached; not those the filters left out.
+			if rule.Verdict == runreport.NotRun && strings.HasPrefix(rule.Why, "not run") {
+				notRun++
+			}
+		}
 	}
 	// Failed specs too: their traffic and verdicts are what one wants to
 	// look at.
@@ -142,11 +153,15 @@ func runSuites(args []string, getenv func(string) string, stdout, stderr io.Writ
 	}
 	select {
 	case sig := <-signals:
-		fmt.Fprintf(stderr, "kconform run: interrupted by %s: the rules not reached are not run, not judged\n", sig)
+		// The last word: Ginkgo says "Interrupted by User" for either
+		// signal and counts the spec it cut short as failed; kconform
+		// judges it not run, like the specs never reached.
+		name, code := "SIGINT", runInterrupted
 		if sig == syscall.SIGTERM {
-			return runTerminated
+			name, code = "SIGTERM", runTerminated
 		}
-		return runInterrupted
+		fmt.Fprintf(stderr, "kconform run: interrupted by %s (Ginkgo's \"Interrupted by User\"): %d selected rule(s) not run, not judged, the spec under way included (Ginkgo counts it as failed)\n", name, notRun)
+		return code
 	default:
 	}
 	if !passed || t.failed {
@@ -156,16 +171,22 @@ func runSuites(args []string, getenv func(string) string, stdout, stderr io.Writ
 }
 
 // recordAPI writes one record of the run to the capture when it is an API
-// exchange that got an answer. The exchange is scrubbed again here, and
+// exchange that got an answer (a body cut at the transport's limit too,
+// noted in the entry's comment). The exchange is scrubbed again here, and
 // redacted again by the writer, whatever the transport did.
 func recordAPI(f *har.File, r transport.Record, scrub *exchange.Scrubber) {
-	if r.Kind != transport.API || r.Err != nil {
+	if r.Kind != transport.API || (r.Err != nil && !r.Truncated) {
 		return
 	}
 	e := har.Entry{Started: r.Started, Duration: r.Duration, Exchange: scrub.Exchange(r.Exchange)}
+	var notes []string
 	if r.Rejection {
-		e.Comment = "deliberately invalid request"
+		notes = append(notes, "deliberately invalid request")
 	}
+	if r.Truncated {
+		notes = append(notes, fmt.Sprintf("response body truncated to its first %d bytes: %v", transport.MaxBody, r.Err))
+	}
+	e.Comment = strings.Join(notes, "; ")
 	_ = f.Add(e) // the first error comes back from Commit
 }
 

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -222,25 +223,62 @@ func (s *Server) apiHandler() http.Handler {
 }
 
 var (
-	errNoEndpoint       = newAPIError(http.StatusNotFound, codeNotFound, "No such endpoint")
 	errMethodNotAllowed = newAPIError(http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "Method not allowed")
 )
 
 // unknownEndpoint answers what the contract does not have: 405 when the
-// path exists with other methods, else 404.
+// path, exactly as asked, is an operation's with other methods; else the
+// plain 404 of a web server's router, not Klarna's error shape (an
+// assumption: no public source shows Klarna's answer to a path it does not
+// serve). The path is matched whole: the contract's lenient Find drops
+// leading segments (for recordings behind a proxy prefix), which made
+// POST /klarna/payments/v1/sessions a 405 and hid a missing prefix from
+// the probe of kconform run.
 func (s *Server) unknownEndpoint(w http.ResponseWriter, r *http.Request) {
-	var allowed []string
-	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
-		if _, _, err := s.validator.Find(m, r.URL.RequestURI()); err == nil {
-			allowed = append(allowed, m)
-		}
-	}
+	allowed := s.methodsOf(r.URL.EscapedPath())
 	if len(allowed) == 0 {
-		writeAPIError(w, r, errNoEndpoint)
+		http.NotFound(w, r)
 		return
 	}
 	w.Header().Set("Allow", strings.Join(allowed, ", "))
 	writeAPIError(w, r, errMethodNotAllowed)
+}
+
+// methodsOf are the methods the contract's operations serve at path, taken
+// whole, in the order HTTP lists them; none for a path the API lacks.
+func (s *Server) methodsOf(path string) []string {
+	var allowed []string
+	for _, o := range s.validator.Operations() {
+		if !o.Callback && pathMatches(o.Path, path) && !slices.Contains(allowed, o.Method) {
+			allowed = append(allowed, o.Method)
+		}
+	}
+	slices.SortFunc(allowed, func(a, b string) int { return methodRank(a) - methodRank(b) })
+	return allowed
+}
+
+// pathMatches reports whether path is template (/hpp/v1/sessions/{id})
+// segment for segment, a parameter matching one non-empty segment.
+func pathMatches(template, path string) bool {
+	want, got := strings.Split(template, "/"), strings.Split(path, "/")
+	if len(want) != len(got) {
+		return false
+	}
+	for i, w := range want {
+		if strings.HasPrefix(w, "{") && strings.HasSuffix(w, "}") {
+			if got[i] == "" {
+				return false
+			}
+		} else if w != got[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// methodRank orders an Allow header's methods as HTTP lists them.
+func methodRank(m string) int {
+	return slices.Index([]string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}, m)
 }
 
 func (s *Server) internalError(w http.ResponseWriter, r *http.Request, err error) {

@@ -40,6 +40,13 @@ type Finding struct {
 	// first is the message of the first rule that met an expectation
 	// finding: its What when no other rule did, values unmasked.
 	first string
+	// message is a contract finding's issue message (the schema's words,
+	// without operation or pointer), side the half of the exchange.
+	message, side string
+	// desc, expected and answered are a wrong status's rule description
+	// (operations masked), the status expected and those answered.
+	desc, expected string
+	answered       []string
 }
 
 // Impact orders findings: rules broken or blocked first, then rules
@@ -56,18 +63,45 @@ var ids = regexp.MustCompile(`[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 var (
 	// operationWord is an operation id in a message (createHppSession).
 	operationWord = regexp.MustCompile(`\b[a-z]+(?:[A-Z][a-z]+)+\b`)
-	answered      = regexp.MustCompile(`answered \d{3}`)
 	withBody      = regexp.MustCompile(`(?s)with body:?.*$`)
+	// wrongStatus is a failed status expectation (framework.HaveStatus).
+	wrongStatus = regexp.MustCompile(`Expected HTTP status (\d{3}), the target answered (\d{3})( \([^)]*\))?`)
+	// gotExpected is the "got X; expected it Y" of a failed value
+	// expectation (Plain), after the rule's own description.
+	gotExpected = regexp.MustCompile(`got .*; expected it .*$`)
 )
 
 // kindOf is the kind of a failed expectation: its message with what
 // differs between operations, sessions and runs masked ("…"), and the
-// body the target sent left out (the example exchange shows it).
+// body the target sent left out (the example exchange shows it). The
+// status the target answered is never masked: it is what was wrong.
 func kindOf(msg string) string {
 	msg = ids.ReplaceAllString(msg, "…")
 	msg = operationWord.ReplaceAllString(msg, "…")
-	msg = answered.ReplaceAllString(msg, "answered …")
 	return strings.TrimSpace(withBody.ReplaceAllString(msg, ""))
+}
+
+// wrongAnswer is the key and the title of a failed expectation that is
+// the same wrong answer wherever it was met (a rule's own request, a setup
+// step of its operation, or a step that blocked another rule): the
+// operation, the status expected and the status answered; or the
+// operation, its status and the value got where another was expected,
+// whatever words each rule described it with. ok is false for the rest.
+func wrongAnswer(op string, status int, msg string) (key, what string, ok bool) {
+	subject := op
+	if subject == "" {
+		subject = "the target"
+	}
+	if m := wrongStatus.FindStringSubmatch(msg); m != nil {
+		return "s\x00" + op + "\x00" + m[1] + "\x00" + m[2],
+			fmt.Sprintf("%s: expected HTTP status %s, the target answered %s%s", subject, m[1], m[2], m[3]), true
+	}
+	if m := gotExpected.FindString(msg); m != "" && op != "" {
+		masked := ids.ReplaceAllString(m, "…")
+		return "v\x00" + op + "\x00" + strconv.Itoa(status) + "\x00" + masked,
+			strings.TrimPrefix(msg, "could not "), true
+	}
+	return "", "", false
 }
 
 // Findings gathers the distinct defects of the rules, most impact first.
@@ -95,7 +129,7 @@ func Findings(rules []Rule) []Finding {
 			i := s.Issue
 			f := get(contractKey(s.Operation, s.Status, string(i.Side), i.In, i.Pointer, i.Rule), Finding{
 				Kind: KindContract, Operation: s.Operation, Status: s.Status, Pointer: i.Pointer, ContractRule: i.Rule,
-				What: IssueLine(s.Operation, s.Status, i), Example: s.Exchange,
+				What: IssueLine(s.Operation, s.Status, i), Example: s.Exchange, message: i.Message, side: string(i.Side),
 			})
 			f.Seen++
 			add(&f.Touched, r.Rule)
@@ -108,8 +142,22 @@ func Findings(rules []Rule) []Finding {
 		if e.Kind == KindContract {
 			f = get(contractKey(e.Operation, e.Status, e.Side, e.In, e.Pointer, e.ContractRule), Finding{
 				Kind: KindContract, Operation: e.Operation, Status: e.Status, Pointer: e.Pointer, ContractRule: e.ContractRule,
-				What: e.Violation, Example: e.Exchange, Seen: 1,
+				What: e.Violation, Example: e.Exchange, Seen: 1, message: contractMessage(e.Violation), side: e.Side,
 			})
+		} else if key, what, ok := wrongAnswer(e.Operation, e.Status, e.Violation); ok {
+			f = get(key, Finding{Kind: KindExpectation, Operation: e.Operation, Status: e.Status, What: what, Example: e.Exchange})
+			if m := wrongStatus.FindStringSubmatchIndex(e.Violation); m != nil && f.expected == "" {
+				desc := strings.TrimSuffix(strings.TrimSpace(e.Violation[:m[0]]), ":")
+				if r.Step != "" {
+					desc = "" // a step's failure: its words are the step's, not the rule's
+				}
+				f.desc, f.expected = kindOf(desc), e.Violation[m[2]:m[3]]
+				f.answered = []string{e.Violation[m[4]:m[5]]}
+			}
+			f.Seen++
+			if !slices.Contains(f.Operations, e.Operation) {
+				f.Operations = append(f.Operations, e.Operation)
+			}
 		} else {
 			what := kindOf(e.Violation)
 			subject := ""
@@ -130,6 +178,8 @@ func Findings(rules []Rule) []Finding {
 			add(&f.Blocked, r.Rule)
 		}
 	}
+	order = mergeEmbedded(byKey, order)
+	order = mergeAcrossOperations(byKey, order)
 	out := make([]Finding, 0, len(order))
 	for _, k := range order {
 		f := *byKey[k]
@@ -147,6 +197,131 @@ func Findings(rules []Rule) []Finding {
 		return cmp.Or(cmp.Compare(b1, a1), cmp.Compare(b2, a2), cmp.Compare(b3, a3), cmp.Compare(a.What, b.What))
 	})
 	return out
+}
+
+// contractMessage is the issue message of a contract violation's line
+// (IssueLine): what follows the pointer, without the rule.
+func contractMessage(line string) string {
+	_, rest, _ := strings.Cut(line, ": ")
+	_, msg, _ := strings.Cut(rest, ": ")
+	if i := strings.LastIndex(msg, " ["); i >= 0 {
+		msg = msg[:i]
+	}
+	return msg
+}
+
+// mergeEmbedded folds a contract finding into another that is the same
+// schema defect of the same object embedded elsewhere: the same contract
+// rule and message, at a pointer that ends with the other's (/status of
+// the HPP session a read answers, /session/status of the same session in
+// a callback body). The target got one object wrong once, so it is one
+// finding; it names every operation it was seen in. Findings at the same
+// pointer of different operations stay apart (a KP and an HPP create each
+// missing session_id are two defects), as do whole-body ("") ones.
+func mergeEmbedded(byKey map[string]*Finding, order []string) []string {
+	var kept []string
+	for _, k := range order {
+		f := byKey[k]
+		var into *Finding
+		if f.Kind == KindContract {
+			for _, ok := range kept {
+				if g := byKey[ok]; g.Kind == KindContract && g.ContractRule == f.ContractRule && embedded(f, g) {
+					into = g
+					break
+				}
+			}
+		}
+		if into == nil {
+			kept = append(kept, k)
+			continue
+		}
+		if len(f.Pointer) < len(into.Pointer) {
+			// The object itself (the shorter pointer) names the finding.
+			*into, *f = *f, *into
+		}
+		into.Seen += f.Seen
+		for _, list := range []struct{ to, from *[]string }{{&into.Broken, &f.Broken}, {&into.Blocked, &f.Blocked}, {&into.Touched, &f.Touched}} {
+			for _, r := range *list.from {
+				if !slices.Contains(*list.to, r) {
+					*list.to = append(*list.to, r)
+				}
+			}
+		}
+		if len(into.Operations) == 0 {
+			into.Operations = []string{into.Operation}
+		}
+		if !slices.Contains(into.Operations, f.Operation) {
+			into.Operations = append(into.Operations, f.Operation)
+			into.What += fmt.Sprintf(" (the same field also in %s %s body %s)", f.Operation, f.side, f.Pointer)
+		}
+	}
+	return kept
+}
+
+// embedded reports whether a and b are one schema defect of one object,
+// one of them seen embedded in a larger body: the longer pointer is a
+// prefix plus the shorter, and the messages agree once the prefix is taken
+// out of the longer one's (a "none of the allowed shapes" names the
+// fields it looked at, under the prefix). A whole body ("") matches an
+// embedded object only when its message names such fields.
+func embedded(a, b *Finding) bool {
+	if len(a.Pointer) < len(b.Pointer) {
+		a, b = b, a
+	}
+	if a.Pointer == b.Pointer || a.message == "" || !strings.HasSuffix(a.Pointer, b.Pointer) {
+		return false
+	}
+	prefix := strings.TrimSuffix(a.Pointer, b.Pointer)
+	if !strings.HasPrefix(prefix, "/") || (b.Pointer != "" && !strings.HasPrefix(b.Pointer, "/")) {
+		return false
+	}
+	msg := a.message
+	if b.Pointer == "" {
+		msg = strings.ReplaceAll(msg, prefix+"/", "/")
+		return msg != a.message && msg == b.message
+	}
+	return strings.ReplaceAll(msg, prefix+"/", "/") == b.message
+}
+
+// mergeAcrossOperations folds together wrong statuses of different
+// operations that fail the same kind of rule the same way: the same rule
+// description once the operation is masked ("… without valid
+// credentials") and the same status expected. A target that never checks
+// credentials is one finding, not one per operation; its title lists
+// every status the target answered.
+func mergeAcrossOperations(byKey map[string]*Finding, order []string) []string {
+	var kept []string
+	for _, k := range order {
+		f := byKey[k]
+		var into *Finding
+		if f.desc != "" && f.expected != "" {
+			for _, ok := range kept {
+				if g := byKey[ok]; g.desc == f.desc && g.expected == f.expected && g.Operation != f.Operation {
+					into = g
+					break
+				}
+			}
+		}
+		if into == nil {
+			kept = append(kept, k)
+			continue
+		}
+		into.Seen += f.Seen
+		into.Broken = append(into.Broken, f.Broken...)
+		into.Blocked = append(into.Blocked, f.Blocked...)
+		for _, op := range f.Operations {
+			if !slices.Contains(into.Operations, op) {
+				into.Operations = append(into.Operations, op)
+			}
+		}
+		for _, a := range f.answered {
+			if !slices.Contains(into.answered, a) {
+				into.answered = append(into.answered, a)
+			}
+		}
+		into.What = fmt.Sprintf("%s: expected HTTP status %s, the target answered %s", into.desc, into.expected, strings.Join(into.answered, " or "))
+	}
+	return kept
 }
 
 // Headline is a finding in one line for a summary: what, and its effect.

@@ -58,6 +58,11 @@ func Plain(msg string) string {
 	return clipText(head, maxPart) + ": " + clipText(tail, 2*maxPart)
 }
 
+// notJSON is Go's JSON decoder saying a body is not JSON at all (an HTML
+// page where JSON was declared): the user's words say that, not the
+// decoder's.
+var notJSON = regexp.MustCompile(`invalid character '(.{1,4}?)' (?:looking for beginning of value|after top-level value|looking for beginning of object key string)`)
+
 // Tidy takes Gomega's framing out of a failure message and keeps its
 // lines: no "Unexpected error:", no Go types or addresses ("<*x.Error |
 // 0xc000...>:"), no "(the ... above)". The failure handler of a run
@@ -69,6 +74,8 @@ func Tidy(msg string) string {
 		t := strings.TrimSpace(typeTag.ReplaceAllString(strings.TrimSpace(l), ""))
 		t = diffBar.ReplaceAllString(t, "")
 		t = timedOut.ReplaceAllString(t, "still not so after ${1}s:")
+		t = notJSON.ReplaceAllString(t, "the body is not JSON (it starts with ${1})")
+		t = strings.ReplaceAll(t, "unexpected end of JSON input", "the body is not JSON (it ends before the value does)")
 		if t == "" || t == "Unexpected error:" || t == "occurred" || asyncFrame.MatchString(t) ||
 			(strings.HasPrefix(t, "(the ") && strings.HasSuffix(t, " above)")) {
 			continue

@@ -252,7 +252,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	// Spec selection.
 	if v, fromFlag := pick("label-filter", EnvLabelFilter, r.labelFilter); v != "" {
 		if _, err := types.ParseLabelFilter(v); err != nil {
-			u.add("%s is not a label filter: %s", source{"label-filter", EnvLabelFilter}.describe(fromFlag, v), firstLine(err.Error()))
+			u.add("%s is not a label filter: %s", source{"label-filter", EnvLabelFilter}.describe(fromFlag, v), labelFilterProblem(err))
 		}
 		cfg.LabelFilter = v
 	}
@@ -393,4 +393,24 @@ outputs:
 		}
 		checked = append(checked, name)
 	}
+}
+
+// ginkgoMarkup is the colour markup of Ginkgo's messages ("{{red}}").
+var ginkgoMarkup = regexp.MustCompile(`\{\{/?[a-z-]*\}\}`)
+
+// labelFilterProblem says what is wrong with a label filter in plain
+// words: the reason Ginkgo's parser gives ("Mismatched '(' - could not find
+// matching ')'."), not its heading, which Error() wraps in ANSI colour
+// codes whatever the output is.
+func labelFilterProblem(err error) string {
+	var ge types.GinkgoError
+	if !errors.As(err, &ge) {
+		return firstLine(err.Error())
+	}
+	lines := strings.Split(strings.TrimSpace(ginkgoMarkup.ReplaceAllString(ge.Message, "")), "\n")
+	reason := strings.TrimSuffix(strings.TrimSpace(lines[len(lines)-1]), ".")
+	if reason == "" {
+		return "it does not parse"
+	}
+	return strings.ToLower(reason[:1]) + reason[1:]
 }

@@ -61,6 +61,10 @@ type Record struct {
 	Step string
 	// Cleanup marks an exchange sent after the spec's body, by a clean-up.
 	Cleanup bool
+	// Truncated marks an answer whose body was larger than MaxBody: Err
+	// says so, the Exchange keeps the status, headers and the body's first
+	// MaxBody bytes.
+	Truncated bool
 }
 
 // Failing returns the issues that break the contract, leaving out the
@@ -336,6 +340,13 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 	if err == nil {
 		body, err = readLimited(resp.Body)
 		resp.Body.Close()
+		if errors.Is(err, errTooLarge) {
+			// The target answered: keep what it said, as far as read.
+			rec.Truncated = true
+			rec.Exchange.Status = resp.StatusCode
+			rec.Exchange.ResponseHeader = resp.Header.Clone()
+			rec.Exchange.ResponseBody = body[:MaxBody]
+		}
 	}
 	rec.Duration = time.Since(start)
 	if req.Context().Err() == nil {
@@ -345,6 +356,13 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		rec.Err = d.explain(ctx, req, err)
 		rec.Exchange = d.Scrub.Exchange(rec.Exchange)
+		if d.Kind == API && d.Validator != nil {
+			// Not checked (there is no whole answer), but which operation
+			// it was: a failed step of a rule's own operation breaks it.
+			if op, _, ferr := d.Validator.Find(req.Method, req.URL.String()); ferr == nil {
+				rec.Result = &contract.Result{Operation: op.ID}
+			}
+		}
 		d.Recorder.Add(rec)
 		return nil, rec.Err
 	}
@@ -428,7 +446,7 @@ func readLimited(r io.Reader) ([]byte, error) {
 		return nil, err
 	}
 	if len(b) > MaxBody {
-		return nil, errTooLarge
+		return b, errTooLarge // what was read, for the record
 	}
 	return b, nil
 }

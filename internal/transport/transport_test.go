@@ -229,3 +229,36 @@ func TestDuplicateKeyInAResponseIsAViolation(t *testing.T) {
 		t.Errorf("message lacks %s at /status:\n%s", contract.RuleBodyDuplicateKey, msg)
 	}
 }
+
+// TestTooLargeAnswerIsRecordedWithItsOperation: a body past MaxBody is an
+// error for the spec, but the target did answer: the record keeps the
+// status, headers and the first MaxBody bytes (marked truncated) and the
+// operation it was, so a step of the rule's own operation breaks the rule
+// and --record captures the exchange.
+func TestTooLargeAnswerIsRecordedWithItsOperation(t *testing.T) {
+	big := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		chunk := bytes.Repeat([]byte(" "), 1<<20)
+		for range MaxBody/len(chunk) + 2 {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	}))
+	defer big.Close()
+	d, rec := newDoer(t, API)
+	d.Timeout = 10 * time.Second
+	_, err := get(t, d, t.Context(), big.URL+"/hpp/v1/sessions/x")
+	if err == nil || !strings.Contains(err.Error(), "larger than") {
+		t.Fatalf("err %v, want the body too large", err)
+	}
+	recs := rec.Records()
+	if len(recs) != 1 {
+		t.Fatalf("%d records", len(recs))
+	}
+	r := recs[0]
+	if r.Exchange.Status != http.StatusOK || !r.Truncated || len(r.Exchange.ResponseBody) != MaxBody || r.Result == nil || r.Result.Operation != "getSessionById" {
+		t.Errorf("record: status %d truncated %v body %d bytes result %+v; want 200, truncated, %d bytes, getSessionById",
+			r.Exchange.Status, r.Truncated, len(r.Exchange.ResponseBody), r.Result, MaxBody)
+	}
+}

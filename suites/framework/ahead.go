@@ -11,8 +11,9 @@ import (
 // that adopts it (Framework.Adopt).
 type Started struct {
 	f *Framework
-	// failure is the message of the assertion start failed on, if any.
-	failure string
+	// failure is the message of the assertion start failed on, if any,
+	// and step the setup step under way then ("" for none).
+	failure, step string
 }
 
 // Ahead runs start with a Framework of its own, for the part of a spec that
@@ -41,7 +42,7 @@ func Ahead(start func(a *Framework)) *Started {
 	f.record(&transport.Recorder{Log: GinkgoWriter, Observe: e.observe})
 	s := &Started{f: f}
 	if err := InterceptGomegaFailure(func() { start(f) }); err != nil {
-		s.failure = err.Error()
+		s.failure, s.step = err.Error(), f.failedStep()
 	}
 	return s
 }
@@ -55,6 +56,11 @@ func (f *Framework) Adopt(s *Started) {
 	// s's records were observed as they were recorded: not again.
 	f.record(s.f.Recorder)
 	if s.failure != "" {
+		// A step that failed ahead failed in this spec: it blocks the
+		// rule, or breaks it when the rule is about the step's operation.
+		if s.step != "" {
+			f.steps = append(f.steps, s.step)
+		}
 		Fail(s.failure)
 	}
 }

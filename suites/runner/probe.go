@@ -173,6 +173,16 @@ func Probe(ctx context.Context, p prober, ref string) ([]runreport.Unserved, err
 	if err != nil {
 		return nil, err
 	}
+	// Credentials: a valid KP create (and a read) refused with 401 is the
+	// run's username or password, not a defect of the target.
+	for _, asked := range []struct {
+		op string
+		a  answer
+	}{{"createCreditSession", created}, {"getSessionById", hppRead}} {
+		if asked.a.status == http.StatusUnauthorized {
+			return nil, fmt.Errorf("the target refused the credentials (401) for %s: check KCONFORM_USERNAME / KCONFORM_PASSWORD", asked.op)
+		}
+	}
 	if created.status == http.StatusNotFound && !created.klarnaError() && hppRead.notServed() && kpRead.notServed() {
 		base := p.kpBase
 		if p.hppBase != p.kpBase {

@@ -1,0 +1,129 @@
+package runreport
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/kconform/kconform/internal/contract"
+)
+
+// TestOneSchemaDefectInAResponseAndACallbackIsOneFinding: the same field
+// of the HPP session object, wrong the same way in a read's answer (/status)
+// and in a callback body that embeds the session (/session/status), is one
+// defect of the target, seen in two places.
+func TestOneSchemaDefectInAResponseAndACallbackIsOneFinding(t *testing.T) {
+	const enum = `value is not one of the allowed values ["WAITING","COMPLETED"]`
+	read := contract.Issue{Side: contract.Response, In: contract.InBody, Pointer: "/status", Rule: "schema.enum", Message: enum}
+	callback := contract.Issue{Side: contract.Request, In: contract.InBody, Pointer: "/session/status", Rule: "schema.enum", Message: enum}
+	other := contract.Issue{Side: contract.Response, In: contract.InBody, Pointer: "/status", Rule: "schema.enum", Message: `value is not one of the allowed values ["complete","incomplete"]`}
+	rules := []Rule{
+		{Rule: "a", Verdict: Broken, Evidence: &Evidence{Kind: KindContract, Operation: "getSessionById", Status: 200, Side: "response", In: contract.InBody, Pointer: "/status", ContractRule: "schema.enum", Violation: IssueLine("getSessionById", 200, read)},
+			Seen: []Seen{{Operation: "getSessionById", Status: 200, Issue: read, Exchange: "api GET /hpp/v1/sessions/x"}}},
+		{Rule: "b", Verdict: Broken, Evidence: &Evidence{Kind: KindContract, Operation: "hppStatusUpdateCallback", Side: "request", In: contract.InBody, Pointer: "/session/status", ContractRule: "schema.enum", Violation: IssueLine("hppStatusUpdateCallback", 0, callback)},
+			Seen: []Seen{{Operation: "hppStatusUpdateCallback", Issue: callback, Exchange: "callback POST /cb/x"}}},
+		{Rule: "c", Verdict: Holds, Seen: []Seen{{Operation: "readCreditSession", Status: 200, Issue: other, Exchange: "api GET /payments/v1/sessions/x"}}},
+	}
+	got := Findings(rules)
+	if len(got) != 2 {
+		t.Fatalf("%d findings, want 2 (the session's /status once, KP's other enum apart): %+v", len(got), got)
+	}
+	f := got[0]
+	if f.Pointer != "/status" || f.Operation != "getSessionById" || len(f.Broken) != 2 || f.Seen != 2 ||
+		!strings.Contains(f.What, "hppStatusUpdateCallback") {
+		t.Errorf("merged finding %+v: want /status of getSessionById breaking a and b, seen 2×, naming the callback too", f)
+	}
+}
+
+// TestTheSameWrongStatusIsOneFinding: rules that met createHppSession
+// answering 200 where 201 is expected, whether in their own request, in a
+// setup step of their own operation or blocked by it, meet one defect; the
+// title says the status the target answered.
+func TestTheSameWrongStatusIsOneFinding(t *testing.T) {
+	const ex = "api POST http://h/hpp/v1/sessions → 200 (createHppSession)"
+	ev := func(msg string) *Evidence {
+		return &Evidence{Kind: KindExpectation, Operation: "createHppSession", Status: 200, Exchange: ex, Violation: msg}
+	}
+	const answer = "Expected HTTP status 201, the target answered 200 (application/json;charset=utf-8)"
+	rules := []Rule{
+		{Rule: "a", Verdict: Blocked, Step: "create an HPP session", Evidence: ev("could not create an HPP session: create an HPP session: " + answer)},
+		{Rule: "b", Verdict: Blocked, Step: "create an HPP session", Evidence: ev("could not create an HPP session: create an HPP session: " + answer)},
+		{Rule: "c", Verdict: Broken, Evidence: ev("create an HPP session: " + answer)},
+		{Rule: "d", Verdict: Broken, Evidence: ev(answer + ` with body: {"session_id":"x"}`)},
+		{Rule: "e", Verdict: Broken, Evidence: &Evidence{Kind: KindExpectation, Operation: "createHppSession", Status: 400, Exchange: ex,
+			Violation: "Expected HTTP status 201, the target answered 400 (application/json)"}},
+	}
+	got := Findings(rules)
+	if len(got) != 2 {
+		t.Fatalf("%d findings, want 2 (200 for 201 once, 400 for 201 apart): %+v", len(got), got)
+	}
+	f := got[0]
+	if len(f.Broken) != 2 || len(f.Blocked) != 2 || !strings.Contains(f.What, "201") || !strings.Contains(f.What, "answered 200") {
+		t.Errorf("finding %+v: want rules c, d broken and a, b blocked, saying 201 expected and 200 answered", f)
+	}
+}
+
+// TestTheSameWrongValueIsOneFinding: two rules that read the same wrong
+// value of the same operation, described in their own words, meet one
+// defect.
+func TestTheSameWrongValueIsOneFinding(t *testing.T) {
+	ev := func(msg string) *Evidence {
+		return &Evidence{Kind: KindExpectation, Operation: "readCreditSession", Status: 200, Exchange: "api GET /payments/v1/sessions/x", Violation: msg}
+	}
+	rules := []Rule{
+		{Rule: "a", Verdict: Broken, Evidence: ev("HPP placed the order, so the KP session MUST be complete: got incomplete; expected it to equal complete")},
+		{Rule: "b", Verdict: Broken, Evidence: ev("the order was placed, so the KP session MUST be complete: got incomplete; expected it to equal complete")},
+	}
+	if got := Findings(rules); len(got) != 1 || len(got[0].Broken) != 2 {
+		t.Errorf("want one finding breaking both rules, got %+v", got)
+	}
+}
+
+// TestOneShapeDefectAtTheRootAndEmbeddedIsOneFinding: a read's whole body
+// and a callback's /session that match none of the allowed shapes for the
+// same reasons (the reasons' pointers under /session) are one defect.
+func TestOneShapeDefectAtTheRootAndEmbeddedIsOneFinding(t *testing.T) {
+	root := contract.Issue{Side: contract.Response, In: contract.InBody, Pointer: "", Rule: "schema.oneOf",
+		Message: `matches none of the allowed shapes: completed (/authorization_token property "authorization_token" is missing)`}
+	inCallback := contract.Issue{Side: contract.Request, In: contract.InBody, Pointer: "/session", Rule: "schema.oneOf",
+		Message: `matches none of the allowed shapes: completed (/session/authorization_token property "authorization_token" is missing)`}
+	unrelated := contract.Issue{Side: contract.Response, In: contract.InBody, Pointer: "", Rule: "schema.oneOf",
+		Message: `matches none of the allowed shapes: other (/order_id property "order_id" is missing)`}
+	rules := []Rule{
+		{Rule: "a", Verdict: Holds, Seen: []Seen{{Operation: "getSessionById", Status: 200, Issue: root}}},
+		{Rule: "b", Verdict: Holds, Seen: []Seen{{Operation: "hppStatusUpdateCallback", Issue: inCallback}}},
+		{Rule: "c", Verdict: Holds, Seen: []Seen{{Operation: "readOrder", Status: 200, Issue: unrelated}}},
+	}
+	got := Findings(rules)
+	if len(got) != 2 || got[0].Operation != "getSessionById" || got[0].Seen != 2 {
+		t.Errorf("want the session's shape once (getSessionById, seen 2×) and readOrder's apart, got %+v", got)
+	}
+}
+
+// TestNoDecoderErrorInMessages: an HTML page where JSON was declared reads
+// as "the body is not JSON", never as Go's decoder error.
+func TestNoDecoderErrorInMessages(t *testing.T) {
+	got := Plain("create a KP session\nUnexpected error:\n    <*json.SyntaxError | 0xc000123>:\n    invalid character '<' looking for beginning of value")
+	if strings.Contains(got, "invalid character") || !strings.Contains(got, "the body is not JSON (it starts with <)") {
+		t.Errorf("got %q", got)
+	}
+}
+
+// TestOneKindOfRuleFailedOnSeveralOperationsIsOneFinding: a target that
+// never checks credentials answers each operation's wrong-password request
+// with its success status: one finding naming the operations and every
+// status answered.
+func TestOneKindOfRuleFailedOnSeveralOperationsIsOneFinding(t *testing.T) {
+	ev := func(op, answered string) *Evidence {
+		return &Evidence{Kind: KindExpectation, Operation: op, Status: 204, Exchange: "api " + op,
+			Violation: op + " with a wrong password: Expected HTTP status 401, the target answered " + answered + " (text/plain)"}
+	}
+	rules := []Rule{
+		{Rule: "a", Verdict: Broken, Evidence: ev("disableHppSession", "204")},
+		{Rule: "b", Verdict: Broken, Evidence: ev("cancelAuthorization", "204")},
+		{Rule: "c", Verdict: Broken, Evidence: ev("distributeHppSession", "201")},
+	}
+	got := Findings(rules)
+	if len(got) != 1 || len(got[0].Broken) != 3 || !strings.Contains(got[0].What, "answered 204 or 201") || len(got[0].Operations) != 3 {
+		t.Errorf("want one finding of 3 operations saying 204 or 201, got %+v", got)
+	}
+}
