@@ -76,11 +76,12 @@ playground: ## Run the suites against Klarna's playground (needs KCONFORM_USERNA
 	$(GO) run ./cmd/kconform run --target $${KCONFORM_TARGET:-$(PLAYGROUND_URL)} --junit-report out/junit.xml --json-report out/ginkgo.json \
 		--report out/conformance.md --report-json out/conformance.json --label-filter '!distribution'
 
-# The README's Prism report: the Prism test, run with -update-readme, writes
-# the conformance report of its run between the README's markers (Prism on
+# The Prism report: the Prism test, run with -update-readme, writes the
+# conformance report of its run into docs/prism-report.md and its findings
+# between docs/prism.md's markers (Prism on
 # 127.0.0.1:4010, so the report's URLs stay put). Without the flag, `make
 # test` checks that every verdict there is still the one Prism gets.
-report-prism: tools-prism ## Rewrite docs/prism-report.md (Stoplight Prism's conformance report) and its findings in the README
+report-prism: tools-prism ## Rewrite docs/prism-report.md (Stoplight Prism's conformance report) and its findings (docs/prism.md)
 	$(GO) test ./internal/prism -run TestSuitesAgainstPrism -count=1 -args -update-readme
 
 generate: ## Regenerate generated/ from openapi/ (go generate ./openapi)

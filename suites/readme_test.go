@@ -16,14 +16,14 @@ import (
 	"github.com/kconform/kconform/suites/runner"
 )
 
-// The README lists the assumption rules, and why each is one, between two
-// markers. The list is made from the specs' citations (framework.Cites), so
-// it cannot drift: this test fails when the README's copy differs, and
+// docs/evidence.md lists the assumption rules, and why each is one, between
+// two markers. The list is made from the specs' citations (framework.Cites),
+// so it cannot drift: this test fails when the file's copy differs, and
 // -update-readme rewrites it.
-var updateReadme = flag.Bool("update-readme", false, "rewrite README.md's list of assumption rules from the specs")
+var updateReadme = flag.Bool("update-readme", false, "rewrite docs/evidence.md's list of assumption rules from the specs")
 
 const (
-	readme           = "../README.md"
+	readme           = "../docs/evidence.md" // was README.md's; the flag keeps its name
 	assumptionsBegin = "<!-- assumptions: written by `go test ./suites -run TestReadmeListsTheAssumptions -update-readme`; edits here are lost -->"
 	assumptionsEnd   = "<!-- /assumptions -->"
 )
@@ -40,7 +40,7 @@ func TestReadmeListsTheAssumptions(t *testing.T) {
 	t.Log(strings.SplitN(list, "\n", 2)[0])
 	doc, err := os.ReadFile(readme)
 	if err != nil {
-		t.Fatalf("README: %v", err)
+		t.Fatalf("docs/evidence.md: %v", err)
 	}
 	if *updateReadme {
 		updated, err := withAssumptions(doc, list)
@@ -48,7 +48,7 @@ func TestReadmeListsTheAssumptions(t *testing.T) {
 			t.Fatal(err)
 		}
 		if err := outfile.WriteFile(readme, updated); err != nil {
-			t.Fatalf("README: %v", err)
+			t.Fatalf("docs/evidence.md: %v", err)
 		}
 		return
 	}
@@ -86,7 +86,7 @@ func TestReadmeAssumptionsOutOfStep(t *testing.T) {
 func withAssumptions(doc []byte, list string) ([]byte, error) {
 	begin, end := bytes.Index(doc, []byte(assumptionsBegin)), bytes.Index(doc, []byte(assumptionsEnd))
 	if begin < 0 || end < begin {
-		return nil, fmt.Errorf("README.md lacks the markers %q … %q around the list of assumption rules", assumptionsBegin, assumptionsEnd)
+		return nil, fmt.Errorf("docs/evidence.md lacks the markers %q … %q around the list of assumption rules", assumptionsBegin, assumptionsEnd)
 	}
 	var b bytes.Buffer
 	b.Write(doc[:begin+len(assumptionsBegin)])
@@ -95,7 +95,7 @@ func withAssumptions(doc []byte, list string) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// assumptionsInStep says how the README's list differs from list.
+// assumptionsInStep says how docs/evidence.md's list differs from list.
 func assumptionsInStep(doc []byte, list string) error {
 	want, err := withAssumptions(doc, list)
 	if err != nil {
@@ -122,5 +122,5 @@ func assumptionsInStep(doc []byte, list string) error {
 	if len(diffs) == 0 {
 		diffs = append(diffs, "same lines, other order or spacing")
 	}
-	return fmt.Errorf("README.md's list of assumption rules is out of step with the specs' citations (run `go test ./suites -run TestReadmeListsTheAssumptions -update-readme`):\n  %s", strings.Join(diffs, "\n  "))
+	return fmt.Errorf("docs/evidence.md's list of assumption rules is out of step with the specs' citations (run `go test ./suites -run TestReadmeListsTheAssumptions -update-readme`):\n  %s", strings.Join(diffs, "\n  "))
 }

@@ -27,6 +27,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/kconform/kconform/internal/mock"
+	"github.com/kconform/kconform/internal/outfile"
 	"github.com/kconform/kconform/internal/runreport"
 )
 
@@ -40,7 +41,7 @@ const (
 	childExitEnv = "KCONFORM_TEST_CHILD_EXIT" // file the child writes its exit code to
 )
 
-var updateFaultMatrix = flag.Bool("update-fault-matrix", false, "rewrite testdata/fault-matrix.md from the fault matrix run")
+var updateFaultMatrix = flag.Bool("update-fault-matrix", false, "rewrite the table in docs/fault-matrix.md from the fault matrix run")
 
 // TestRunChild is not a test: it is `kconform run` inside the test binary,
 // entered when the parent sets the child variables. It writes its exit code
@@ -388,13 +389,18 @@ var faultProofs = map[string]faultProof{
 	"kco-order-not-complete":           {"lifecycle && consumer", kcoCompleteSpec, "the KCO order MUST be checkout_complete", kcoArgs},
 }
 
-const faultMatrixFile = "testdata/fault-matrix.md"
+// The fault matrix is a table in docs/fault-matrix.md, between two markers.
+const (
+	faultMatrixFile  = "../../docs/fault-matrix.md"
+	faultMatrixBegin = "<!-- fault-matrix: written by `go test ./cmd/kconform -run TestFaultMatrix -update-fault-matrix`; edits here are lost -->"
+	faultMatrixEnd   = "<!-- /fault-matrix -->"
+)
 
 // TestFaultMatrix proves the suites catch every fault of the mock: for
 // each, a run with the fault switched on (only the labels that matter)
 // exits 1 and the named spec fails with a message naming the broken rule.
-// With -update-fault-matrix it rewrites testdata/fault-matrix.md (the README table);
-// without, it checks that file against the matrix.
+// With -update-fault-matrix it rewrites the table in docs/fault-matrix.md;
+// without, it checks that table against the matrix.
 func TestFaultMatrix(t *testing.T) {
 	faults := mock.FaultNames()
 	// The runs mostly wait (callback retries, timeouts), so they go all at
@@ -441,18 +447,25 @@ func TestFaultMatrix(t *testing.T) {
 			return
 		}
 		table := "| fault | rule it breaks | spec that catches it | failing specs (in the label selection) | labels run |\n|---|---|---|---|---|\n" + strings.Join(rows, "\n") + "\n"
+		doc, err := os.ReadFile(faultMatrixFile)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		before, rest, ok := strings.Cut(string(doc), faultMatrixBegin+"\n")
+		want, after, ok2 := strings.Cut(rest, faultMatrixEnd)
+		if !ok || !ok2 {
+			t.Errorf("%s lacks the markers %q … %q around the fault matrix", faultMatrixFile, faultMatrixBegin, faultMatrixEnd)
+			return
+		}
 		if *updateFaultMatrix {
-			if err := os.WriteFile(faultMatrixFile, []byte(table), 0o644); err != nil {
+			updated := before + faultMatrixBegin + "\n" + table + faultMatrixEnd + after
+			if err := outfile.WriteFile(faultMatrixFile, []byte(updated)); err != nil {
 				t.Error(err)
 			}
 			return
 		}
-		want, err := os.ReadFile(faultMatrixFile)
-		if err != nil {
-			t.Errorf("%v (run go test ./cmd/kconform -run TestFaultMatrix -update-fault-matrix)", err)
-			return
-		}
-		if err := sameRows(string(want), table); err != nil {
+		if err := sameRows(want, table); err != nil {
 			t.Errorf("%s is stale: %v (run go test ./cmd/kconform -run TestFaultMatrix -update-fault-matrix)", faultMatrixFile, err)
 		}
 	})

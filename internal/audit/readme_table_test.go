@@ -8,21 +8,21 @@ import (
 	"testing"
 )
 
-// readmeCommand is a `kconform validate ...` command in the README's table
+// readmeCommand is a `kconform validate ...` command in docs/validate.md's table
 // of shared recordings.
 var readmeCommand = regexp.MustCompile("`kconform validate ([^`]*)`")
 
-// The README's table of shared recordings shows the command behind each
+// The table of shared recordings in docs/validate.md shows the command behind each
 // result: its --as must be the one sharedTable checks the file with, and
 // every file of sharedTable has a row (issue 11, item 13).
 func TestReadmeSharedTableShowsTheCommands(t *testing.T) {
-	readme, err := os.ReadFile("../../README.md")
+	readme, err := os.ReadFile("../../docs/validate.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, section, ok := strings.Cut(string(readme), "### What the shared recordings yield")
 	if !ok {
-		t.Fatal("README has no section \"What the shared recordings yield\"")
+		t.Fatal("docs/validate.md has no section \"What the shared recordings yield\"")
 	}
 	section, _, _ = strings.Cut(section, "\n## ")
 	shown := map[string]string{} // file -> --as of its command
@@ -46,9 +46,9 @@ func TestReadmeSharedTableShowsTheCommands(t *testing.T) {
 		as, ok := shown[tt.file]
 		switch {
 		case !ok:
-			t.Errorf("%s: no command in the README's table", tt.file)
+			t.Errorf("%s: no command in docs/validate.md's table", tt.file)
 		case as != tt.as:
-			t.Errorf("%s: the README's command has --as %q; the test checks it with %q", tt.file, as, tt.as)
+			t.Errorf("%s: docs/validate.md's command has --as %q; the test checks it with %q", tt.file, as, tt.as)
 		}
 	}
 }

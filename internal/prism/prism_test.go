@@ -52,7 +52,7 @@ func TestSuitesAgainstPrism(t *testing.T) {
 
 	port := "0" // any free port
 	if *updateReadme {
-		port = readmePort // the README's report names it: keep it the same between updates
+		port = readmePort // docs/prism-report.md names it: keep it the same between updates
 	}
 	addr := startPrism(t, bin, port)
 	kconform := buildKconform(t)

@@ -13,33 +13,33 @@ import (
 )
 
 // docs/prism-report.md is the full conformance report of the run against
-// Prism; the README shows its findings, between two markers, and links to
-// it. `make report-prism` rewrites both (-update-readme); without the flag
+// Prism; docs/prism.md shows its findings, between two markers, and links
+// to it. `make report-prism` rewrites both (-update-readme); without the flag
 // the test checks that every rule's verdict in docs/ is the one this run
-// gave and that the README's counts are this run's, so neither can drift
+// gave and that docs/prism.md's counts are this run's, so neither can drift
 // from what the command produces.
-var updateReadme = flag.Bool("update-readme", false, "write this run's conformance report into docs/prism-report.md and its findings into README.md (make report-prism)")
+var updateReadme = flag.Bool("update-readme", false, "write this run's conformance report into docs/prism-report.md and its findings into docs/prism.md (make report-prism)")
 
 const (
-	readme      = "../../README.md"
+	readme      = "../../docs/prism.md" // the findings; the README links to it
 	fullReport  = "../../docs/prism-report.md"
-	reportLink  = "docs/prism-report.md" // from the README
-	readmePort  = "4010"                 // Prism's default port, so the report's URLs stay put between updates
+	reportLink  = "prism-report.md" // from docs/prism.md
+	readmePort  = "4010"            // Prism's default port, so the report's URLs stay put between updates
 	reportBegin = "<!-- prism-report: written by `make report-prism`; edits here are lost -->"
 	reportEnd   = "<!-- /prism-report -->"
 )
 
 // checkReadme compares (or, with -update-readme, replaces) docs/'s copy of
-// the report and the README's findings with the run's.
+// the report and docs/prism.md's findings with the run's.
 func checkReadme(t *testing.T, rules map[string]runreport.Rule, markdownPath, jsonPath string) {
 	t.Helper()
 	doc, err := os.ReadFile(readme)
 	if err != nil {
-		t.Fatalf("README: %v", err)
+		t.Fatalf("%s: %v", readme, err)
 	}
 	begin, end := bytes.Index(doc, []byte(reportBegin)), bytes.Index(doc, []byte(reportEnd))
 	if begin < 0 || end < begin {
-		t.Fatalf("README.md lacks the markers %q … %q around the Prism findings", reportBegin, reportEnd)
+		t.Fatalf("%s lacks the markers %q … %q around the Prism findings", readme, reportBegin, reportEnd)
 	}
 	rep, err := runreport.ReadFile(jsonPath)
 	if err != nil {
@@ -47,7 +47,7 @@ func checkReadme(t *testing.T, rules map[string]runreport.Rule, markdownPath, js
 	}
 	if *updateReadme {
 		if t.Failed() {
-			t.Fatal("not updating README.md: the run against Prism did not behave as this test expects")
+			t.Fatal("not updating docs/prism.md: the run against Prism did not behave as this test expects")
 		}
 		md, err := os.ReadFile(markdownPath)
 		if err != nil {
@@ -66,13 +66,13 @@ func checkReadme(t *testing.T, rules map[string]runreport.Rule, markdownPath, js
 		fmt.Fprintf(&b, "\nThe whole report, every rule with its verdict and evidence and the coverage of the contract: [%s](%s).\n", reportLink, reportLink)
 		b.Write(doc[end:])
 		if err := outfile.WriteFile(readme, b.Bytes()); err != nil {
-			t.Fatalf("README: %v", err)
+			t.Fatalf("%s: %v", readme, err)
 		}
 		t.Logf("wrote the Prism report into %s and its findings into %s", fullReport, readme)
 		return
 	}
 	if !bytes.Contains(doc[begin:end], []byte(headlineOf(rep))) {
-		t.Errorf("README's Prism findings do not say %q, as this run does: run `make report-prism`", headlineOf(rep))
+		t.Errorf("docs/prism.md's Prism findings do not say %q, as this run does: run `make report-prism`", headlineOf(rep))
 	}
 	full, err := os.ReadFile(fullReport)
 	if err != nil {
@@ -95,15 +95,15 @@ func checkReadme(t *testing.T, rules map[string]runreport.Rule, markdownPath, js
 	}
 }
 
-// headlineOf is the counts line both the report and the README's findings
+// headlineOf is the counts line both the report and docs/prism.md's findings
 // carry.
 func headlineOf(rep runreport.Report) string {
 	c := rep.Counts
 	return fmt.Sprintf("**%d finding(s)**; %d rules judged on this target: **%d hold, %d broken, %d blocked, %d not checkable**", len(rep.Findings), c.Judged, c.Holds, c.Broken, c.Blocked, c.NotCheckable)
 }
 
-// embed fits a report into the README: headings move three levels down,
-// under the README's own, and the whole sits in a collapsed block.
+// embed fits a report into docs/prism.md: headings move three levels down,
+// under the file's own, and the whole sits in a collapsed block.
 func embed(md string) string {
 	var b strings.Builder
 	b.WriteString("<details open><summary>What kconform finds in Prism</summary>\n\n")

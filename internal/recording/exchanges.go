@@ -11,7 +11,7 @@ import (
 	"strings"
 )
 
-// kconform's JSON exchange format (README "JSON exchange format"):
+// kconform's JSON exchange format (docs/validate.md "JSON exchange format"):
 //
 //	{"exchanges": [ {exchange}, ... ]}   or a single {exchange}
 //

@@ -195,7 +195,7 @@ func checkEvidence(labels []string) error {
 
 func sourceIDs() []string { return slices.Sorted(maps.Keys(sources)) }
 
-// AssumptionList is the README's list of assumption rules, from a preview
+// AssumptionList is docs/evidence.md's list of assumption rules, from a preview
 // of the spec tree: how many specs each class has, then each assumption
 // with why it is one and the rules resting on it.
 func AssumptionList(r types.Report) string {
