@@ -336,9 +336,13 @@ func parseTarget(u *UsageError, what, v string, allowProduction bool) *url.URL {
 		u.add("%s must not have a query or fragment", what)
 		bad = true
 	}
-	if op, prod := ProductionOperator(t.Host); prod && !allowProduction {
+	if op, prod, err := ProductionOperator(t.Host); err != nil {
+		u.add("%s: %v", what, err)
+		bad = true
+	} else if prod && !allowProduction {
+		h, _ := dialedHost(t.Host)
 		u.add("%s: %s is a %s production host (every host under klarna.com and kustom.co is, except the playgrounds %s): the suites create sessions, place orders and send e-mails and SMS; pass --allow-production if you really mean it, or use a playground",
-			what, normalHost(t.Host), op, strings.Join(PlaygroundHosts, ", "))
+			what, h, op, strings.Join(PlaygroundHosts, ", "))
 		bad = true
 	}
 	if bad {

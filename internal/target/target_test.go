@@ -144,7 +144,10 @@ func TestProductionOperator(t *testing.T) {
 		{"[::1]:8080", ""},
 		{"localhost", ""},
 	} {
-		op, prod := ProductionOperator(tt.host)
+		op, prod, err := ProductionOperator(tt.host)
+		if err != nil {
+			t.Errorf("%q: %v", tt.host, err)
+		}
 		if op != tt.operator || prod != (tt.operator != "") || IsProductionHost(tt.host) != prod {
 			t.Errorf("%q: operator %q, production %v; want %q", tt.host, op, prod, tt.operator)
 		}
