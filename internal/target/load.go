@@ -106,7 +106,7 @@ func newFlagSet(r *raw) *flag.FlagSet {
 	fs.StringVar(&r.callbackListen, "callback-listen", "", "host:port of the local callback receiver (env "+EnvCallbackListen+"; default 127.0.0.1:0, required with --callback-url)")
 	fs.StringVar(&r.callbackTimeout, "callback-timeout", "", "how long the target waits for a callback receiver before retrying (D-cb: 3s; 200ms for the built-in mock; a target announcing its own in its capabilities needs no flag); a slow receiver answers later than this")
 	fs.StringVar(&r.callbackRetryDelay, "callback-retry-delay", "", "the target's pause between two calls of one callback event (D-cb: \"a few seconds\", 2s assumed; 20ms for the built-in mock; a target announcing its own in its capabilities needs no flag)")
-	fs.StringVar(&r.mockFault, "mock-faults", "", "comma-separated faults to switch on in the built-in mock (no --target); see `kconform mock` for the list")
+	fs.StringVar(&r.mockFault, "mock-faults", "", "comma-separated `names` of faults to switch on in the built-in mock (no --target); kconform mock --list-faults lists them")
 	return fs
 }
 
@@ -305,9 +305,12 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 			u.add("--mock-faults %q needs the built-in mock: it cannot be used with a target (%s)", r.mockFault, cfg.TargetString())
 		}
 		for _, f := range strings.Split(r.mockFault, ",") {
-			if f = strings.TrimSpace(f); f != "" {
-				cfg.MockFaults = append(cfg.MockFaults, f)
+			if f = strings.TrimSpace(f); f == "" {
+				u.add("--mock-faults %q has an empty fault name (write names separated by single commas; kconform mock --list-faults lists them)", r.mockFault)
+				cfg.MockFaults = nil
+				break
 			}
+			cfg.MockFaults = append(cfg.MockFaults, f)
 		}
 	}
 	return cfg, u.orNil()
