@@ -248,9 +248,13 @@ func TestLoadCallbackAndFaults(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `--callback-timeout "soon" is not a duration`) {
 		t.Errorf("bad callback timeout: %v", err)
 	}
-	cfg, err = Load([]string{"--mock-faults", "a, b,"}, env(nil))
+	cfg, err = Load([]string{"--mock-faults", "a, b"}, env(nil))
 	if err != nil || strings.Join(cfg.MockFaults, "|") != "a|b" {
 		t.Errorf("mock faults: %v %q", err, cfg.MockFaults)
+	}
+	// An empty name (a trailing comma, ",,") is a typo, not "no fault".
+	if _, err = Load([]string{"--mock-faults", "a, b,"}, env(nil)); err == nil || !IsUsage(err) || !strings.Contains(err.Error(), "empty fault name") {
+		t.Errorf("mock faults with an empty name: %v", err)
 	}
 	_, err = Load([]string{"--mock-faults", "a", "--target", "http://127.0.0.1:1"}, env(nil))
 	if err == nil || !strings.Contains(err.Error(), "--mock-faults") {
