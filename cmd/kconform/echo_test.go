@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"html"
 	"net/http"
 	"net/http/httptest"
@@ -18,8 +19,29 @@ import (
 // changes, so each encoded form differs from the plain one.
 const (
 	echoUser     = "merchant-echo"
-	echoPassword = `Ec4o+pw/x=&"<y>`
+	echoPassword = `Ec4o+pw/x=&"<y>'`
 )
+
+// entityForms are s HTML-escaped as other servers escape it: named
+// entities (&apos; for '), Python's html.escape and Django (&#x27;), decimal
+// and hex character references (both cases). A target that echoes the
+// credentials in an HTML page or error uses one of these.
+func entityForms(s string) []string {
+	named := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&apos;")
+	python := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&#x27;")
+	numeric := func(format string) string {
+		var b strings.Builder
+		for _, r := range s {
+			if strings.ContainsRune(`&<>"'`, r) {
+				fmt.Fprintf(&b, format, r)
+			} else {
+				b.WriteRune(r)
+			}
+		}
+		return b.String()
+	}
+	return []string{named.Replace(s), python.Replace(s), numeric("&#%d;"), numeric("&#x%x;"), numeric("&#x%X;")}
+}
 
 // echoLeaks lists the forms of the echo test's credentials found in text.
 func echoLeaks(text string) []string {
@@ -32,6 +54,9 @@ func echoLeaks(text string) []string {
 	}
 	for _, s := range []string{echoPassword, pair} {
 		forms = append(forms, url.QueryEscape(s), url.PathEscape(s), jsonForm(s), html.EscapeString(s))
+		for _, e := range entityForms(s) {
+			forms = append(forms, e, jsonForm(e)) // as shown, and in a JSON output
+		}
 	}
 	var found []string
 	for _, f := range forms {
@@ -52,10 +77,11 @@ func echoServer(t *testing.T) *httptest.Server {
 		auth := r.Header.Get("Authorization")
 		user, pass, _ := r.BasicAuth()
 		pair := user + ":" + pass
+		escaped := append(entityForms(pass), entityForms(pair)...)
 		body, _ := json.Marshal(map[string]any{
 			"headers":          r.Header,
 			"error_code":       "BAD_VALUE",
-			"error_messages":   []string{"credentials " + pair + " refused", "password " + pass},
+			"error_messages":   append([]string{"credentials " + pair + " refused", "password " + pass}, escaped...),
 			"correlation_id":   auth,
 			"url":              r.URL.String(),
 			"payment_page_url": "http://" + r.Host + "/pay/x?a=" + url.QueryEscape(auth) + "&p=" + url.QueryEscape(pass),
@@ -64,6 +90,9 @@ func echoServer(t *testing.T) *httptest.Server {
 		w.Header().Set("X-Echo-Pair", pair)
 		w.Header().Set("Klarna-Correlation-Id", pass)
 		w.Header().Set("Location", "http://"+url.UserPassword(user, pass).String()+"@"+r.Host+"/x/"+url.PathEscape(pair)+"?auth="+url.QueryEscape(strings.TrimPrefix(auth, "Basic ")))
+		for i, f := range escaped {
+			w.Header().Set(fmt.Sprintf("X-Echo-Escaped-%d", i), f)
+		}
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusBadRequest)
 		_, _ = w.Write(body)

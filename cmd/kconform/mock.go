@@ -74,7 +74,7 @@ func runMock(ctx context.Context, args []string, getenv func(string) string, std
 		external     = fs.Bool("allow-external-callbacks", false, "let callbacks go to non-loopback hosts")
 		cbTimeout    = fs.Duration("callback-timeout", mock.DefaultCallbackTimeout, "how long a callback receiver has to answer 2xx")
 		cbRetry      = fs.Duration("callback-retry-delay", mock.DefaultCallbackRetryDelay, "wait before a failed callback is retried")
-		readTimeout  = fs.Duration("request-read-timeout", mock.DefaultRequestReadTimeout, "how long a client has to send one whole request, headers and body; a slower one loses its connection")
+		readTimeout  = fs.Duration("request-read-timeout", mock.DefaultRequestReadTimeout, "how long a client has to send one whole request, headers and body; a slower one loses its connection (must be positive)")
 		listFaults   = fs.Bool("list-faults", false, "print the faults --fault accepts and exit")
 		json401      = fs.Bool("json-401", false, "answer 401 with an ErrorV2 JSON body instead of Klarna's recorded HTML page")
 		rateLimit    rateFlag
@@ -117,6 +117,11 @@ func runMock(ctx context.Context, args []string, getenv func(string) string, std
 	scrubbed := exchange.NewScrubber(exchange.BasicSecrets(user, *password)...).Writer(stderr)
 	defer scrubbed.Flush()
 	logger := slog.New(slog.NewTextHandler(scrubbed, nil))
+	if *readTimeout <= 0 {
+		// Options would read 0 as the default: a user who typed 0 meant something else.
+		fmt.Fprintf(stderr, "kconform mock: --request-read-timeout must be positive, got %s (default %s)\n", *readTimeout, mock.DefaultRequestReadTimeout)
+		return 2
+	}
 	srv, err := mock.New(mock.Options{
 		Username:               user,
 		Password:               *password,
@@ -132,12 +137,12 @@ func runMock(ctx context.Context, args []string, getenv func(string) string, std
 		Logger:                 logger,
 	})
 	if err != nil {
-		fmt.Fprintf(stderr, "kconform mock: %v\n", err)
+		fmt.Fprintf(stderr, "kconform mock: %s\n", mockError(err))
 		return 2
 	}
 	base, err := srv.Start(*addr)
 	if err != nil {
-		fmt.Fprintf(stderr, "kconform mock: %v\n", err)
+		fmt.Fprintf(stderr, "kconform mock: %s\n", mockError(err))
 		_ = srv.Close()
 		return 1
 	}
@@ -149,10 +154,16 @@ func runMock(ctx context.Context, args []string, getenv func(string) string, std
 	<-ctx.Done()
 	logger.Info("kconform mock shutting down")
 	if err := srv.Close(); err != nil {
-		fmt.Fprintf(stderr, "kconform mock: shutdown: %v\n", err)
+		fmt.Fprintf(stderr, "kconform mock: shutdown: %s\n", mockError(err))
 		return 1
 	}
 	return 0
+}
+
+// mockError is err without the mock package's own "mock: " prefix, which
+// the command's "kconform mock: " already says.
+func mockError(err error) string {
+	return strings.TrimPrefix(err.Error(), "mock: ")
 }
 
 // credential picks the flag, then the environment, then the default. An

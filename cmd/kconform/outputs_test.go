@@ -5,7 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // TestRunRefusesTwoOutputsThatAreOneFile: outputs are compared as files,
@@ -60,6 +62,76 @@ func TestBadLabelFilterSaysWhatIsWrongWithoutColour(t *testing.T) {
 		out := stdout.String() + stderr.String()
 		if code != runBadUsage || strings.Contains(out, "\x1b") || !strings.Contains(out, `--label-filter "((" is not a label filter: mismatched '(' - could not find matching ')'`) {
 			t.Errorf("env %v: exit %d, output %q; want 2, plain text saying the '(' is unmatched", env, code, out)
+		}
+	}
+}
+
+// TestRunWritesThroughSymlinkedOutputs: an output that is a symlink is
+// written through, the link kept (a reviewer's --report link.md turned the
+// link into a plain file and left its target stale). Paths stay inside
+// t.TempDir(): never a real device.
+func TestRunWritesThroughSymlinkedOutputs(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	other := filepath.Join(dir, "other")
+	if err := os.Mkdir(other, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	real := filepath.Join(dir, "real.md")
+	if err := os.WriteFile(real, []byte("original"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	links := map[string]string{ // link -> the file it ends in
+		filepath.Join(dir, "link.md"):   real,
+		filepath.Join(dir, "link.json"): filepath.Join(other, "r.json"), // dangling: created
+		filepath.Join(dir, "link.har"):  filepath.Join(other, "run.har"),
+		filepath.Join(dir, "link.xml"):  filepath.Join(other, "junit.xml"),
+	}
+	for l, target := range links {
+		if err := os.Symlink(target, l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := runChild(t, 2*time.Minute, nil, "--label-filter", "kp && lifecycle && !consumer",
+		"--report", filepath.Join(dir, "link.md"), "--report-json", filepath.Join(dir, "link.json"),
+		"--record", filepath.Join(dir, "link.har"), "--junit-report", filepath.Join(dir, "link.xml"))
+	if r.exit != 0 {
+		t.Fatalf("exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
+	}
+	for l, target := range links {
+		if fi, err := os.Lstat(l); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			t.Errorf("the symlink %s was replaced by the run", l)
+		}
+		if b, err := os.ReadFile(target); err != nil || len(b) == 0 || string(b) == "original" {
+			t.Errorf("%s (the target of %s) was not written: %q, %v", target, l, b, err)
+		}
+	}
+}
+
+// TestRunRefusesAnOutputThatIsNotARegularFile: a FIFO (a device or a
+// socket alike) would be replaced by the rename; the run is refused before
+// it starts, exit 2, naming the flag and the path, and the FIFO stays.
+func TestRunRefusesAnOutputThatIsNotARegularFile(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "pipe")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("no FIFO here: %v", err)
+	}
+	link := filepath.Join(dir, "out")
+	if err := os.Symlink(fifo, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"--report-json", link}, {"--report", fifo}, {"--record", link}, {"--junit-report", fifo}} {
+		var stdout, stderr bytes.Buffer
+		code := runSuites(args, func(string) string { return "" }, &stdout, &stderr)
+		if code != runBadUsage {
+			t.Errorf("%q: exit %d, want %d (stderr %s)", args, code, runBadUsage, stderr.String())
+		}
+		if !strings.Contains(stderr.String(), args[0]+` "`+args[1]+`"`) || !strings.Contains(stderr.String(), "not a regular file") {
+			t.Errorf("%q: stderr does not name the flag, the path and the problem:\n%s", args, stderr.String())
+		}
+		if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
+			t.Fatalf("%q: the FIFO was replaced", args)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"html"
 	"io"
 	"net/http"
@@ -126,26 +127,68 @@ func (s *Scrubber) AddCredentials(values ...string) {
 }
 
 // Variants are the forms a secret takes once written somewhere: as is,
-// percent-encoded (query and path, as in a URL that carries it), and
-// escaped in JSON (with and without HTML escaping) and in XML or HTML.
+// percent-encoded (query and path, as in a URL that carries it), escaped
+// in XML or HTML (see entityForms), and each of those escaped in JSON
+// (with and without HTML escaping), as a target that escapes the secret
+// for HTML and then sends it in a JSON body shows it.
 func Variants(secret string) []string {
-	vs := []string{secret, html.EscapeString(secret)}
+	vs := []string{}
 	for _, pct := range []string{url.QueryEscape(secret), url.PathEscape(secret)} {
 		vs = append(vs, pct, lowerHex(pct)) // %2B and %2b are the same byte
 	}
-	for _, escapeHTML := range []bool{true, false} {
-		var b bytes.Buffer
-		enc := json.NewEncoder(&b)
-		enc.SetEscapeHTML(escapeHTML)
-		if enc.Encode(secret) == nil {
-			j := strings.TrimSuffix(b.String(), "\n")
-			vs = append(vs, j[1:len(j)-1])
-		}
-	}
 	var x bytes.Buffer
 	_ = xml.EscapeText(&x, []byte(secret))
-	return append(vs, x.String())
+	for _, text := range append([]string{secret, x.String()}, entityForms(secret)...) {
+		vs = append(vs, text)
+		for _, escapeHTML := range []bool{true, false} {
+			var b bytes.Buffer
+			enc := json.NewEncoder(&b)
+			enc.SetEscapeHTML(escapeHTML)
+			if enc.Encode(text) == nil {
+				j := strings.TrimSuffix(b.String(), "\n")
+				vs = append(vs, j[1:len(j)-1])
+			}
+		}
+	}
+	return vs
 }
+
+// entityForms are s with & < > " ' escaped as HTML character references,
+// one form per common scheme: Go's html.EscapeString (&#34; &#39;), named
+// (&quot; &apos;), Python's html.escape and Django (&quot; &#x27;), and
+// every special character as a decimal (&#38;), lower-case hex (&#x26;)
+// and upper-case hex (&#x3C;) reference. Limit: a form that mixes schemes
+// otherwise, or escapes more characters (&#x2F; for /), is not known; all
+// combinations would multiply the forms of every secret.
+func entityForms(s string) []string {
+	if !strings.ContainsAny(s, `&<>"'`) {
+		return nil
+	}
+	numeric := func(format string) string {
+		var b strings.Builder
+		for _, r := range s {
+			if strings.ContainsRune(`&<>"'`, r) {
+				fmt.Fprintf(&b, format, r)
+			} else {
+				b.WriteRune(r)
+			}
+		}
+		return b.String()
+	}
+	return []string{
+		html.EscapeString(s),
+		namedEntities.Replace(s),
+		pythonEntities.Replace(s),
+		numeric("&#%d;"),
+		numeric("&#x%x;"),
+		numeric("&#x%X;"),
+	}
+}
+
+var (
+	namedEntities  = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&apos;")
+	pythonEntities = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&#x27;")
+)
 
 // lowerHex is s with the hex digits of its percent-escapes in lower case.
 func lowerHex(s string) string {

@@ -119,3 +119,32 @@ func TestShortFormsAreNotScrubbed(t *testing.T) {
 		t.Errorf("forms shorter than %d bytes were scrubbed: %q", MinSecret, got)
 	}
 }
+
+// TestScrubberHidesHTMLEscapedForms: a target that escapes the password
+// for HTML with named or numeric references (not Go's &#34; &#39;) echoed
+// it past the scrubber in every output, also inside a JSON body.
+func TestScrubberHidesHTMLEscapedForms(t *testing.T) {
+	const user, pass = "merchant", `Tr0ub<4d&r"x/+Q'`
+	s := NewScrubber(BasicSecrets(user, pass)...)
+	for _, form := range []string{
+		`Tr0ub&lt;4d&amp;r&quot;x/+Q&apos;`,    // named
+		`Tr0ub&lt;4d&amp;r&quot;x/+Q&#x27;`,    // Python html.escape, Django
+		`Tr0ub&#60;4d&#38;r&#34;x/+Q&#39;`,     // decimal
+		`Tr0ub&#x3c;4d&#x26;r&#x22;x/+Q&#x27;`, // hex, lower case
+		`Tr0ub&#x3C;4d&#x26;r&#x22;x/+Q&#x27;`, // hex, upper case
+		`merchant:Tr0ub&lt;4d&amp;r&quot;x/+Q&apos;`,
+		`merchant:Tr0ub&#x3C;4d&#x26;r&#x22;x/+Q&#x27;`,
+		`Tr0ub\u0026lt;4d\u0026amp;r\u0026quot;x/+Q\u0026apos;`, // named, then in a JSON body
+		`Tr0ub\u0026#x3c;4d\u0026#x26;r\u0026#x22;x/+Q\u0026#x27;`,
+	} {
+		text := "error: " + form + " refused"
+		if got := s.String(text); strings.Contains(got, "Tr0ub") || !strings.Contains(got, Redacted) {
+			t.Errorf("%s: scrubbed to %q", form, got)
+		}
+	}
+	// Only the password's own characters: one with none to escape keeps
+	// the plain forms only.
+	if n, m := len(Variants("plainpassword")), len(Variants(pass)); n >= m {
+		t.Errorf("a password with nothing to escape has %d forms, one with has %d", n, m)
+	}
+}

@@ -7,11 +7,20 @@
 // A killed process cannot remove its temporary file, so the name says whose
 // it is: .<name>.kconform-tmp-<pid>-<random>. The next Create of the same
 // path removes the ones it can prove stale (see sweep).
+//
+// A path that is a symlink is written through: the temporary file goes
+// beside the file the link ends in and replaces that file, so the link
+// stays. A dangling link is written like a shell's > writes it: the file it
+// names is created (its folder must exist). An existing file that is not a
+// regular file (a device, FIFO or socket, or a link to one) is refused:
+// the rename would replace the device itself (/dev/null for root), and a
+// stream cannot take a write that is all-or-nothing.
 package outfile
 
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -30,42 +39,68 @@ func tempPrefix(path string) string {
 	return "." + filepath.Base(path) + ".kconform-tmp-"
 }
 
-// Check says whether path can be written: it is named, it is not a folder,
-// and its folder exists. Commands call it before they start work, so a
-// typo in a path fails at once instead of after a long run.
+// Check says whether path can be written: it is named, it is (or links
+// to) a regular file or nothing yet, and the folder it lands in exists.
+// Commands call it before they start work, so a typo in a path fails at
+// once instead of after a long run.
 func Check(path string) error {
+	_, err := check(path)
+	return err
+}
+
+// check is Check that also returns the file a write to path lands on.
+func check(path string) (string, error) {
 	if path == "" {
-		return errors.New("no file name")
+		return "", errors.New("no file name")
 	}
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return fmt.Errorf("%s is a folder", path)
+	target, what := path, path
+	if r := resolve(path); r != absolute(path) {
+		target, what = r, fmt.Sprintf("%s (which links to %s)", path, r)
 	}
-	dir := filepath.Dir(path)
+	fi, err := os.Stat(target)
+	switch {
+	case err == nil && fi.IsDir():
+		return "", fmt.Errorf("%s is a folder", what)
+	case err == nil && !fi.Mode().IsRegular():
+		return "", fmt.Errorf("%s is not a regular file (a device, FIFO or socket): kconform writes its outputs only to regular files", what)
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		return "", fmt.Errorf("%s cannot be written: %v", what, err)
+	}
+	dir := filepath.Dir(target)
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		return fmt.Errorf("the folder %s does not exist", dir)
+		return "", fmt.Errorf("the folder %s does not exist", dir)
 	}
-	return nil
+	return target, nil
+}
+
+func absolute(p string) string {
+	if abs, err := filepath.Abs(p); err == nil {
+		return abs
+	}
+	return p
 }
 
 // File is the temporary file behind a path being written.
 type File struct {
-	f    *os.File
-	path string
-	done bool
+	f      *os.File
+	path   string // as given, for messages
+	target string // the file the rename replaces: path with its symlinks followed
+	done   bool
 }
 
-// Create checks path and opens the temporary file in the same folder (a
-// rename across file systems would not be atomic).
+// Create checks path and opens the temporary file in the folder of the
+// file it lands on (a rename across file systems would not be atomic).
 func Create(path string) (*File, error) {
-	if err := Check(path); err != nil {
-		return nil, err
-	}
-	sweep(path)
-	f, err := os.CreateTemp(filepath.Dir(path), tempPrefix(path)+strconv.Itoa(os.Getpid())+"-*")
+	target, err := check(path)
 	if err != nil {
 		return nil, err
 	}
-	return &File{f: f, path: path}, nil
+	sweep(target)
+	f, err := os.CreateTemp(filepath.Dir(target), tempPrefix(target)+strconv.Itoa(os.Getpid())+"-*")
+	if err != nil {
+		return nil, err
+	}
+	return &File{f: f, path: path, target: target}, nil
 }
 
 var errClosed = errors.New("outfile: the file is already committed or aborted")
@@ -96,7 +131,13 @@ func (f *File) Commit() error {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(f.f.Name(), f.path)
+		// Checked at Create; checked again as the run may have been long.
+		if fi, lerr := os.Lstat(f.target); lerr == nil && !fi.Mode().IsRegular() {
+			err = errors.New("it is no longer a regular file; left as it is")
+		}
+	}
+	if err == nil {
+		err = os.Rename(f.f.Name(), f.target)
 	}
 	if err != nil {
 		os.Remove(f.f.Name())

@@ -13,22 +13,29 @@ import (
 // run never sends anything to production it was not told to.
 //
 // A refused request fails with an error naming the host and the flag; nothing
-// is sent, not even a DNS query.
+// is sent, not even a DNS query. The host is read as net/http dials it
+// (ProductionOperator), so a Unicode look-alike of a production host is that
+// host; one net/http cannot convert is refused even with --allow-production.
 func ProductionGuard(rt http.RoundTripper, allowProduction bool) http.RoundTripper {
-	if allowProduction {
-		return rt
-	}
-	return guard{rt}
+	return guard{rt, allowProduction}
 }
 
-type guard struct{ next http.RoundTripper }
+type guard struct {
+	next            http.RoundTripper
+	allowProduction bool
+}
 
 func (g guard) RoundTrip(req *http.Request) (*http.Response, error) {
-	if op, prod := ProductionOperator(req.URL.Host); prod {
+	op, prod, err := ProductionOperator(req.URL.Host)
+	if err != nil || (prod && !g.allowProduction) {
 		if req.Body != nil {
 			_ = req.Body.Close() // a RoundTripper closes the body, even on error
 		}
-		return nil, fmt.Errorf("refused: %s is a %s production host; kconform sends nothing there without --allow-production", normalHost(req.URL.Host), op)
+		if err != nil { // net/http would dial the raw name: refused even with --allow-production
+			return nil, fmt.Errorf("refused: %v", err)
+		}
+		h, _ := dialedHost(req.URL.Host)
+		return nil, fmt.Errorf("refused: %s is a %s production host; kconform sends nothing there without --allow-production", h, op)
 	}
 	return g.next.RoundTrip(req)
 }

@@ -110,7 +110,7 @@ func newFlagSet(r *raw) *flag.FlagSet {
 	fs.StringVar(&r.callbackRetryDelay, "callback-retry-delay", "", "the target's pause between two calls of one callback event (D-cb: \"a few seconds\", 2s assumed; 20ms for the built-in mock; a target announcing its own in its capabilities needs no flag)")
 	fs.StringVar(&r.paymentProvider, "payment-provider", "", "what the HPP sessions host: kp (a Klarna Payments session) or kco (a Klarna Checkout order, the only kind Kustom hosts) (env "+EnvPaymentProvider+"; default kco on a kustom.co host, kp otherwise)")
 	consumerFlags(fs, r)
-	fs.StringVar(&r.mockFault, "mock-faults", "", "comma-separated faults to switch on in the built-in mock (no --target); see `kconform mock` for the list")
+		fs.StringVar(&r.mockFault, "mock-faults", "", "comma-separated `names` of faults to switch on in the built-in mock (no --target); kconform mock --list-faults lists them")
 	return fs
 }
 
@@ -285,9 +285,12 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 			u.add("--mock-faults %q needs the built-in mock: it cannot be used with a target (%s)", r.mockFault, cfg.TargetString())
 		}
 		for _, f := range strings.Split(r.mockFault, ",") {
-			if f = strings.TrimSpace(f); f != "" {
-				cfg.MockFaults = append(cfg.MockFaults, f)
+			if f = strings.TrimSpace(f); f == "" {
+				u.add("--mock-faults %q has an empty fault name (write names separated by single commas; kconform mock --list-faults lists them)", r.mockFault)
+				cfg.MockFaults = nil
+				break
 			}
+			cfg.MockFaults = append(cfg.MockFaults, f)
 		}
 	}
 	return cfg, u.orNil()
@@ -316,9 +319,13 @@ func parseTarget(u *UsageError, what, v string, allowProduction bool) *url.URL {
 		u.add("%s must not have a query or fragment", what)
 		bad = true
 	}
-	if op, prod := ProductionOperator(t.Host); prod && !allowProduction {
+	if op, prod, err := ProductionOperator(t.Host); err != nil {
+		u.add("%s: %v", what, err)
+		bad = true
+	} else if prod && !allowProduction {
+		h, _ := dialedHost(t.Host)
 		u.add("%s: %s is a %s production host (every host under klarna.com and kustom.co is, except the playgrounds %s): the suites create sessions, place orders and send e-mails and SMS; pass --allow-production if you really mean it, or use a playground",
-			what, normalHost(t.Host), op, strings.Join(PlaygroundHosts, ", "))
+			what, h, op, strings.Join(PlaygroundHosts, ", "))
 		bad = true
 	}
 	if bad {

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/kconform/kconform/internal/profile"
+
+	"golang.org/x/net/idna"
 )
 
 // Secret is a credential. It prints as [REDACTED] through every fmt verb and
@@ -70,26 +72,61 @@ var PlaygroundHosts = []string{
 }
 
 // ProductionOperator reports whether host (with or without a port, in any
-// case, with or without a trailing dot) is a production host of Klarna or
-// Kustom, and whose: any host under their domains but the playgrounds.
-func ProductionOperator(host string) (operator string, production bool) {
-	h := normalHost(host)
+// case, with or without a trailing dot, in Unicode or ASCII) is a
+// production host of Klarna or Kustom, and whose: any host under their
+// domains but the playgrounds. The host is first read as net/http dials it
+// (see dialedHost), so a look-alike that reaches api.klarna.com is
+// api.klarna.com; a host net/http cannot convert is an error, and the
+// callers refuse it. The --target check and ProductionGuard both ask here.
+func ProductionOperator(host string) (operator string, production bool, err error) {
+	h, err := dialedHost(host)
+	if err != nil {
+		return "", false, err
+	}
 	if slices.Contains(PlaygroundHosts, h) {
-		return "", false
+		return "", false, nil
 	}
 	for _, d := range operatorDomains {
 		if h == d.domain || strings.HasSuffix(h, "."+d.domain) {
-			return d.operator, true
+			return d.operator, true, nil
 		}
 	}
-	return "", false
+	return "", false, nil
 }
 
 // IsProductionHost reports whether host is a production host of Klarna or
-// Kustom (see ProductionOperator).
+// Kustom (see ProductionOperator); a host that is not a valid host name
+// counts as production, as nothing may be sent to it.
 func IsProductionHost(host string) bool {
-	_, prod := ProductionOperator(host)
-	return prod
+	_, prod, err := ProductionOperator(host)
+	return prod || err != nil
+}
+
+// dialedHost is the host name net/http connects to for host: net/http
+// converts a non-ASCII host with the IDNA Lookup profile (idnaASCII in
+// net/http/request.go), which maps full-width letters and the ideographic
+// full stop (api。klarna.com, ａｐｉ.ｋｌａｒｎａ.ｃｏｍ) to ASCII; then as
+// normalHost (lower case, no trailing dots). A host the profile refuses
+// is an error naming it.
+func dialedHost(host string) (string, error) {
+	h := normalHost(host)
+	if !isASCII(h) {
+		a, err := idna.Lookup.ToASCII(h)
+		if err != nil {
+			return "", fmt.Errorf("%q is not a valid host name: %v", h, err)
+		}
+		h = normalHost(a)
+	}
+	return h, nil
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // IsLoopback reports whether host (with or without a port) is this machine:

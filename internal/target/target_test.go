@@ -144,7 +144,10 @@ func TestProductionOperator(t *testing.T) {
 		{"[::1]:8080", ""},
 		{"localhost", ""},
 	} {
-		op, prod := ProductionOperator(tt.host)
+		op, prod, err := ProductionOperator(tt.host)
+		if err != nil {
+			t.Errorf("%q: %v", tt.host, err)
+		}
 		if op != tt.operator || prod != (tt.operator != "") || IsProductionHost(tt.host) != prod {
 			t.Errorf("%q: operator %q, production %v; want %q", tt.host, op, prod, tt.operator)
 		}
@@ -245,9 +248,13 @@ func TestLoadCallbackAndFaults(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `--callback-timeout "soon" is not a duration`) {
 		t.Errorf("bad callback timeout: %v", err)
 	}
-	cfg, err = Load([]string{"--mock-faults", "a, b,"}, env(nil))
+	cfg, err = Load([]string{"--mock-faults", "a, b"}, env(nil))
 	if err != nil || strings.Join(cfg.MockFaults, "|") != "a|b" {
 		t.Errorf("mock faults: %v %q", err, cfg.MockFaults)
+	}
+	// An empty name (a trailing comma, ",,") is a typo, not "no fault".
+	if _, err = Load([]string{"--mock-faults", "a, b,"}, env(nil)); err == nil || !IsUsage(err) || !strings.Contains(err.Error(), "empty fault name") {
+		t.Errorf("mock faults with an empty name: %v", err)
 	}
 	_, err = Load([]string{"--mock-faults", "a", "--target", "http://127.0.0.1:1"}, env(nil))
 	if err == nil || !strings.Contains(err.Error(), "--mock-faults") {
