@@ -110,7 +110,7 @@ func newFlagSet(r *raw) *flag.FlagSet {
 	fs.StringVar(&r.callbackRetryDelay, "callback-retry-delay", "", "the target's pause between two calls of one callback event (D-cb: \"a few seconds\", 2s assumed; 20ms for the built-in mock; a target announcing its own in its capabilities needs no flag)")
 	fs.StringVar(&r.paymentProvider, "payment-provider", "", "what the HPP sessions host: kp (a Klarna Payments session) or kco (a Klarna Checkout order, the only kind Kustom hosts) (env "+EnvPaymentProvider+"; default kco on a kustom.co host, kp otherwise)")
 	consumerFlags(fs, r)
-		fs.StringVar(&r.mockFault, "mock-faults", "", "comma-separated `names` of faults to switch on in the built-in mock (no --target); kconform mock --list-faults lists them")
+	fs.StringVar(&r.mockFault, "mock-faults", "", "comma-separated `names` of faults to switch on in the built-in mock (no --target); kconform mock --list-faults lists them")
 	return fs
 }
 
