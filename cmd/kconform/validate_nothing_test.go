@@ -105,6 +105,11 @@ func TestValidateRefusesPipesAndDevices(t *testing.T) {
 			if !strings.Contains(r.out, tt.named+": not a regular file: "+tt.says) {
 				t.Errorf("%s: the report does not name %s as %s:\n%s", tt.path, tt.named, tt.says, r.out)
 			}
+			// The summary counts the file it reported unreadable above,
+			// never "0 unreadable" beside it (review fix2 item 2).
+			if !strings.Contains(r.out, ", 1 unreadable (1 file could not be read);") {
+				t.Errorf("%s: the summary does not count the unreadable file:\n%s", tt.path, r.out)
+			}
 		case <-time.After(10 * time.Second):
 			// Unblock the reader so the test binary can end.
 			if w, err := os.OpenFile(tt.named, os.O_WRONLY, 0); err == nil {

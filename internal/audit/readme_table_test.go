@@ -52,3 +52,40 @@ func TestReadmeSharedTableShowsTheCommands(t *testing.T) {
 		}
 	}
 }
+
+// Each row's result names what the test finds in the file: every default-mode
+// violation's pointer (its rule when at the root), so a row cannot drift from
+// what its command prints (review fix2 item 3: the kco GetSessionStatusResponse
+// row left out the root schema.oneOf).
+func TestReadmeSharedTableNamesTheViolations(t *testing.T) {
+	readme, err := os.ReadFile("../../docs/validate.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, _ := strings.Cut(string(readme), "### What the shared recordings yield")
+	section, _, _ = strings.Cut(section, "\n## ")
+	for _, tt := range sharedTable {
+		var row string
+		for _, line := range strings.Split(section, "\n") {
+			for _, m := range readmeCommand.FindAllStringSubmatch(line, -1) {
+				for _, arg := range strings.Fields(m[1]) {
+					if match, _ := filepath.Match(filepath.Base(arg), tt.file); match {
+						row = line
+					}
+				}
+			}
+		}
+		if row == "" {
+			continue // TestReadmeSharedTableShowsTheCommands reports it
+		}
+		for _, v := range tt.want {
+			rule, pointer, _ := strings.Cut(v, "@")
+			if pointer == "" {
+				pointer = rule
+			}
+			if !strings.Contains(row, pointer) {
+				t.Errorf("%s: docs/validate.md's row does not mention %s (%s):\n%s", tt.file, pointer, v, row)
+			}
+		}
+	}
+}

@@ -19,7 +19,7 @@ import (
 //	message:  {"headers"?: {name: string | [string]}, "body"?: JSON value | string, "encoding"?: "base64"}
 //
 // A string body is the body text; any other JSON value is a JSON body as
-// written. Keys starting with "_" are comments; any other unknown key is an
+// written, and implies Content-Type application/json when no header gives one. Keys starting with "_" are comments; any other unknown key is an
 // error, so a typo does not silently drop a field.
 
 type jsonExchange struct {
@@ -194,6 +194,11 @@ func (m *jsonMessage) read(side string) (http.Header, []byte, error) {
 	body, err := jsonBody(m.Body, m.Encoding)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s.body: %w", side, err)
+	}
+	// A body written as a JSON value is JSON whatever the headers say
+	// nothing about; a string body keeps what was recorded.
+	if len(body) > 0 && m.Body[0] != '"' && h.Get("Content-Type") == "" {
+		h.Set("Content-Type", "application/json")
 	}
 	return h, body, nil
 }

@@ -161,3 +161,28 @@ func TestExchangesOperationKeepsBothSides(t *testing.T) {
 		t.Errorf("%+v", recs)
 	}
 }
+
+// A body written as a JSON value is JSON: without a Content-Type header it
+// is checked as application/json, not skipped as "content type none"
+// (review fix2 item 1). A string body stays as recorded; a header given
+// wins.
+func TestExchangesJSONValueBodyImpliesJSONContentType(t *testing.T) {
+	recs, _ := mustRead(t, "ex3.json", `{"exchanges":[
+	  {"operation":"getSessionById","status":200,"response":{"body":{"status":"waiting"}}},
+	  {"operation":"getSessionById","status":200,"response":{"body":"{\"status\":\"waiting\"}"}},
+	  {"operation":"getSessionById","status":200,"response":{"headers":{"content-type":"text/plain"},"body":{"a":1}}},
+	  {"operation":"hppStatusUpdateCallback","request":{"body":[1]}}
+	]}`)
+	if len(recs) != 4 {
+		t.Fatalf("%d records", len(recs))
+	}
+	want := []string{"application/json", "", "text/plain"}
+	for i, w := range want {
+		if got := recs[i].Exchange.ResponseHeader.Get("Content-Type"); got != w {
+			t.Errorf("exchange %d: response Content-Type %q, want %q", i, got, w)
+		}
+	}
+	if got := recs[3].Exchange.RequestHeader.Get("Content-Type"); got != "application/json" {
+		t.Errorf("request JSON value body: Content-Type %q, want application/json", got)
+	}
+}

@@ -115,12 +115,22 @@ func plural(n int, word string) string {
 
 // SummaryLine is the one-line summary every text report ends with.
 func SummaryLine(s audit.Summary) string {
-	line := fmt.Sprintf("%s in %s: %d conform, %d violate (%s), %d outside the contract, %d unreadable; %s",
-		plural(s.Entries, "entry"), plural(s.Files, "file"), s.Conforming, s.Violating,
-		plural(s.Violations, "violation"), s.Outside, s.Unreadable, plural(s.Warnings, "warning"))
+	// "unreadable" counts every "unreadable:" line above it, entries and
+	// whole files alike, so it never says 0 beside a file it could not read.
+	unreadable := fmt.Sprint(s.Unreadable)
 	if s.UnreadableFiles > 0 {
-		line += fmt.Sprintf("; %s could not be read", plural(s.UnreadableFiles, "file"))
+		var parts []string
+		if s.Unreadable > 0 {
+			parts = append(parts, plural(s.Unreadable, "entry"))
+		}
+		parts = append(parts, plural(s.UnreadableFiles, "file")+" could not be read")
+		unreadable = fmt.Sprintf("%d unreadable (%s)", s.Unreadable+s.UnreadableFiles, strings.Join(parts, ", "))
+	} else {
+		unreadable += " unreadable"
 	}
+	line := fmt.Sprintf("%s in %s: %d conform, %d violate (%s), %d outside the contract, %s; %s",
+		plural(s.Entries, "entry"), plural(s.Files, "file"), s.Conforming, s.Violating,
+		plural(s.Violations, "violation"), s.Outside, unreadable, plural(s.Warnings, "warning"))
 	if s.UncheckedFiles > 0 {
 		line += fmt.Sprintf("; nothing was checked in %s", plural(s.UncheckedFiles, "file"))
 	} else if s.Conforming+s.Violating == 0 && s.UnreadableFiles == 0 && s.Unreadable == 0 {

@@ -57,7 +57,7 @@ func TestText(t *testing.T) {
   #3 (exchange): unreadable: rec/a.har: entry 3: no response was recorded
 rec/b.json
   unreadable: rec/b.json: not JSON: invalid character 'x'
-4 entries in 2 files: 1 conform, 1 violate (2 violations), 1 outside the contract, 1 unreadable; 2 warnings; 1 file could not be read
+4 entries in 2 files: 1 conform, 1 violate (2 violations), 1 outside the contract, 2 unreadable (1 entry, 1 file could not be read); 2 warnings
 `
 	if out.String() != want {
 		t.Errorf("text report:\n%s\nwant:\n%s", out.String(), want)
@@ -206,7 +206,9 @@ func TestSummaryLine(t *testing.T) {
 			"1 entry in 2 files: 0 conform, 0 violate (0 violations), 1 outside the contract, 0 unreadable; 1 warning; nothing was checked in 2 files"},
 		{audit.Summary{Files: 1, Entries: 1, Violating: 1, Violations: 1, Warnings: 1},
 			"1 entry in 1 file: 0 conform, 1 violate (1 violation), 0 outside the contract, 0 unreadable; 1 warning"},
-		{audit.Summary{Files: 3, UnreadableFiles: 2}, "0 entries in 3 files: 0 conform, 0 violate (0 violations), 0 outside the contract, 0 unreadable; 0 warnings; 2 files could not be read"},
+		{audit.Summary{Files: 3, UnreadableFiles: 2}, "0 entries in 3 files: 0 conform, 0 violate (0 violations), 0 outside the contract, 2 unreadable (2 files could not be read); 0 warnings"},
+		{audit.Summary{Files: 2, UnreadableFiles: 1, Entries: 2, Conforming: 1, Unreadable: 1},
+			"2 entries in 2 files: 1 conform, 0 violate (0 violations), 0 outside the contract, 2 unreadable (1 entry, 1 file could not be read); 0 warnings"},
 	} {
 		if got := SummaryLine(tt.s); got != tt.want {
 			t.Errorf("%+v:\n%s\nwant\n%s", tt.s, got, tt.want)
