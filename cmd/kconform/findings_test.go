@@ -152,3 +152,22 @@ func TestOwnAssertionIsTheEvidence(t *testing.T) {
 		t.Errorf("%q: %s %+v, want broken on its own 400 expectation with its own exchange", rule, got.Verdict, got.Evidence)
 	}
 }
+
+// TestFindingsSayWhatTheRuleExpected: a rule's failure says what it
+// expected and what came in the rule's words, never the test library's
+// ("got nil; expected it not to be <nil>", "expected it to be >= 400").
+func TestFindingsSayWhatTheRuleExpected(t *testing.T) {
+	t.Parallel()
+	for fault, c := range map[string]struct{ focus, want string }{
+		"qr-code-missing": {"MUST give a qr_code_url serving", "qr_code_url is missing from the HPP create response"},
+		"validation-off":  {"MUST send the same correlation id in the header and the body of a KP 400", "expected a 4xx refusal, the target answered 200"},
+	} {
+		t.Run(fault, func(t *testing.T) {
+			t.Parallel()
+			r := runChild(t, 2*time.Minute, nil, "--no-color", "--mock-faults", fault, "--focus", c.focus)
+			if r.exit != runFailed || !strings.Contains(r.output, c.want) || strings.Contains(r.output, "expected it not to be") || strings.Contains(r.output, "expected it to be >=") {
+				t.Errorf("exit %d, want 1 saying %q in the rule's words:\n%s", r.exit, c.want, lastOutput(r.output))
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -56,10 +57,18 @@ func TestRunInterruptedSaysSoAndExits130or143(t *testing.T) {
 			if last := lines[len(lines)-1]; !strings.HasPrefix(last, "kconform run: interrupted by "+name) || !strings.Contains(last, "not run") {
 				t.Errorf("the last line is %q, want kconform's: interrupted by %s ... not run", last, name)
 			}
+			// Ginkgo's interrupt report dumps goroutine stacks with
+			// addresses: no words of the user's
+			if o := string(out.Contents()); strings.Contains(o, "goroutine ") || goAddress.MatchString(o) {
+				t.Errorf("the output of an interrupted run shows Go stacks or addresses:\n%s", o)
+			}
 			t.Logf("%s ended the run %s after it was sent", sig, time.Since(start).Round(time.Millisecond))
 		})
 	}
 }
+
+// goAddress is a Go pointer in a stack trace (0x7c630e14700).
+var goAddress = regexp.MustCompile(`\b0x[0-9a-f]{6,}\b`)
 
 // TestRunNoColourInPipes: without --no-color, a run whose output goes to a
 // pipe prints no ANSI colour codes.

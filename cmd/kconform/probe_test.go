@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -37,6 +38,36 @@ func TestRunUnreachableTargetEndsInOneLine(t *testing.T) {
 			}
 			t.Logf("%s: %d line(s) in %s", target, lines, r.elapsed.Round(time.Millisecond))
 		})
+	}
+}
+
+// TestRunProbeGarbageTargetSaysNoHTTP: a target that answers bytes that
+// are no HTTP was reached: the probe says it does not answer HTTP, not
+// that it cannot be reached, and never in Go's words.
+func TestRunProbeGarbageTargetSaysNoHTTP(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			buf := make([]byte, 4096)
+			_, _ = c.Read(buf)
+			_, _ = c.Write([]byte("HTTP garbage\r\n\r\n"))
+			c.Close()
+		}
+	}()
+	target := "http://" + ln.Addr().String()
+	r := runChild(t, time.Minute, map[string]string{"KCONFORM_USERNAME": "u", "KCONFORM_PASSWORD": "p"}, "--target", target)
+	want := "the target at " + target + " does not answer HTTP (malformed status line)"
+	if r.exit != runFailed || !strings.Contains(r.output, want) || strings.Contains(r.output, "cannot reach") || strings.Contains(r.output, "net/http") {
+		t.Errorf("exit %d, want 1 and %q:\n%s", r.exit, want, lastOutput(r.output))
 	}
 }
 

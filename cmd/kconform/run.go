@@ -125,7 +125,8 @@ func runSuites(args []string, getenv func(string) string, stdout, stderr io.Writ
 	defer signal.Stop(signals)
 	t := &runT{}
 	// Ginkgo prints to these two; they are package variables.
-	restore := redirectGinkgo(stdout, stderr)
+	// without the goroutine stacks of Ginkgo's interrupt report
+	restore := redirectGinkgo(runner.WithoutStacks(stdout), runner.WithoutStacks(stderr))
 	passed := ginkgo.RunSpecs(t, runner.SuiteName, suiteConfig, reporterConfig)
 	restore()
 	r, err := scrubReport(framework.LastReport(), env.Scrubber)

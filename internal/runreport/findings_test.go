@@ -3,6 +3,7 @@ package runreport
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kconform/kconform/internal/contract"
 )
@@ -125,5 +126,29 @@ func TestOneKindOfRuleFailedOnSeveralOperationsIsOneFinding(t *testing.T) {
 	got := Findings(rules)
 	if len(got) != 1 || len(got[0].Broken) != 3 || !strings.Contains(got[0].What, "answered 204 or 201") || len(got[0].Operations) != 3 {
 		t.Errorf("want one finding of 3 operations saying 204 or 201, got %+v", got)
+	}
+}
+
+// TestConnectionResetsAreOneFinding: a target that resets connections
+// fails each rule's setup step with a message naming that connection's
+// own port; the run meets one defect, said once, without the ports or
+// the step's name twice.
+func TestConnectionResetsAreOneFinding(t *testing.T) {
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var rules []Rule
+	for i, port := range []string{"51510", "51512", "40022"} {
+		msg := "create a KP session\nUnexpected error:\n    <*transport.TransportError | 0xc000123>: \n    POST http://h/payments/v1/sessions: read tcp 127.0.0.1:" + port +
+			"->127.0.0.1:8080: read: connection reset by peer\noccurred"
+		j := Judge(Facts{Labels: []string{"placeholders"}, About: []string{"createHppSession"},
+			Exchanges: []Exchange{{Kind: "api", Operation: "createCreditSession", Step: "create a KP session", Brief: "api POST http://h/payments/v1/sessions", Started: at}},
+			Failure:   &Failure{At: at.Add(time.Second), Step: "create a KP session", Message: msg}})
+		rules = append(rules, Rule{Rule: string(rune('a' + i)), Verdict: j.Verdict, Step: j.Step, Evidence: j.Evidence})
+	}
+	got := Findings(rules)
+	if len(got) != 1 || len(got[0].Blocked) != 3 {
+		t.Fatalf("%d findings, want 1 blocking 3 rules: %+v", len(got), got)
+	}
+	if w := got[0].What; strings.Contains(w, "5151") || strings.Contains(w, "->") || strings.Count(w, "create a KP session") != 1 {
+		t.Errorf("finding says %q: want the step once and no connection addresses", w)
 	}
 }

@@ -125,7 +125,8 @@ func Judge(f Facts) Judgement {
 			if step == nil || !isAbout(step.Operation) {
 				j.Verdict, j.Step = Blocked, fl.Step
 				j.Evidence = failureEvidence(step, fl.Message)
-				j.Evidence.Violation = "could not " + fl.Step + ": " + j.Evidence.Violation
+				// the step's own assertions often name it too: say it once
+				j.Evidence.Violation = "could not " + fl.Step + ": " + strings.TrimPrefix(j.Evidence.Violation, fl.Step+": ")
 				return j
 			}
 			j.Verdict = Broken

@@ -3,6 +3,8 @@ package runreport
 import (
 	"regexp"
 	"strings"
+
+	"github.com/kconform/kconform/internal/transport"
 )
 
 // maxPart bounds each part of a plain message (what came, what was
@@ -73,6 +75,7 @@ func Tidy(msg string) string {
 		indent := l[:len(l)-len(strings.TrimLeft(l, " \t"))]
 		t := strings.TrimSpace(typeTag.ReplaceAllString(strings.TrimSpace(l), ""))
 		t = diffBar.ReplaceAllString(t, "")
+		t = transport.WithoutAddresses(t)
 		t = timedOut.ReplaceAllString(t, "still not so after ${1}s:")
 		t = notJSON.ReplaceAllString(t, "the body is not JSON (it starts with ${1})")
 		t = strings.ReplaceAll(t, "unexpected end of JSON input", "the body is not JSON (it ends before the value does)")

@@ -422,20 +422,15 @@ func (d *Doer) describe(ctx context.Context, req *http.Request, err error) error
 		return fmt.Errorf("%s: abandoned, the spec's time ran out (%v)", what, context.Cause(req.Context()))
 	case ctx.Err() != nil || (errors.As(err, &ne) && ne.Timeout()) || errors.Is(err, os.ErrDeadlineExceeded):
 		return fmt.Errorf("%s: no complete answer within the request timeout of %s (the target hangs or is too slow)", what, d.Timeout)
-	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
-		return fmt.Errorf("%s: the target closed the connection before a complete answer: %v", what, err)
-	case isReset(err):
-		return fmt.Errorf("%s: the target reset the connection: %v", what, err)
 	case errors.Is(err, errTooLarge):
 		return fmt.Errorf("%s: %v", what, err)
-	default:
-		return fmt.Errorf("%s: %v", what, err)
 	}
-}
-
-func isReset(err error) bool {
-	s := err.Error()
-	return strings.Contains(s, "connection reset") || strings.Contains(s, "broken pipe") || strings.Contains(s, "connection refused")
+	// the kind alone: Go's words name the connection's ports, which differ
+	// for every connection
+	if kind, ok := Failure(err); ok {
+		return fmt.Errorf("%s: %s", what, kind)
+	}
+	return fmt.Errorf("%s: %s", what, WithoutAddresses(err.Error()))
 }
 
 var errTooLarge = fmt.Errorf("the response body is larger than %d bytes", MaxBody)

@@ -134,6 +134,10 @@ func TestHangingResettingAndGarbageTargets(t *testing.T) {
 	if err == nil || !(strings.Contains(err.Error(), "reset") || strings.Contains(err.Error(), "closed the connection")) {
 		t.Errorf("resetting target: %v", err)
 	}
+	// the kind alone, never the connection's ephemeral port
+	if err != nil && strings.Contains(err.Error(), "->") {
+		t.Errorf("resetting target: %v names the connection's addresses", err)
+	}
 
 	garbage := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")

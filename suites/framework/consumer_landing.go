@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -29,14 +30,30 @@ type Landing struct {
 	// not open it (a host that is neither the target's nor the return
 	// receiver's: kconform sends nothing to hosts it was not given).
 	Page PageResponse
+	// Waited is how long a driver that cannot see the browser (a person
+	// at the terminal) waited for it to come back; 0 for the others.
+	Waited time.Duration
 }
 
 // BackAtMerchant expects the consumer to have arrived back at one of the
 // spec's merchant URLs and returns the URL as the browser requested it.
 func BackAtMerchant(l Landing, what string) string {
 	GinkgoHelper()
-	Expect(l.Returned).NotTo(BeNil(), "%s: the consumer MUST arrive back at the merchant URL; the browser ended at %s", what, l.URL)
+	if msg := notBack(l, what); msg != "" {
+		Fail(msg)
+	}
 	return l.Returned.URL
+}
+
+// notBack says why l is not back at a merchant URL, "" when it is.
+func notBack(l Landing, what string) string {
+	switch {
+	case l.Returned != nil:
+		return ""
+	case l.Waited > 0: // a person's browser: kconform sees only whether it came back
+		return fmt.Sprintf("%s: the consumer's browser did not come back to the merchant URL within %s", what, l.Waited)
+	}
+	return fmt.Sprintf("%s: the consumer MUST arrive back at the merchant URL; the browser ended at %s", what, l.URL)
 }
 
 // LandedPage is what the page the consumer landed on answered. A person

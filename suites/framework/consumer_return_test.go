@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -82,5 +83,21 @@ func TestBrowserEscape(t *testing.T) {
 		if got := browserEscape(in); got != want {
 			t.Errorf("browserEscape(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestNotBackSaysWhatTheBrowserDid: a person's browser that did not come
+// back is said so, with the wait, never as a nil value; a driver's says
+// where it ended.
+func TestNotBackSaysWhatTheBrowserDid(t *testing.T) {
+	manual := notBack(Landing{Waited: manualGrace}, "after paying")
+	if manual != "after paying: the consumer's browser did not come back to the merchant URL within 3s" {
+		t.Errorf("manual: %q", manual)
+	}
+	if got := notBack(Landing{URL: "http://h/done"}, "after paying"); !strings.Contains(got, "the browser ended at http://h/done") {
+		t.Errorf("driver: %q", got)
+	}
+	if got := notBack(Landing{Returned: &Arrival{URL: "http://r/ok"}}, "after paying"); got != "" {
+		t.Errorf("back at the merchant: %q", got)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/kconform/kconform/internal/runreport"
+	"github.com/kconform/kconform/internal/transport"
 	"github.com/kconform/kconform/suites/framework"
 )
 
@@ -109,7 +110,15 @@ func unreachable(rawURL string, timeout time.Duration, err error) error {
 	case errors.As(err, &ne) && ne.Timeout():
 		return fmt.Errorf("cannot reach the target: %s did not answer within %s", host, timeout)
 	}
-	return fmt.Errorf("cannot reach the target %s: %v", host, err)
+	if kind, ok := transport.Failure(err); ok {
+		// reached, but what came was no answer: say what it was
+		at := host
+		if u, perr := url.Parse(rawURL); perr == nil {
+			at = u.Scheme + "://" + u.Host
+		}
+		return errors.New(strings.Replace(kind, "the target", "the target at "+at, 1))
+	}
+	return fmt.Errorf("cannot reach the target %s: %s", host, transport.WithoutAddresses(err.Error()))
 }
 
 // klarnaError reports whether an answer carries Klarna's error shape: a

@@ -1,0 +1,50 @@
+package transport
+
+import (
+	"errors"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestFailureSaysTheKind: a target that answers no HTTP at all, and one
+// that answers and drops the connection, are each one kind of failure in
+// the user's words, whatever ports the connections had.
+func TestFailureSaysTheKind(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			buf := make([]byte, 4096)
+			_, _ = c.Read(buf)
+			_, _ = c.Write([]byte("HTTP garbage\r\n\r\n"))
+			c.Close()
+		}
+	}()
+	_, err = http.Post("http://"+ln.Addr().String()+"/x", "application/json", strings.NewReader("{}"))
+	if kind, ok := Failure(err); !ok || kind != "the target does not answer HTTP (malformed status line)" {
+		t.Errorf("garbage answer %v: kind %q, %v", err, kind, ok)
+	}
+
+	a := errors.New(`read tcp 127.0.0.1:51510->127.0.0.1:8080: read: connection reset by peer`)
+	b := errors.New(`read tcp 127.0.0.1:40022->127.0.0.1:8080: read: connection reset by peer`)
+	ka, _ := Failure(a)
+	kb, _ := Failure(b)
+	if ka != kb || ka != "the target reset the connection" {
+		t.Errorf("resets on two ports: %q and %q, want one kind", ka, kb)
+	}
+	if got := WithoutAddresses(a.Error()); strings.Contains(got, "51510") || got != WithoutAddresses(b.Error()) {
+		t.Errorf("WithoutAddresses left the port: %q", got)
+	}
+	if _, ok := Failure(errors.New("certificate signed by unknown authority")); ok {
+		t.Error("an unknown failure got a kind")
+	}
+}
