@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -34,7 +35,9 @@ func hookServer(t *testing.T, password, defect string) string {
 	backend := startMerchantMock(t, password)
 	u, _ := url.Parse(backend)
 	proxy := httputil.NewSingleHostReverseProxy(u)
-	var skew time.Duration // what the lying clock pretends to have added
+	// skew is what the lying clock pretends to have added; handlers run
+	// concurrently, so it is atomic.
+	var skew atomic.Int64
 	call := func(method, path, body string) (int, http.Header, []byte) {
 		req, _ := http.NewRequest(method, backend+path, strings.NewReader(body))
 		if body != "" {
@@ -63,10 +66,11 @@ func hookServer(t *testing.T, password, defect string) string {
 			reply(w, http.StatusBadGateway, map[string]string{"error": string(answer)})
 			return
 		}
-		reply(w, http.StatusOK, map[string]string{"current_time": c.Now.Add(skew).Format(time.RFC3339Nano)})
+		reply(w, http.StatusOK, map[string]string{"current_time": c.Now.Add(time.Duration(skew.Load())).Format(time.RFC3339Nano)})
 	}
 	var srv *httptest.Server
-	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	// Unstarted, so that srv is set before any handler (which reads it) runs.
+	srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		path := r.URL.Path
 		switch {
 		case strings.HasPrefix(path, "/_kconform/"):
@@ -85,7 +89,7 @@ func hookServer(t *testing.T, password, defect string) string {
 			}
 			by := time.Duration(in.Seconds) * time.Second
 			if defect == "clock" {
-				skew += by
+				skew.Add(int64(by))
 				now(w, http.MethodGet, "/_kconform/clock", "")
 				return
 			}
@@ -117,6 +121,7 @@ func hookServer(t *testing.T, password, defect string) string {
 			proxy.ServeHTTP(w, r)
 		}
 	}))
+	srv.Start()
 	t.Cleanup(srv.Close)
 	return srv.URL
 }
