@@ -1,12 +1,10 @@
 package framework
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
 	"html"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -31,9 +29,7 @@ const returnPrefix = "/return/"
 // It listens on this machine; a browser on this machine reaches it on
 // loopback, a phone through a public URL the user forwards (--return-url).
 type Returns struct {
-	srv    *http.Server
-	ln     net.Listener
-	public string
+	listener
 
 	mu    sync.Mutex
 	boxes map[string]*returnBox
@@ -61,32 +57,13 @@ type returnBox struct {
 // public is the base URL the consumer's browser is sent to; nil means the
 // listen address itself (http://127.0.0.1:port).
 func StartReturns(listen string, public *url.URL) (*Returns, error) {
-	ln, err := net.Listen("tcp", listen)
+	l, err := bindListener("return receiver", listen, public)
 	if err != nil {
-		return nil, fmt.Errorf("return receiver: listen on %s: %w", listen, err)
+		return nil, err
 	}
-	r := &Returns{ln: ln, boxes: map[string]*returnBox{}}
-	if public != nil {
-		r.public = strings.TrimRight(public.String(), "/")
-	} else {
-		r.public = "http://" + ln.Addr().String()
-	}
-	r.srv = &http.Server{Handler: r, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = r.srv.Serve(ln) }()
+	r := &Returns{listener: l, boxes: map[string]*returnBox{}}
+	r.serve(r)
 	return r, nil
-}
-
-// URL is the base URL merchant URLs start with.
-func (r *Returns) URL() string { return r.public }
-
-// Close stops the receiver.
-func (r *Returns) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-	defer cancel()
-	if err := r.srv.Shutdown(ctx); err != nil {
-		return r.srv.Close()
-	}
-	return nil
 }
 
 // open makes a box and returns its id and a function that removes it.

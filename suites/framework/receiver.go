@@ -1,13 +1,11 @@
 package framework
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -32,9 +30,7 @@ const (
 // spec under /cb/<id>. It listens on this machine; the target reaches it on
 // loopback, or through a public URL the user forwards (--callback-url).
 type Receiver struct {
-	srv       *http.Server
-	ln        net.Listener
-	public    string
+	listener
 	validator *contract.Validator
 	scrub     *exchange.Scrubber
 
@@ -47,32 +43,13 @@ type Receiver struct {
 // (http://127.0.0.1:port).
 // scrub hides the run's credentials should a target echo them in a call.
 func StartReceiver(listen string, public *url.URL, v *contract.Validator, scrub *exchange.Scrubber) (*Receiver, error) {
-	ln, err := net.Listen("tcp", listen)
+	l, err := bindListener("callback receiver", listen, public)
 	if err != nil {
-		return nil, fmt.Errorf("callback receiver: listen on %s: %w", listen, err)
+		return nil, err
 	}
-	r := &Receiver{ln: ln, validator: v, scrub: scrub, inboxes: map[string]*Inbox{}}
-	if public != nil {
-		r.public = strings.TrimRight(public.String(), "/")
-	} else {
-		r.public = "http://" + ln.Addr().String()
-	}
-	r.srv = &http.Server{Handler: r, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = r.srv.Serve(ln) }()
+	r := &Receiver{listener: l, validator: v, scrub: scrub, inboxes: map[string]*Inbox{}}
+	r.serve(r)
 	return r, nil
-}
-
-// URL is the base URL the target calls.
-func (r *Receiver) URL() string { return r.public }
-
-// Close stops the receiver; replies in progress are abandoned.
-func (r *Receiver) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-	defer cancel()
-	if err := r.srv.Shutdown(ctx); err != nil {
-		return r.srv.Close()
-	}
-	return nil
 }
 
 // Reply is how an inbox answers one call.
