@@ -69,11 +69,11 @@ func ReadStateMachine(doc *openapi3.T) (*StateMachine, error) {
 			m.statuses = append(m.statuses, str)
 		}
 	}
-	if err := decodeExtension(s.Extensions, TerminalExtension, &m.terminal); err != nil {
+	if err := DecodeExtension(s.Extensions, TerminalExtension, &m.terminal); err != nil {
 		return nil, fmt.Errorf("%s: %w", where, err)
 	}
 	var tr transitions
-	if err := decodeExtension(s.Extensions, TransitionsExtension, &tr); err != nil {
+	if err := DecodeExtension(s.Extensions, TransitionsExtension, &tr); err != nil {
 		return nil, fmt.Errorf("%s: %w", where, err)
 	}
 	where += "." + TransitionsExtension
@@ -147,9 +147,10 @@ func reachable(start string, edges map[string][]string) map[string]bool {
 	return seen
 }
 
-// decodeExtension decodes a vendor extension (JSON-shaped after loading)
-// into out.
-func decodeExtension(ext map[string]any, name string, out any) error {
+// DecodeExtension decodes the vendor extension name of ext (an OpenAPI
+// object's Extensions, JSON-shaped after loading) into out; the error says
+// which extension is missing or malformed.
+func DecodeExtension(ext map[string]any, name string, out any) error {
 	raw, ok := ext[name]
 	if !ok {
 		return fmt.Errorf("no %s", name)

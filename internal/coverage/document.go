@@ -1,7 +1,6 @@
 package coverage
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -107,27 +106,10 @@ func (d *document) readPlaceholders(doc *openapi3.T) error {
 	var ext struct {
 		Placeholders []docPlaceholder `json:"placeholders"`
 	}
-	if err := decodeExtension(ref.Value.Extensions, placeholdersExtension, &ext); err != nil {
+	if err := contract.DecodeExtension(ref.Value.Extensions, placeholdersExtension, &ext); err != nil {
 		return fmt.Errorf("components.schemas.%s: %w", merchantURLsSchema, err)
 	}
 	d.placeholders = ext.Placeholders
-	return nil
-}
-
-// decodeExtension decodes a vendor extension (JSON-shaped after loading)
-// into out.
-func decodeExtension(ext map[string]any, name string, out any) error {
-	raw, ok := ext[name]
-	if !ok {
-		return fmt.Errorf("no %s", name)
-	}
-	b, err := json.Marshal(raw)
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	if err := json.Unmarshal(b, out); err != nil {
-		return fmt.Errorf("%s does not have the expected shape: %w", name, err)
-	}
 	return nil
 }
 
