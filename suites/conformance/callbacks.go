@@ -118,31 +118,30 @@ var _ = Describe("HPP status callbacks", Label(fw.HPP, fw.Callbacks), Ordered, C
 		Rule: every status change sends one callback whose session is what a read returns at that moment.
 		Source: reference §1.8 (D-cb: "called ... whenever the status of the session is updated"; body "same object as read-session")
 	*/
-	It("MUST send one callback per status change, carrying the session a read returns", Label(fw.Consumer), fw.Cites("D-cb", "K-cb"),
-		fw.Catches(mock.FaultCallbackMissing, "one callback for the change to IN_PROGRESS"), fw.CallbackTimeout, func(ctx SpecContext) {
-			in := f.NewInbox(fw.StatusCallback)
-			h := f.NewHPPSession(ctx, withStatusUpdate(in))
+	It("MUST send one callback per status change, carrying the session a read returns", Label(fw.Consumer), fw.Cites("D-cb", "K-cb"), fw.Catches(mock.FaultCallbackMissing, "one callback for the change to IN_PROGRESS"), fw.CallbackTimeout, func(ctx SpecContext) {
+		in := f.NewInbox(fw.StatusCallback)
+		h := f.NewHPPSession(ctx, withStatusUpdate(in))
 
-			f.Opens(ctx, h)
-			inProgress := f.ExpectHPPStatus(ctx, h.ID, api.INPROGRESS)
-			f.Eventually(ctx, func(g Gomega) {
-				events := distinctEvents(in.Events())
-				g.Expect(events).To(HaveLen(1), "one callback for the change to IN_PROGRESS")
-				g.Expect(events[0].Session).To(sameSession(inProgress))
-			}).Should(Succeed())
+		f.Opens(ctx, h)
+		inProgress := f.ExpectHPPStatus(ctx, h.ID, api.INPROGRESS)
+		f.Eventually(ctx, func(g Gomega) {
+			events := distinctEvents(in.Events())
+			g.Expect(events).To(HaveLen(1), "one callback for the change to IN_PROGRESS")
+			g.Expect(events[0].Session).To(sameSession(inProgress))
+		}).Should(Succeed())
 
-			f.Does(ctx, h, fw.Pay)
-			completed := f.ExpectHPPStatus(ctx, h.ID, api.COMPLETED)
-			f.Eventually(ctx, func(g Gomega) {
-				events := distinctEvents(in.Events())
-				g.Expect(statuses(events)).To(Equal([]api.HppStatus{api.INPROGRESS, api.COMPLETED}), "one callback per change, in order")
-				g.Expect(events[1].Session).To(sameSession(completed))
-			}).Should(Succeed())
+		f.Does(ctx, h, fw.Pay)
+		completed := f.ExpectHPPStatus(ctx, h.ID, api.COMPLETED)
+		f.Eventually(ctx, func(g Gomega) {
+			events := distinctEvents(in.Events())
+			g.Expect(statuses(events)).To(Equal([]api.HppStatus{api.INPROGRESS, api.COMPLETED}), "one callback per change, in order")
+			g.Expect(events[1].Session).To(sameSession(completed))
+		}).Should(Succeed())
 
-			f.Consistently(ctx, func(g Gomega) {
-				g.Expect(in.Calls()).To(HaveLen(2), "two changes, each acknowledged with 200 at once: no more calls")
-			}, quietAfter(in)).Should(Succeed())
-		})
+		f.Consistently(ctx, func(g Gomega) {
+			g.Expect(in.Calls()).To(HaveLen(2), "two changes, each acknowledged with 200 at once: no more calls")
+		}, quietAfter(in)).Should(Succeed())
+	})
 
 	/*
 		Rule: disabling a session is a status change: it sends a DISABLED callback.
@@ -182,20 +181,18 @@ var _ = Describe("HPP status callbacks", Label(fw.HPP, fw.Callbacks), Ordered, C
 			Source: assumption A-callback-5xx: D-cb and K-cb document the retry ("up to three times, with 4 calls being made for the same events") only
 			when no answer comes within 3 s, and expect a 2xx; kconform treats a 5xx answer like a missing one (reference §1.8, §8).
 		*/
-		It("MUST retry a callback answered 500 with the same event_id, 4 calls at most", fw.Cites("A-callback-5xx"),
-			fw.Catches(mock.FaultCallbackNotRetried, "the first call and three retries"),
-			fw.Catches(mock.FaultCallbackEventIDChanges, "every retry carries the event_id of the first call"), fw.CallbackTimeout, func(ctx SpecContext) {
-				f.Adopt(answered500)
-				in := in500
-				f.Eventually(ctx, func(g Gomega) {
-					g.Expect(in.Calls()).To(HaveLen(4), "the first call and three retries")
-				}).WithTimeout(f.Env.Timeouts.CallbackWindow()).Should(Succeed())
-				f.Consistently(ctx, func(g Gomega) {
-					calls := in.Calls()
-					g.Expect(calls).To(HaveLen(4), "4 calls at most for one event")
-					g.Expect(eventIDs(calls)).To(HaveEach(Equal(eventIDs(calls)[0])), "every retry carries the event_id of the first call")
-				}, quietAfter(in)).Should(Succeed())
-			})
+		It("MUST retry a callback answered 500 with the same event_id, 4 calls at most", fw.Cites("A-callback-5xx"), fw.Catches(mock.FaultCallbackNotRetried, "the first call and three retries"), fw.Catches(mock.FaultCallbackEventIDChanges, "every retry carries the event_id of the first call"), fw.CallbackTimeout, func(ctx SpecContext) {
+			f.Adopt(answered500)
+			in := in500
+			f.Eventually(ctx, func(g Gomega) {
+				g.Expect(in.Calls()).To(HaveLen(4), "the first call and three retries")
+			}).WithTimeout(f.Env.Timeouts.CallbackWindow()).Should(Succeed())
+			f.Consistently(ctx, func(g Gomega) {
+				calls := in.Calls()
+				g.Expect(calls).To(HaveLen(4), "4 calls at most for one event")
+				g.Expect(eventIDs(calls)).To(HaveEach(Equal(eventIDs(calls)[0])), "every retry carries the event_id of the first call")
+			}, quietAfter(in)).Should(Succeed())
+		})
 
 		/*
 			Rule: a callback not answered within the timeout (3 s at Klarna) is retried with the same event_id, 4 calls at most.

@@ -200,8 +200,7 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 		Entry("MUST answer 400 naming order_amount when it is missing", kpDocs, breakage{"order_amount", remove("order_amount")}, fw.Timeout),
 		Entry("MUST answer 400 naming order_lines when it is missing", kpDocs, breakage{"order_lines", remove("order_lines")}, fw.Timeout),
 		Entry("MUST answer 400 naming purchase_country when it is missing", sessionRecorded, breakage{"purchase_country", remove("purchase_country")}, fw.Timeout),
-		Entry("MUST answer 400 naming purchase_currency when it is missing", sessionRecorded,
-			fw.Catches(mock.FaultValidationOff, "a KP session with a bad purchase_currency"), breakage{"purchase_currency", remove("purchase_currency")}, fw.Timeout),
+		Entry("MUST answer 400 naming purchase_currency when it is missing", sessionRecorded, fw.Catches(mock.FaultValidationOff, "a KP session with a bad purchase_currency"), breakage{"purchase_currency", remove("purchase_currency")}, fw.Timeout),
 		Entry("MUST answer 400 naming order_lines[0].name when it is missing", kpDocs, breakage{"order_lines[0].name", remove("order_lines", 0, "name")}, fw.Timeout),
 		Entry("MUST answer 400 naming order_lines[0].quantity when it is missing", kpDocs, breakage{"order_lines[0].quantity", remove("order_lines", 0, "quantity")}, fw.Timeout),
 		Entry("MUST answer 400 naming order_lines[0].unit_price when it is missing", kpDocs, breakage{"order_lines[0].unit_price", remove("order_lines", 0, "unit_price")}, fw.Timeout),
@@ -363,19 +362,18 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 		Rule: an order whose data does not match the session answers 409.
 		Source: reference §2.1 (createOrder 409 "does not match the session"), §3.3 (D-kperr 409 BAD_VALUE "Not matching fields")
 	*/
-	It("MUST answer 409 to an order whose amounts do not match the session", Label(fw.KP, fw.Consumer), fw.Cites("S2", "D-kperr", "D-kporder"),
-		fw.CatchesWith(target.ProviderKP, mock.FaultOrderMismatchAccepted, "against a session of"), fw.Timeout, func(ctx SpecContext) {
-			h, token := f.Authorize(ctx)
-			order := fw.OrderRequest(h.KP.Request)
-			order.OrderAmount *= 2
-			order.OrderLines = []api.OrderLine{order.OrderLines[0]}
-			order.OrderLines[0].Quantity, order.OrderLines[0].TotalAmount, order.OrderLines[0].TotalTaxAmount = 2, order.OrderAmount, fw.Ptr(*order.OrderTaxAmount*2)
-			order.OrderTaxAmount = fw.Ptr(*order.OrderTaxAmount * 2)
-			resp, err := f.API.CreateOrderWithResponse(ctx, token, order)
-			Expect(err).NotTo(HaveOccurred())
-			Expect(resp).To(fw.HaveStatus(http.StatusConflict), "order_amount %d against a session of %d", order.OrderAmount, h.KP.Request.OrderAmount)
-			Expect(f.ReadKPSession(ctx, h.KP.ID).Status).To(HaveValue(Equal(api.Incomplete)), "no order was placed")
-		})
+	It("MUST answer 409 to an order whose amounts do not match the session", Label(fw.KP, fw.Consumer), fw.Cites("S2", "D-kperr", "D-kporder"), fw.CatchesWith(target.ProviderKP, mock.FaultOrderMismatchAccepted, "against a session of"), fw.Timeout, func(ctx SpecContext) {
+		h, token := f.Authorize(ctx)
+		order := fw.OrderRequest(h.KP.Request)
+		order.OrderAmount *= 2
+		order.OrderLines = []api.OrderLine{order.OrderLines[0]}
+		order.OrderLines[0].Quantity, order.OrderLines[0].TotalAmount, order.OrderLines[0].TotalTaxAmount = 2, order.OrderAmount, fw.Ptr(*order.OrderTaxAmount*2)
+		order.OrderTaxAmount = fw.Ptr(*order.OrderTaxAmount * 2)
+		resp, err := f.API.CreateOrderWithResponse(ctx, token, order)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(resp).To(fw.HaveStatus(http.StatusConflict), "order_amount %d against a session of %d", order.OrderAmount, h.KP.Request.OrderAmount)
+		Expect(f.ReadKPSession(ctx, h.KP.ID).Status).To(HaveValue(Equal(api.Incomplete)), "no order was placed")
+	})
 
 	/*
 		Rule: an error carries its correlation id in the Klarna-Correlation-Id header and the same value in the body.
@@ -405,14 +403,13 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 			}
 			return r, r.HTTPResponse.Header, nil
 		}, fw.Timeout),
-		Entry("MUST send the same correlation id in the header and the body of a KP 404", Label(fw.KP), fw.Cites("D-err", "D-kpread", "REC-saleor"),
-			fw.Catches(mock.FaultCorrelationIDMismatch, "[error.correlation-id-mismatch]"), func(ctx context.Context) (fw.Response, http.Header, error) {
-				r, err := f.API.ReadCreditSessionWithResponse(ctx, unknown())
-				if err != nil {
-					return nil, nil, err
-				}
-				return r, r.HTTPResponse.Header, nil
-			}, fw.Timeout),
+		Entry("MUST send the same correlation id in the header and the body of a KP 404", Label(fw.KP), fw.Cites("D-err", "D-kpread", "REC-saleor"), fw.Catches(mock.FaultCorrelationIDMismatch, "[error.correlation-id-mismatch]"), func(ctx context.Context) (fw.Response, http.Header, error) {
+			r, err := f.API.ReadCreditSessionWithResponse(ctx, unknown())
+			if err != nil {
+				return nil, nil, err
+			}
+			return r, r.HTTPResponse.Header, nil
+		}, fw.Timeout),
 		Entry("MUST send the same correlation id in the header and the body of an HPP 404", Label(fw.HPP), fw.Cites("A-hpp-error-body"), func(ctx context.Context) (fw.Response, http.Header, error) {
 			r, err := f.API.GetSessionByIdWithResponse(ctx, unknown())
 			if err != nil {
