@@ -51,13 +51,11 @@ type faultList []string
 func (f *faultList) String() string { return strings.Join(*f, ",") }
 
 func (f *faultList) Set(name string) error {
-	for _, known := range mock.FaultNames() {
-		if known.Name == name {
-			*f = append(*f, name)
-			return nil
-		}
+	if _, err := mock.ParseFaults(name); err != nil {
+		return err
 	}
-	return fmt.Errorf("unknown fault %q (kconform mock --list-faults lists them)", name)
+	*f = append(*f, name)
+	return nil
 }
 
 // runMock is `kconform mock` until ctx is done.

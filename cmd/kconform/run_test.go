@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -24,11 +25,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/kconform/kconform/internal/mock"
 	"github.com/kconform/kconform/internal/outfile"
 	"github.com/kconform/kconform/internal/runreport"
+	"github.com/kconform/kconform/internal/target"
+	"github.com/kconform/kconform/suites/framework"
+	"github.com/kconform/kconform/suites/runner"
 )
 
 // Ginkgo runs one suite per process, so every test that runs specs starts
@@ -41,7 +46,7 @@ const (
 	childExitEnv = "KCONFORM_TEST_CHILD_EXIT" // file the child writes its exit code to
 )
 
-var updateFaultMatrix = flag.Bool("update-fault-matrix", false, "rewrite the table in docs/fault-matrix.md from the fault matrix run")
+var updateFaultMatrix = flag.Bool("update-fault-matrix", false, "rewrite the tables of faults in docs/fault-matrix.md and internal/mock/CONTROL.md from the catalogue and the specs' declarations")
 
 // TestRunChild is not a test: it is `kconform run` inside the test binary,
 // entered when the parent sets the child variables. It writes its exit code
@@ -344,65 +349,92 @@ func TestRunHostileTargets(t *testing.T) {
 	}
 }
 
-// faultProof says, for one mock fault, which specs to run, which spec must
-// then fail, and what its failure message must say: the broken rule.
-type faultProof struct {
-	labels string
-	spec   string
-	needle string
-	args   []string // more flags of the run (--payment-provider kco)
-}
-
-var faultProofs = map[string]faultProof{
-	"hpp-create-wrong-status":          {"hpp && lifecycle", "MUST create an HPP session for a KP session with 201 and read it back WAITING", "Expected HTTP status 201, the target answered 200", nil},
-	"hpp-read-missing-field":           {"hpp && lifecycle", "MUST create an HPP session for a KP session with 201 and read it back WAITING", `/expires_at [schema.required]`, nil},
-	"hpp-status-lowercase":             {"hpp && lifecycle", "MUST create an HPP session for a KP session with 201 and read it back WAITING", "/status [schema.enum]", nil},
-	"hpp-expiry-not-one-hour-before":   {"expiry", "MUST set the HPP session's expires_at one hour before the KP session's", "MUST be 1h before the KP session's expires_at", nil},
-	"expired-session-readable":         {"expiry", "MUST answer 404 to reads and DELETE of an HPP session after it expired", "an expired HPP session is not readable", nil},
-	"placeholder-unsubstituted":        {"placeholders", "MUST fill only {{session_id}} in the back URL", "{{session_id}} MUST be filled in the back URL", nil},
-	"placeholder-wrong-mode":           {"placeholders", "MUST fill {{session_id}} and {{order_id}} in the success URL in mode PLACE_ORDER", "{{authorization_token}} MUST stay as written in the success URL in mode PLACE_ORDER", nil},
-	"placeholder-not-escaped":          {"placeholders", "MUST fill only {{session_id}} in the failure URL", "own query MUST stay byte for byte", nil},
-	"error-fallback-missing":           {"placeholders", "MUST send the consumer to the failure URL on an error when no error URL is set", "the error falls back to the failure URL", nil},
-	"terminal-state-reopened":          {"lifecycle && consumer", "MUST keep a CANCELLED session CANCELLED and refuse the consumer", "the page of a CANCELLED session MUST refuse the consumer", nil},
-	"completed-disable-allowed":        {"lifecycle && consumer", "MUST keep a COMPLETED session COMPLETED: the page refuses the consumer and DELETE answers 400", "Expected HTTP status 400, the target answered 204", nil},
-	"distribution-on-disabled-allowed": {"distribution", "MUST refuse distribution of a DISABLED session with 400", "Expected HTTP status 400, the target answered 204", nil},
-	"missing-contact-accepted":         {"distribution", "MUST answer 400 MISSING_CONTACT_DATA to an email distribution without email", "distribution by email without its contact data", nil},
-	"auth-not-enforced":                {"errors", "MUST answer 401 to getSessionById without credentials", "getSessionById without valid credentials", nil},
-	"error-body-wrong-shape":           {"errors", "MUST answer 404 to readCreditSession with an unknown id", `/error_code [schema.required]`, nil},
-	"correlation-id-mismatch":          {"errors", "MUST send the same correlation id in the header and the body of a KP 404", "[error.correlation-id-mismatch]", nil},
-	"validation-off":                   {"errors", "MUST answer 400 naming purchase_currency when it is missing", "a KP session with a bad purchase_currency", nil},
-	"token-reusable":                   {"lifecycle && kp", "MUST refuse a second order with the same authorization token with 403 INVALID_OPERATION", "the token was used already", nil},
-	"token-never-expires":              {"expiry", "MUST answer 404 NOT_FOUND to an order with a token older than 60 minutes", "the token expired 60 minutes after authorization", nil},
-	"order-mismatch-accepted":          {"errors && kp", "MUST answer 409 to an order whose amounts do not match the session", "against a session of", nil},
-	"kp-status-not-completed":          {"lifecycle && kp", "MUST keep the KP session incomplete until an order is created and complete after", "the KP session MUST be complete", nil},
-	"completed-missing-token":          {"lifecycle", "MUST go WAITING → IN_PROGRESS → COMPLETED with an authorization token in mode NONE", `property "authorization_token" is missing`, nil},
-	"updated-at-goes-back":             {"lifecycle", "MUST never move updated_at backwards across status changes", "updated_at went back", nil},
-	"callback-not-retried":             {"callbacks", "MUST retry a callback answered 500 with the same event_id, 4 calls at most", "the first call and three retries", nil},
-	"callback-event-id-changes":        {"callbacks", "MUST retry a callback answered 500 with the same event_id, 4 calls at most", "every retry carries the event_id of the first call", nil},
-	"callback-missing":                 {"callbacks", "MUST send one callback per status change, carrying the session a read returns", "one callback for the change to IN_PROGRESS", nil},
-	"amounts-unchecked":                {"kp && errors && !consumer", "MUST answer 400 BAD_VALUE naming order_lines[1].total_tax_amount when it does not follow tax_rate", "a KP session whose order_lines[1].total_tax_amount does not add up", nil},
-	"address-mismatch-accepted":        {"kp && errors && consumer", "MUST answer 409 naming billing_address.postal_code when the postal code changed", "an order whose billing_address.postal_code differs from the authorization", nil},
-	"unauthorized-json":                {"errors && recorded", "MUST answer 401 with WWW-Authenticate: Basic and an HTML or empty body, as recorded", "a 401 body MUST be Klarna's HTML page", nil},
-	"distribution-unavailable":         {"distribution", "MUST accept a distribution by email", "the target answered 503", nil},
-	"manual-id-check-disable-refused":  {"lifecycle && consumer", "MUST let the merchant disable a session in MANUAL_ID_CHECK", "disable HPP session", nil},
-	"qr-code-missing":                  {"distribution", "MUST give a qr_code_url serving, without credentials, a PNG QR code of redirect_url", "qr_code_url is missing", nil},
-	"kco-order-not-complete":           {"lifecycle && consumer", kcoCompleteSpec, "the KCO order MUST be checkout_complete", kcoArgs},
-}
-
-// The fault matrix is a table in docs/fault-matrix.md, between two markers.
+// The fault matrix is a table in docs/fault-matrix.md, the faults a table
+// in internal/mock/CONTROL.md, each between two markers.
 const (
-	faultMatrixFile  = "../../docs/fault-matrix.md"
-	faultMatrixBegin = "<!-- fault-matrix: written by `go test ./cmd/kconform -run TestFaultMatrix -update-fault-matrix`; edits here are lost -->"
-	faultMatrixEnd   = "<!-- /fault-matrix -->"
+	faultMatrixFile    = "../../docs/fault-matrix.md"
+	faultMatrixBegin   = "<!-- fault-matrix: written by `go test ./cmd/kconform -run TestFaultMatrix -update-fault-matrix`; edits here are lost -->"
+	faultMatrixEnd     = "<!-- /fault-matrix -->"
+	controlFile        = "../../internal/mock/CONTROL.md"
+	controlFaultsBegin = "<!-- faults: written by `go test ./cmd/kconform -run TestFaultMatrix -update-fault-matrix` from the catalogue in faults.go; edits here are lost -->"
+	controlFaultsEnd   = "<!-- /faults -->"
 )
 
-// TestFaultMatrix proves the suites catch every fault of the mock: for
-// each, a run with the fault switched on (only the labels that matter)
-// exits 1 and the named spec fails with a message naming the broken rule.
-// With -update-fault-matrix it rewrites the table in docs/fault-matrix.md;
-// without, it checks that table against the matrix.
+// TestFaultMatrix proves the suites catch every fault of the mock, as
+// the specs declare it (framework.Catches): for each fault, a run with the
+// fault switched on and only its declaring specs focused exits 1, and each
+// of those specs fails with the message its declaration names.
 func TestFaultMatrix(t *testing.T) {
-	faults := mock.FaultNames()
+	proveFaults(t, faultRuns(t, ""))
+}
+
+// faultRun is one run of a fault matrix: fault on, with --payment-provider
+// provider ("" for the default), focused on the specs that declare it.
+type faultRun struct {
+	fault    mock.FaultID
+	provider string
+	catches  []framework.Catch
+}
+
+// faultRuns derives a matrix from the suites' declarations. With provider
+// "" (the default, kp) every fault gets a run: with its declarations for
+// either provider or kp, else with those for kco (a fault only a KCO order
+// shows). With a provider, the faults it can see: declarations for either
+// provider or that one.
+func faultRuns(t *testing.T, provider string) []faultRun {
+	t.Helper()
+	tree := ginkgo.PreviewSpecs(runner.SuiteName)
+	if err := framework.CheckSpecs(tree); err != nil {
+		t.Fatal(err)
+	}
+	byFault := map[mock.FaultID][]framework.Catch{}
+	for _, c := range framework.DeclaredCatches(tree) {
+		byFault[c.Fault] = append(byFault[c.Fault], c)
+	}
+	var runs []faultRun
+	for _, f := range mock.Faults() {
+		pick := func(p string) []framework.Catch {
+			var out []framework.Catch
+			for _, c := range byFault[f] {
+				if c.Provider == "" || c.Provider == p {
+					out = append(out, c)
+				}
+			}
+			return out
+		}
+		switch {
+		case provider != "":
+			if cs := pick(provider); len(cs) > 0 {
+				runs = append(runs, faultRun{f, provider, cs})
+			}
+		case len(pick(target.ProviderKP)) > 0:
+			runs = append(runs, faultRun{f, "", pick(target.ProviderKP)})
+		case len(pick(target.ProviderKCO)) > 0:
+			runs = append(runs, faultRun{f, target.ProviderKCO, pick(target.ProviderKCO)})
+		default:
+			t.Errorf("no spec declares it catches fault %q: decorate the spec that fails under it with framework.Catches", f)
+		}
+	}
+	return runs
+}
+
+// args are the flags of the run: the fault, the provider, one --focus per
+// declaring spec (its whole name, so that no other spec runs; Ginkgo
+// matches focus against the suite's name and the spec's).
+func (fr faultRun) args(dir string) []string {
+	args := []string{"--mock-faults", fr.fault.String(), "--report-json", filepath.Join(dir, "conformance.json")}
+	if fr.provider != "" {
+		args = append(args, "--payment-provider", fr.provider)
+	}
+	for _, c := range fr.catches {
+		args = append(args, "--focus", "^"+regexp.QuoteMeta(runner.SuiteName+" "+c.Spec)+"$")
+	}
+	return args
+}
+
+// proveFaults starts every run, then judges each one.
+func proveFaults(t *testing.T, runs []faultRun) {
+	t.Helper()
 	// The runs mostly wait (callback retries, timeouts), so they go all at
 	// once, a few more than go test's -parallel would allow, and are
 	// checked one by one after.
@@ -410,127 +442,131 @@ func TestFaultMatrix(t *testing.T) {
 		run childRun
 		err error
 	}
-	results := make([]result, len(faults))
+	results := make([]result, len(runs))
 	sem := make(chan struct{}, 8)
 	var wg sync.WaitGroup
-	for i, f := range faults {
-		proof, ok := faultProofs[f.Name]
-		if !ok {
-			continue
-		}
+	for i, fr := range runs {
 		dir := t.TempDir()
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			args := append([]string{"--mock-faults", f.Name, "--label-filter", proof.labels,
-				"--report-json", filepath.Join(dir, "conformance.json")}, proof.args...)
-			r, err := startChild(t.Context(), dir, 2*time.Minute, nil, args...)
+			r, err := startChild(t.Context(), dir, 2*time.Minute, nil, fr.args(dir)...)
 			results[i] = result{r, err}
 		})
 	}
 	wg.Wait()
-
-	rows := make([]string, len(faults))
-	for i, f := range faults {
-		proof, ok := faultProofs[f.Name]
-		if !ok {
-			t.Errorf("fault %q has no proof in faultProofs: add the spec that catches it", f.Name)
-			continue
-		}
-		t.Run(f.Name, func(t *testing.T) {
-			failed := judgeFaultRun(t, f.Name, proof, results[i].run, results[i].err)
-			rows[i] = fmt.Sprintf("| `%s` | %s | %s | %d | `%s` |", f.Name, f.Rule, proof.spec, failed, proof.labels)
+	for i, fr := range runs {
+		t.Run(fr.fault.String(), func(t *testing.T) {
+			judgeFaultRun(t, fr, results[i].run, results[i].err)
 		})
 	}
-	t.Cleanup(func() {
-		if t.Failed() {
-			return
-		}
-		table := "| fault | rule it breaks | spec that catches it | failing specs (in the label selection) | labels run |\n|---|---|---|---|---|\n" + strings.Join(rows, "\n") + "\n"
-		doc, err := os.ReadFile(faultMatrixFile)
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		before, rest, ok := strings.Cut(string(doc), faultMatrixBegin+"\n")
-		want, after, ok2 := strings.Cut(rest, faultMatrixEnd)
-		if !ok || !ok2 {
-			t.Errorf("%s lacks the markers %q … %q around the fault matrix", faultMatrixFile, faultMatrixBegin, faultMatrixEnd)
-			return
-		}
-		if *updateFaultMatrix {
-			updated := before + faultMatrixBegin + "\n" + table + faultMatrixEnd + after
-			if err := outfile.WriteFile(faultMatrixFile, []byte(updated)); err != nil {
-				t.Error(err)
-			}
-			return
-		}
-		if err := sameRows(want, table); err != nil {
-			t.Errorf("%s is stale: %v (run go test ./cmd/kconform -run TestFaultMatrix -update-fault-matrix)", faultMatrixFile, err)
-		}
-	})
 }
 
-// judgeFaultRun checks one fault's run: exit 1, the proof's spec failed
-// naming the rule, and the report judges that rule broken. It returns how
-// many specs failed.
-func judgeFaultRun(t *testing.T, fault string, proof faultProof, r childRun, err error) int {
+// judgeFaultRun checks one fault's run: exit 1, every declaring spec
+// failed saying what its declaration names, and the report judges each
+// of their rules broken.
+func judgeFaultRun(t *testing.T, fr faultRun, r childRun, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r.exit != runFailed {
-		t.Fatalf("with %s on, kconform run exited %d, want 1:\n%s", fault, r.exit, lastOutput(r.output))
+		t.Fatalf("with %s on, kconform run exited %d, want 1:\n%s", fr.fault, r.exit, lastOutput(r.output))
 	}
 	failed := r.failures()
-	var matches []string // the full names that end in the proof's spec text
-	for name := range failed {
-		if name == proof.spec || strings.HasSuffix(name, " "+proof.spec) {
-			matches = append(matches, name)
+	rep := readRunReport(t, filepath.Join(r.dir, "conformance.json"))
+	for _, c := range fr.catches {
+		msg, ok := failed[c.Spec]
+		if !ok {
+			t.Errorf("with %s on, %q (%s) did not fail; failed: %q", fr.fault, c.Spec, c.Where, slices.Sorted(maps.Keys(failed)))
+			continue
+		}
+		if !strings.Contains(msg, c.Needle) {
+			t.Errorf("with %s on, %q failed without saying %q (its Catches declaration, %s):\n%s", fr.fault, c.Spec, c.Needle, c.Where, msg)
+		}
+		// The conformance report judges the rule by its subject: the
+		// fault must break it, not block it or leave it holding.
+		if i := slices.IndexFunc(rep.Rules, func(rule runreport.Rule) bool { return rule.Rule == c.Spec }); i < 0 || rep.Rules[i].Verdict != runreport.Broken {
+			t.Errorf("with %s on, the report does not judge %q broken", fr.fault, c.Spec)
 		}
 	}
-	if len(matches) == 0 {
-		names := slices.Sorted(maps.Keys(failed))
-		t.Fatalf("with %s on, %q did not fail; failed: %q", fault, proof.spec, names)
-	}
-	if len(matches) > 1 {
-		t.Fatalf("with %s on, the proof's spec %q names several failed specs %q: give more of its full name", fault, proof.spec, matches)
-	}
-	msg := failed[matches[0]]
-	if !strings.Contains(msg, proof.needle) {
-		t.Fatalf("with %s on, %q failed without naming the rule (%q):\n%s", fault, proof.spec, proof.needle, msg)
-	}
-	// The conformance report judges the rule by its subject: the
-	// fault must break it, not block it or leave it holding.
-	rep := readRunReport(t, filepath.Join(r.dir, "conformance.json"))
-	if i := slices.IndexFunc(rep.Rules, func(rule runreport.Rule) bool { return rule.Rule == matches[0] }); i < 0 || rep.Rules[i].Verdict != runreport.Broken {
-		t.Fatalf("with %s on, the report does not judge %q broken: %+v", fault, matches[0], rep.Rules[max(i, 0)])
-	}
-	return len(failed)
 }
 
-// sameRows compares two matrix tables ignoring the failing-spec counts,
-// which depend on timing-free but fault-wide effects and are informative.
-func sameRows(want, got string) error {
-	strip := func(s string) []string {
-		var out []string
-		for _, l := range strings.Split(strings.TrimSpace(s), "\n") {
-			cells := strings.Split(l, "|")
-			if len(cells) > 4 {
-				cells[4] = ""
+// TestFaultMatrixTables keeps the tables of faults in the documents in step
+// with the mock's catalogue and the specs' declarations: the fault matrix
+// in docs/fault-matrix.md, the list of faults in internal/mock/CONTROL.md.
+// -update-fault-matrix rewrites them.
+func TestFaultMatrixTables(t *testing.T) {
+	tree := ginkgo.PreviewSpecs(runner.SuiteName)
+	if err := framework.CheckSpecs(tree); err != nil {
+		t.Fatal(err)
+	}
+	matrix := "| fault | rule it breaks | spec that catches it | its failure says | provider |\n|---|---|---|---|---|\n"
+	catches := framework.DeclaredCatches(tree)
+	for _, f := range mock.Faults() {
+		for _, c := range catches {
+			if c.Fault != f {
+				continue
 			}
-			out = append(out, strings.Join(cells, "|"))
+			provider := "either"
+			if c.Provider != "" {
+				provider = c.Provider
+			}
+			matrix += fmt.Sprintf("| `%s` | %s | %s | `%s` | %s |\n", f, cell(f.Fault().Rule), cell(c.Spec), cell(c.Needle), provider)
 		}
-		return out
 	}
-	w, g := strip(want), strip(got)
-	if len(w) != len(g) {
-		return fmt.Errorf("%d rows, the matrix has %d", len(w), len(g))
+	control := "| name | what the mock does | rule it breaks |\n|---|---|---|\n"
+	for _, f := range mock.FaultNames() {
+		control += fmt.Sprintf("| %s | %s | %s |\n", f.Name, cell(f.Description), cell(f.Rule))
 	}
-	for i := range w {
-		if w[i] != g[i] {
-			return fmt.Errorf("row %d is\n  %s\nthe matrix says\n  %s", i+1, w[i], g[i])
+	for _, d := range []struct{ file, begin, end, table string }{
+		{faultMatrixFile, faultMatrixBegin, faultMatrixEnd, matrix},
+		{controlFile, controlFaultsBegin, controlFaultsEnd, control},
+	} {
+		if err := syncTable(d.file, d.begin, d.end, d.table, *updateFaultMatrix); err != nil {
+			t.Error(err)
 		}
+	}
+}
+
+// cell escapes what would break a Markdown table cell.
+func cell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+
+// syncTable checks (or, with update, rewrites) the text of file between
+// the lines begin and end.
+func syncTable(file, begin, end, table string, update bool) error {
+	doc, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	before, rest, ok := strings.Cut(string(doc), begin+"\n")
+	have, after, ok2 := strings.Cut(rest, end)
+	if !ok || !ok2 {
+		return fmt.Errorf("%s lacks the markers %q … %q around the table", file, begin, end)
+	}
+	if update {
+		return outfile.WriteFile(file, []byte(before+begin+"\n"+table+end+after))
+	}
+	if have != table {
+		return fmt.Errorf("%s is stale (run go test ./cmd/kconform -run TestFaultMatrixTables -update-fault-matrix):\n%s", file, firstDiff(have, table))
 	}
 	return nil
+}
+
+// firstDiff shows the first line where two tables differ.
+func firstDiff(have, want string) string {
+	h, w := strings.Split(have, "\n"), strings.Split(want, "\n")
+	for i := range max(len(h), len(w)) {
+		var hl, wl string
+		if i < len(h) {
+			hl = h[i]
+		}
+		if i < len(w) {
+			wl = w[i]
+		}
+		if hl != wl {
+			return fmt.Sprintf("line %d is\n  %s\nthe declarations say\n  %s", i+1, hl, wl)
+		}
+	}
+	return ""
 }

@@ -32,7 +32,7 @@ func orderAmounts(amount, tax *int64, lines *[]api.OrderLine) amounts.Order {
 // (internal/amounts cites them). nil when they add up or amounts-unchecked
 // is on.
 func checkAmounts(o amounts.Order, faults faultSet) *apiError {
-	if faults.has(faultAmountsUnchecked) {
+	if faults.has(FaultAmountsUnchecked) {
 		return nil
 	}
 	problems := amounts.Check(o)

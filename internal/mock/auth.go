@@ -11,7 +11,7 @@ import (
 func (s *Server) requireCredentials(next http.Handler) http.Handler {
 	user, pass := []byte(s.opts.Username), []byte(s.opts.Password)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.faults.has(faultAuthNotEnforced) {
+		if !s.faults.has(FaultAuthNotEnforced) {
 			u, p, ok := r.BasicAuth()
 			// Both compared, in constant time, whatever the first one gave.
 			userOK := subtle.ConstantTimeCompare([]byte(u), user)
@@ -33,7 +33,7 @@ func (s *Server) requireCredentials(next http.Handler) http.Handler {
 // (and the unauthorized-json fault) answer ErrorV2 JSON instead, which the
 // contract also allows.
 func (s *Server) unauthorized(w http.ResponseWriter, r *http.Request) {
-	if s.opts.JSONUnauthorized || s.faults.has(faultUnauthorizedJSON) {
+	if s.opts.JSONUnauthorized || s.faults.has(FaultUnauthorizedJSON) {
 		writeAPIError(w, r, errUnauthorized)
 		return
 	}

@@ -233,7 +233,7 @@ func (d *dispatcher) deliver(ev *callbackEvent) {
 			return
 		}
 		faults := d.faults.load()
-		if call >= maxCalls || (ev.kind == statusCallback && faults.has(faultCallbackNotRetried)) {
+		if call >= maxCalls || (ev.kind == statusCallback && faults.has(FaultCallbackNotRetried)) {
 			d.log.Warn("callback given up", "target", safeTarget(ev.target), "calls", call, "reason", err.Error())
 			return
 		}
@@ -248,7 +248,7 @@ func (d *dispatcher) deliver(ev *callbackEvent) {
 			return
 		case <-timer.C:
 		}
-		if ev.kind == statusCallback && d.faults.has(faultCallbackEventIDChanges) {
+		if ev.kind == statusCallback && d.faults.has(FaultCallbackEventIDChanges) {
 			ev.eventID = newUUID()
 		}
 	}

@@ -56,7 +56,7 @@ func (s *Server) openPage(id string, move bool) pageState {
 		return pageState{HTTPCode: http.StatusNotFound, Title: "Page not found", Message: "This payment link does not exist."}
 	case h.expired(now):
 		return pageState{HTTPCode: http.StatusGone, Title: "Link expired", Message: "This payment link has expired.", ID: id, Status: h.status}
-	case s.machine.terminal(h.status) && !faults.has(faultTerminalStateReopened):
+	case s.machine.terminal(h.status) && !faults.has(FaultTerminalStateReopened):
 		return pageState{HTTPCode: http.StatusGone, Title: "Link no longer valid", Message: "This payment session is " + string(h.status) + ".", ID: id, Status: h.status}
 	}
 	// The terminal-state-reopened fault is the one move off the contract's
@@ -119,7 +119,7 @@ func (s *Server) payLocked(h *hppSession, now time.Time, faults faultSet) bool {
 	}
 	if h.placesOrder() {
 		h.orderID, h.klarnaReference = newUUID(), newKlarnaReference()
-		if !faults.has(faultKPStatusNotCompleted) {
+		if !faults.has(FaultKPStatusNotCompleted) {
 			k.complete = true
 		}
 		return true
@@ -149,7 +149,7 @@ func (s *Server) merchantRedirect(h *hppSession, to api.HppStatus, faults faultS
 		u = h.urls.Cancel
 	case api.ERROR:
 		u = h.urls.Error
-		if isEmpty(u) && !faults.has(faultErrorFallbackMissing) {
+		if isEmpty(u) && !faults.has(FaultErrorFallbackMissing) {
 			u = h.urls.Failure
 		}
 	}

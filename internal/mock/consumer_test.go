@@ -173,7 +173,7 @@ func TestSubstitutePlaceholders(t *testing.T) {
 			t.Errorf("%q: got %q, want %q", tc.raw, got, tc.want)
 		}
 	}
-	notEscaped := faultSet(1 << faultPlaceholderNotEscaped)
+	notEscaped := faultSet(1 << FaultPlaceholderNotEscaped)
 	if got := substitutePlaceholders("https://a/?q=%2F&t={{authorization_token}}", all, notEscaped); got != "https://a/?q=/&t=t&2" {
 		t.Errorf("not-escaped: %q", got)
 	}

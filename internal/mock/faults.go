@@ -14,145 +14,148 @@ type Fault struct {
 	Description string `json:"description"` // what the mock does instead
 }
 
-// faultID indexes faultCatalogue; a faultSet is a bit mask of them.
-type faultID uint
+// FaultID names one fault in Go: suites declare the faults they catch with
+// these constants (framework.Catches), so a misspelt fault does not compile.
+// It indexes faultCatalogue; a faultSet is a bit mask of them.
+type FaultID uint
 
 const (
-	faultHPPCreateWrongStatus faultID = iota
-	faultHPPReadMissingField
-	faultHPPStatusLowercase
-	faultHPPExpiryNotOneHourBefore
-	faultExpiredSessionReadable
-	faultPlaceholderUnsubstituted
-	faultPlaceholderWrongMode
-	faultPlaceholderNotEscaped
-	faultErrorFallbackMissing
-	faultTerminalStateReopened
-	faultCompletedDisableAllowed
-	faultDistributionOnDisabledAllowed
-	faultMissingContactAccepted
-	faultAuthNotEnforced
-	faultErrorBodyWrongShape
-	faultCorrelationIDMismatch
-	faultValidationOff
-	faultTokenReusable
-	faultTokenNeverExpires
-	faultOrderMismatchAccepted
-	faultKPStatusNotCompleted
-	faultCompletedMissingToken
-	faultUpdatedAtGoesBack
-	faultCallbackNotRetried
-	faultCallbackEventIDChanges
-	faultCallbackMissing
-	faultAmountsUnchecked
-	faultAddressMismatchAccepted
-	faultUnauthorizedJSON
-	faultDistributionUnavailable
-	faultQRCodeMissing
-	faultManualIDCheckDisableRefused
-	faultKCOOrderNotComplete
+	FaultHPPCreateWrongStatus FaultID = iota
+	FaultHPPReadMissingField
+	FaultHPPStatusLowercase
+	FaultHPPExpiryNotOneHourBefore
+	FaultExpiredSessionReadable
+	FaultPlaceholderUnsubstituted
+	FaultPlaceholderWrongMode
+	FaultPlaceholderNotEscaped
+	FaultErrorFallbackMissing
+	FaultTerminalStateReopened
+	FaultCompletedDisableAllowed
+	FaultDistributionOnDisabledAllowed
+	FaultMissingContactAccepted
+	FaultAuthNotEnforced
+	FaultErrorBodyWrongShape
+	FaultCorrelationIDMismatch
+	FaultValidationOff
+	FaultTokenReusable
+	FaultTokenNeverExpires
+	FaultOrderMismatchAccepted
+	FaultKPStatusNotCompleted
+	FaultCompletedMissingToken
+	FaultUpdatedAtGoesBack
+	FaultCallbackNotRetried
+	FaultCallbackEventIDChanges
+	FaultCallbackMissing
+	FaultAmountsUnchecked
+	FaultAddressMismatchAccepted
+	FaultUnauthorizedJSON
+	FaultDistributionUnavailable
+	FaultQRCodeMissing
+	FaultManualIDCheckDisableRefused
+	FaultKCOOrderNotComplete
 	faultCount
 )
 
-// faultCatalogue is the table of CONTROL.md, in its order.
+// faultCatalogue is the one list of faults: CONTROL.md's table and
+// docs/fault-matrix.md are generated from it (cmd/kconform TestFaultMatrixTables).
 var faultCatalogue = [faultCount]Fault{
-	faultHPPCreateWrongStatus: {"hpp-create-wrong-status",
+	FaultHPPCreateWrongStatus: {"hpp-create-wrong-status",
 		"HPP create answers 201 Created",
 		"HPP create answers 200 instead of 201"},
-	faultHPPReadMissingField: {"hpp-read-missing-field",
+	FaultHPPReadMissingField: {"hpp-read-missing-field",
 		"an HPP read carries session_id, status, updated_at and expires_at",
 		"HPP read omits expires_at"},
-	faultHPPStatusLowercase: {"hpp-status-lowercase",
+	FaultHPPStatusLowercase: {"hpp-status-lowercase",
 		"the HPP status is one of the upper-case enum values",
 		"HPP status enum sent in lowercase (reads and callbacks)"},
-	faultHPPExpiryNotOneHourBefore: {"hpp-expiry-not-one-hour-before",
+	FaultHPPExpiryNotOneHourBefore: {"hpp-expiry-not-one-hour-before",
 		"an HPP session expires one hour before its KP session",
 		"HPP expires_at equals the KP expiry (should be 1 h before)"},
-	faultExpiredSessionReadable: {"expired-session-readable",
+	FaultExpiredSessionReadable: {"expired-session-readable",
 		"an expired HPP session reads 404",
 		"an expired HPP session still reads 200"},
-	faultPlaceholderUnsubstituted: {"placeholder-unsubstituted",
+	FaultPlaceholderUnsubstituted: {"placeholder-unsubstituted",
 		"{{session_id}} is substituted in every merchant URL",
 		"{{session_id}} left in redirect URLs"},
-	faultPlaceholderWrongMode: {"placeholder-wrong-mode",
+	FaultPlaceholderWrongMode: {"placeholder-wrong-mode",
 		"{{authorization_token}} only in mode NONE, {{order_id}} only in PLACE_ORDER/CAPTURE_ORDER",
 		"{{authorization_token}} filled (with order_id) in place-order modes and {{order_id}} in NONE"},
-	faultPlaceholderNotEscaped: {"placeholder-not-escaped",
+	FaultPlaceholderNotEscaped: {"placeholder-not-escaped",
 		"substituted values are query-escaped and the rest of the URL is kept byte for byte",
 		"substituted values and the URL's own query are decoded (breaks query encoding)"},
-	faultErrorFallbackMissing: {"error-fallback-missing",
+	FaultErrorFallbackMissing: {"error-fallback-missing",
 		"an empty error URL falls back to the failure URL",
 		"error action ignores the failure fallback (goes to the generic page)"},
-	faultTerminalStateReopened: {"terminal-state-reopened",
+	FaultTerminalStateReopened: {"terminal-state-reopened",
 		"COMPLETED, CANCELLED and DISABLED are terminal",
 		"opening the page of a CANCELLED/COMPLETED/DISABLED session moves it to IN_PROGRESS"},
-	faultCompletedDisableAllowed: {"completed-disable-allowed",
+	FaultCompletedDisableAllowed: {"completed-disable-allowed",
 		"DELETE on a COMPLETED HPP session answers 400",
 		"DELETE on a COMPLETED session answers 204"},
-	faultDistributionOnDisabledAllowed: {"distribution-on-disabled-allowed",
+	FaultDistributionOnDisabledAllowed: {"distribution-on-disabled-allowed",
 		"distribution on a DISABLED HPP session answers 400",
 		"distribution on a DISABLED session answers 204"},
-	faultMissingContactAccepted: {"missing-contact-accepted",
+	FaultMissingContactAccepted: {"missing-contact-accepted",
 		"a distribution needs the contact field of its method (400 MISSING_CONTACT_DATA)",
 		"distribution without the contact field its method needs answers 204"},
-	faultAuthNotEnforced: {"auth-not-enforced",
+	FaultAuthNotEnforced: {"auth-not-enforced",
 		"missing or wrong credentials answer 401",
 		"missing/wrong credentials are accepted"},
-	faultErrorBodyWrongShape: {"error-body-wrong-shape",
+	FaultErrorBodyWrongShape: {"error-body-wrong-shape",
 		"error bodies are ErrorV2 (correlation_id, error_code, error_messages)",
 		`error bodies are {"error":"..."} instead of ErrorV2`},
-	faultCorrelationIDMismatch: {"correlation-id-mismatch",
+	FaultCorrelationIDMismatch: {"correlation-id-mismatch",
 		"the Klarna-Correlation-Id header equals the error body's correlation_id",
 		"Klarna-Correlation-Id header differs from the body's correlation_id"},
-	faultValidationOff: {"validation-off",
+	FaultValidationOff: {"validation-off",
 		"a request that breaks the contract answers 400 BAD_VALUE",
 		"invalid requests are accepted (no 400)"},
-	faultTokenReusable: {"token-reusable",
+	FaultTokenReusable: {"token-reusable",
 		"an authorization token creates one order (then 403 INVALID_OPERATION)",
 		"an authorization token can create a second order"},
-	faultTokenNeverExpires: {"token-never-expires",
+	FaultTokenNeverExpires: {"token-never-expires",
 		"an authorization token expires after 60 minutes (then 404 NOT_FOUND)",
 		"a token older than 60 min still creates an order"},
-	faultOrderMismatchAccepted: {"order-mismatch-accepted",
+	FaultOrderMismatchAccepted: {"order-mismatch-accepted",
 		"a create-order body that does not match the session answers 409 BAD_VALUE",
 		"a create-order body that does not match the session answers 200"},
-	faultKPStatusNotCompleted: {"kp-status-not-completed",
+	FaultKPStatusNotCompleted: {"kp-status-not-completed",
 		"a KP session is complete once an order is placed",
 		"the KP session stays incomplete after an order"},
-	faultCompletedMissingToken: {"completed-missing-token",
+	FaultCompletedMissingToken: {"completed-missing-token",
 		"a COMPLETED session in mode NONE carries authorization_token",
 		"a COMPLETED (mode NONE) session is read without authorization_token"},
-	faultUpdatedAtGoesBack: {"updated-at-goes-back",
+	FaultUpdatedAtGoesBack: {"updated-at-goes-back",
 		"updated_at never goes back",
 		"updated_at moves backwards on a status change"},
-	faultCallbackNotRetried: {"callback-not-retried",
+	FaultCallbackNotRetried: {"callback-not-retried",
 		"a failed status callback is retried, up to 4 calls",
 		"a failed callback is not retried"},
-	faultCallbackEventIDChanges: {"callback-event-id-changes",
+	FaultCallbackEventIDChanges: {"callback-event-id-changes",
 		"every retry of a status callback carries the same event_id",
 		"each retry of a callback carries a new event_id"},
-	faultCallbackMissing: {"callback-missing",
+	FaultCallbackMissing: {"callback-missing",
 		"every HPP status change is POSTed to status_update",
 		"no callback is sent on status changes"},
-	faultAmountsUnchecked: {"amounts-unchecked",
+	FaultAmountsUnchecked: {"amounts-unchecked",
 		"order amounts add up: line totals, line tax (±1), order_amount and order_tax_amount (400 BAD_VALUE)",
 		"KP create, update and create order accept amounts that do not add up"},
-	faultAddressMismatchAccepted: {"address-mismatch-accepted",
+	FaultAddressMismatchAccepted: {"address-mismatch-accepted",
 		"a create-order whose addresses, customer or locale differ from the authorization answers 409 naming each field",
 		"create order compares only amounts, currency, country and lines"},
-	faultUnauthorizedJSON: {"unauthorized-json",
+	FaultUnauthorizedJSON: {"unauthorized-json",
 		"a 401 is Klarna's HTML page (or empty) with WWW-Authenticate: Basic, as recorded",
 		"401 answered with an ErrorV2 JSON body"},
-	faultDistributionUnavailable: {"distribution-unavailable",
+	FaultDistributionUnavailable: {"distribution-unavailable",
 		"a valid distribution of an open HPP session is accepted (201 or 204)",
 		"distribution answers 503 (S1: unable to distribute due to an internal error)"},
-	faultQRCodeMissing: {"qr-code-missing",
+	FaultQRCodeMissing: {"qr-code-missing",
 		"HPP create gives a qr_code_url serving a QR code of redirect_url",
 		"HPP create omits qr_code_url"},
-	faultManualIDCheckDisableRefused: {"manual-id-check-disable-refused",
+	FaultManualIDCheckDisableRefused: {"manual-id-check-disable-refused",
 		"the merchant can disable a session in MANUAL_ID_CHECK (its documented transition to DISABLED)",
 		"DELETE on a MANUAL_ID_CHECK session answers 400"},
-	faultKCOOrderNotComplete: {"kco-order-not-complete",
+	FaultKCOOrderNotComplete: {"kco-order-not-complete",
 		"a KCO order is checkout_complete once the consumer paid for it on the hosted page",
 		"the KCO order stays checkout_incomplete after the consumer paid"},
 }
@@ -164,16 +167,43 @@ func FaultNames() []Fault {
 	return out
 }
 
+// Faults lists every fault's ID, in the order of FaultNames.
+func Faults() []FaultID {
+	out := make([]FaultID, faultCount)
+	for f := range out {
+		out[f] = FaultID(f)
+	}
+	return out
+}
+
+// Fault is the catalogue entry of f: its name, the rule it breaks and what
+// the mock does instead; the zero Fault for an ID outside the catalogue.
+func (f FaultID) Fault() Fault {
+	if f >= faultCount {
+		return Fault{}
+	}
+	return faultCatalogue[f]
+}
+
+// String is the fault's name, as --fault and --mock-faults take it, or
+// "unknown-fault-N" for an ID outside the catalogue (no name parses to it).
+func (f FaultID) String() string {
+	if f >= faultCount {
+		return fmt.Sprintf("unknown-fault-%d", uint(f))
+	}
+	return faultCatalogue[f].Name
+}
+
 // faultSet is a set of active faults; the zero value has none.
 type faultSet uint64
 
-func (s faultSet) has(f faultID) bool { return s&(1<<f) != 0 }
+func (s faultSet) has(f FaultID) bool { return s&(1<<f) != 0 }
 
 // names lists the active faults in catalogue order; never nil, so that it
 // encodes as [] rather than null.
 func (s faultSet) names() []string {
 	out := []string{}
-	for f := faultID(0); f < faultCount; f++ {
+	for f := FaultID(0); f < faultCount; f++ {
 		if s.has(f) {
 			out = append(out, faultCatalogue[f].Name)
 		}
@@ -181,17 +211,20 @@ func (s faultSet) names() []string {
 	return out
 }
 
-var faultByName = func() map[string]faultID {
-	m := make(map[string]faultID, faultCount)
-	for f := faultID(0); f < faultCount; f++ {
+var faultByName = func() map[string]FaultID {
+	m := make(map[string]FaultID, faultCount)
+	for f := FaultID(0); f < faultCount; f++ {
 		m[faultCatalogue[f].Name] = f
 	}
 	return m
 }()
 
-// parseFaults turns names into a set; an unknown name is an error that names it.
-func parseFaults(names []string) (faultSet, error) {
-	var set faultSet
+// ParseFaults is the one reader of fault names (Options.Faults, PUT
+// /_kconform/faults, kconform mock --fault, kconform run --mock-faults, the
+// suites' Catches labels). It returns the faults in the order given; an
+// unknown name is an error that names it and lists the known faults.
+func ParseFaults(names ...string) ([]FaultID, error) {
+	out := make([]FaultID, 0, len(names))
 	var unknown []string
 	for _, n := range names {
 		f, ok := faultByName[strings.TrimSpace(n)]
@@ -199,20 +232,22 @@ func parseFaults(names []string) (faultSet, error) {
 			unknown = append(unknown, fmt.Sprintf("%q", n))
 			continue
 		}
-		set |= 1 << f
+		out = append(out, f)
 	}
 	if len(unknown) > 0 {
-		return 0, fmt.Errorf("unknown fault %s (known faults: %s)", strings.Join(unknown, ", "), strings.Join(allFaultNames(), ", "))
+		return nil, fmt.Errorf("unknown fault %s (known faults: %s)", strings.Join(unknown, ", "), strings.Join(faultSet(1<<faultCount-1).names(), ", "))
 	}
-	return set, nil
+	return out, nil
 }
 
-func allFaultNames() []string {
-	out := make([]string, faultCount)
-	for f := faultID(0); f < faultCount; f++ {
-		out[f] = faultCatalogue[f].Name
+// parseFaults is ParseFaults as the server's set.
+func parseFaults(names []string) (faultSet, error) {
+	ids, err := ParseFaults(names...)
+	var set faultSet
+	for _, f := range ids {
+		set |= 1 << f
 	}
-	return out
+	return set, err
 }
 
 // activeFaults is the server's current set, read on every request without a lock.
@@ -220,4 +255,4 @@ type activeFaults struct{ bits atomic.Uint64 }
 
 func (a *activeFaults) load() faultSet     { return faultSet(a.bits.Load()) }
 func (a *activeFaults) store(s faultSet)   { a.bits.Store(uint64(s)) }
-func (a *activeFaults) has(f faultID) bool { return a.load().has(f) }
+func (a *activeFaults) has(f FaultID) bool { return a.load().has(f) }

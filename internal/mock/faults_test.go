@@ -301,3 +301,30 @@ func TestFaultsSwitchedOffAgain(t *testing.T) {
 		t.Errorf("status %s after the fault is off", s.Status)
 	}
 }
+
+// ParseFaults is the one reader of fault names: known names give their IDs
+// in order, and every unknown one is named with the list of known faults.
+func TestParseFaultsNamesTheUnknownAndTheKnown(t *testing.T) {
+	got, err := ParseFaults("token-reusable", " qr-code-missing")
+	if err != nil || len(got) != 2 || got[0] != FaultTokenReusable || got[1] != FaultQRCodeMissing {
+		t.Fatalf("got %v, %v", got, err)
+	}
+	if got[0].String() != "token-reusable" || got[1].Fault().Rule == "" {
+		t.Errorf("%v names %q, rule %q", got[0], got[0].String(), got[1].Fault().Rule)
+	}
+	_, err = ParseFaults("token-reusable", "made-up", "tokn-reusable")
+	if err == nil {
+		t.Fatal("unknown names accepted")
+	}
+	for _, want := range []string{`unknown fault "made-up", "tokn-reusable"`, "(known faults: hpp-create-wrong-status, ", ", kco-order-not-complete)"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q: %v", want, err)
+		}
+	}
+	if s := FaultID(faultCount).String(); !strings.HasPrefix(s, "unknown-fault-") {
+		t.Errorf("an ID outside the catalogue is %q", s)
+	}
+	if _, err := ParseFaults(FaultID(faultCount).String()); err == nil {
+		t.Error("an ID outside the catalogue parses")
+	}
+}

@@ -33,7 +33,7 @@ func (h *handlers) CreateHppSession(ctx context.Context, req api.CreateHppSessio
 		}
 		return nil, errUnmapped("createHppSession", e)
 	}
-	if h.s.faults.has(faultHPPCreateWrongStatus) {
+	if h.s.faults.has(FaultHPPCreateWrongStatus) {
 		return createdWithStatus200(resp), nil
 	}
 	return api.CreateHppSession201JSONResponse(resp), nil
@@ -48,7 +48,7 @@ func (h *handlers) GetSessionById(ctx context.Context, req api.GetSessionByIdReq
 		}
 		return nil, errUnmapped("getSessionById", e)
 	}
-	if h.s.faults.has(faultHPPReadMissingField) {
+	if h.s.faults.has(FaultHPPReadMissingField) {
 		return readWithoutExpiry(view), nil
 	}
 	return api.GetSessionById200JSONResponse(view), nil

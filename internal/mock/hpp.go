@@ -56,7 +56,7 @@ func (s *Server) createHPP(body *api.SessionCreationRequestV1, base string) (api
 	// One hour before the payment session (D-create); seed 004 says it of
 	// the "Payment Session" in general, so a KCO order's too.
 	h.expiresAt = paymentExpires.Add(-hppBeforeKP)
-	if faults.has(faultHPPExpiryNotOneHourBefore) {
+	if faults.has(FaultHPPExpiryNotOneHourBefore) {
 		h.expiresAt = paymentExpires
 	}
 	// In its last hour a payment session can no longer be hosted: the HPP
@@ -86,7 +86,7 @@ func (s *Server) readHPP(id string) (api.SessionResponseV1, *apiError) {
 	s.store.mu.RLock()
 	defer s.store.mu.RUnlock()
 	h := s.store.hpp[id]
-	if h == nil || (h.expired(now) && !faults.has(faultExpiredSessionReadable)) {
+	if h == nil || (h.expired(now) && !faults.has(FaultExpiredSessionReadable)) {
 		return api.SessionResponseV1{}, errHPPNotFound
 	}
 	return hppView(h, faults), nil
@@ -100,7 +100,7 @@ func (s *Server) disableHPP(id string) *apiError {
 	if h == nil || h.expired(now) {
 		return errHPPNotFound
 	}
-	if h.status == api.MANUALIDCHECK && faults.has(faultManualIDCheckDisableRefused) {
+	if h.status == api.MANUALIDCHECK && faults.has(FaultManualIDCheckDisableRefused) {
 		return errManualIDCheck
 	}
 	if !s.machine.allows(h.status, api.DISABLED) {
@@ -111,7 +111,7 @@ func (s *Server) disableHPP(id string) *apiError {
 		case api.CANCELLED:
 			return errHPPCancelled // undocumented; the consumer's cancel is definitive
 		case api.COMPLETED:
-			if faults.has(faultCompletedDisableAllowed) {
+			if faults.has(FaultCompletedDisableAllowed) {
 				return nil // answers 204 and changes nothing
 			}
 		}
@@ -135,19 +135,19 @@ func (s *Server) distributeHPP(id string, body *api.DistributionRequestV1) *apiE
 	switch {
 	case !found:
 		return errHPPNotFound
-	case status == api.DISABLED && !faults.has(faultDistributionOnDisabledAllowed):
+	case status == api.DISABLED && !faults.has(FaultDistributionOnDisabledAllowed):
 		return errHPPDisabled
 	case status == api.COMPLETED:
 		return errHPPCompleted
 	case status == api.CANCELLED:
 		return errHPPCancelled
 	}
-	if !faults.has(faultMissingContactAccepted) {
+	if !faults.has(FaultMissingContactAccepted) {
 		if err := checkContact(body); err != nil {
 			return err
 		}
 	}
-	if faults.has(faultDistributionUnavailable) {
+	if faults.has(FaultDistributionUnavailable) {
 		return errDistributionUnavailable
 	}
 	return nil // the mock sends nothing; Klarna sends asynchronously
@@ -177,7 +177,7 @@ func checkContact(b *api.DistributionRequestV1) *apiError {
 func hppView(h *hppSession, faults faultSet) api.SessionResponseV1 {
 	v := api.SessionResponseV1{SessionId: h.id, Status: h.status, UpdatedAt: h.updatedAt, ExpiresAt: h.expiresAt}
 	if h.status == api.COMPLETED {
-		if h.authorizationToken != "" && !faults.has(faultCompletedMissingToken) {
+		if h.authorizationToken != "" && !faults.has(FaultCompletedMissingToken) {
 			tok := h.authorizationToken
 			v.AuthorizationToken = &tok
 		}
@@ -186,7 +186,7 @@ func hppView(h *hppSession, faults faultSet) api.SessionResponseV1 {
 			v.OrderId, v.KlarnaReference = &order, &ref
 		}
 	}
-	if faults.has(faultHPPStatusLowercase) {
+	if faults.has(FaultHPPStatusLowercase) {
 		v.Status = api.HppStatus(strings.ToLower(string(v.Status)))
 	}
 	return v
@@ -199,13 +199,13 @@ func (s *Server) changeStatusLocked(h *hppSession, to api.HppStatus, now time.Ti
 	h.status = to
 	stamp := wireTime(now)
 	switch {
-	case faults.has(faultUpdatedAtGoesBack):
+	case faults.has(FaultUpdatedAtGoesBack):
 		stamp = h.updatedAt.Add(-time.Minute)
 	case stamp.Before(h.updatedAt):
 		stamp = h.updatedAt
 	}
 	h.updatedAt = stamp
-	if faults.has(faultCallbackMissing) || h.urls.StatusUpdate == nil || *h.urls.StatusUpdate == "" {
+	if faults.has(FaultCallbackMissing) || h.urls.StatusUpdate == nil || *h.urls.StatusUpdate == "" {
 		return
 	}
 	target := substitutePlaceholders(*h.urls.StatusUpdate, placeholderValues{sessionID: h.id}, 0)

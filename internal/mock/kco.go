@@ -136,7 +136,7 @@ func (s *Server) payKCOLocked(h *hppSession, now time.Time, faults faultSet) boo
 		return false
 	}
 	h.orderID, h.klarnaReference = o.id, newKlarnaReference()
-	if !faults.has(faultKCOOrderNotComplete) {
+	if !faults.has(FaultKCOOrderNotComplete) {
 		o.complete = true
 		o.completedAt, o.modifiedAt = wireTime(now), wireTime(now)
 	}

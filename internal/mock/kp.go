@@ -142,11 +142,11 @@ func (s *Server) createOrder(token string, body *api.CreateOrderRequest) (api.Or
 	if t == nil || t.cancelled {
 		return api.Order{}, errInvalidToken
 	}
-	reuse := t.consumed && faults.has(faultTokenReusable)
+	reuse := t.consumed && faults.has(FaultTokenReusable)
 	if t.consumed && !reuse {
 		return api.Order{}, errTokenConsumed
 	}
-	if t.expired(now) && !faults.has(faultTokenNeverExpires) {
+	if t.expired(now) && !faults.has(FaultTokenNeverExpires) {
 		return api.Order{}, errInvalidToken
 	}
 	k := s.store.kp[t.kpID]
@@ -158,11 +158,11 @@ func (s *Server) createOrder(token string, body *api.CreateOrderRequest) (api.Or
 	if k.complete && !reuse {
 		return api.Order{}, errSessionCompleted
 	}
-	if bad := t.order.mismatches(body, faults); len(bad) > 0 && !faults.has(faultOrderMismatchAccepted) {
+	if bad := t.order.mismatches(body, faults); len(bad) > 0 && !faults.has(FaultOrderMismatchAccepted) {
 		return api.Order{}, notMatching(bad)
 	}
 	t.consumed = true
-	if !faults.has(faultKPStatusNotCompleted) {
+	if !faults.has(FaultKPStatusNotCompleted) {
 		k.complete = true
 	}
 	fraud := "ACCEPTED"

@@ -66,7 +66,7 @@ func (o orderSnapshot) mismatches(b *api.CreateOrderRequest, faults faultSet) []
 			bad = append(bad, differingFields(fmt.Sprintf("order_lines[%d]", i), o.lines[i], b.OrderLines[i])...)
 		}
 	}
-	if faults.has(faultAddressMismatchAccepted) {
+	if faults.has(FaultAddressMismatchAccepted) {
 		return bad
 	}
 	if b.Locale != nil && o.locale != nil && !strings.EqualFold(*b.Locale, *o.locale) {

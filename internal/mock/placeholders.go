@@ -17,7 +17,7 @@ type placeholderValues struct {
 // an action, applying the placeholder faults (which touch redirects only).
 func redirectValues(h *hppSession, success bool, faults faultSet) placeholderValues {
 	v := placeholderValues{sessionID: h.id}
-	if faults.has(faultPlaceholderUnsubstituted) {
+	if faults.has(FaultPlaceholderUnsubstituted) {
 		v.sessionID = ""
 	}
 	if !success {
@@ -25,12 +25,12 @@ func redirectValues(h *hppSession, success bool, faults faultSet) placeholderVal
 	}
 	if h.placesOrder() {
 		v.orderID = h.orderID
-		if faults.has(faultPlaceholderWrongMode) {
+		if faults.has(FaultPlaceholderWrongMode) {
 			v.authorizationToken = h.orderID
 		}
 	} else {
 		v.authorizationToken = h.authorizationToken
-		if faults.has(faultPlaceholderWrongMode) {
+		if faults.has(FaultPlaceholderWrongMode) {
 			v.orderID = h.authorizationToken
 		}
 	}
@@ -54,7 +54,7 @@ func (v placeholderValues) value(i int) string {
 // any other {{...}} text. With placeholder-not-escaped the values go in raw
 // and the URL's own query is decoded.
 func substitutePlaceholders(raw string, v placeholderValues, faults faultSet) string {
-	notEscaped := faults.has(faultPlaceholderNotEscaped)
+	notEscaped := faults.has(FaultPlaceholderNotEscaped)
 	var b strings.Builder
 	b.Grow(len(raw) + 64)
 	for i := 0; i < len(raw); {

@@ -25,7 +25,7 @@ const qrSize = 300
 // hppExtras fills the create response's QR and distribution-module fields
 // for session id reached at base.
 func hppExtras(resp *api.SessionCreationResponseV1, base, id string, faults faultSet) {
-	if !faults.has(faultQRCodeMissing) {
+	if !faults.has(FaultQRCodeMissing) {
 		qr := base + "/pay/" + id + "/qr"
 		resp.QrCodeUrl = &qr
 	}

@@ -36,10 +36,10 @@ func (w *apiWriter) WriteHeader(code int) {
 		h.Set("Content-Type", jsonSuccessType)
 	}
 	if code >= 400 {
-		if w.faults.has(faultCorrelationIDMismatch) {
+		if w.faults.has(FaultCorrelationIDMismatch) {
 			h.Set(correlationHeader, newUUID())
 		}
-		if w.faults.has(faultErrorBodyWrongShape) && isJSONType(h.Get("Content-Type")) {
+		if w.faults.has(FaultErrorBodyWrongShape) && isJSONType(h.Get("Content-Type")) {
 			w.held = new(bytes.Buffer)
 			return
 		}

@@ -154,14 +154,14 @@ func (st *store) sweepLocked(now time.Time, faults faultSet) {
 			delete(st.kco, id)
 		}
 	}
-	if !faults.has(faultExpiredSessionReadable) {
+	if !faults.has(FaultExpiredSessionReadable) {
 		for id, h := range st.hpp {
 			if h.expired(cutoff) {
 				delete(st.hpp, id)
 			}
 		}
 	}
-	if !faults.has(faultTokenNeverExpires) {
+	if !faults.has(FaultTokenNeverExpires) {
 		for id, t := range st.tokens {
 			if t.expired(cutoff) {
 				delete(st.tokens, id)

@@ -10,6 +10,7 @@ import (
 	"github.com/onsi/gomega/types"
 
 	"github.com/kconform/kconform/generated/api"
+	"github.com/kconform/kconform/internal/mock"
 	fw "github.com/kconform/kconform/suites/framework"
 )
 
@@ -117,7 +118,7 @@ var _ = Describe("HPP status callbacks", Label(fw.HPP, fw.Callbacks), Ordered, C
 		Rule: every status change sends one callback whose session is what a read returns at that moment.
 		Source: reference §1.8 (D-cb: "called ... whenever the status of the session is updated"; body "same object as read-session")
 	*/
-	It("MUST send one callback per status change, carrying the session a read returns", Label(fw.Consumer), fw.Cites("D-cb", "K-cb"), fw.CallbackTimeout, func(ctx SpecContext) {
+	It("MUST send one callback per status change, carrying the session a read returns", Label(fw.Consumer), fw.Cites("D-cb", "K-cb"), fw.Catches(mock.FaultCallbackMissing, "one callback for the change to IN_PROGRESS"), fw.CallbackTimeout, func(ctx SpecContext) {
 		in := f.NewInbox(fw.StatusCallback)
 		h := f.NewHPPSession(ctx, withStatusUpdate(in))
 
@@ -180,7 +181,7 @@ var _ = Describe("HPP status callbacks", Label(fw.HPP, fw.Callbacks), Ordered, C
 			Source: assumption A-callback-5xx: D-cb and K-cb document the retry ("up to three times, with 4 calls being made for the same events") only
 			when no answer comes within 3 s, and expect a 2xx; kconform treats a 5xx answer like a missing one (reference §1.8, §8).
 		*/
-		It("MUST retry a callback answered 500 with the same event_id, 4 calls at most", fw.Cites("A-callback-5xx"), fw.CallbackTimeout, func(ctx SpecContext) {
+		It("MUST retry a callback answered 500 with the same event_id, 4 calls at most", fw.Cites("A-callback-5xx"), fw.Catches(mock.FaultCallbackNotRetried, "the first call and three retries"), fw.Catches(mock.FaultCallbackEventIDChanges, "every retry carries the event_id of the first call"), fw.CallbackTimeout, func(ctx SpecContext) {
 			f.Adopt(answered500)
 			in := in500
 			f.Eventually(ctx, func(g Gomega) {

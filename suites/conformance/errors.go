@@ -11,6 +11,8 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/kconform/kconform/generated/api"
+	"github.com/kconform/kconform/internal/mock"
+	"github.com/kconform/kconform/internal/target"
 	fw "github.com/kconform/kconform/suites/framework"
 )
 
@@ -119,6 +121,9 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 
 	unknown := func() string { return "kconform-unknown-" + f.Ref }
 
+	// One spec of each family is enough to prove a fault caught.
+	authCatches := map[string]Labels{"getSessionById": fw.Catches(mock.FaultAuthNotEnforced, "getSessionById without valid credentials")}
+	notFoundCatches := map[string]Labels{"readCreditSession": fw.Catches(mock.FaultErrorBodyWrongShape, "/error_code [schema.required]")}
 	authEntries := []TableEntry{}
 	notFoundEntries := []TableEntry{}
 	for _, op := range operations {
@@ -135,7 +140,7 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 			Source: reference §4 (D-auth: "If the credentials are missing or incorrect, Klarna responds with 401 Unauthorized")
 		*/
 		authEntries = append(authEntries,
-			Entry(fmt.Sprintf("MUST answer 401 to %s without credentials", op.id), Label(area), fw.Cites("D-auth", document), op, false, fw.Timeout),
+			Entry(fmt.Sprintf("MUST answer 401 to %s without credentials", op.id), Label(area), fw.Cites("D-auth", document), authCatches[op.id], op, false, fw.Timeout),
 			Entry(fmt.Sprintf("MUST answer 401 to %s with a wrong password", op.id), Label(area), wrongPassword, op, true, fw.Timeout))
 		if op.id != "createCreditSession" {
 			/*
@@ -143,7 +148,7 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 				Source: reference §1.1, §2.1 (404 on every operation with an id), §3.3
 			*/
 			notFoundEntries = append(notFoundEntries,
-				Entry(fmt.Sprintf("MUST answer 404 to %s with an unknown id", op.id), Label(area), fw.Cites(document), op, fw.Timeout))
+				Entry(fmt.Sprintf("MUST answer 404 to %s with an unknown id", op.id), Label(area), fw.Cites(document), notFoundCatches[op.id], op, fw.Timeout))
 		}
 	}
 
@@ -195,7 +200,7 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 		Entry("MUST answer 400 naming order_amount when it is missing", kpDocs, breakage{"order_amount", remove("order_amount")}, fw.Timeout),
 		Entry("MUST answer 400 naming order_lines when it is missing", kpDocs, breakage{"order_lines", remove("order_lines")}, fw.Timeout),
 		Entry("MUST answer 400 naming purchase_country when it is missing", sessionRecorded, breakage{"purchase_country", remove("purchase_country")}, fw.Timeout),
-		Entry("MUST answer 400 naming purchase_currency when it is missing", sessionRecorded, breakage{"purchase_currency", remove("purchase_currency")}, fw.Timeout),
+		Entry("MUST answer 400 naming purchase_currency when it is missing", sessionRecorded, fw.Catches(mock.FaultValidationOff, "a KP session with a bad purchase_currency"), breakage{"purchase_currency", remove("purchase_currency")}, fw.Timeout),
 		Entry("MUST answer 400 naming order_lines[0].name when it is missing", kpDocs, breakage{"order_lines[0].name", remove("order_lines", 0, "name")}, fw.Timeout),
 		Entry("MUST answer 400 naming order_lines[0].quantity when it is missing", kpDocs, breakage{"order_lines[0].quantity", remove("order_lines", 0, "quantity")}, fw.Timeout),
 		Entry("MUST answer 400 naming order_lines[0].unit_price when it is missing", kpDocs, breakage{"order_lines[0].unit_price", remove("order_lines", 0, "unit_price")}, fw.Timeout),
@@ -357,7 +362,7 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 		Rule: an order whose data does not match the session answers 409.
 		Source: reference §2.1 (createOrder 409 "does not match the session"), §3.3 (D-kperr 409 BAD_VALUE "Not matching fields")
 	*/
-	It("MUST answer 409 to an order whose amounts do not match the session", Label(fw.KP, fw.Consumer), fw.Cites("S2", "D-kperr", "D-kporder"), fw.Timeout, func(ctx SpecContext) {
+	It("MUST answer 409 to an order whose amounts do not match the session", Label(fw.KP, fw.Consumer), fw.Cites("S2", "D-kperr", "D-kporder"), fw.CatchesWith(target.ProviderKP, mock.FaultOrderMismatchAccepted, "against a session of"), fw.Timeout, func(ctx SpecContext) {
 		h, token := f.Authorize(ctx)
 		order := fw.OrderRequest(h.KP.Request)
 		order.OrderAmount *= 2
@@ -398,7 +403,7 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 			}
 			return r, r.HTTPResponse.Header, nil
 		}, fw.Timeout),
-		Entry("MUST send the same correlation id in the header and the body of a KP 404", Label(fw.KP), fw.Cites("D-err", "D-kpread", "REC-saleor"), func(ctx context.Context) (fw.Response, http.Header, error) {
+		Entry("MUST send the same correlation id in the header and the body of a KP 404", Label(fw.KP), fw.Cites("D-err", "D-kpread", "REC-saleor"), fw.Catches(mock.FaultCorrelationIDMismatch, "[error.correlation-id-mismatch]"), func(ctx context.Context) (fw.Response, http.Header, error) {
 			r, err := f.API.ReadCreditSessionWithResponse(ctx, unknown())
 			if err != nil {
 				return nil, nil, err

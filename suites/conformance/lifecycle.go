@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/kconform/kconform/generated/api"
+	"github.com/kconform/kconform/internal/mock"
 	"github.com/kconform/kconform/internal/target"
 	fw "github.com/kconform/kconform/suites/framework"
 )
@@ -20,7 +21,7 @@ var _ = Describe("HPP session lifecycle", Label(fw.HPP, fw.Lifecycle), func() {
 		Rule: a new HPP session answers 201 with its id and URLs, and reads WAITING with neither token nor order.
 		Source: reference §1.1 (createHppSession 201), §1.7, §3.1 (D-track: WAITING)
 	*/
-	It("MUST create an HPP session for a KP session with 201 and read it back WAITING", fw.Cites("S1", "D-track"), fw.About("createHppSession"), fw.Timeout, func(ctx SpecContext) {
+	It("MUST create an HPP session for a KP session with 201 and read it back WAITING", fw.Cites("S1", "D-track"), fw.About("createHppSession"), fw.CatchesWith(target.ProviderKP, mock.FaultHPPCreateWrongStatus, "Expected HTTP status 201, the target answered 200"), fw.CatchesWith(target.ProviderKP, mock.FaultHPPReadMissingField, "/expires_at [schema.required]"), fw.CatchesWith(target.ProviderKP, mock.FaultHPPStatusLowercase, "/status [schema.enum]"), fw.Timeout, func(ctx SpecContext) {
 		f.OnlyFor(target.ProviderKP, fw.WhyKPSession) // kco.go has the KCO order's
 		expectNewSessionWaiting(ctx, f, f.NewHPPSession(ctx))
 	})
@@ -54,7 +55,7 @@ var _ = Describe("HPP session lifecycle", Label(fw.HPP, fw.Lifecycle), func() {
 			Rule: mode NONE completes with authorization_token and no order_id.
 			Source: reference §1.4, §1.7, §6.2
 		*/
-		Entry("MUST go WAITING → IN_PROGRESS → COMPLETED with an authorization token in mode NONE", fw.Mode(api.NONE), fw.Timeout),
+		Entry("MUST go WAITING → IN_PROGRESS → COMPLETED with an authorization token in mode NONE", fw.Mode(api.NONE), fw.CatchesWith(target.ProviderKP, mock.FaultCompletedMissingToken, `property "authorization_token" is missing`), fw.Timeout),
 		/*
 			Rule: mode PLACE_ORDER completes with order_id and klarna_reference, no token, and the KP session complete.
 			Source: reference §1.4 (D-hppkp), §1.7, §2.2 (kp status complete once the order is placed)
@@ -112,7 +113,7 @@ var _ = Describe("HPP session lifecycle", Label(fw.HPP, fw.Lifecycle), func() {
 			Rule: updated_at is the latest status update time; it never moves backwards.
 			Source: reference §1.7 (updated_at "Latest status update time"); contract SessionFieldsV1.updated_at
 		*/
-		It("MUST never move updated_at backwards across status changes", fw.Cites("S1"), fw.Timeout, func(ctx SpecContext) {
+		It("MUST never move updated_at backwards across status changes", fw.Cites("S1"), fw.Catches(mock.FaultUpdatedAtGoesBack, "updated_at went back"), fw.Timeout, func(ctx SpecContext) {
 			h := f.NewHPPSession(ctx)
 			last := f.ExpectHPPStatus(ctx, h.ID, api.WAITING).UpdatedAt
 			step := func(action string, want api.HppStatus) {
@@ -162,7 +163,7 @@ var _ = Describe("HPP session lifecycle", Label(fw.HPP, fw.Lifecycle), func() {
 			Rule: CANCELLED is definitive: the page refuses the consumer and the status stays CANCELLED.
 			Source: reference §3.1 (D-track: CANCELLED "This cancellation is definitive")
 		*/
-		It("MUST keep a CANCELLED session CANCELLED and refuse the consumer", Label(fw.Consumer), fw.Cites("D-track"), fw.Timeout, func(ctx SpecContext) {
+		It("MUST keep a CANCELLED session CANCELLED and refuse the consumer", Label(fw.Consumer), fw.Cites("D-track"), fw.Catches(mock.FaultTerminalStateReopened, "the page of a CANCELLED session MUST refuse the consumer"), fw.Timeout, func(ctx SpecContext) {
 			h := f.NewHPPSession(ctx)
 			f.Opens(ctx, h)
 			f.ExpectHPPStatus(ctx, h.ID, api.INPROGRESS)
@@ -180,7 +181,7 @@ var _ = Describe("HPP session lifecycle", Label(fw.HPP, fw.Lifecycle), func() {
 			Rule: COMPLETED is final: the page refuses the consumer, and DELETE answers 400.
 			Source: reference §1.1 (disableHppSession 400 "already been successfully completed"), §3.1, §3.3
 		*/
-		It("MUST keep a COMPLETED session COMPLETED: the page refuses the consumer and DELETE answers 400", Label(fw.Consumer), fw.Cites("S1", "D-track"), fw.Timeout, func(ctx SpecContext) {
+		It("MUST keep a COMPLETED session COMPLETED: the page refuses the consumer and DELETE answers 400", Label(fw.Consumer), fw.Cites("S1", "D-track"), fw.Catches(mock.FaultCompletedDisableAllowed, "Expected HTTP status 400, the target answered 204"), fw.Timeout, func(ctx SpecContext) {
 			h := f.NewHPPSession(ctx)
 			f.OpensAndDoes(ctx, h, fw.Pay)
 			f.ExpectHPPStatus(ctx, h.ID, api.COMPLETED)
@@ -218,7 +219,7 @@ var _ = Describe("HPP session lifecycle", Label(fw.HPP, fw.Lifecycle), func() {
 			Rule: distribution of a DISABLED session is refused with 400.
 			Source: reference §1.1 (distributeHppSession 400 "Or session is disabled by merchant"), §3.3
 		*/
-		It("MUST refuse distribution of a DISABLED session with 400", Label(fw.Distribution), fw.Cites("S1"), fw.Timeout, func(ctx SpecContext) {
+		It("MUST refuse distribution of a DISABLED session with 400", Label(fw.Distribution), fw.Cites("S1"), fw.Catches(mock.FaultDistributionOnDisabledAllowed, "Expected HTTP status 400, the target answered 204"), fw.Timeout, func(ctx SpecContext) {
 			h := f.NewHPPSession(ctx)
 			f.DisableHPPSession(ctx, h.ID, http.StatusNoContent)
 			resp, err := f.API.DistributeHppSessionWithResponse(ctx, h.ID, emailDistribution())
@@ -274,7 +275,7 @@ var _ = Describe("KP session and authorization lifecycle", Label(fw.KP, fw.Lifec
 			Rule: the KP session stays incomplete until the token creates an order, then it is complete.
 			Source: reference §3.2 (D-hppapi), §2.2 (status "'complete' is set when the order has been placed")
 		*/
-		It("MUST keep the KP session incomplete until an order is created and complete after", fw.Cites("S2", "D-hppapi"), fw.About("createOrder"), fw.Timeout, func(ctx SpecContext) {
+		It("MUST keep the KP session incomplete until an order is created and complete after", fw.Cites("S2", "D-hppapi"), fw.About("createOrder"), fw.CatchesWith(target.ProviderKP, mock.FaultKPStatusNotCompleted, "the KP session MUST be complete"), fw.Timeout, func(ctx SpecContext) {
 			h, token := f.Authorize(ctx)
 			Expect(f.ReadKPSession(ctx, h.KP.ID).Status).To(HaveValue(Equal(api.Incomplete)), "no order yet")
 			order := f.CreateOrder(ctx, token, fw.OrderRequest(h.KP.Request))
@@ -287,7 +288,7 @@ var _ = Describe("KP session and authorization lifecycle", Label(fw.KP, fw.Lifec
 			Source: assumption A-second-order: D-kperr has 403 "Authorization token already consumed" and 409 for an order "already completed
 			with different request body"; nothing public covers a second, identical body (reference §2.3, §3.3, §8).
 		*/
-		It("MUST refuse a second order with the same authorization token with 403 INVALID_OPERATION", fw.Cites("A-second-order"), fw.Timeout, func(ctx SpecContext) {
+		It("MUST refuse a second order with the same authorization token with 403 INVALID_OPERATION", fw.Cites("A-second-order"), fw.CatchesWith(target.ProviderKP, mock.FaultTokenReusable, "the token was used already"), fw.Timeout, func(ctx SpecContext) {
 			h, token := f.Authorize(ctx)
 			f.CreateOrder(ctx, token, fw.OrderRequest(h.KP.Request))
 			resp, err := f.API.CreateOrderWithResponse(ctx, token, fw.OrderRequest(h.KP.Request))

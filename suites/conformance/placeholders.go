@@ -11,6 +11,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/kconform/kconform/generated/api"
+	"github.com/kconform/kconform/internal/mock"
 	"github.com/kconform/kconform/internal/target"
 	fw "github.com/kconform/kconform/suites/framework"
 )
@@ -79,7 +80,7 @@ var _ = Describe("HPP merchant URL placeholders", Label(fw.HPP, fw.Placeholders,
 			Rule: success, mode PLACE_ORDER: {{session_id}} and {{order_id}} are filled; {{authorization_token}} stays.
 			Source: reference §1.3, §1.4
 		*/
-		Entry("MUST fill {{session_id}} and {{order_id}} in the success URL in mode PLACE_ORDER", fw.Pay, "success", fw.Mode(api.PLACEORDER), fw.Timeout),
+		Entry("MUST fill {{session_id}} and {{order_id}} in the success URL in mode PLACE_ORDER", fw.Pay, "success", fw.Mode(api.PLACEORDER), fw.CatchesWith(target.ProviderKP, mock.FaultPlaceholderWrongMode, "{{authorization_token}} MUST stay as written in the success URL in mode PLACE_ORDER"), fw.Timeout),
 		/*
 			Rule: success, mode CAPTURE_ORDER: as PLACE_ORDER.
 			Source: reference §1.3, §1.4
@@ -89,7 +90,7 @@ var _ = Describe("HPP merchant URL placeholders", Label(fw.HPP, fw.Placeholders,
 			Rule: failure (decline): only {{session_id}} is filled.
 			Source: reference §1.3 ({{session_id}} in every URL; token and order only in success)
 		*/
-		Entry("MUST fill only {{session_id}} in the failure URL", fw.Decline, "failure", nil, fw.Timeout),
+		Entry("MUST fill only {{session_id}} in the failure URL", fw.Decline, "failure", nil, fw.Catches(mock.FaultPlaceholderNotEscaped, "own query MUST stay byte for byte"), fw.Timeout),
 		/*
 			Rule: failure in a place-order mode: only {{session_id}} is filled, no {{order_id}}.
 			Source: reference §1.3
@@ -99,7 +100,7 @@ var _ = Describe("HPP merchant URL placeholders", Label(fw.HPP, fw.Placeholders,
 			Rule: back: only {{session_id}} is filled.
 			Source: reference §1.3
 		*/
-		Entry("MUST fill only {{session_id}} in the back URL", fw.Back, "back", nil, fw.Timeout),
+		Entry("MUST fill only {{session_id}} in the back URL", fw.Back, "back", nil, fw.Catches(mock.FaultPlaceholderUnsubstituted, "{{session_id}} MUST be filled in the back URL"), fw.Timeout),
 		/*
 			Rule: cancel: only {{session_id}} is filled.
 			Source: reference §1.3
@@ -148,7 +149,7 @@ var _ = Describe("HPP merchant URL placeholders", Label(fw.HPP, fw.Placeholders,
 			Rule: with no error URL, an error sends the consumer to the failure URL.
 			Source: reference §1.3 (D-create: "When error is empty or null, the failure definition will be used.")
 		*/
-		It("MUST send the consumer to the failure URL on an error when no error URL is set", fw.Cites("D-create"), fw.Timeout, func(ctx SpecContext) {
+		It("MUST send the consumer to the failure URL on an error when no error URL is set", fw.Cites("D-create"), fw.Catches(mock.FaultErrorFallbackMissing, "the error falls back to the failure URL"), fw.Timeout, func(ctx SpecContext) {
 			failure := merchantURL("failure")
 			h := f.NewHPPSession(ctx, fw.WithMerchantURLs(api.MerchantUrlsV1{Failure: &failure}))
 			location := fw.BackAtMerchant(f.OpensAndDoes(ctx, h, fw.Error), "the error falls back to the failure URL")

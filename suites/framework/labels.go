@@ -93,7 +93,9 @@ func LabelTable() string {
 // anything runs: every label is in the registry, every full spec name is
 // unique (JUnit history and skip grouping depend on it), every spec
 // states its rule with MUST and cites its evidence, which gives it its one
-// class (sources.go). Runners refuse to start when it fails.
+// class (sources.go), and every fault a spec says it catches is one of the
+// mock's, declared with Catches (catches.go). Runners refuse to start when
+// it fails.
 func CheckSpecs(r types.Report) error {
 	var bugs []string
 	seen := map[string]bool{}
@@ -106,6 +108,9 @@ func CheckSpecs(r types.Report) error {
 		for _, l := range s.Labels() {
 			if strings.HasPrefix(l, runreport.CitesLabel) {
 				continue // checked with the class below
+			}
+			if strings.HasPrefix(l, catchesPrefix) {
+				continue // checked below, with its needle
 			}
 			if op, ok := strings.CutPrefix(l, aboutPrefix); ok {
 				if !knownOperation(op) {
@@ -128,6 +133,7 @@ func CheckSpecs(r types.Report) error {
 			bugs = append(bugs, fmt.Sprintf("%s: spec %q: %v", where, name, err))
 		}
 	}
+	catchesOf(r, &bugs)
 	if len(bugs) == 0 {
 		return nil
 	}

@@ -11,7 +11,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -38,16 +37,8 @@ func CheckSelection(cfg target.Config) error {
 		u.Problems = append(u.Problems, fmt.Errorf("--label-filter %q names unknown label(s) %s; known: %s",
 			cfg.LabelFilter, strings.Join(unknown, ", "), strings.Join(framework.KnownLabels(), ", ")))
 	}
-	if len(cfg.MockFaults) > 0 {
-		known := []string{}
-		for _, f := range mock.FaultNames() {
-			known = append(known, f.Name)
-		}
-		for _, f := range cfg.MockFaults {
-			if !slices.Contains(known, f) {
-				u.Problems = append(u.Problems, fmt.Errorf("--mock-faults: unknown fault %q; known: %s", f, strings.Join(known, ", ")))
-			}
-		}
+	if _, err := mock.ParseFaults(cfg.MockFaults...); err != nil {
+		u.Problems = append(u.Problems, fmt.Errorf("--mock-faults: %w", err))
 	}
 	if len(u.Problems) == 0 {
 		return nil
