@@ -70,16 +70,6 @@ func (c *Counts) add(r Rule) {
 	}
 }
 
-// Headline is the counts in one line: the verdicts on the target, then
-// the rules not run apart.
-func (c Counts) Headline() string {
-	s := fmt.Sprintf("%d rules judged on this target: %d hold, %d broken, %d blocked, %d not checkable", c.Judged, c.Holds, c.Broken, c.Blocked, c.NotCheckable)
-	if c.NotRun > 0 {
-		s += fmt.Sprintf("; %d not run", c.NotRun)
-	}
-	return s
-}
-
 // New builds the report of a run from its Ginkgo report and, when the run
 // collected it, its coverage.
 func New(r types.Report, kconform, target, filter string, cov *coverage.Coverage) Report {

@@ -103,6 +103,9 @@ type Rule struct {
 	Labels []string `json:"labels"`
 	// Spec is where the spec is written, relative to the module root.
 	Spec string `json:"spec"`
+	// Ended is how Ginkgo's summary line counted the spec (Passed, Failed,
+	// Pending or Skipped): Report.SpecsLine squares the two counts.
+	Ended string `json:"-"`
 }
 
 // Areas are the report's groups, in order. A spec of the KP API alone is a
@@ -148,6 +151,7 @@ func Rules(r types.Report) []Rule {
 		}
 		rule.Assumption = rule.Class == ClassAssumption
 		rule.Verdict, rule.Why = verdictOf(r, s)
+		rule.Ended = specOutcome(s.State)
 		if rule.Verdict == Holds || rule.Verdict == Broken {
 			if j := judgementIn(s); j != nil {
 				rule.Verdict, rule.Evidence, rule.About, rule.Step, rule.Cleanup, rule.Seen = j.Verdict, j.Evidence, j.About, j.Step, j.Cleanup, j.Seen
