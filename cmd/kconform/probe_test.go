@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kconform/kconform/internal/labels"
 	"github.com/kconform/kconform/internal/runreport"
 )
 
@@ -124,7 +125,7 @@ func TestRunUnservedRouteIsAFinding(t *testing.T) {
 	js := filepath.Join(t.TempDir(), "report.json")
 	md := filepath.Join(t.TempDir(), "report.md")
 	r := runChild(t, 2*time.Minute, map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password},
-		"--target", target, "--report-json", js, "--report", md, "--label-filter", "errors")
+		"--target", target, "--report-json", js, "--report", md, "--label-filter", labels.Errors)
 	if r.exit != runFailed {
 		t.Fatalf("exit %d, want 1:\n%s", r.exit, lastOutput(r.output))
 	}

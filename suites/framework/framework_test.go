@@ -33,7 +33,7 @@ func TestCheckSpecs(t *testing.T) {
 		t.Errorf("valid tree refused: %v", err)
 	}
 	bad := types.Report{SpecReports: types.SpecReports{
-		spec("MUST a", types.SpecStatePassed, "", "hpp", "clok"),
+		spec("MUST a", types.SpecStatePassed, "", HPP, "clok"),
 		spec("MUST a", types.SpecStatePassed, ""),
 		spec("should b", types.SpecStatePassed, ""),
 	}}
