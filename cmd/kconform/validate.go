@@ -106,12 +106,7 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 	defer scrubbedErr.Flush()
 	defer scrubbedOut.Flush()
 	stdout, stderr = scrubbedOut, scrubbedErr
-	v, err := contract.DefaultValidator()
-	if err != nil {
-		fmt.Fprintf(stderr, "kconform validate: %v\n", err)
-		return audit.ExitUnreadable
-	}
-	a, err := audit.New(v, opts)
+	a, err := audit.NewDefault(opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "kconform validate: %v\n", err)
 		return audit.ExitUnreadable
