@@ -41,7 +41,7 @@ const (
 
 // colour reports whether the run may print colour: only to a terminal, and
 // never when NO_COLOR is set (https://no-color.org) or --no-color given.
-func colour(cfg target.Config, getenv func(string) string, stdout io.Writer) bool {
+func colour(cfg target.RunConfig, getenv func(string) string, stdout io.Writer) bool {
 	if cfg.NoColor || getenv("NO_COLOR") != "" {
 		return false
 	}
