@@ -6,7 +6,6 @@ import (
 	"net/http"
 
 	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 
 	"github.com/kconform/kconform/generated/api"
 	"github.com/kconform/kconform/internal/target"
@@ -101,9 +100,7 @@ func (f *Framework) CreateKCOOrder(ctx context.Context, edits ...func(*api.Check
 		e(&req)
 	}
 	resp, err := f.API.CreateCheckoutOrderWithResponse(ctx, req)
-	Expect(err).NotTo(HaveOccurred(), "create a KCO order")
-	Expect(resp).To(HaveStatus(http.StatusCreated), "create a KCO order")
-	Expect(resp.JSON201).NotTo(BeNil(), "create a KCO order: no JSON body")
+	expectAnswer("create a KCO order", err, resp, http.StatusCreated, resp.JSON201)
 	done()
 	return KCOOrder{ID: resp.JSON201.OrderId, Request: req, Created: *resp.JSON201}
 }
@@ -112,9 +109,7 @@ func (f *Framework) CreateKCOOrder(ctx context.Context, edits ...func(*api.Check
 func (f *Framework) ReadKCOOrder(ctx context.Context, id string) api.CheckoutOrder {
 	GinkgoHelper()
 	resp, err := f.API.ReadCheckoutOrderWithResponse(ctx, id)
-	Expect(err).NotTo(HaveOccurred(), "read KCO order %s", id)
-	Expect(resp).To(HaveStatus(http.StatusOK), "read KCO order %s", id)
-	Expect(resp.JSON200).NotTo(BeNil(), "read KCO order %s: no JSON body", id)
+	expectAnswer("read KCO order "+id, err, resp, http.StatusOK, resp.JSON200)
 	return *resp.JSON200
 }
 
