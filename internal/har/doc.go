@@ -5,43 +5,46 @@ import "encoding/json"
 // The HAR 1.2 objects (http://www.softwareishard.com/blog/har-12-spec/):
 // the one set of types the writer fills and the reader
 // (internal/recording) decodes. Request and Response are pointers so the
-// reader can tell a missing object from an empty one.
+// reader can tell a missing object from an empty one. The fields only the
+// writer fills, for other tools, have Skipped* types: the reader decodes
+// none of them, so whatever a capture holds there (any JSON value) costs
+// nothing and is never an error.
 
 // LogEntry is one element of log.entries.
 type LogEntry struct {
-	Started  string    `json:"startedDateTime"`
-	Time     float64   `json:"time"`
-	Request  *Request  `json:"request"`
-	Response *Response `json:"response"`
-	Cache    struct{}  `json:"cache"`
-	Timings  Timings   `json:"timings"`
-	Comment  string    `json:"comment,omitempty"`
+	Started  SkippedString `json:"startedDateTime"`
+	Time     SkippedNumber `json:"time"`
+	Request  *Request      `json:"request"`
+	Response *Response     `json:"response"`
+	Cache    SkippedObject `json:"cache"`
+	Timings  Timings       `json:"timings"`
+	Comment  SkippedString `json:"comment,omitempty"`
 }
 
 // Request is an entry's request.
 type Request struct {
-	Method      string      `json:"method"`
-	URL         string      `json:"url"`
-	HTTPVersion string      `json:"httpVersion"`
-	Cookies     []NameValue `json:"cookies"`
-	Headers     []NameValue `json:"headers"`
-	QueryString []NameValue `json:"queryString"`
-	PostData    *PostData   `json:"postData,omitempty"`
-	HeadersSize int         `json:"headersSize"`
-	BodySize    int         `json:"bodySize"`
+	Method      string        `json:"method"`
+	URL         string        `json:"url"`
+	HTTPVersion SkippedString `json:"httpVersion"`
+	Cookies     SkippedPairs  `json:"cookies"`
+	Headers     []NameValue   `json:"headers"`
+	QueryString SkippedPairs  `json:"queryString"`
+	PostData    *PostData     `json:"postData,omitempty"`
+	HeadersSize SkippedNumber `json:"headersSize"`
+	BodySize    SkippedNumber `json:"bodySize"`
 }
 
 // Response is an entry's response.
 type Response struct {
-	Status      int         `json:"status"`
-	StatusText  string      `json:"statusText"`
-	HTTPVersion string      `json:"httpVersion"`
-	Cookies     []NameValue `json:"cookies"`
-	Headers     []NameValue `json:"headers"`
-	Content     *Content    `json:"content"`
-	RedirectURL string      `json:"redirectURL"`
-	HeadersSize int         `json:"headersSize"`
-	BodySize    int         `json:"bodySize"`
+	Status      int           `json:"status"`
+	StatusText  SkippedString `json:"statusText"`
+	HTTPVersion SkippedString `json:"httpVersion"`
+	Cookies     SkippedPairs  `json:"cookies"`
+	Headers     []NameValue   `json:"headers"`
+	Content     *Content      `json:"content"`
+	RedirectURL SkippedString `json:"redirectURL"`
+	HeadersSize SkippedNumber `json:"headersSize"`
+	BodySize    SkippedNumber `json:"bodySize"`
 }
 
 // NameValue is a header, cookie or query parameter.
@@ -61,18 +64,36 @@ type PostData struct {
 
 // Content is a response body.
 type Content struct {
-	Size     int    `json:"size"`
-	MimeType string `json:"mimeType"`
-	Text     Text   `json:"text,omitzero"`
-	Encoding string `json:"encoding,omitempty"`
+	Size     SkippedNumber `json:"size"`
+	MimeType string        `json:"mimeType"`
+	Text     Text          `json:"text,omitzero"`
+	Encoding string        `json:"encoding,omitempty"`
 }
 
-// Timings is an entry's timings, in milliseconds.
+// Timings is an entry's timings, in milliseconds; the reader skips them.
 type Timings struct {
 	Send    float64 `json:"send"`
 	Wait    float64 `json:"wait"`
 	Receive float64 `json:"receive"`
 }
+
+func (*Timings) UnmarshalJSON([]byte) error { return nil }
+
+// The types of the fields the reader skips: they write as their values and
+// read as nothing.
+type (
+	SkippedString string
+	// SkippedNumber writes a whole number (a size, -1 for unknown) as an
+	// integer, as encoding/json writes any float64 below 1e21.
+	SkippedNumber float64
+	SkippedPairs  []NameValue
+	SkippedObject struct{}
+)
+
+func (*SkippedString) UnmarshalJSON([]byte) error { return nil }
+func (*SkippedNumber) UnmarshalJSON([]byte) error { return nil }
+func (*SkippedPairs) UnmarshalJSON([]byte) error  { return nil }
+func (*SkippedObject) UnmarshalJSON([]byte) error { return nil }
 
 // Text is a body as the entry holds it, read in one copy: a JSON string
 // unquoted into its bytes, any other value (Polly.js writes a JSON body as

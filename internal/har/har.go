@@ -168,10 +168,10 @@ func toHAR(e Entry) LogEntry {
 		started = time.Now()
 	}
 	out := LogEntry{
-		Started: started.UTC().Format("2006-01-02T15:04:05.000Z"),
-		Time:    ms,
+		Started: SkippedString(started.UTC().Format("2006-01-02T15:04:05.000Z")),
+		Time:    SkippedNumber(ms),
 		Timings: Timings{Wait: ms},
-		Comment: e.Comment,
+		Comment: SkippedString(e.Comment),
 		Request: &Request{
 			Method:      ex.Method,
 			URL:         ex.URL,
@@ -180,17 +180,17 @@ func toHAR(e Entry) LogEntry {
 			Headers:     headers(ex.RequestHeader),
 			QueryString: query(ex.URL),
 			HeadersSize: -1,
-			BodySize:    len(ex.RequestBody),
+			BodySize:    SkippedNumber(len(ex.RequestBody)),
 		},
 		Response: &Response{
 			Status:      ex.Status,
-			StatusText:  http.StatusText(ex.Status),
+			StatusText:  SkippedString(http.StatusText(ex.Status)),
 			HTTPVersion: "HTTP/1.1",
 			Cookies:     []NameValue{},
 			Headers:     headers(ex.ResponseHeader),
-			RedirectURL: ex.ResponseHeader.Get("Location"),
+			RedirectURL: SkippedString(ex.ResponseHeader.Get("Location")),
 			HeadersSize: -1,
-			BodySize:    len(ex.ResponseBody),
+			BodySize:    SkippedNumber(len(ex.ResponseBody)),
 		},
 	}
 	if len(ex.RequestBody) > 0 {
@@ -198,7 +198,7 @@ func toHAR(e Entry) LogEntry {
 		out.Request.PostData = &PostData{MimeType: ex.RequestHeader.Get("Content-Type"), Text: text, Encoding: enc}
 	}
 	text, enc := bodyText(ex.ResponseBody)
-	out.Response.Content = &Content{Size: len(ex.ResponseBody), MimeType: ex.ResponseHeader.Get("Content-Type"), Text: text, Encoding: enc}
+	out.Response.Content = &Content{Size: SkippedNumber(len(ex.ResponseBody)), MimeType: ex.ResponseHeader.Get("Content-Type"), Text: text, Encoding: enc}
 	return out
 }
 
