@@ -139,12 +139,7 @@ func runSuites(args []string, getenv func(string) string, stdout, stderr io.Writ
 		rep := runreport.New(*r, "", "", "", nil)
 		rep.WithUnserved(env.Unserved)
 		fmt.Fprintln(stdout, rep.Summary())
-		for _, rule := range rep.Rules {
-			// Cut short or never reached; not those the filters left out.
-			if rule.Verdict == runreport.NotRun && strings.HasPrefix(rule.Why, "not run") {
-				notRun++
-			}
-		}
+		notRun = rep.CutShort()
 	}
 	// Failed specs too: their traffic and verdicts are what one wants to
 	// look at.

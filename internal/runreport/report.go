@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/onsi/ginkgo/v2/types"
 
@@ -86,6 +87,19 @@ func New(r types.Report, kconform, target, filter string, cov *coverage.Coverage
 func (r *Report) WithUnserved(unserved []Unserved) {
 	r.Unserved = unserved
 	r.Findings = append(routeFindings(unserved, r.Rules), r.Findings...)
+}
+
+// CutShort counts the rules the run meant to judge and did not: the one
+// under way at an interrupt and those never reached. Not those the filters
+// left out, nor pending ones.
+func (r Report) CutShort() int {
+	n := 0
+	for _, rule := range r.Rules {
+		if rule.Verdict == NotRun && strings.HasPrefix(rule.Why, cutShort) {
+			n++
+		}
+	}
+	return n
 }
 
 // CountsByArea are the counts of each area that has rules, in Areas order.

@@ -111,8 +111,12 @@ var AreaTitles = map[string]string{
 
 const (
 	whyNotSelected = "not selected: this run's --label-filter, --focus or --skip left it out"
-	whyNotReached  = "not run: the run ended before it (%s)"
-	whyInterrupted = "not run: the run was interrupted while it ran"
+	// cutShort starts the reasons of the rules the run meant to judge but
+	// did not (Report.CutShort).
+	cutShort       = "not run: "
+	whyNotReached  = cutShort + "the run ended before it (%s)"
+	whyInterrupted = cutShort + "the run was interrupted while it ran"
+	whyNotBegun    = cutShort + "the run was interrupted before it"
 	assumptionNote = "an assumption: Klarna does not document this rule, so a failure is a finding, not a proven breach"
 )
 
@@ -184,7 +188,7 @@ func verdictOf(r types.Report, s types.SpecReport) (Verdict, string) {
 		return NotRun, strings.Replace(whyNotReached, "%s", strings.Join(r.SpecialSuiteFailureReasons, "; "), 1)
 	}
 	if !filteredOut(r) {
-		return NotRun, "not run: the run was interrupted before it"
+		return NotRun, whyNotBegun
 	}
 	return NotRun, whyNotSelected
 }

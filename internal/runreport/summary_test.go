@@ -87,6 +87,9 @@ func TestSummarySquaresGinkgosSpecCounts(t *testing.T) {
 		},
 	}
 	rep := New(r, "", "", "", nil)
+	if n := rep.CutShort(); n != 1 {
+		t.Errorf("CutShort %d, want 1: the interrupted spec, not the pending one", n)
+	}
 	got := rep.SpecsLine()
 	want := "Ginkgo's line above counts the 7 specs by how they ended, kconform's counts their rules (one per spec) by verdict: " +
 		"2 Passed = 2 hold; 3 Failed = 1 hold + 1 broken + 1 not run; 1 Pending = 1 not run; 1 Skipped = 1 not checkable"
