@@ -93,7 +93,9 @@ func (f *Framework) CreateKPSession(ctx context.Context, edits ...func(*api.Sess
 		e(&req)
 	}
 	resp, err := f.API.CreateCreditSessionWithResponse(ctx, req)
-	expectAnswer("create a KP session", err, resp, http.StatusOK, resp.JSON200)
+	Expect(err).NotTo(HaveOccurred(), "create a KP session")
+	Expect(resp).To(HaveStatus(http.StatusOK), "create a KP session")
+	Expect(resp.JSON200).NotTo(BeNil(), "create a KP session: no JSON body")
 	done()
 	return KPSession{ID: resp.JSON200.SessionId, Request: req}
 }
@@ -102,7 +104,9 @@ func (f *Framework) CreateKPSession(ctx context.Context, edits ...func(*api.Sess
 func (f *Framework) ReadKPSession(ctx context.Context, id string) api.SessionRead {
 	GinkgoHelper()
 	resp, err := f.API.ReadCreditSessionWithResponse(ctx, id)
-	expectAnswer("read KP session "+id, err, resp, http.StatusOK, resp.JSON200)
+	Expect(err).NotTo(HaveOccurred(), "read KP session %s", id)
+	Expect(resp).To(HaveStatus(http.StatusOK), "read KP session %s", id)
+	Expect(resp.JSON200).NotTo(BeNil(), "read KP session %s: no JSON body", id)
 	return *resp.JSON200
 }
 
@@ -132,7 +136,9 @@ func (f *Framework) createHPP(ctx context.Context, paymentURL string, edits ...f
 		e(&req)
 	}
 	resp, err := f.API.CreateHppSessionWithResponse(ctx, nil, req)
-	expectAnswer("create an HPP session", err, resp, http.StatusCreated, resp.JSON201)
+	Expect(err).NotTo(HaveOccurred(), "create an HPP session")
+	Expect(resp).To(HaveStatus(http.StatusCreated), "create an HPP session")
+	Expect(resp.JSON201).NotTo(BeNil(), "create an HPP session: no JSON body")
 	h := HPPSession{ID: resp.JSON201.SessionId, Request: req, Created: *resp.JSON201}
 	DeferCleanup(f.disableQuietly, h.ID)
 	done()
@@ -160,7 +166,9 @@ func (f *Framework) disableQuietly(ctx context.Context, id string) {
 func (f *Framework) ReadHPPSession(ctx context.Context, id string) api.SessionResponseV1 {
 	GinkgoHelper()
 	resp, err := f.API.GetSessionByIdWithResponse(ctx, id)
-	expectAnswer("read HPP session "+id, err, resp, http.StatusOK, resp.JSON200)
+	Expect(err).NotTo(HaveOccurred(), "read HPP session %s", id)
+	Expect(resp).To(HaveStatus(http.StatusOK), "read HPP session %s", id)
+	Expect(resp.JSON200).NotTo(BeNil(), "read HPP session %s: no JSON body", id)
 	return *resp.JSON200
 }
 
@@ -187,18 +195,11 @@ func (f *Framework) CreateOrder(ctx context.Context, token string, body api.Crea
 	GinkgoHelper()
 	ctx, done := f.setup(ctx, "create an order")
 	resp, err := f.API.CreateOrderWithResponse(ctx, token, body)
-	expectAnswer("create an order", err, resp, http.StatusOK, resp.JSON200)
+	Expect(err).NotTo(HaveOccurred(), "create an order")
+	Expect(resp).To(HaveStatus(http.StatusOK), "create an order")
+	Expect(resp.JSON200).NotTo(BeNil(), "create an order: no JSON body")
 	done()
 	return *resp.JSON200
-}
-
-// expectAnswer checks the answer to what (a setup step or a read): no
-// transport error, the status, and a JSON body the client could decode.
-func expectAnswer(what string, err error, resp any, status int, body any) {
-	GinkgoHelper()
-	Expect(err).NotTo(HaveOccurred(), what)
-	Expect(resp).To(HaveStatus(status), what)
-	Expect(body).NotTo(BeNil(), what+": no JSON body")
 }
 
 // JSON marshals v for the *WithBody client methods (deliberately broken

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 
 	"github.com/kconform/kconform/generated/api"
 	"github.com/kconform/kconform/internal/target"
@@ -100,7 +101,9 @@ func (f *Framework) CreateKCOOrder(ctx context.Context, edits ...func(*api.Check
 		e(&req)
 	}
 	resp, err := f.API.CreateCheckoutOrderWithResponse(ctx, req)
-	expectAnswer("create a KCO order", err, resp, http.StatusCreated, resp.JSON201)
+	Expect(err).NotTo(HaveOccurred(), "create a KCO order")
+	Expect(resp).To(HaveStatus(http.StatusCreated), "create a KCO order")
+	Expect(resp.JSON201).NotTo(BeNil(), "create a KCO order: no JSON body")
 	done()
 	return KCOOrder{ID: resp.JSON201.OrderId, Request: req, Created: *resp.JSON201}
 }
@@ -109,7 +112,9 @@ func (f *Framework) CreateKCOOrder(ctx context.Context, edits ...func(*api.Check
 func (f *Framework) ReadKCOOrder(ctx context.Context, id string) api.CheckoutOrder {
 	GinkgoHelper()
 	resp, err := f.API.ReadCheckoutOrderWithResponse(ctx, id)
-	expectAnswer("read KCO order "+id, err, resp, http.StatusOK, resp.JSON200)
+	Expect(err).NotTo(HaveOccurred(), "read KCO order %s", id)
+	Expect(resp).To(HaveStatus(http.StatusOK), "read KCO order %s", id)
+	Expect(resp.JSON200).NotTo(BeNil(), "read KCO order %s: no JSON body", id)
 	return *resp.JSON200
 }
 
