@@ -186,7 +186,7 @@ FUZZTIME ?= 2s
 FUZZ_TARGETS := \
 	./internal/recording:FuzzHAR ./internal/recording:FuzzVCR ./internal/recording:FuzzHTTPResponse \
 	./internal/recording:FuzzExchanges ./internal/recording:FuzzFixture ./internal/recording:FuzzSplitter \
-	./internal/recording:FuzzUnquote ./internal/contract:FuzzDecodeBody ./internal/contract:FuzzValidate \
+	./internal/har:FuzzUnquote ./internal/contract:FuzzDecodeBody ./internal/contract:FuzzValidate \
 	./internal/mock:FuzzMockRequest ./internal/mock:FuzzKPCreate
 
 fuzz-short: ## Run each fuzz target for FUZZTIME (default 2s): no panic, no hang

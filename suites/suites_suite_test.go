@@ -10,6 +10,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/kconform/kconform/internal/runreport"
 	"github.com/kconform/kconform/internal/target"
 	_ "github.com/kconform/kconform/suites/conformance"
 	"github.com/kconform/kconform/suites/framework"
@@ -54,6 +55,6 @@ func TestSuites(t *testing.T) {
 	RegisterFailHandler(framework.FailHandler)
 	RunSpecs(t, runner.SuiteName, suiteConfig, reporterConfig)
 	if r := framework.LastReport(); r != nil {
-		fmt.Println(framework.Summary(*r))
+		fmt.Println(runreport.New(*r, "", "", "", nil).Summary())
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kconform/kconform/internal/labels"
 )
 
 var updateScreenshot = flag.Bool("update-screenshot", false, "copy the consumer page's screenshot of the browser run to docs/consumer-page-browser.png")
@@ -37,7 +39,7 @@ func TestBrowserConsumer(t *testing.T) {
 	t.Parallel()
 	needChromium(t)
 	shots := t.TempDir()
-	r := runChild(t, 3*time.Minute, nil, "--consumer", "browser", "--label-filter", "consumer", "--screenshots", shots, "--deadline", "170s")
+	r := runChild(t, 3*time.Minute, nil, "--consumer", "browser", "--label-filter", labels.Consumer, "--screenshots", shots, "--deadline", "170s")
 	if r.exit != runPassed {
 		t.Fatalf("exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
 	}
@@ -72,7 +74,7 @@ func TestBrowserConsumer(t *testing.T) {
 		}
 	}
 
-	bad := runChild(t, 2*time.Minute, nil, "--consumer", "browser", "--label-filter", "placeholders", "--mock-faults", "placeholder-unsubstituted")
+	bad := runChild(t, 2*time.Minute, nil, "--consumer", "browser", "--label-filter", labels.Placeholders, "--mock-faults", "placeholder-unsubstituted")
 	msg, ok := bad.failures()["HPP merchant URL placeholders when the consumer is sent back to the merchant MUST fill only {{session_id}} in the back URL"]
 	if bad.exit != runFailed || !ok || !strings.Contains(msg, "{{session_id}} MUST be filled in the back URL") {
 		t.Errorf("with placeholder-unsubstituted, the browser run should fail the back-URL spec naming the placeholder: exit %d, %v", bad.exit, bad.failures())
@@ -85,7 +87,7 @@ func TestBrowserProfile(t *testing.T) {
 	t.Parallel()
 	needChromium(t)
 	prof, _ := filepath.Abs("../../profiles/kconform-mock-browser.yaml")
-	r := runChild(t, 2*time.Minute, nil, "--consumer", "browser", "--profile", prof, "--label-filter", "placeholders")
+	r := runChild(t, 2*time.Minute, nil, "--consumer", "browser", "--profile", prof, "--label-filter", labels.Placeholders)
 	if r.exit != runPassed || strings.Contains(r.output, "not checkable, by reason") {
 		t.Fatalf("exit %d, want 0 with every placeholder spec checked:\n%s", r.exit, lastOutput(r.output))
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kconform/kconform/internal/labels"
 )
 
 // hopTarget is the built-in mock behind a proxy that sends the consumer
@@ -52,7 +54,7 @@ func TestPlaceholdersJudgeWhereTheBrowserArrives(t *testing.T) {
 	t.Parallel()
 	const password = "s3cret-kconform-hop"
 	env := map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password}
-	args := []string{"--label-filter", "placeholders", "--request-timeout", "5s", "--deadline", "60s"}
+	args := []string{"--label-filter", labels.Placeholders, "--request-timeout", "5s", "--deadline", "60s"}
 
 	good := runChild(t, 90*time.Second, env, append(args, "--target", hopTarget(t, password, false, false))...)
 	if good.exit != runPassed {
@@ -78,7 +80,7 @@ func TestConsumerFlag(t *testing.T) {
 	const password = "s3cret-kconform-flag"
 	env := map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password}
 	hidden := hopTarget(t, password, true, false)
-	args := []string{"--label-filter", "placeholders", "--request-timeout", "5s", "--deadline", "60s"}
+	args := []string{"--label-filter", labels.Placeholders, "--request-timeout", "5s", "--deadline", "60s"}
 
 	skipped := runChild(t, 90*time.Second, env, append(args, "--target", hidden)...)
 	if skipped.exit != runPassed || !strings.Contains(skipped.output, "pass --consumer http") {
@@ -88,7 +90,7 @@ func TestConsumerFlag(t *testing.T) {
 	if driven.exit != runPassed || strings.Contains(driven.output, "needs the consumer page") || !strings.Contains(driven.output, "consumer:     http") {
 		t.Errorf("with --consumer http: exit %d, want the consumer specs run and pass:\n%s", driven.exit, lastOutput(driven.output))
 	}
-	none := runChild(t, 90*time.Second, nil, "--label-filter", "placeholders", "--consumer", "none")
+	none := runChild(t, 90*time.Second, nil, "--label-filter", labels.Placeholders, "--consumer", "none")
 	if none.exit != runPassed || !strings.Contains(none.output, "--consumer none was given") {
 		t.Errorf("with --consumer none: exit %d, want not-checkable naming the flag:\n%s", none.exit, lastOutput(none.output))
 	}

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kconform/kconform/internal/exchange"
 )
 
 // The credentials of the echo test: every character that an encoding
@@ -21,27 +23,6 @@ const (
 	echoUser     = "merchant-echo"
 	echoPassword = `Ec4o+pw/x=&"<y>'`
 )
-
-// entityForms are s HTML-escaped as other servers escape it: named
-// entities (&apos; for '), Python's html.escape and Django (&#x27;), decimal
-// and hex character references (both cases). A target that echoes the
-// credentials in an HTML page or error uses one of these.
-func entityForms(s string) []string {
-	named := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&apos;")
-	python := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&#x27;")
-	numeric := func(format string) string {
-		var b strings.Builder
-		for _, r := range s {
-			if strings.ContainsRune(`&<>"'`, r) {
-				fmt.Fprintf(&b, format, r)
-			} else {
-				b.WriteRune(r)
-			}
-		}
-		return b.String()
-	}
-	return []string{named.Replace(s), python.Replace(s), numeric("&#%d;"), numeric("&#x%x;"), numeric("&#x%X;")}
-}
 
 // echoLeaks lists the forms of the echo test's credentials found in text.
 func echoLeaks(text string) []string {
@@ -54,7 +35,7 @@ func echoLeaks(text string) []string {
 	}
 	for _, s := range []string{echoPassword, pair} {
 		forms = append(forms, url.QueryEscape(s), url.PathEscape(s), jsonForm(s), html.EscapeString(s))
-		for _, e := range entityForms(s) {
+		for _, e := range exchange.EntityForms(s) {
 			forms = append(forms, e, jsonForm(e)) // as shown, and in a JSON output
 		}
 	}
@@ -77,7 +58,7 @@ func echoServer(t *testing.T) *httptest.Server {
 		auth := r.Header.Get("Authorization")
 		user, pass, _ := r.BasicAuth()
 		pair := user + ":" + pass
-		escaped := append(entityForms(pass), entityForms(pair)...)
+		escaped := append(exchange.EntityForms(pass), exchange.EntityForms(pair)...)
 		body, _ := json.Marshal(map[string]any{
 			"headers":          r.Header,
 			"error_code":       "BAD_VALUE",

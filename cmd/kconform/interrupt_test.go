@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/onsi/gomega/gbytes"
+
+	"github.com/kconform/kconform/internal/labels"
 )
 
 // TestRunInterruptedSaysSoAndExits130or143: a signal in the middle of the
@@ -24,7 +26,7 @@ func TestRunInterruptedSaysSoAndExits130or143(t *testing.T) {
 			dir := t.TempDir()
 			// Each callback spec waits seconds for a callback this fault
 			// never sends: the signal comes while one waits.
-			cmd := childCommand(t.Context(), dir, nil, "--no-color", "--mock-faults", "callback-missing", "--label-filter", "callbacks")
+			cmd := childCommand(t.Context(), dir, nil, "--no-color", "--mock-faults", "callback-missing", "--label-filter", labels.Callbacks)
 			out := gbytes.NewBuffer()
 			cmd.Stdout, cmd.Stderr = out, out
 			if err := cmd.Start(); err != nil {

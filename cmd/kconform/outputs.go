@@ -26,7 +26,7 @@ import (
 // (--report, --report-json). They watch the run through the framework's
 // observers and are written once the specs ran.
 type runOutputs struct {
-	cfg      target.Config
+	cfg      target.RunConfig
 	unserved []runreport.Unserved
 	contract *contract.Validator // the run's, for the coverage
 	record   *har.File
@@ -35,7 +35,7 @@ type runOutputs struct {
 
 // startOutputs opens what the run writes and hangs it on env. The paths
 // were checked by target.Load.
-func startOutputs(cfg target.Config, env *framework.Env) (*runOutputs, error) {
+func startOutputs(cfg target.RunConfig, env *framework.Env) (*runOutputs, error) {
 	o := &runOutputs{cfg: cfg, unserved: env.Unserved, contract: env.Validator}
 	if cfg.Record != "" {
 		f, err := har.Create(cfg.Record, har.Creator{Name: "kconform", Version: versionString()})
@@ -102,7 +102,7 @@ func (o *runOutputs) commit(r *types.Report, stdout io.Writer) error {
 }
 
 // selection describes the run's spec filters for the report, "" for all.
-func selection(cfg target.Config) string {
+func selection(cfg target.RunConfig) string {
 	var parts []string
 	if cfg.LabelFilter != "" {
 		parts = append(parts, fmt.Sprintf("--label-filter %q", cfg.LabelFilter))
@@ -131,7 +131,7 @@ func writeOutput(path string, fn func(io.Writer) error) error {
 
 // writeGinkgoReports writes Ginkgo's JUnit and JSON reports of r, in the
 // form Ginkgo's --junit-report and --json-report give them.
-func writeGinkgoReports(cfg target.Config, r types.Report) []error {
+func writeGinkgoReports(cfg target.RunConfig, r types.Report) []error {
 	var errs []error
 	if cfg.JUnitReport != "" {
 		err := outfile.WriteByName(cfg.JUnitReport, func(name string) error { return reporters.GenerateJUnitReport(r, name) })

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -13,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kconform/kconform/internal/brokentarget"
+	"github.com/kconform/kconform/internal/labels"
 	"github.com/kconform/kconform/internal/runreport"
 )
 
@@ -46,24 +47,7 @@ func TestRunUnreachableTargetEndsInOneLine(t *testing.T) {
 // that it cannot be reached, and never in Go's words.
 func TestRunProbeGarbageTargetSaysNoHTTP(t *testing.T) {
 	t.Parallel()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			buf := make([]byte, 4096)
-			_, _ = c.Read(buf)
-			_, _ = c.Write([]byte("HTTP garbage\r\n\r\n"))
-			c.Close()
-		}
-	}()
-	target := "http://" + ln.Addr().String()
+	target := brokentarget.Garbage(t)
 	r := runChild(t, time.Minute, map[string]string{"KCONFORM_USERNAME": "u", "KCONFORM_PASSWORD": "p"}, "--target", target)
 	want := "the target at " + target + " does not answer HTTP (malformed status line)"
 	if r.exit != runFailed || !strings.Contains(r.output, want) || strings.Contains(r.output, "cannot reach") || strings.Contains(r.output, "net/http") {
@@ -124,7 +108,7 @@ func TestRunUnservedRouteIsAFinding(t *testing.T) {
 	js := filepath.Join(t.TempDir(), "report.json")
 	md := filepath.Join(t.TempDir(), "report.md")
 	r := runChild(t, 2*time.Minute, map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password},
-		"--target", target, "--report-json", js, "--report", md, "--label-filter", "errors")
+		"--target", target, "--report-json", js, "--report", md, "--label-filter", labels.Errors)
 	if r.exit != runFailed {
 		t.Fatalf("exit %d, want 1:\n%s", r.exit, lastOutput(r.output))
 	}

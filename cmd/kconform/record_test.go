@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/kconform/kconform/internal/audit"
-	"github.com/kconform/kconform/internal/contract"
 	"github.com/kconform/kconform/internal/recording"
 	"github.com/kconform/kconform/internal/runreport"
 	"github.com/kconform/kconform/internal/transport"
@@ -69,11 +68,7 @@ func TestRunRecord(t *testing.T) {
 		t.Errorf("the folder holds %v: a temporary file was left behind?", names)
 	}
 
-	v, err := contract.DefaultValidator()
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := audit.New(v, audit.Options{})
+	a, err := audit.NewDefault(audit.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

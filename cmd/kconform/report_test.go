@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kconform/kconform/internal/coverage"
+	"github.com/kconform/kconform/internal/labels"
 	"github.com/kconform/kconform/internal/runreport"
 )
 
@@ -38,7 +39,7 @@ func TestRunReportAgainstTheBuiltInMock(t *testing.T) {
 		if rule.Verdict != runreport.Holds {
 			t.Errorf("%s: %q (%s)", rule.Verdict, rule.Rule, rule.Why)
 		}
-		if rule.Class == "" || len(rule.Cites) == 0 || rule.Assumption != (rule.Class == runreport.ClassAssumption) {
+		if rule.Class == "" || len(rule.Cites) == 0 || rule.Assumption != (rule.Class == labels.Assumption) {
 			t.Errorf("%q: evidence class %q, cites %v, assumption %v: every rule carries its class and citations", rule.Rule, rule.Class, rule.Cites, rule.Assumption)
 		}
 		if rule.Assumption {
@@ -80,7 +81,7 @@ func TestRunReportAgainstTheBuiltInMock(t *testing.T) {
 func TestRunReportShowsABrokenRule(t *testing.T) {
 	t.Parallel()
 	js := filepath.Join(t.TempDir(), "report.json")
-	r := runChild(t, 2*time.Minute, nil, "--report-json", js, "--mock-faults", "terminal-state-reopened", "--label-filter", "lifecycle")
+	r := runChild(t, 2*time.Minute, nil, "--report-json", js, "--mock-faults", "terminal-state-reopened", "--label-filter", labels.Lifecycle)
 	if r.exit != runFailed {
 		t.Fatalf("exit %d, want 1:\n%s", r.exit, lastOutput(r.output))
 	}
@@ -130,7 +131,7 @@ func TestRunReportShowsABrokenAssumption(t *testing.T) {
 	if got == nil {
 		t.Fatalf("the report lacks %q", rule)
 	}
-	if got.Verdict != runreport.Broken || got.Class != runreport.ClassAssumption || !got.Assumption || !slices.Contains(got.Cites, "A-second-order") || !strings.Contains(got.Why, "not a proven breach") {
+	if got.Verdict != runreport.Broken || got.Class != labels.Assumption || !got.Assumption || !slices.Contains(got.Cites, "A-second-order") || !strings.Contains(got.Why, "not a proven breach") {
 		t.Errorf("want a broken assumption citing A-second-order, saying it is no proven breach; got %+v", *got)
 	}
 	doc, err := os.ReadFile(md)

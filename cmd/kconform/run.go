@@ -41,7 +41,7 @@ const (
 
 // colour reports whether the run may print colour: only to a terminal, and
 // never when NO_COLOR is set (https://no-color.org) or --no-color given.
-func colour(cfg target.Config, getenv func(string) string, stdout io.Writer) bool {
+func colour(cfg target.RunConfig, getenv func(string) string, stdout io.Writer) bool {
 	if cfg.NoColor || getenv("NO_COLOR") != "" {
 		return false
 	}
@@ -138,13 +138,8 @@ func runSuites(args []string, getenv func(string) string, stdout, stderr io.Writ
 	if r != nil {
 		rep := runreport.New(*r, "", "", "", nil)
 		rep.WithUnserved(env.Unserved)
-		fmt.Fprintln(stdout, framework.SummaryOf(rep))
-		for _, rule := range rep.Rules {
-			// Cut short or never reached; not those the filters left out.
-			if rule.Verdict == runreport.NotRun && strings.HasPrefix(rule.Why, "not run") {
-				notRun++
-			}
-		}
+		fmt.Fprintln(stdout, rep.Summary())
+		notRun = rep.CutShort()
 	}
 	// Failed specs too: their traffic and verdicts are what one wants to
 	// look at.

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -28,6 +27,7 @@ import (
 	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/kconform/kconform/internal/brokentarget"
 	"github.com/kconform/kconform/internal/mock"
 	"github.com/kconform/kconform/internal/outfile"
 	"github.com/kconform/kconform/internal/runreport"
@@ -300,25 +300,7 @@ func TestRunHostileTargets(t *testing.T) {
 		_, _ = w.Write([]byte("<html>\x00\xff definitely not json"))
 	}))
 	t.Cleanup(garbage.Close)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			if tc, ok := c.(*net.TCPConn); ok {
-				_ = tc.SetLinger(0) // close with RST
-			}
-			buf := make([]byte, 512)
-			_, _ = c.Read(buf)
-			_ = c.Close()
-		}
-	}()
+	resetting := brokentarget.Resetting(t)
 
 	for name, tc := range map[string]struct {
 		url   string
@@ -326,7 +308,7 @@ func TestRunHostileTargets(t *testing.T) {
 		specs bool // whether specs run (and fail), or the probe stops the run
 	}{
 		"hanging":   {hang.URL, "did not answer within 300ms", false},
-		"resetting": {"http://" + ln.Addr().String(), "connection", false},
+		"resetting": {resetting, "connection", false},
 		"garbage":   {garbage.URL, "body.malformed-json", true},
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kconform/kconform/internal/labels"
 	"github.com/kconform/kconform/internal/mock"
 )
 
@@ -21,7 +22,7 @@ func TestRunAdoptsAnnouncedCallbackTimings(t *testing.T) {
 	base := startMock(t, mock.Options{ClockControl: true, CallbackTimeout: 700 * time.Millisecond, CallbackRetryDelay: 30 * time.Millisecond})
 	creds := map[string]string{"KCONFORM_USERNAME": mock.DefaultUsername, "KCONFORM_PASSWORD": mock.DefaultPassword}
 
-	r := runChild(t, 2*time.Minute, creds, "--target", base, "--label-filter", "callbacks")
+	r := runChild(t, 2*time.Minute, creds, "--target", base, "--label-filter", labels.Callbacks)
 	if r.exit != runPassed {
 		t.Fatalf("without timing flags: exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
 	}
@@ -30,7 +31,7 @@ func TestRunAdoptsAnnouncedCallbackTimings(t *testing.T) {
 	}
 
 	// The failing spec waits out its whole window (Async, 30s remote).
-	r = runChild(t, 2*time.Minute, creds, "--target", base, "--label-filter", "callbacks", "--callback-timeout", "100ms")
+	r = runChild(t, 2*time.Minute, creds, "--target", base, "--label-filter", labels.Callbacks, "--callback-timeout", "100ms")
 	const slow = "HPP status callbacks when the receiver does not acknowledge MUST retry a callback the receiver answers too slowly, with the same event_id"
 	if _, failed := r.failures()[slow]; r.exit != runFailed || !failed {
 		t.Errorf("with --callback-timeout 100ms against a mock waiting 700ms: exit %d, failures %v; want exit 1 and %q failed:\n%s",
@@ -65,7 +66,7 @@ func startMock(t *testing.T, opts mock.Options) string {
 // checkable" instead of "broken".
 func TestRunAheadFailureFailsTheAdoptingSpecs(t *testing.T) {
 	t.Parallel()
-	r := runChild(t, 2*time.Minute, nil, "--mock-faults", "hpp-create-wrong-status", "--label-filter", "callbacks")
+	r := runChild(t, 2*time.Minute, nil, "--mock-faults", "hpp-create-wrong-status", "--label-filter", labels.Callbacks)
 	failures := r.failures()
 	for _, spec := range []string{
 		"HPP status callbacks when the receiver does not acknowledge MUST retry a callback answered 500 with the same event_id, 4 calls at most",

@@ -16,7 +16,7 @@ import (
 	"github.com/kconform/kconform/internal/exchange"
 	"github.com/kconform/kconform/internal/progress"
 	"github.com/kconform/kconform/internal/recording"
-	"github.com/kconform/kconform/internal/report"
+	"github.com/kconform/kconform/internal/validateout"
 )
 
 func init() { commands["validate"] = validateCmd }
@@ -106,12 +106,7 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 	defer scrubbedErr.Flush()
 	defer scrubbedOut.Flush()
 	stdout, stderr = scrubbedOut, scrubbedErr
-	v, err := contract.DefaultValidator()
-	if err != nil {
-		fmt.Fprintf(stderr, "kconform validate: %v\n", err)
-		return audit.ExitUnreadable
-	}
-	a, err := audit.New(v, opts)
+	a, err := audit.NewDefault(opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "kconform validate: %v\n", err)
 		return audit.ExitUnreadable
@@ -120,7 +115,7 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 	if fl.strict {
 		mode = contract.Strict
 	}
-	w, err := report.New(fl.format, stdout, report.Options{Quiet: fl.quiet, Mode: mode.String()})
+	w, err := validateout.New(fl.format, stdout, validateout.Options{Quiet: fl.quiet, Mode: mode.String()})
 	if err != nil {
 		fmt.Fprintf(stderr, "kconform validate: --format: %v\n", err)
 		return audit.ExitUnreadable
@@ -220,7 +215,7 @@ func newValidateFlagSet(fl *validateFlags, out io.Writer) *flag.FlagSet {
 		fmt.Fprint(out, validateUsage)
 		fs.PrintDefaults()
 	}
-	fs.StringVar(&fl.format, "format", "text", "report format: "+strings.Join(report.Formats, ", "))
+	fs.StringVar(&fl.format, "format", "text", "report format: "+strings.Join(validateout.Formats, ", "))
 	fs.BoolVar(&fl.strict, "strict", false, "report additions (unknown fields, undocumented statuses, exchanges outside the contract) as violations")
 	fs.StringVar(&fl.as, "as", "", "what entries that do not say so are (a bare body, a response saved without its request):\nOPERATION[:request|:response][:STATUS], e.g. getSessionById:response:200")
 	fs.BoolVar(&fl.quiet, "quiet", false, "leave out entries that conform with no issue")

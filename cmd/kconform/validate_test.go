@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/kconform/kconform/internal/groundtruth"
-	"github.com/kconform/kconform/internal/report"
+	"github.com/kconform/kconform/internal/validateout"
 )
 
 // validate runs `kconform validate args...` and returns its exit code,
@@ -305,7 +305,7 @@ func progressRecordings(t *testing.T) []string {
 // without progress.
 func TestValidateProgressAlways(t *testing.T) {
 	files := progressRecordings(t)
-	for _, format := range report.Formats {
+	for _, format := range validateout.Formats {
 		args := append([]string{"--format", format}, files...)
 		plainCode, plainOut, plainErr := validate(t, append(args, "--progress", "never")...)
 		code, out, errOut := validate(t, append(args, "--progress", "always")...)
@@ -359,7 +359,7 @@ func TestValidateBadProgress(t *testing.T) {
 // before any report text: no text follows a drawn line on its row.
 func TestValidateProgressNeverMixesWithTheReport(t *testing.T) {
 	files := progressRecordings(t)
-	for _, format := range report.Formats {
+	for _, format := range validateout.Formats {
 		args := append([]string{"--format", format}, files...)
 		got := validateToOneFile(t, append(args, "--progress", "always")...)
 		plain := validateToOneFile(t, append(args, "--progress", "never")...)

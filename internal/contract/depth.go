@@ -1,5 +1,7 @@
 package contract
 
+import "github.com/kconform/kconform/internal/jsonscan"
+
 // MaxJSONDepth bounds how deeply nested a body may be before it is checked.
 // The contract's deepest value is about five levels down, and kin-openapi's
 // oneOf validation costs more than linear time in the depth: a body 10,000
@@ -9,20 +11,11 @@ const MaxJSONDepth = 64
 // TooDeep reports whether JSON text (valid or not) opens arrays or objects
 // more than MaxJSONDepth levels deep, skipping string contents.
 func TooDeep(body []byte) bool {
-	depth, inString, escaped := 0, false, false
+	depth := 0
+	var s jsonscan.Strings
 	for _, c := range body {
 		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-		case c == '"':
-			inString = true
+		case s.Step(c):
 		case c == '[' || c == '{':
 			depth++
 			if depth > MaxJSONDepth {

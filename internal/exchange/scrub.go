@@ -128,7 +128,7 @@ func (s *Scrubber) AddCredentials(values ...string) {
 
 // Variants are the forms a secret takes once written somewhere: as is,
 // percent-encoded (query and path, as in a URL that carries it), escaped
-// in XML or HTML (see entityForms), and each of those escaped in JSON
+// in XML or HTML (see EntityForms), and each of those escaped in JSON
 // (with and without HTML escaping), as a target that escapes the secret
 // for HTML and then sends it in a JSON body shows it.
 func Variants(secret string) []string {
@@ -138,7 +138,7 @@ func Variants(secret string) []string {
 	}
 	var x bytes.Buffer
 	_ = xml.EscapeText(&x, []byte(secret))
-	for _, text := range append([]string{secret, x.String()}, entityForms(secret)...) {
+	for _, text := range append([]string{secret, x.String()}, EntityForms(secret)...) {
 		vs = append(vs, text)
 		for _, escapeHTML := range []bool{true, false} {
 			var b bytes.Buffer
@@ -153,14 +153,16 @@ func Variants(secret string) []string {
 	return vs
 }
 
-// entityForms are s with & < > " ' escaped as HTML character references,
+// EntityForms are s with & < > " ' escaped as HTML character references,
 // one form per common scheme: Go's html.EscapeString (&#34; &#39;), named
 // (&quot; &apos;), Python's html.escape and Django (&quot; &#x27;), and
 // every special character as a decimal (&#38;), lower-case hex (&#x26;)
 // and upper-case hex (&#x3C;) reference. Limit: a form that mixes schemes
 // otherwise, or escapes more characters (&#x2F; for /), is not known; all
-// combinations would multiply the forms of every secret.
-func entityForms(s string) []string {
+// combinations would multiply the forms of every secret. It is nil when s
+// has none of the five characters. cmd/kconform's echo target answers with
+// these forms, so its test proves the scrubber catches each.
+func EntityForms(s string) []string {
 	if !strings.ContainsAny(s, `&<>"'`) {
 		return nil
 	}

@@ -1,5 +1,6 @@
-// Package har writes exchanges as a HAR 1.2 capture (the format browsers'
-// developer tools and proxies save, and that `kconform validate` reads).
+// Package har owns HAR 1.2 (the format browsers' developer tools and
+// proxies save): the document's types, which internal/recording decodes for
+// `kconform validate`, and the writer behind `kconform run --record`.
 // Every exchange is redacted before it is written: no credential or session
 // cookie ever reaches the file.
 package har
@@ -159,130 +160,68 @@ func (f *File) Commit() error {
 // nothing after Commit.
 func (f *File) Abort() { f.out.Abort() }
 
-// The HAR 1.2 objects written (http://www.softwareishard.com/blog/har-12-spec/).
-
-type entry struct {
-	Started  string   `json:"startedDateTime"`
-	Time     float64  `json:"time"`
-	Request  request  `json:"request"`
-	Response response `json:"response"`
-	Cache    struct{} `json:"cache"`
-	Timings  timings  `json:"timings"`
-	Comment  string   `json:"comment,omitempty"`
-}
-
-type request struct {
-	Method      string    `json:"method"`
-	URL         string    `json:"url"`
-	HTTPVersion string    `json:"httpVersion"`
-	Cookies     []nameVal `json:"cookies"`
-	Headers     []nameVal `json:"headers"`
-	QueryString []nameVal `json:"queryString"`
-	PostData    *postData `json:"postData,omitempty"`
-	HeadersSize int       `json:"headersSize"`
-	BodySize    int       `json:"bodySize"`
-}
-
-type response struct {
-	Status      int       `json:"status"`
-	StatusText  string    `json:"statusText"`
-	HTTPVersion string    `json:"httpVersion"`
-	Cookies     []nameVal `json:"cookies"`
-	Headers     []nameVal `json:"headers"`
-	Content     content   `json:"content"`
-	RedirectURL string    `json:"redirectURL"`
-	HeadersSize int       `json:"headersSize"`
-	BodySize    int       `json:"bodySize"`
-}
-
-type nameVal struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
-}
-
-type postData struct {
-	MimeType string `json:"mimeType"`
-	Text     string `json:"text"`
-	// Encoding is not in HAR 1.2's postData, but tools write it there as on
-	// content, and kconform reads it: a body that is not UTF-8 is base64.
-	Encoding string `json:"encoding,omitempty"`
-}
-
-type content struct {
-	Size     int    `json:"size"`
-	MimeType string `json:"mimeType"`
-	Text     string `json:"text,omitempty"`
-	Encoding string `json:"encoding,omitempty"`
-}
-
-type timings struct {
-	Send    float64 `json:"send"`
-	Wait    float64 `json:"wait"`
-	Receive float64 `json:"receive"`
-}
-
-func toHAR(e Entry) entry {
+func toHAR(e Entry) LogEntry {
 	ex := e.Exchange.Redact()
 	ms := float64(e.Duration.Microseconds()) / 1000
 	started := e.Started
 	if started.IsZero() {
 		started = time.Now()
 	}
-	out := entry{
-		Started: started.UTC().Format("2006-01-02T15:04:05.000Z"),
-		Time:    ms,
-		Timings: timings{Wait: ms},
-		Comment: e.Comment,
-		Request: request{
+	out := LogEntry{
+		Started: SkippedString(started.UTC().Format("2006-01-02T15:04:05.000Z")),
+		Time:    SkippedNumber(ms),
+		Timings: Timings{Wait: ms},
+		Comment: SkippedString(e.Comment),
+		Request: &Request{
 			Method:      ex.Method,
 			URL:         ex.URL,
 			HTTPVersion: "HTTP/1.1",
-			Cookies:     []nameVal{},
+			Cookies:     []NameValue{},
 			Headers:     headers(ex.RequestHeader),
 			QueryString: query(ex.URL),
 			HeadersSize: -1,
-			BodySize:    len(ex.RequestBody),
+			BodySize:    SkippedNumber(len(ex.RequestBody)),
 		},
-		Response: response{
+		Response: &Response{
 			Status:      ex.Status,
-			StatusText:  http.StatusText(ex.Status),
+			StatusText:  SkippedString(http.StatusText(ex.Status)),
 			HTTPVersion: "HTTP/1.1",
-			Cookies:     []nameVal{},
+			Cookies:     []NameValue{},
 			Headers:     headers(ex.ResponseHeader),
-			RedirectURL: ex.ResponseHeader.Get("Location"),
+			RedirectURL: SkippedString(ex.ResponseHeader.Get("Location")),
 			HeadersSize: -1,
-			BodySize:    len(ex.ResponseBody),
+			BodySize:    SkippedNumber(len(ex.ResponseBody)),
 		},
 	}
 	if len(ex.RequestBody) > 0 {
 		text, enc := bodyText(ex.RequestBody)
-		out.Request.PostData = &postData{MimeType: ex.RequestHeader.Get("Content-Type"), Text: text, Encoding: enc}
+		out.Request.PostData = &PostData{MimeType: ex.RequestHeader.Get("Content-Type"), Text: text, Encoding: enc}
 	}
 	text, enc := bodyText(ex.ResponseBody)
-	out.Response.Content = content{Size: len(ex.ResponseBody), MimeType: ex.ResponseHeader.Get("Content-Type"), Text: text, Encoding: enc}
+	out.Response.Content = &Content{Size: SkippedNumber(len(ex.ResponseBody)), MimeType: ex.ResponseHeader.Get("Content-Type"), Text: text, Encoding: enc}
 	return out
 }
 
-func bodyText(b []byte) (text, encoding string) {
+func bodyText(b []byte) (text Text, encoding string) {
 	if utf8.Valid(b) {
-		return string(b), ""
+		return StringText(string(b)), ""
 	}
-	return base64.StdEncoding.EncodeToString(b), "base64"
+	return StringText(base64.StdEncoding.EncodeToString(b)), "base64"
 }
 
 // headers lists h sorted by name, one pair per value.
-func headers(h http.Header) []nameVal {
-	out := []nameVal{}
+func headers(h http.Header) []NameValue {
+	out := []NameValue{}
 	for _, k := range slices.Sorted(maps.Keys(h)) {
 		for _, v := range h[k] {
-			out = append(out, nameVal{Name: k, Value: v})
+			out = append(out, NameValue{Name: k, Value: v})
 		}
 	}
 	return out
 }
 
-func query(raw string) []nameVal {
-	out := []nameVal{}
+func query(raw string) []NameValue {
+	out := []NameValue{}
 	u, err := url.Parse(raw)
 	if err != nil {
 		return out
@@ -290,7 +229,7 @@ func query(raw string) []nameVal {
 	q := u.Query()
 	for _, k := range slices.Sorted(maps.Keys(q)) {
 		for _, v := range q[k] {
-			out = append(out, nameVal{Name: k, Value: v})
+			out = append(out, NameValue{Name: k, Value: v})
 		}
 	}
 	return out

@@ -1,4 +1,4 @@
-package har
+package har_test
 
 import (
 	"bytes"
@@ -14,14 +14,15 @@ import (
 	"time"
 
 	"github.com/kconform/kconform/internal/exchange"
+	"github.com/kconform/kconform/internal/har"
 	"github.com/kconform/kconform/internal/recording"
 )
 
 const secret = "hunter2-har-secret"
 
-func sample() []Entry {
+func sample() []har.Entry {
 	reqH := http.Header{"Authorization": {"Basic " + secret}, "Content-Type": {"application/json"}, "Cookie": {"s=" + secret}}
-	return []Entry{
+	return []har.Entry{
 		{
 			Started: time.Date(2026, 1, 2, 3, 4, 5, 6e6, time.UTC), Duration: 12 * time.Millisecond,
 			Exchange: exchange.Exchange{
@@ -46,7 +47,7 @@ func sample() []Entry {
 // package `kconform validate` uses: the same exchanges, redacted.
 func TestRoundTrip(t *testing.T) {
 	var buf bytes.Buffer
-	w, err := NewWriter(&buf, Creator{Name: "kconform", Version: "test"})
+	w, err := har.NewWriter(&buf, har.Creator{Name: "kconform", Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +66,7 @@ func TestRoundTrip(t *testing.T) {
 	var doc struct {
 		Log struct {
 			Version string
-			Creator Creator
+			Creator har.Creator
 			Entries []map[string]any
 		}
 	}
@@ -115,7 +116,7 @@ func TestRoundTrip(t *testing.T) {
 
 func TestEmpty(t *testing.T) {
 	var buf bytes.Buffer
-	w, _ := NewWriter(&buf, Creator{Name: "kconform"})
+	w, _ := har.NewWriter(&buf, har.Creator{Name: "kconform"})
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +134,7 @@ func TestEmpty(t *testing.T) {
 func TestFileCommitAndAbort(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "run.har")
-	f, err := Create(path, Creator{Name: "kconform"})
+	f, err := har.Create(path, har.Creator{Name: "kconform"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +151,7 @@ func TestFileCommitAndAbort(t *testing.T) {
 	}
 
 	other := filepath.Join(dir, "aborted.har")
-	f, err = Create(other, Creator{Name: "kconform"})
+	f, err = har.Create(other, har.Creator{Name: "kconform"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +163,7 @@ func TestFileCommitAndAbort(t *testing.T) {
 	}
 
 	for _, bad := range []string{filepath.Join(dir, "no-such-dir", "x.har"), dir, ""} {
-		if _, err := Create(bad, Creator{}); err == nil {
+		if _, err := har.Create(bad, har.Creator{}); err == nil {
 			t.Errorf("Create(%q): no error", bad)
 		}
 	}

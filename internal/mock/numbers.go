@@ -6,6 +6,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/kconform/kconform/internal/jsonscan"
 )
 
 // maxExactInteger is 2^53: every integer up to it is exact in a float64, so
@@ -21,24 +23,9 @@ const maxExactInteger = 1 << 53
 func integralNumbers(body []byte) []byte {
 	var out []byte
 	last := 0 // body[:last] is in out already
-	inString, escaped := false, false
+	var s jsonscan.Strings
 	for i := 0; i < len(body); i++ {
-		c := body[i]
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-			continue
-		case c == '"':
-			inString = true
-			continue
-		case c != '-' && (c < '0' || c > '9'):
+		if c := body[i]; s.Step(c) || c != '-' && (c < '0' || c > '9') {
 			continue
 		}
 		end := i + 1

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/kconform/kconform/internal/groundtruth"
+	"github.com/kconform/kconform/internal/labels"
 	"github.com/kconform/kconform/internal/runreport"
 	"github.com/onsi/gomega/gbytes"
 )
@@ -146,19 +147,19 @@ func TestSuitesAgainstPrism(t *testing.T) {
 
 	// (c) Prism has no /_kconform/capabilities: the consumer and clock specs
 	// are skipped, each with the reason.
-	need := map[string]string{"consumer": "needs the consumer page", "clock": "needs a movable clock"}
+	need := map[string]string{labels.Consumer: "needs the consumer page", labels.Clock: "needs a movable clock"}
 	seen := map[string]int{}
 	for name, r := range rules {
-		labels := r.Labels
-		if slices.Contains(labels, "callbacks") {
+		ls := r.Labels
+		if slices.Contains(ls, labels.Callbacks) {
 			if r.Verdict != runreport.NotRun || !strings.Contains(r.Why, "not selected") {
 				t.Errorf("rule %q: %q is filtered out by --label-filter, so it must be not-run with that reason; the report says %s %q", "filtered specs are not run", name, r.Verdict, r.Why)
 			}
 			continue
 		}
 		var wants []string // a spec may need both: it names the one it checked first
-		for _, label := range []string{"consumer", "clock"} {
-			if slices.Contains(labels, label) {
+		for _, label := range []string{labels.Consumer, labels.Clock} {
+			if slices.Contains(ls, label) {
 				seen[label]++
 				wants = append(wants, need[label])
 			}
@@ -168,12 +169,12 @@ func TestSuitesAgainstPrism(t *testing.T) {
 		}
 		rule := strings.Join(wants, " / ")
 		if r.Verdict != runreport.NotCheckable {
-			t.Errorf("rule %q: %q (labels %v) must be not-checkable against Prism, which has no capabilities; the report says %s", rule, name, labels, r.Verdict)
+			t.Errorf("rule %q: %q (labels %v) must be not-checkable against Prism, which has no capabilities; the report says %s", rule, name, ls, r.Verdict)
 			continue
 		}
 		named := slices.ContainsFunc(wants, func(w string) bool { return strings.Contains(r.Why, w) })
 		if !named || !strings.Contains(r.Why, "/_kconform/capabilities") {
-			t.Errorf("rule %q: %q (labels %v) is not checkable without saying why (want the need and the capabilities probe): %q", rule, name, labels, r.Why)
+			t.Errorf("rule %q: %q (labels %v) is not checkable without saying why (want the need and the capabilities probe): %q", rule, name, ls, r.Why)
 		}
 	}
 	for label, reason := range need {

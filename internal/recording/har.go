@@ -11,74 +11,12 @@ import (
 	"strings"
 
 	"github.com/kconform/kconform/internal/exchange"
+	"github.com/kconform/kconform/internal/har"
 )
 
 // harVersions are the HAR versions whose entries this reader understands
 // (1.2 is what tools write today; 1.1 has the same entry shape).
 var harVersions = map[string]bool{"1.1": true, "1.2": true}
-
-// harEntry is the part of a HAR 1.2 entry that makes an exchange.
-type harEntry struct {
-	Request  *harRequest  `json:"request"`
-	Response *harResponse `json:"response"`
-}
-
-type harRequest struct {
-	Method   string       `json:"method"`
-	URL      string       `json:"url"`
-	Headers  []harHeader  `json:"headers"`
-	PostData *harPostData `json:"postData"`
-}
-
-type harResponse struct {
-	Status  int         `json:"status"`
-	Headers []harHeader `json:"headers"`
-	Content *harContent `json:"content"`
-}
-
-type harHeader struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
-}
-
-// Text is kept raw: HAR says it is a string, but Polly.js writes a JSON body
-// as the parsed value itself.
-type harPostData struct {
-	MimeType string      `json:"mimeType"`
-	Text     harTextJSON `json:"text"`
-	Encoding string      `json:"encoding"` // not HAR 1.2; some tools write it as on content
-}
-
-type harContent struct {
-	MimeType string      `json:"mimeType"`
-	Text     harTextJSON `json:"text"`
-	Encoding string      `json:"encoding"`
-}
-
-// harTextJSON is a body as the entry holds it, read in one copy: a JSON
-// string unquoted into its bytes, any other value (Polly.js's parsed body)
-// as its JSON text. A json.RawMessage would copy the literal first, so a
-// 100 MB body was held three times (entry, literal, text) while read.
-type harTextJSON struct {
-	data     []byte
-	isString bool
-	// bad is set when a string literal could not be unquoted.
-	bad bool
-}
-
-func (t *harTextJSON) UnmarshalJSON(b []byte) error {
-	*t = harTextJSON{}
-	switch {
-	case string(b) == "null":
-	case len(b) > 0 && b[0] == '"':
-		t.isString = true
-		t.data, t.bad = unquote(b)
-		t.bad = !t.bad
-	default:
-		t.data = append([]byte(nil), b...)
-	}
-	return nil
-}
 
 // harStream reads log.entries one at a time. The token walk is positioned
 // inside the log object when it starts; keys before "entries" are read
@@ -243,21 +181,21 @@ func (s *harStream) finish() error {
 // decodeHAREntry turns the raw JSON of entry index into a record. Whatever
 // is wrong with it (syntax, types, no response) stays with the entry.
 func decodeHAREntry(file string, index int, off int64, raw []byte) Record {
-	var e harEntry
+	var e har.LogEntry
 	if err := json.Unmarshal(raw, &e); err != nil {
 		return Record{Index: index, Err: &Error{File: file, Entry: index, Err: jsonError(err, off)}}
 	}
-	rec, err := e.record(index)
+	rec, err := harRecord(&e, index)
 	if err != nil {
 		rec.Err = &Error{File: file, Entry: index, Err: err}
 	}
 	return rec
 }
 
-// record turns a decoded entry into an exchange. The returned record keeps
+// harRecord turns a decoded entry into an exchange. The returned record keeps
 // the index and whatever was read even when err is set, so a report can say
 // which request lost its response.
-func (e *harEntry) record(index int) (Record, error) {
+func harRecord(e *har.LogEntry, index int) (Record, error) {
 	rec := Record{Index: index, Kind: KindExchange}
 	if e.Request == nil {
 		return rec, errors.New("request: missing")
@@ -296,7 +234,7 @@ func (e *harEntry) record(index int) (Record, error) {
 	return rec, nil
 }
 
-func harHeaders(hs []harHeader) http.Header {
+func harHeaders(hs []har.NameValue) http.Header {
 	h := make(http.Header, len(hs))
 	for _, kv := range hs {
 		// HTTP/2 pseudo-headers (:method, :path, ...) are not headers.
@@ -311,20 +249,20 @@ func harHeaders(hs []harHeader) http.Header {
 // harText returns a body as bytes: a JSON string is the text itself (base64
 // when encoding says so); any other JSON value is a body that Polly.js stored
 // already parsed, and its JSON text is the body.
-func harText(t harTextJSON, encoding string) ([]byte, error) {
-	if !t.isString {
-		if t.data == nil {
+func harText(t har.Text, encoding string) ([]byte, error) {
+	if !t.IsString() {
+		if t.Bytes() == nil {
 			return nil, nil
 		}
 		if encoding != "" {
 			return nil, fmt.Errorf("encoding %q needs a string", encoding)
 		}
-		return t.data, nil
+		return t.Bytes(), nil
 	}
-	if t.bad {
+	if t.Bad() {
 		return nil, errorf(ErrNotJSON, "not a JSON string")
 	}
-	text := t.data
+	text := t.Bytes()
 	switch strings.ToLower(encoding) {
 	case "":
 		return text, nil

@@ -286,3 +286,22 @@ func TestNumberOutOfRangeInTheStructure(t *testing.T) {
 		}
 	}
 }
+
+// The fields kconform does not read (sizes, cookies, timings, cache...)
+// may hold any JSON value: tools disagree on their types, and an entry is
+// not refused for one of them.
+func TestHARIgnoresFieldsItDoesNotRead(t *testing.T) {
+	odd := strings.NewReplacer(
+		`"httpVersion": "HTTP/1.1",`, `"httpVersion": 2, "cookies": {"odd": true}, "queryString": null, "headersSize": 12.5, "bodySize": "n/a",`,
+		`"status": 200, "statusText": "OK",`, `"status": 200, "statusText": ["OK"], "redirectURL": 0, "cookies": [{"name": 1}], "httpVersion": null,`,
+		`"content": {"size": 20,`, `"content": {"size": 20.5,`,
+		`"startedDateTime": "2024-01-03T12:26:38.948Z",`, `"startedDateTime": 0, "time": "slow", "cache": [], "timings": "none", "comment": {"by": "a tool"},`,
+	).Replace(harEntryStandard)
+	if odd == harEntryStandard {
+		t.Fatal("the entry was not changed")
+	}
+	recs, _ := mustRead(t, "odd.har", harOf(odd))
+	if r := recs[0]; r.Err != nil || r.Exchange.Status != 200 || string(r.Exchange.ResponseBody) != `{"session_id":"s1"}` {
+		t.Fatalf("record %+v", r)
+	}
+}

@@ -2,10 +2,11 @@ package recording
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/kconform/kconform/internal/jsonscan"
 )
 
 // splitter cuts the elements of a JSON array out of a stream without
@@ -118,7 +119,7 @@ func (s *splitter) value() ([]byte, error) {
 		}
 	}()
 	var closers []byte // the brackets still open, as the bytes that close them
-	inString, escaped := false, false
+	var str jsonscan.Strings
 	first := true
 	scalar := false
 	for {
@@ -140,28 +141,15 @@ func (s *splitter) value() ([]byte, error) {
 				scalar = c != '{' && c != '[' && c != '"'
 			}
 			switch {
-			case inString:
+			case str.Inside():
 				// Jump to the next quote or backslash: most of a HAR is
 				// string content.
-				j := bytes.IndexAny(buf[i:], `"\`)
-				if escaped {
-					j = 0
-				}
-				if j < 0 {
-					i = len(buf)
+				if n := str.Plain(buf[i:]); n > 0 {
+					i += n
 					continue
 				}
-				i += j
-				c = buf[i]
-				switch {
-				case escaped:
-					escaped = false
-				case c == '\\':
-					escaped = true
-				case c == '"':
-					inString = false
-					end = len(closers) == 0
-				}
+				str.Step(c)
+				end = !str.Inside() && len(closers) == 0
 			case scalar:
 				switch c {
 				case ',', ']', '}', ' ', '\t', '\r', '\n':
@@ -171,7 +159,7 @@ func (s *splitter) value() ([]byte, error) {
 			default:
 				switch c {
 				case '"':
-					inString = true
+					str.Step(c)
 				case '{':
 					closers = append(closers, '}')
 				case '[':

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/kconform/kconform/internal/contract"
+	"github.com/kconform/kconform/internal/labels"
 )
 
 // TestOneSchemaDefectInAResponseAndACallbackIsOneFinding: the same field
@@ -139,7 +140,7 @@ func TestConnectionResetsAreOneFinding(t *testing.T) {
 	for i, port := range []string{"51510", "51512", "40022"} {
 		msg := "create a KP session\nUnexpected error:\n    <*transport.TransportError | 0xc000123>: \n    POST http://h/payments/v1/sessions: read tcp 127.0.0.1:" + port +
 			"->127.0.0.1:8080: read: connection reset by peer\noccurred"
-		j := Judge(Facts{Labels: []string{"placeholders"}, About: []string{"createHppSession"},
+		j := Judge(Facts{Labels: []string{labels.Placeholders}, About: []string{"createHppSession"},
 			Exchanges: []Exchange{{Kind: "api", Operation: "createCreditSession", Step: "create a KP session", Brief: "api POST http://h/payments/v1/sessions", Started: at}},
 			Failure:   &Failure{At: at.Add(time.Second), Step: "create a KP session", Message: msg}})
 		rules = append(rules, Rule{Rule: string(rune('a' + i)), Verdict: j.Verdict, Step: j.Step, Evidence: j.Evidence})

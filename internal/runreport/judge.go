@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kconform/kconform/internal/contract"
+	"github.com/kconform/kconform/internal/labels"
 )
 
 // JudgementEntry names the Ginkgo report entry a spec carries its
@@ -197,10 +198,10 @@ func subjectExchange(f Facts, at time.Time) *Exchange {
 		}
 	}
 	var prefer []func(Exchange) bool
-	if slices.Contains(f.Labels, "callbacks") {
+	if slices.Contains(f.Labels, labels.Callbacks) {
 		prefer = append(prefer, func(e Exchange) bool { return body(e) && e.Kind == "callback" })
 	}
-	if slices.Contains(f.Labels, "placeholders") {
+	if slices.Contains(f.Labels, labels.Placeholders) {
 		prefer = append(prefer, func(e Exchange) bool { return body(e) && e.Kind == "page" })
 	}
 	prefer = append(prefer, func(e Exchange) bool { return body(e) && e.Kind != "control" })

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/kconform/kconform/internal/contract"
+	"github.com/kconform/kconform/internal/labels"
 )
 
 var t0 = time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
@@ -84,7 +85,7 @@ func TestJudgeEvidenceIsTheExchangeTheRuleIsAbout(t *testing.T) {
 		{Kind: "api", Operation: "getSessionById", Status: 200, Brief: "api GET http://h/hpp/v1/sessions/x → 200", Started: at(3)},
 		{Kind: "api", Operation: "disableHppSession", Status: 204, Brief: "api DELETE http://h/hpp/v1/sessions/x → 204", Started: at(4)},
 	}
-	for label, want := range map[string]string{"placeholders": "page POST", "callbacks": "callback POST", "lifecycle": "api DELETE"} {
+	for label, want := range map[string]string{labels.Placeholders: "page POST", labels.Callbacks: "callback POST", labels.Lifecycle: "api DELETE"} {
 		j := Judge(Facts{Labels: []string{label}, Exchanges: xs, Failure: &Failure{At: at(5), Message: "x MUST y"}})
 		if j.Evidence == nil || !strings.HasPrefix(j.Evidence.Exchange, want) {
 			t.Errorf("%s rule: evidence %+v, want the %s", label, j.Evidence, want)

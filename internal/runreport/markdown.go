@@ -56,7 +56,7 @@ func (r Report) writeHeader(w io.Writer) {
 		fmt.Fprintf(w, "- selection: %s\n", r.Filter)
 	}
 	c := r.Counts
-	fmt.Fprintf(w, "- **%d finding(s)**; %d rules judged on this target: **%d hold, %d broken, %d blocked, %d not checkable**\n", len(r.Findings), c.Judged, c.Holds, c.Broken, c.Blocked, c.NotCheckable)
+	fmt.Fprintf(w, "- **%d finding(s)**; %d %s: **%s**\n", len(r.Findings), c.Judged, judgedOn, c.verdictList())
 	if c.NotRun > 0 {
 		fmt.Fprintf(w, "- %d rule(s) not run (filtered out, past the deadline or interrupted): not a verdict on the target\n", c.NotRun)
 	}

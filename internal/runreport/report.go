@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/onsi/ginkgo/v2/types"
 
@@ -70,16 +71,6 @@ func (c *Counts) add(r Rule) {
 	}
 }
 
-// Headline is the counts in one line: the verdicts on the target, then
-// the rules not run apart.
-func (c Counts) Headline() string {
-	s := fmt.Sprintf("%d rules judged on this target: %d hold, %d broken, %d blocked, %d not checkable", c.Judged, c.Holds, c.Broken, c.Blocked, c.NotCheckable)
-	if c.NotRun > 0 {
-		s += fmt.Sprintf("; %d not run", c.NotRun)
-	}
-	return s
-}
-
 // New builds the report of a run from its Ginkgo report and, when the run
 // collected it, its coverage.
 func New(r types.Report, kconform, target, filter string, cov *coverage.Coverage) Report {
@@ -96,6 +87,19 @@ func New(r types.Report, kconform, target, filter string, cov *coverage.Coverage
 func (r *Report) WithUnserved(unserved []Unserved) {
 	r.Unserved = unserved
 	r.Findings = append(routeFindings(unserved, r.Rules), r.Findings...)
+}
+
+// CutShort counts the rules the run meant to judge and did not: the one
+// under way at an interrupt and those never reached. Not those the filters
+// left out, nor pending ones.
+func (r Report) CutShort() int {
+	n := 0
+	for _, rule := range r.Rules {
+		if rule.Verdict == NotRun && strings.HasPrefix(rule.Why, cutShort) {
+			n++
+		}
+	}
+	return n
 }
 
 // CountsByArea are the counts of each area that has rules, in Areas order.

@@ -13,6 +13,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/kconform/kconform/internal/coverage"
+	"github.com/kconform/kconform/internal/labels"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/report.md from the current writer")
@@ -42,32 +43,32 @@ func evidence(ev Evidence) types.ReportEntry {
 // Two rules carry their evidence class: a documented one that holds and an
 // assumption that is not checkable.
 func sample() types.Report {
-	hppErr := [][]string{{"errors"}}
+	hppErr := [][]string{{labels.Errors}}
 	r := types.Report{
 		PreRunStats: types.PreRunStats{TotalSpecs: 8, SpecsThatWillRun: 7},
 		SpecReports: []types.SpecReport{
 			{LeafNodeType: types.NodeTypeBeforeSuite, State: types.SpecStatePassed}, // not a rule
-			spec([]string{"KP lifecycle"}, [][]string{{"kp", "lifecycle"}}, "MUST read back", types.SpecStatePassed, ""),
+			spec([]string{"KP lifecycle"}, [][]string{{labels.KP, labels.Lifecycle}}, "MUST read back", types.SpecStatePassed, ""),
 			spec([]string{"Errors", "auth"}, hppErr, "MUST answer 401 | with a pipe", types.SpecStateFailed, "Expected\n    <int>: 200\nto equal\n    <int>: 401",
 				evidence(Evidence{Exchange: "api GET http://h/hpp/v1/sessions/x → 200 (getSessionById)", Violation: "Expected <int>: 200 to equal <int>: 401"})),
-			spec([]string{"HPP lifecycle"}, [][]string{{"hpp", "lifecycle"}}, "MUST go WAITING → IN_PROGRESS", types.SpecStateSkipped,
+			spec([]string{"HPP lifecycle"}, [][]string{{labels.HPP, labels.Lifecycle}}, "MUST go WAITING → IN_PROGRESS", types.SpecStateSkipped,
 				"needs the consumer page (label \"consumer\"): the target does not offer one"),
-			spec([]string{"HPP lifecycle"}, [][]string{{"hpp", "lifecycle"}}, "MUST stay DISABLED", types.SpecStateFailed, "boom", evidence(Evidence{Violation: "status went back"})),
-			spec([]string{"Callbacks"}, [][]string{{"hpp", "callbacks"}}, "MUST call back", types.SpecStateSkipped, ""),
-			spec([]string{"Errors"}, [][]string{{"errors"}}, "MUST refuse non-JSON", types.SpecStateFailed, "Expected 400", func() types.ReportEntry {
+			spec([]string{"HPP lifecycle"}, [][]string{{labels.HPP, labels.Lifecycle}}, "MUST stay DISABLED", types.SpecStateFailed, "boom", evidence(Evidence{Violation: "status went back"})),
+			spec([]string{"Callbacks"}, [][]string{{labels.HPP, labels.Callbacks}}, "MUST call back", types.SpecStateSkipped, ""),
+			spec([]string{"Errors"}, [][]string{{labels.Errors}}, "MUST refuse non-JSON", types.SpecStateFailed, "Expected 400", func() types.ReportEntry {
 				return types.ReportEntry{Name: "unrelated"}
 			}()),
-			spec([]string{"Errors"}, [][]string{{"errors"}}, "MUST be interrupted", types.SpecStateInterrupted, "interrupted by user"),
+			spec([]string{"Errors"}, [][]string{{labels.Errors}}, "MUST be interrupted", types.SpecStateInterrupted, "interrupted by user"),
 		},
 	}
-	r.SpecReports[1].LeafNodeLabels = []string{ClassDocumented, CitesLabel + "S2", CitesLabel + "D-kperr"}
-	r.SpecReports[3].LeafNodeLabels = []string{ClassAssumption, CitesLabel + "A-x"}
+	r.SpecReports[1].LeafNodeLabels = []string{labels.Documented, labels.Cites + "S2", labels.Cites + "D-kperr"}
+	r.SpecReports[3].LeafNodeLabels = []string{labels.Assumption, labels.Cites + "A-x"}
 	return r
 }
 
 func TestRulesVerdictsAreasAndEvidence(t *testing.T) {
 	r := sample()
-	r.SpecReports[6].LeafNodeLabels = []string{"kp", "assumption"}
+	r.SpecReports[6].LeafNodeLabels = []string{labels.KP, labels.Assumption}
 	rules := Rules(r)
 	if len(rules) != 7 {
 		t.Fatalf("got %d rules, want 7 (one per It)", len(rules))
@@ -78,13 +79,13 @@ func TestRulesVerdictsAreasAndEvidence(t *testing.T) {
 		verdict Verdict
 		why     string
 	}{
-		{"lifecycle", "HPP lifecycle MUST go WAITING → IN_PROGRESS", NotCheckable, "needs the consumer page"},
-		{"lifecycle", "HPP lifecycle MUST stay DISABLED", Broken, ""},
-		{"errors", "Errors auth MUST answer 401 | with a pipe", Broken, ""},
-		{"errors", "Errors MUST be interrupted", NotRun, whyInterrupted},
-		{"callbacks", "Callbacks MUST call back", NotRun, whyNotSelected},
-		{"kp", "KP lifecycle MUST read back", Holds, ""},
-		{"kp", "Errors MUST refuse non-JSON", Broken, assumptionNote},
+		{labels.Lifecycle, "HPP lifecycle MUST go WAITING → IN_PROGRESS", NotCheckable, "needs the consumer page"},
+		{labels.Lifecycle, "HPP lifecycle MUST stay DISABLED", Broken, ""},
+		{labels.Errors, "Errors auth MUST answer 401 | with a pipe", Broken, ""},
+		{labels.Errors, "Errors MUST be interrupted", NotRun, whyInterrupted},
+		{labels.Callbacks, "Callbacks MUST call back", NotRun, whyNotSelected},
+		{labels.KP, "KP lifecycle MUST read back", Holds, ""},
+		{labels.KP, "Errors MUST refuse non-JSON", Broken, assumptionNote},
 	}
 	for i, w := range want {
 		got := rules[i]
@@ -106,10 +107,10 @@ func TestRulesVerdictsAreasAndEvidence(t *testing.T) {
 	}
 
 	// The evidence class comes from the labels; citations leave the labels.
-	if got := rules[5]; got.Class != ClassDocumented || got.Assumption || strings.Join(got.Cites, " ") != "S2 D-kperr" || strings.Join(got.Labels, " ") != "kp lifecycle documented" {
+	if got := rules[5]; got.Class != labels.Documented || got.Assumption || strings.Join(got.Cites, " ") != "S2 D-kperr" || strings.Join(got.Labels, " ") != "kp lifecycle documented" {
 		t.Errorf("documented rule: class %q, assumption %v, cites %v, labels %v", got.Class, got.Assumption, got.Cites, got.Labels)
 	}
-	if got := rules[0]; got.Class != ClassAssumption || !got.Assumption || strings.Join(got.Cites, " ") != "A-x" {
+	if got := rules[0]; got.Class != labels.Assumption || !got.Assumption || strings.Join(got.Cites, " ") != "A-x" {
 		t.Errorf("assumption rule: class %q, assumption %v, cites %v", got.Class, got.Assumption, got.Cites)
 	}
 	if got := rules[2]; got.Class != "" || got.Cites != nil {
@@ -123,7 +124,7 @@ func TestUnrunSpecsOfAnEndedRun(t *testing.T) {
 	r := types.Report{
 		PreRunStats:                types.PreRunStats{TotalSpecs: 1, SpecsThatWillRun: 1},
 		SpecialSuiteFailureReasons: []string{"Suite Timeout Elapsed"},
-		SpecReports:                []types.SpecReport{spec([]string{"Errors"}, [][]string{{"errors"}}, "MUST x", types.SpecStateSkipped, "")},
+		SpecReports:                []types.SpecReport{spec([]string{"Errors"}, [][]string{{labels.Errors}}, "MUST x", types.SpecStateSkipped, "")},
 	}
 	r.SpecReports[0].RunTime = 0
 	got := Rules(r)[0]

@@ -1,6 +1,8 @@
 package runreport
 
 import (
+	"github.com/kconform/kconform/internal/labels"
+
 	"cmp"
 	"encoding/json"
 	"path/filepath"
@@ -64,17 +66,6 @@ type Evidence struct {
 	ContractRule string `json:"contract_rule,omitempty"`
 }
 
-// Evidence classes of a rule: suites/framework gives each spec one, from
-// the evidence it cites (labels "cites:<id>"). A broken assumption is a
-// finding, not a proven breach.
-const (
-	ClassDocumented = "documented" // a Klarna or Kustom page or document
-	ClassRecorded   = "recorded"   // a real capture
-	ClassAssumption = "assumption" // no public source
-	// CitesLabel starts the labels that carry a spec's citations.
-	CitesLabel = "cites:"
-)
-
 // Rule is one row of the report.
 type Rule struct {
 	Area    string  `json:"area"`
@@ -96,29 +87,36 @@ type Rule struct {
 	Seen []Seen `json:"-"`
 	// Assumption marks a rule Klarna does not document (label assumption).
 	Assumption bool `json:"assumption,omitempty"`
-	// Class is the rule's evidence class (ClassDocumented, ...) and Cites
+	// Class is the rule's evidence class (labels.Documented, ...) and Cites
 	// the evidence it rests on (ids of suites/framework/sources.go).
 	Class  string   `json:"class,omitempty"`
 	Cites  []string `json:"cites,omitempty"`
 	Labels []string `json:"labels"`
 	// Spec is where the spec is written, relative to the module root.
 	Spec string `json:"spec"`
+	// Ended is how Ginkgo's summary line counted the spec (Passed, Failed,
+	// Pending or Skipped): Report.SpecsLine squares the two counts.
+	Ended string `json:"-"`
 }
 
 // Areas are the report's groups, in order. A spec of the KP API alone is a
 // KP rule; any other goes to the area its outermost container names.
-var Areas = []string{"lifecycle", "placeholders", "expiry", "errors", "callbacks", "distribution", "kp"}
+var Areas = []string{labels.Lifecycle, labels.Placeholders, labels.Expiry, labels.Errors, labels.Callbacks, labels.Distribution, labels.KP}
 
 // AreaTitles are the areas' headings.
 var AreaTitles = map[string]string{
-	"lifecycle": "Lifecycle", "placeholders": "Placeholders", "expiry": "Expiry", "errors": "Errors",
-	"callbacks": "Callbacks", "distribution": "Distribution", "kp": "Klarna Payments (KP)", "other": "Other",
+	labels.Lifecycle: "Lifecycle", labels.Placeholders: "Placeholders", labels.Expiry: "Expiry", labels.Errors: "Errors",
+	labels.Callbacks: "Callbacks", labels.Distribution: "Distribution", labels.KP: "Klarna Payments (KP)", "other": "Other",
 }
 
 const (
 	whyNotSelected = "not selected: this run's --label-filter, --focus or --skip left it out"
-	whyNotReached  = "not run: the run ended before it (%s)"
-	whyInterrupted = "not run: the run was interrupted while it ran"
+	// cutShort starts the reasons of the rules the run meant to judge but
+	// did not (Report.CutShort).
+	cutShort       = "not run: "
+	whyNotReached  = cutShort + "the run ended before it (%s)"
+	whyInterrupted = cutShort + "the run was interrupted while it ran"
+	whyNotBegun    = cutShort + "the run was interrupted before it"
 	assumptionNote = "an assumption: Klarna does not document this rule, so a failure is a finding, not a proven breach"
 )
 
@@ -136,18 +134,19 @@ func Rules(r types.Report) []Rule {
 			Spec: relativeSpec(s.LeafNodeLocation),
 		}
 		for _, l := range s.Labels() {
-			switch id, cite := strings.CutPrefix(l, CitesLabel); {
+			switch id, cite := strings.CutPrefix(l, labels.Cites); {
 			case cite:
 				rule.Cites = append(rule.Cites, id)
-			case l == ClassDocumented || l == ClassRecorded || l == ClassAssumption:
+			case l == labels.Documented || l == labels.Recorded || l == labels.Assumption:
 				rule.Class = l
 				rule.Labels = append(rule.Labels, l)
 			default:
 				rule.Labels = append(rule.Labels, l)
 			}
 		}
-		rule.Assumption = rule.Class == ClassAssumption
+		rule.Assumption = rule.Class == labels.Assumption
 		rule.Verdict, rule.Why = verdictOf(r, s)
+		rule.Ended = specOutcome(s.State)
 		if rule.Verdict == Holds || rule.Verdict == Broken {
 			if j := judgementIn(s); j != nil {
 				rule.Verdict, rule.Evidence, rule.About, rule.Step, rule.Cleanup, rule.Seen = j.Verdict, j.Evidence, j.About, j.Step, j.Cleanup, j.Seen
@@ -189,7 +188,7 @@ func verdictOf(r types.Report, s types.SpecReport) (Verdict, string) {
 		return NotRun, strings.Replace(whyNotReached, "%s", strings.Join(r.SpecialSuiteFailureReasons, "; "), 1)
 	}
 	if !filteredOut(r) {
-		return NotRun, "not run: the run was interrupted before it"
+		return NotRun, whyNotBegun
 	}
 	return NotRun, whyNotSelected
 }
@@ -203,9 +202,9 @@ func filteredOut(r types.Report) bool {
 // areaOf is the area of a spec: KP when it is about the KP API alone, else
 // the first area its containers (outermost first) or the spec name.
 func areaOf(s types.SpecReport) string {
-	labels := s.Labels()
-	if slices.Contains(labels, "kp") && !slices.Contains(labels, "hpp") {
-		return "kp"
+	ls := s.Labels()
+	if slices.Contains(ls, labels.KP) && !slices.Contains(ls, labels.HPP) {
+		return labels.KP
 	}
 	levels := append(slices.Clone(s.ContainerHierarchyLabels), s.LeafNodeLabels)
 	for _, level := range levels {

@@ -59,7 +59,7 @@ func consumerFlags(fs *flag.FlagSet, r *raw) {
 }
 
 // loadConsumer reads --consumer, --return-url and --return-listen.
-func loadConsumer(u *UsageError, cfg *Config, r raw, pick func(name, env, flagValue string) (string, bool)) {
+func loadConsumer(u *UsageError, cfg *RunConfig, r raw, pick func(name, env, flagValue string) (string, bool)) {
 	if v, fromFlag := pick("consumer", EnvConsumer, r.consumer); v != "" {
 		d := strings.ToLower(strings.TrimSpace(v))
 		ok := false

@@ -137,20 +137,20 @@ func (s source) describe(fromFlag bool, value string) string {
 	return fmt.Sprintf("%s=%q", s.env, value)
 }
 
-// Load builds a Config from command-line args (without the "run" word) and
+// Load builds a RunConfig from command-line args (without the "run" word) and
 // the environment (getenv, usually os.Getenv). It returns flag.ErrHelp for
 // -h, a *UsageError listing every problem otherwise.
-func Load(args []string, getenv func(string) string) (Config, error) {
+func Load(args []string, getenv func(string) string) (RunConfig, error) {
 	var r raw
 	fs := newFlagSet(&r)
 	fs.SetOutput(new(bytes.Buffer)) // errors are returned, not printed
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return Config{}, err
+			return RunConfig{}, err
 		}
 		u := &UsageError{}
 		u.add("%v", err)
-		return Config{}, u
+		return RunConfig{}, u
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -170,7 +170,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 		return getenv(env), false
 	}
 
-	cfg := Config{AllowProduction: r.allowProduction, Verbose: r.verbose, NoColor: r.noColor}
+	cfg := RunConfig{AllowProduction: r.allowProduction, Verbose: r.verbose, NoColor: r.noColor}
 
 	// Target: one base URL, or one per API (each overrides --target).
 	if v, fromFlag := pick("target", EnvTarget, r.target); v != "" {

@@ -31,14 +31,14 @@ func IsKustomHost(host string) bool {
 // DefaultProvider is the provider a run hosts when none is given: KCO on a
 // Kustom host (it hosts nothing else), KP anywhere else, the built-in mock
 // included.
-func (c Config) DefaultProvider() string {
+func (c RunConfig) DefaultProvider() string {
 	if c.hppHostIsKustom() {
 		return ProviderKCO
 	}
 	return ProviderKP
 }
 
-func (c Config) hppHostIsKustom() bool {
+func (c RunConfig) hppHostIsKustom() bool {
 	t := c.Target
 	if c.HPPTarget != nil {
 		t = c.HPPTarget
@@ -48,7 +48,7 @@ func (c Config) hppHostIsKustom() bool {
 
 // loadProvider sets cfg.PaymentProvider from the flag or variable, or the
 // default for the target.
-func loadProvider(u *UsageError, cfg *Config, value string, fromFlag bool) {
+func loadProvider(u *UsageError, cfg *RunConfig, value string, fromFlag bool) {
 	v := strings.ToLower(strings.TrimSpace(value))
 	switch {
 	case v == "":

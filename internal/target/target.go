@@ -20,7 +20,7 @@ import (
 )
 
 // Secret is a credential. It prints as [REDACTED] through every fmt verb and
-// JSON, so a Config can be logged without leaking it.
+// JSON, so a RunConfig can be logged without leaking it.
 type Secret string
 
 const redacted = "[REDACTED]"
@@ -191,8 +191,10 @@ func (t Timeouts) CallbackWindow() time.Duration {
 	return 4*(t.CallbackTimeout+t.CallbackRetryDelay) + t.Async
 }
 
-// Config is one run of the suites.
-type Config struct {
+// RunConfig is the configuration of one run of the suites: the target, and
+// everything else the run was given (timeouts, spec selection, outputs,
+// consumer, callbacks, mock faults).
+type RunConfig struct {
 	// Target is the API base URL; nil means the built-in mock, in process.
 	Target *url.URL
 	// KPTarget and HPPTarget override Target for one API each (a mock
@@ -263,11 +265,11 @@ type Config struct {
 }
 
 // InProcess reports whether the run uses the built-in mock.
-func (c Config) InProcess() bool { return c.Target == nil }
+func (c RunConfig) InProcess() bool { return c.Target == nil }
 
 // TargetString is the target for humans: its URL without userinfo, or
 // "built-in mock (in process)"; both base URLs when the APIs have one each.
-func (c Config) TargetString() string {
+func (c RunConfig) TargetString() string {
 	if c.Target == nil {
 		return "built-in mock (in process)"
 	}
@@ -286,7 +288,7 @@ const (
 
 // BaseURL is the base URL of one API (KPAPI or HPPAPI), without userinfo
 // or a trailing slash; "" for the built-in mock.
-func (c Config) BaseURL(api string) string {
+func (c RunConfig) BaseURL(api string) string {
 	t := c.Target
 	switch {
 	case api == KPAPI && c.KPTarget != nil:
@@ -303,7 +305,7 @@ func (c Config) BaseURL(api string) string {
 }
 
 // String describes the configuration; the password never appears.
-func (c Config) String() string {
+func (c RunConfig) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "target=%s", c.TargetString())
 	if c.Username != "" {
@@ -342,7 +344,7 @@ func (c Config) String() string {
 }
 
 // GoString keeps %#v as safe as %v.
-func (c Config) GoString() string { return "target.Config{" + c.String() + "}" }
+func (c RunConfig) GoString() string { return "target.RunConfig{" + c.String() + "}" }
 
 // UsageError is every problem Load found, one per flag or variable. Its
 // message has one line per problem, each naming the flag or variable and the

@@ -17,7 +17,7 @@ const maxAnnouncedTiming = time.Minute
 // each timing came from. With them a run against `kconform mock` started
 // with any --callback-timeout or --callback-retry-delay needs no matching
 // flags.
-func (c Config) AdoptTimings(caps Capabilities) (Timeouts, string) {
+func (c RunConfig) AdoptTimings(caps Capabilities) (Timeouts, string) {
 	t := c.Timeouts
 	timeout, timeoutFrom := adopt(t.CallbackTimeout, c.CallbackTimeoutSet, "--callback-timeout", caps.CallbackTimeoutMS, caps.Implementation)
 	retry, retryFrom := adopt(t.CallbackRetryDelay, c.CallbackRetryDelaySet, "--callback-retry-delay", caps.CallbackRetryDelayMS, caps.Implementation)

@@ -2,34 +2,18 @@ package transport
 
 import (
 	"errors"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/kconform/kconform/internal/brokentarget"
 )
 
 // TestFailureSaysTheKind: a target that answers no HTTP at all, and one
 // that answers and drops the connection, are each one kind of failure in
 // the user's words, whatever ports the connections had.
 func TestFailureSaysTheKind(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			buf := make([]byte, 4096)
-			_, _ = c.Read(buf)
-			_, _ = c.Write([]byte("HTTP garbage\r\n\r\n"))
-			c.Close()
-		}
-	}()
-	_, err = http.Post("http://"+ln.Addr().String()+"/x", "application/json", strings.NewReader("{}"))
+	_, err := http.Post(brokentarget.Garbage(t)+"/x", "application/json", strings.NewReader("{}"))
 	if kind, ok := Failure(err); !ok || kind != "the target does not answer HTTP (malformed status line)" {
 		t.Errorf("garbage answer %v: kind %q, %v", err, kind, ok)
 	}

@@ -5,13 +5,13 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/kconform/kconform/internal/brokentarget"
 	"github.com/kconform/kconform/internal/contract"
 	"github.com/kconform/kconform/internal/exchange"
 )
@@ -111,26 +111,7 @@ func TestHangingResettingAndGarbageTargets(t *testing.T) {
 		t.Errorf("hanging target: %v after %s", err, time.Since(start))
 	}
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			if tc, ok := c.(*net.TCPConn); ok {
-				_ = tc.SetLinger(0)
-			}
-			buf := make([]byte, 1024)
-			_, _ = c.Read(buf)
-			c.Close()
-		}
-	}()
-	_, err = get(t, d, t.Context(), "http://"+ln.Addr().String()+"/hpp/v1/sessions/x")
+	_, err = get(t, d, t.Context(), brokentarget.Resetting(t)+"/hpp/v1/sessions/x")
 	if err == nil || !(strings.Contains(err.Error(), "reset") || strings.Contains(err.Error(), "closed the connection")) {
 		t.Errorf("resetting target: %v", err)
 	}

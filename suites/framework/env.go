@@ -26,7 +26,7 @@ import (
 
 // Env is everything a run knows about its target.
 type Env struct {
-	Config target.Config
+	Config target.RunConfig
 	// BaseURL is the API base URL, without a trailing slash.
 	BaseURL string
 	// Username and Password are the credentials the specs authenticate with.

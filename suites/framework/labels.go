@@ -10,7 +10,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/kconform/kconform/internal/contract"
-	"github.com/kconform/kconform/internal/runreport"
+	"github.com/kconform/kconform/internal/labels"
 )
 
 // The label registry: every label a spec may carry, in one closed list. A
@@ -18,26 +18,27 @@ import (
 // start (CheckSpecs), so a typo can never silently drop a spec from a
 // --label-filter selection. Specs write Label(framework.HPP, ...).
 //
-// Area labels say what a spec checks; need labels say what the target must
+// The names are internal/labels' (the report and the tests import them
+// there); these are the spellings specs use. Area labels say what a spec checks; need labels say what the target must
 // offer beyond the API, and a spec carrying one is skipped, with the reason,
 // on a target that lacks it (see Requires).
 const (
 	// Areas.
-	HPP          = "hpp"          // the Hosted Payment Page API (/hpp/v1)
-	KP           = "kp"           // the Klarna Payments API (/payments/v1)
-	Lifecycle    = "lifecycle"    // status changes of HPP and KP sessions (reference §3.1)
-	Placeholders = "placeholders" // merchant URL placeholders and fallbacks (reference §1.3)
-	Expiry       = "expiry"       // lifetimes of sessions and tokens (reference §3.2, §3.3)
-	Errors       = "errors"       // error statuses, error bodies, validation (reference §2.3, §3.3)
-	Callbacks    = "callbacks"    // status and authorization callbacks (reference §1.8, §2.4)
-	Distribution = "distribution" // distributing the HPP link (reference §1.6)
+	HPP          = labels.HPP
+	KP           = labels.KP
+	Lifecycle    = labels.Lifecycle
+	Placeholders = labels.Placeholders
+	Expiry       = labels.Expiry
+	Errors       = labels.Errors
+	Callbacks    = labels.Callbacks
+	Distribution = labels.Distribution
 
 	// Needs.
-	Consumer = "consumer" // drives the consumer page over plain HTTP (capability "consumer")
-	Clock    = "clock"    // moves the target's clock (capability "clock")
+	Consumer = labels.Consumer
+	Clock    = labels.Clock
 
 	// Evidence classes (sources.go): given by framework.Cites, never written by hand.
-	Assumption = runreport.ClassAssumption // checks behaviour no public source documents; a failure is a finding, not a proven breach
+	Assumption = labels.Assumption
 )
 
 // labelInfo is one registry entry.
@@ -106,7 +107,7 @@ func CheckSpecs(r types.Report) error {
 		name := s.FullText()
 		where := s.LeafNodeLocation.String()
 		for _, l := range s.Labels() {
-			if strings.HasPrefix(l, runreport.CitesLabel) {
+			if strings.HasPrefix(l, labels.Cites) {
 				continue // checked with the class below
 			}
 			if strings.HasPrefix(l, catchesPrefix) {

@@ -9,7 +9,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/types"
 
-	"github.com/kconform/kconform/internal/runreport"
+	"github.com/kconform/kconform/internal/labels"
 )
 
 // Evidence classes. Every spec has exactly one, and it comes from what the
@@ -23,10 +23,11 @@ import (
 //   - assumption: no public source says so; a broken assumption is a
 //     finding, not a proven breach.
 //
-// The report (internal/runreport) reads them back, so the names live there.
+// The report (internal/runreport) reads them back; the names live in
+// internal/labels.
 const (
-	Documented = runreport.ClassDocumented
-	Recorded   = runreport.ClassRecorded
+	Documented = labels.Documented
+	Recorded   = labels.Recorded
 	// Assumption is declared with the labels (labels.go).
 )
 
@@ -119,7 +120,7 @@ func Cites(ids ...string) Labels {
 		out = append(out, c)
 	}
 	for _, id := range ids {
-		out = append(out, runreport.CitesLabel+id)
+		out = append(out, labels.Cites+id)
 	}
 	return Label(out...)
 }
@@ -160,10 +161,10 @@ func classOf(ids []string) (string, error) {
 var classLabels = []string{Documented, Recorded, Assumption}
 
 // citedBy returns the ids a spec cites.
-func citedBy(labels []string) []string {
+func citedBy(ls []string) []string {
 	var ids []string
-	for _, l := range labels {
-		if id, ok := strings.CutPrefix(l, runreport.CitesLabel); ok {
+	for _, l := range ls {
+		if id, ok := strings.CutPrefix(l, labels.Cites); ok {
 			ids = append(ids, id)
 		}
 	}
@@ -172,13 +173,13 @@ func citedBy(labels []string) []string {
 
 // checkEvidence is CheckSpecs' part for one spec: it cites known evidence,
 // and its class labels are exactly the one its citations give.
-func checkEvidence(labels []string) error {
-	want, err := classOf(citedBy(labels))
+func checkEvidence(ls []string) error {
+	want, err := classOf(citedBy(ls))
 	if err != nil {
 		return err
 	}
 	var got []string
-	for _, l := range labels {
+	for _, l := range ls {
 		if slices.Contains(classLabels, l) && !slices.Contains(got, l) {
 			got = append(got, l)
 		}

@@ -17,7 +17,7 @@ import (
 // chooseConsumer picks the consumer driver of a run from --consumer and
 // what the target announced, and says, when there is none, which flag
 // would give one: every not-checkable consumer spec shows that reason.
-func chooseConsumer(cfg target.Config, caps target.Capabilities) (driver, reason string) {
+func chooseConsumer(cfg target.RunConfig, caps target.Capabilities) (driver, reason string) {
 	p := cfg.Profile
 	hooks := p != nil && p.Consumer != nil && p.Consumer.HTTP != nil
 	switch cfg.Consumer {
@@ -44,7 +44,7 @@ func chooseConsumer(cfg target.Config, caps target.Capabilities) (driver, reason
 
 // clockReason says why the target's clock cannot be moved and what would
 // move it; "" when it can.
-func clockReason(cfg target.Config, caps target.Capabilities) string {
+func clockReason(cfg target.RunConfig, caps target.Capabilities) string {
 	if caps.Clock || (cfg.Profile != nil && cfg.Profile.Clock != nil) {
 		return ""
 	}
@@ -56,7 +56,7 @@ func clockReason(cfg target.Config, caps target.Capabilities) string {
 }
 
 // startReturns starts the return receiver of a run that drives a consumer.
-func startReturns(cfg target.Config, env *framework.Env) (func(), error) {
+func startReturns(cfg target.RunConfig, env *framework.Env) (func(), error) {
 	if env.Consumer == target.ConsumerNone {
 		return func() {}, nil
 	}
@@ -87,7 +87,7 @@ var browsers = []string{"chromium", "chromium-browser", "google-chrome"}
 // startBrowser starts the headless Chromium of --consumer browser. It is
 // never downloaded: it comes from the machine (`make chromium` installs
 // Debian's package).
-func startBrowser(cfg target.Config) (*framework.Browser, func(), error) {
+func startBrowser(cfg target.RunConfig) (*framework.Browser, func(), error) {
 	path := cfg.Browser
 	for _, name := range browsers {
 		if path != "" {

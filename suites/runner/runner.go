@@ -1,4 +1,4 @@
-// Package runner turns a target.Config into a running suite: it starts the
+// Package runner turns a target.RunConfig into a running suite: it starts the
 // built-in mock when there is no target, probes the target's capabilities,
 // starts the callback receiver when the target can reach it, configures the
 // framework, and builds Ginkgo's configuration from the flags (a binary does
@@ -31,7 +31,7 @@ const SuiteName = "kconform conformance"
 // CheckSelection refuses a label filter that names labels outside the
 // registry and mock faults the mock does not know: both would otherwise
 // select nothing, silently. The error is a usage error.
-func CheckSelection(cfg target.Config) error {
+func CheckSelection(cfg target.RunConfig) error {
 	u := &target.UsageError{}
 	if unknown := framework.UnknownFilterLabels(cfg.LabelFilter); len(unknown) > 0 {
 		u.Problems = append(u.Problems, fmt.Errorf("--label-filter %q names unknown label(s) %s; known: %s",
@@ -55,7 +55,7 @@ func CheckSpecs() error {
 // Prepare builds the run's environment and configures the framework. The
 // returned stop function releases what Prepare started (the in-process
 // mock, the callback receiver); call it after RunSpecs.
-func Prepare(ctx context.Context, cfg target.Config) (*framework.Env, func(), error) {
+func Prepare(ctx context.Context, cfg target.RunConfig) (*framework.Env, func(), error) {
 	var stops []func()
 	stop := func() {
 		for i := len(stops) - 1; i >= 0; i-- {
@@ -156,7 +156,7 @@ func Prepare(ctx context.Context, cfg target.Config) (*framework.Env, func(), er
 }
 
 // GinkgoConfig is Ginkgo's configuration for cfg.
-func GinkgoConfig(cfg target.Config) (types.SuiteConfig, types.ReporterConfig) {
+func GinkgoConfig(cfg target.RunConfig) (types.SuiteConfig, types.ReporterConfig) {
 	sc := types.NewDefaultSuiteConfig()
 	sc.LabelFilter = cfg.LabelFilter
 	sc.FocusStrings = cfg.Focus

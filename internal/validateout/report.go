@@ -1,9 +1,9 @@
-// Package report writes the outcome of `kconform validate` as text, JSON or
+// Package validateout writes the outcome of `kconform validate` as text, JSON or
 // JUnit XML. Every writer prints entries in the order the audit gives them
 // (files sorted, entries by index, issues sorted) and never prints a header
 // value or a request body: what it shows of a request is its method and its
 // URL with any userinfo redacted.
-package report
+package validateout
 
 import (
 	"fmt"

@@ -1,4 +1,4 @@
-package recording
+package har
 
 import (
 	"unicode/utf16"
