@@ -7,8 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
+	"github.com/kconform/kconform/internal/qrdecode"
 )
 
 // Options.JSONUnauthorized keeps the ErrorV2 form of the 401 for clients
@@ -69,15 +68,11 @@ func decodeQR(t *testing.T, b []byte) (string, image.Rectangle) {
 	if err != nil {
 		t.Fatalf("not a PNG: %v", err)
 	}
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+	text, err := qrdecode.Decode(img)
 	if err != nil {
 		t.Fatalf("no QR code in the image: %v", err)
 	}
-	return res.GetText(), img.Bounds()
+	return text, img.Bounds()
 }
 
 // qr_code_url serves, without credentials, a QR code that decodes to

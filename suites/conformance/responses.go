@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"bytes"
+	"github.com/kconform/kconform/internal/qrdecode"
 	"image/png"
 	"mime"
 	"net/http"
@@ -51,7 +52,7 @@ var _ = Describe("HPP payment link as a QR code", Label(fw.HPP, fw.Distribution)
 		Expect(p.Status).To(Equal(http.StatusOK), "GET qr_code_url without credentials")
 		img, err := png.Decode(bytes.NewReader([]byte(p.Body)))
 		Expect(err).NotTo(HaveOccurred(), "qr_code_url MUST serve a PNG image")
-		text, err := decodeQR(img)
+		text, err := qrdecode.Decode(img)
 		Expect(err).NotTo(HaveOccurred(), "the image at qr_code_url MUST hold a QR code")
 		Expect(text).To(Equal(h.RedirectURL()), "the QR code MUST open the payment link (redirect_url)")
 	})
