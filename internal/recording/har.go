@@ -66,14 +66,21 @@ type harTextJSON struct {
 	bad bool
 }
 
+//
+// A text larger than a slab is in an entry of its own (splitter.value), which
+// nothing reads again once decoded: the body is then kept in the entry's
+// bytes rather than copied, so a large body is held once.
 func (t *harTextJSON) UnmarshalJSON(b []byte) error {
 	*t = harTextJSON{}
+	own := len(b) > slabSize
 	switch {
 	case string(b) == "null":
 	case len(b) > 0 && b[0] == '"':
 		t.isString = true
-		t.data, t.bad = unquote(b)
+		t.data, t.bad = unquote(b, own)
 		t.bad = !t.bad
+	case own:
+		t.data = b[:len(b):len(b)]
 	default:
 		t.data = append([]byte(nil), b...)
 	}
@@ -241,7 +248,8 @@ func (s *harStream) finish() error {
 }
 
 // decodeHAREntry turns the raw JSON of entry index into a record. Whatever
-// is wrong with it (syntax, types, no response) stays with the entry.
+// is wrong with it (syntax, types, no response) stays with the entry. raw is
+// the entry's own (a splitter's element): a large body is unquoted in it.
 func decodeHAREntry(file string, index int, off int64, raw []byte) Record {
 	var e harEntry
 	if err := json.Unmarshal(raw, &e); err != nil {

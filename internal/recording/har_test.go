@@ -2,6 +2,7 @@ package recording
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -283,6 +284,25 @@ func TestNumberOutOfRangeInTheStructure(t *testing.T) {
 		recs, _ := mustRead(t, "n.har", `{"log":{"version":"1.2","entries":[{"request":{"method":"GET","url":"u"},"response":{"status":`+status+`}}]}}`)
 		if len(recs) != 1 || recs[0].Err == nil || !strings.Contains(recs[0].Err.Error(), "response.status: number out of range or not a whole number") {
 			t.Errorf("status %s: %+v", status, recs)
+		}
+	}
+}
+
+// A body larger than a slab is unquoted in its entry's bytes (or, parsed by
+// Polly.js, kept there): it reads as the same bytes as a small one, and the
+// entries around it are untouched.
+func TestHARLargeBodies(t *testing.T) {
+	text := strings.Repeat(`{"a":"é\"\n\\ \ud83d\ude00"},`, slabSize/10)
+	body := `[` + text + `1]`
+	quoted, _ := json.Marshal(body)
+	quoted = []byte(strings.ReplaceAll(string(quoted), "é", `\u00e9`))
+	entry := func(text string) string {
+		return `{"request":{"method":"GET","url":"https://x/y","headers":[]},"response":{"status":200,"headers":[],"content":{"mimeType":"application/json","text":` + text + `}}}`
+	}
+	recs, _ := mustRead(t, "large.har", harOf(entry(`"small"`), entry(string(quoted)), entry(body), entry(`"after"`)))
+	for i, want := range []string{"small", body, body, "after"} {
+		if got := string(recs[i].Exchange.ResponseBody); got != want {
+			t.Errorf("entry %d: body of %d bytes, want %d", i, len(got), len(want))
 		}
 	}
 }

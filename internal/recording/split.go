@@ -110,11 +110,13 @@ func (s *splitter) value() ([]byte, error) {
 	}
 	start := len(s.slab)
 	out := s.slab[start:start:cap(s.slab)]
+	// big holds an element that outgrew the slab, in pieces: joined once
+	// at its end, it is held at its size, where a slice doubled as it
+	// grew would hold up to twice that (and leave as much garbage).
+	var big [][]byte
 	defer func() {
-		// Claim the bytes used, unless the element outgrew the slab and
-		// append moved it elsewhere.
-		if len(out) <= cap(s.slab)-start {
-			s.slab = s.slab[:start+len(out)]
+		if big == nil {
+			s.slab = s.slab[:start+len(out)] // claim the bytes used
 		}
 	}()
 	var closers []byte // the brackets still open, as the bytes that close them
@@ -125,7 +127,11 @@ func (s *splitter) value() ([]byte, error) {
 		buf, err := s.buffered()
 		if err != nil {
 			if errors.Is(err, io.EOF) && scalar {
-				return out, nil // a scalar may end the stream; what follows says if that is wrong
+				// A scalar may end the stream; what follows says if that is wrong.
+				if big != nil {
+					out = join(big)
+				}
+				return out, nil
 			}
 			if errors.Is(err, io.EOF) {
 				return nil, ErrTruncated
@@ -186,14 +192,19 @@ func (s *splitter) value() ([]byte, error) {
 			}
 			i++
 		}
-		if len(out)+i > cap(out) {
-			// Doubled: append grows a large slice by a quarter at a time,
-			// leaving four times a large entry's size behind as garbage.
-			out = append(make([]byte, 0, 2*(len(out)+i)), out...)
+		if big == nil && len(out)+i > cap(out) {
+			big = [][]byte{bytes.Clone(out)}
 		}
-		out = append(out, buf[:i]...)
+		if big != nil {
+			big = append(big, bytes.Clone(buf[:i]))
+		} else {
+			out = append(out, buf[:i]...)
+		}
 		s.discard(i)
 		if end {
+			if big != nil {
+				out = join(big)
+			}
 			return out, nil
 		}
 	}
@@ -208,4 +219,19 @@ func (s *splitter) buffered() ([]byte, error) {
 		return nil, err
 	}
 	return s.r.Peek(s.r.Buffered())
+}
+
+// join copies pieces into one slice of their total size, letting each go as
+// it is copied.
+func join(pieces [][]byte) []byte {
+	n := 0
+	for _, p := range pieces {
+		n += len(p)
+	}
+	out := make([]byte, 0, n)
+	for i, p := range pieces {
+		out = append(out, p...)
+		pieces[i] = nil
+	}
+	return out
 }
