@@ -66,8 +66,7 @@ type harTextJSON struct {
 	bad bool
 }
 
-//
-// A text larger than a slab is in an entry of its own (splitter.value), which
+// UnmarshalJSON reads the text. A text larger than a slab is in an entry of its own (splitter.value), which
 // nothing reads again once decoded: the body is then kept in the entry's
 // bytes rather than copied, so a large body is held once.
 func (t *harTextJSON) UnmarshalJSON(b []byte) error {
