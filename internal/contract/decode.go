@@ -9,7 +9,12 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
+
+// bigString is the length from which a guided decode reads a string in
+// place.
+const bigString = 64 << 10
 
 // decodeBody turns a JSON body into the values encoding/json gives for an
 // `any` (map[string]any, []any, string, float64, bool, nil), in one pass over
@@ -228,10 +233,11 @@ func (d *decoder) array(depth int, at *place) any {
 	for i := 0; d.err == nil; i++ {
 		d.skipSpace()
 		d.path = append(d.path, pathToken{index: i})
+		start := d.pos
 		v := d.value(depth+1, at.element())
 		switch {
 		case s != nil && d.err == nil:
-			d.g.element(s, v) // checked now, never held
+			d.g.element(s, v, d.pos-start) // checked now, never held
 		case !ignored:
 			a = append(a, v)
 		}
@@ -307,6 +313,12 @@ func (d *decoder) string() (string, bool) {
 			d.pos++
 			raw := d.data[start+1 : d.pos-1]
 			if simple && utf8.Valid(raw) {
+				if d.g != nil && len(raw) >= bigString {
+					// A guided decode's value lives while the body is
+					// checked, and the body is not changed meanwhile:
+					// a long string is read in place, not copied.
+					return unsafe.String(&raw[0], len(raw)), true
+				}
 				return string(raw), true
 			}
 			var s string

@@ -16,8 +16,13 @@ import (
 // be a secret.
 func (r *Result) addSchemaErrors(side Side, in, prefix string, err error) {
 	for _, l := range leafSchemaErrors(err) {
-		r.add(Violation, side, in, prefix+l.pointer, "schema."+l.err.SchemaField, schemaMessage(l.err))
+		r.addLeaf(side, in, prefix+l.pointer, l)
 	}
+}
+
+// addLeaf reports one leaf schema failure at ptr.
+func (r *Result) addLeaf(side Side, in, ptr string, l leaf) {
+	r.add(Violation, side, in, ptr, "schema."+l.err.SchemaField, schemaMessage(l.err))
 }
 
 // addRequestErrors handles what openapi3filter.ValidateRequest returns for

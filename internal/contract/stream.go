@@ -155,6 +155,9 @@ type arrayPlan struct {
 	// level is the schema without items: what it says of the array
 	// itself (minItems, maxItems), checked on a stand-in of nil elements.
 	level *openapi3.Schema
+	// each is the schema without what it says of the array: what a batch
+	// of elements is checked with.
+	each *openapi3.Schema
 }
 
 // maxStandIn bounds the stand-in of an array over maxItems.
@@ -166,9 +169,10 @@ func (v *Validator) arrayPlan(s *openapi3.Schema) *arrayPlan {
 		!s.Type.Permits(openapi3.TypeArray) || s.MinItems > maxStandIn || (s.MaxItems != nil && *s.MaxItems >= maxStandIn) {
 		return nil
 	}
-	level := *s
+	level, each := *s, *s
 	level.Items = nil
-	return &arrayPlan{schema: s, items: s.Items.Value, level: &level}
+	each.MinItems, each.MaxItems = 0, nil
+	return &arrayPlan{schema: s, items: s.Items.Value, level: &level, each: &each}
 }
 
 // standIn is an array of n nil elements' length as the schema judges it:
@@ -210,6 +214,10 @@ type streamed struct {
 	kept []any
 	// The findings, by the stage of checkBody that makes them.
 	relax, schema, unknown []Issue
+	// batch: the elements from first on, not yet checked by the schema.
+	batch      []any
+	first      int
+	batchBytes int
 }
 
 // keptItems holds an array that passed: kin-openapi checks it as the []any
@@ -260,7 +268,10 @@ func (g *guide) begin(d *decoder, plan *arrayPlan) *streamed {
 // element checks element s.n of a streamed array as checkBody checks the
 // whole tree: the leniency classes first, then the schema, then unknown
 // fields.
-func (g *guide) element(s *streamed, elem any) {
+//
+// The schema checks elements a batch at a time, each batch as an array of
+// the items schema: kin-openapi's settings cost more than a small element.
+func (g *guide) element(s *streamed, elem any, size int) {
 	plan := s.plan
 	i := s.n
 	s.n++
@@ -272,9 +283,9 @@ func (g *guide) element(s *streamed, elem any) {
 		}
 		s.relax, r.Issues = append(s.relax, r.Issues...), r.Issues[:0]
 	}
-	if err := plan.items.VisitJSON(elem, g.opts...); err != nil {
-		r.addSchemaErrors(g.side, InBody, s.pointer+"/"+strconv.Itoa(i), err)
-		s.schema, r.Issues = append(s.schema, r.Issues...), r.Issues[:0]
+	s.batch = append(s.batch, elem)
+	if s.batchBytes += size; len(s.batch) == batchLen || s.batchBytes >= batchBytes {
+		g.checkBatch(s)
 	}
 	switch elem.(type) {
 	case map[string]any, []any:
@@ -289,6 +300,7 @@ func (g *guide) element(s *streamed, elem any) {
 // finish checks the array's own keywords and returns its stand-in.
 func (g *guide) finish(s *streamed) any {
 	plan := s.plan
+	g.checkBatch(s)
 	g.streams = append(g.streams, s)
 	g.byPointer[s.pointer] = s
 	var r Result
@@ -300,6 +312,35 @@ func (g *guide) finish(s *streamed) any {
 		return keptItems(s.kept)
 	}
 	return &streamMark{s: s}
+}
+
+// Elements are checked batchLen at a time, or fewer when they come to
+// batchBytes of JSON: a decoded value is several times its text.
+const (
+	batchLen   = 1024
+	batchBytes = 256 << 10
+)
+
+// checkBatch checks the elements held since the last batch.
+func (g *guide) checkBatch(s *streamed) {
+	if len(s.batch) == 0 {
+		return
+	}
+	if err := s.plan.each.VisitJSON(s.batch, g.opts...); err != nil {
+		var r Result
+		for _, l := range leafSchemaErrors(err) {
+			// The leaf is at /j/... in the batch: element first+j.
+			ptr := s.pointer
+			if segs := l.err.JSONPointer(); len(segs) > 0 {
+				j, _ := strconv.Atoi(segs[0])
+				ptr += "/" + strconv.Itoa(s.first+j) + pointer(segs[1:])
+			}
+			r.addLeaf(g.side, InBody, ptr, l)
+		}
+		s.schema = append(s.schema, r.Issues...)
+	}
+	clear(s.batch)
+	s.batch, s.batchBytes, s.first = s.batch[:0], 0, s.n
 }
 
 // relaxed is what the streamed arrays found in the leniency classes.
@@ -335,7 +376,7 @@ func (g *guide) addSchemaErrors(res *Result, err error) {
 			res.Issues = append(res.Issues, m.s.schema...)
 			continue
 		}
-		res.add(Violation, g.side, InBody, l.pointer, "schema."+l.err.SchemaField, schemaMessage(l.err))
+		res.addLeaf(g.side, InBody, l.pointer, l)
 	}
 }
 

@@ -137,15 +137,16 @@ const kpHead = `{"purchase_country":"SE","purchase_currency":"SEK","locale":"sv-
 func TestStreamedFindingsEqualWholeOnLargeBodies(t *testing.T) {
 	v := mustDefault(t)
 	bad := map[int]string{
-		3:   `{"name":"a","quantity":-1,"unit_price":100,"total_amount":100}`,
-		7:   `{"quantity_unit":"kilograms","name":"a","quantity":1,"unit_price":100,"total_amount":100}`,
-		11:  `{"name":"a","quantity":1,"unit_price":100,"total_amount":100,"image_url":null}`,
-		13:  `{"name":"a","quantity":1,"unit_price":100,"total_amount":100,"colour":"red","x":{"y":1}}`,
-		17:  `{"name":"a","name":"b","quantity":1,"unit_price":100,"total_amount":100}`,
-		19:  `{"name":"a","quantity":1,"unit_price":100,"total_amount":1e400}`,
-		23:  `{"name":"a","quantity":1,"unit_price":100,"total_amount":100,"product_identifiers":{"brand":5,"extra":[1e999]}}`,
-		29:  `{"name":"a","quantity":"two","unit_price":100,"total_amount":100}`,
-		997: `{"quantity":1,"unit_price":100,"total_amount":100}`,
+		3:    `{"name":"a","quantity":-1,"unit_price":100,"total_amount":100}`,
+		7:    `{"quantity_unit":"kilograms","name":"a","quantity":1,"unit_price":100,"total_amount":100}`,
+		11:   `{"name":"a","quantity":1,"unit_price":100,"total_amount":100,"image_url":null}`,
+		13:   `{"name":"a","quantity":1,"unit_price":100,"total_amount":100,"colour":"red","x":{"y":1}}`,
+		17:   `{"name":"a","name":"b","quantity":1,"unit_price":100,"total_amount":100}`,
+		19:   `{"name":"a","quantity":1,"unit_price":100,"total_amount":1e400}`,
+		23:   `{"name":"a","quantity":1,"unit_price":100,"total_amount":100,"product_identifiers":{"brand":5,"extra":[1e999]}}`,
+		29:   `{"name":"a","quantity":"two","unit_price":100,"total_amount":100}`,
+		997:  `{"quantity":1,"unit_price":100,"total_amount":100}`,
+		1200: `{"name":"","quantity":1,"unit_price":100,"total_amount":100,"z":1}`,
 	}
 	unknown := `"values":[1,"two",{"a":1,"a":2},[1e400],{"b":{"c":[{"d":1,"d":2}]}}]`
 	for _, tt := range []struct {
@@ -162,7 +163,7 @@ func TestStreamedFindingsEqualWholeOnLargeBodies(t *testing.T) {
 				"schema.type@/order_lines/29/quantity", "schema.required@/order_lines/997/name", "body.duplicate-key@/values/2/a", "body.number-out-of-range@/values/3/0"}},
 		{"kp request, over maxItems", "createCreditSession", Request, 0,
 			kpHead + `"order_lines":` + kpLines(1500, bad) + `}`,
-			[]string{"schema.maxItems@/order_lines", "schema.minimum@/order_lines/3/quantity"}},
+			[]string{"schema.maxItems@/order_lines", "schema.minimum@/order_lines/3/quantity", "schema.minLength@/order_lines/1200/name", "body.unknown-field@/order_lines/1200/z"}},
 		{"kp request, no lines", "createCreditSession", Request, 0,
 			kpHead + `"order_lines":[]}`, []string{"schema.minItems@/order_lines"}},
 		{"kp request, lines twice", "createCreditSession", Request, 0,

@@ -2,6 +2,7 @@ package recording
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -78,6 +79,10 @@ func (t *harTextJSON) UnmarshalJSON(b []byte) error {
 		t.isString = true
 		t.data, t.bad = unquote(b, own)
 		t.bad = !t.bad
+		if own && len(t.data) < len(b)-len(b)/4 {
+			// Much escaped: held at its size, the entry can go.
+			t.data = bytes.Clone(t.data)
+		}
 	case own:
 		t.data = b[:len(b):len(b)]
 	default:
@@ -109,6 +114,20 @@ func openHAR(w *jsonWalk, br *bufio.Reader, rc io.ReadCloser) (*File, error) {
 	}
 	// The decoder has read ahead: continue from what it holds, then the file.
 	s.split = newSplitter(io.MultiReader(w.dec.Buffered(), br), w.dec.InputOffset())
+	// A file that can be read again at an offset lets a large entry be
+	// read at its size (splitter.src): where the file is now, less what
+	// is read ahead, is where the splitter starts.
+	ra, ok := rc.(interface {
+		io.ReaderAt
+		io.Seeker
+	})
+	ahead, known := w.dec.Buffered().(interface{ Len() int })
+	if ok && known {
+		if pos, err := ra.Seek(0, io.SeekCurrent); err == nil {
+			s.split.src = ra
+			s.split.base = pos - int64(br.Buffered()+ahead.Len()) - w.dec.InputOffset()
+		}
+	}
 	return &File{Name: w.name, Format: FormatHAR, next: s.next, close: rc.Close}, nil
 }
 

@@ -25,6 +25,10 @@ type splitter struct {
 	// for many entries instead of one (and its regrowths) per entry. An
 	// element stays valid after the next is read.
 	slab []byte
+	// src, when set, reads the stream again at base+off: an element that
+	// outgrows a slab is then scanned, and read once more at its size.
+	src  io.ReaderAt
+	base int64
 }
 
 // Slabs are allocated slabSize at a time, and a new one is started when
@@ -110,15 +114,26 @@ func (s *splitter) value() ([]byte, error) {
 	}
 	start := len(s.slab)
 	out := s.slab[start:start:cap(s.slab)]
-	// big holds an element that outgrew the slab, in pieces: joined once
-	// at its end, it is held at its size, where a slice doubled as it
-	// grew would hold up to twice that (and leave as much garbage).
+	// An element that outgrows the slab is held at its size, where a
+	// slice doubled as it grew would hold up to twice that (and leave as
+	// much garbage): read again from src once scanned (reread), or else
+	// kept in pieces (big) and joined at its end.
 	var big [][]byte
+	reread, from, head, last := false, s.off, byte(0), byte(0)
 	defer func() {
-		if big == nil {
+		if big == nil && !reread {
 			s.slab = s.slab[:start+len(out)] // claim the bytes used
 		}
 	}()
+	done := func() ([]byte, error) {
+		switch {
+		case reread:
+			return s.readAgain(from, head, last)
+		case big != nil:
+			return join(big), nil
+		}
+		return out, nil
+	}
 	var closers []byte // the brackets still open, as the bytes that close them
 	inString, escaped := false, false
 	first := true
@@ -127,11 +142,7 @@ func (s *splitter) value() ([]byte, error) {
 		buf, err := s.buffered()
 		if err != nil {
 			if errors.Is(err, io.EOF) && scalar {
-				// A scalar may end the stream; what follows says if that is wrong.
-				if big != nil {
-					out = join(big)
-				}
-				return out, nil
+				return done() // a scalar may end the stream; what follows says if that is wrong
 			}
 			if errors.Is(err, io.EOF) {
 				return nil, ErrTruncated
@@ -142,7 +153,7 @@ func (s *splitter) value() ([]byte, error) {
 		for i < len(buf) && !end {
 			c := buf[i]
 			if first {
-				first = false
+				first, head = false, c
 				scalar = c != '{' && c != '[' && c != '"'
 			}
 			switch {
@@ -192,20 +203,26 @@ func (s *splitter) value() ([]byte, error) {
 			}
 			i++
 		}
-		if big == nil && len(out)+i > cap(out) {
-			big = [][]byte{bytes.Clone(out)}
+		if !reread && big == nil && len(out)+i > cap(out) {
+			if s.src != nil {
+				reread = true
+			} else {
+				big = [][]byte{bytes.Clone(out)}
+			}
 		}
-		if big != nil {
+		switch {
+		case reread:
+			if i > 0 {
+				last = buf[i-1]
+			}
+		case big != nil:
 			big = append(big, bytes.Clone(buf[:i]))
-		} else {
+		default:
 			out = append(out, buf[:i]...)
 		}
 		s.discard(i)
 		if end {
-			if big != nil {
-				out = join(big)
-			}
-			return out, nil
+			return done()
 		}
 	}
 }
@@ -219,6 +236,19 @@ func (s *splitter) buffered() ([]byte, error) {
 		return nil, err
 	}
 	return s.r.Peek(s.r.Buffered())
+}
+
+// readAgain reads the element scanned from offset from to here. Its first
+// and last bytes must be the ones scanned: the file did not change meanwhile.
+func (s *splitter) readAgain(from int64, head, last byte) ([]byte, error) {
+	out := make([]byte, s.off-from)
+	if n, err := s.src.ReadAt(out, s.base+from); n < len(out) || out[0] != head || out[len(out)-1] != last {
+		if err == nil || errors.Is(err, io.EOF) {
+			err = errors.New("the file changed while it was read")
+		}
+		return nil, fmt.Errorf("reading the entry at byte %d again: %w", from+1, err)
+	}
+	return out, nil
 }
 
 // join copies pieces into one slice of their total size, letting each go as
