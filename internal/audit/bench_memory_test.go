@@ -19,7 +19,7 @@ import (
 //	go test -run '^$' -bench 'ValidateLargeBody|ValidateManySessions' -benchtime 1x ./internal/audit
 //
 // peak-RSS-MB is the largest resident set of the process while the run
-// went on (watchHeap).
+// went on, heap-MB the largest heap (live and not yet swept) (watchHeap).
 
 // BenchmarkValidateLargeBody checks a HAR of one read whose body is one
 // large value, of each shape that used to cost most: many small numbers
