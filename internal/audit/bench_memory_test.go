@@ -19,21 +19,37 @@ import (
 //	go test -run '^$' -bench 'ValidateLargeBody|ValidateManySessions' -benchtime 1x ./internal/audit
 //
 // peak-RSS-MB is the largest resident set of the process while the run
-// went on (watchHeap).
+// went on, heap-MB the largest heap (live and not yet swept) (watchHeap).
 
-// BenchmarkValidateLargeBody checks a HAR of one HPP read whose body is
-// 100 MB of small values (a long array of numbers): the body is over the
-// default --max-body, so it is reported, not decoded. "cap" is a 16 MB
-// body of the same shape, the largest that is decoded by default.
+// BenchmarkValidateLargeBody checks a HAR of one read whose body is one
+// large value, of each shape that used to cost most: many small numbers
+// (an HPP session's unknown field), many order lines (a KP session, over
+// maxItems), many small strings (a KP session's custom_payment_method_ids)
+// and one long string (its design). Each is checked at 16 MB, under the
+// default --max-body, and at 100 MB with --max-body raised; "100MB-over-cap"
+// is reported, not decoded.
 func BenchmarkValidateLargeBody(b *testing.B) {
+	const raised = 128 << 20
 	for _, tt := range []struct {
 		name    string
+		shape   bodyShape
 		size    int
+		maxBody int64
 		verdict Verdict
-	}{{"100MB", 100 << 20, Violates}, {"16MB-at-cap", DefaultMaxBody - 1024, Conforms}} {
+	}{
+		{"100MB-over-cap", numbersShape, 100 << 20, 0, Violates},
+		{"16MB-numbers", numbersShape, DefaultMaxBody - 1024, 0, Conforms},
+		{"16MB-order-lines", orderLinesShape, DefaultMaxBody - 1024, 0, Violates},
+		{"16MB-strings", stringsShape, DefaultMaxBody - 1024, 0, Conforms},
+		{"16MB-string", stringShape, DefaultMaxBody - 1024, 0, Conforms},
+		{"100MB-numbers", numbersShape, 100 << 20, raised, Conforms},
+		{"100MB-order-lines", orderLinesShape, 100 << 20, raised, Violates},
+		{"100MB-strings", stringsShape, 100 << 20, raised, Conforms},
+		{"100MB-string", stringShape, 100 << 20, raised, Conforms},
+	} {
 		b.Run(tt.name, func(b *testing.B) {
-			path, bodySize := largeBodyCapture(b, b.TempDir(), tt.size)
-			a := auditor(b, Options{})
+			path, bodySize := largeBodyCapture(b, b.TempDir(), tt.shape, tt.size)
+			a := auditor(b, Options{MaxBody: tt.maxBody})
 			peak := watchHeap()
 			for b.Loop() {
 				var s verdictSink
@@ -42,12 +58,62 @@ func BenchmarkValidateLargeBody(b *testing.B) {
 					b.Fatalf("verdicts %v, error %v; want one %s", s.verdicts, s.err, tt.verdict)
 				}
 			}
-			rss := peak().rss
+			pk := peak()
+			rss := pk.rss
+			b.ReportMetric(float64(pk.objects)/(1<<20), "heap-MB")
 			b.ReportMetric(float64(bodySize)/(1<<20), "body-MB")
 			b.ReportMetric(float64(rss)/(1<<20), "peak-RSS-MB")
 			b.ReportMetric(float64(rss)/float64(bodySize), "RSS/body")
 		})
 	}
+}
+
+// bodyShape is a large body: the read it answers, the body's start, the
+// element repeated (after a first one) and its end.
+type bodyShape struct {
+	url, head, first, next, tail string
+}
+
+const kpLine = `{"type":"physical","name":"Battery Power Pack","quantity":1,"unit_price":10000,"total_amount":10000}`
+
+var (
+	numbersShape = bodyShape{hppBase + "s1",
+		`{"session_id":"s1","status":"WAITING","updated_at":"2024-01-03T12:00:00Z","expires_at":"2024-01-05T11:00:00Z","values":[`, "0", ",7", "]}"}
+	orderLinesShape = bodyShape{kpSessions + "s1", `{"status":"incomplete","order_lines":[`, kpLine, "," + kpLine, "]}"}
+	stringsShape    = bodyShape{kpSessions + "s1", `{"status":"incomplete","custom_payment_method_ids":[`, `"a"`, `,"b"`, "]}"}
+	stringShape     = bodyShape{kpSessions + "s1", `{"status":"incomplete","design":"`, "x", "x", `"}`}
+)
+
+const kpSessions = "https://api.playground.klarna.com/payments/v1/sessions/"
+
+// largeBodyCapture writes a HAR with one read whose body is about size bytes
+// of the shape.
+func largeBodyCapture(b *testing.B, dir string, shape bodyShape, size int) (string, int) {
+	b.Helper()
+	var body bytes.Buffer
+	body.Grow(size + 64)
+	body.WriteString(shape.head)
+	body.WriteString(shape.first)
+	for body.Len() < size-len(shape.tail)-len(shape.next) {
+		body.WriteString(shape.next)
+	}
+	body.WriteString(shape.tail)
+	path := filepath.Join(dir, "large.har")
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	// The body has no character to escape but quotes.
+	fmt.Fprintf(w, `{"log":{"version":"1.2","entries":[{"request":{"method":"GET","url":"%s","headers":[]},`+
+		`"response":{"status":200,"headers":[{"name":"Content-Type","value":"application/json"}],"content":{"mimeType":"application/json","text":"`, shape.url)
+	w.Write(bytes.ReplaceAll(body.Bytes(), []byte(`"`), []byte(`\"`)))
+	w.WriteString(`"}}}]}}`)
+	if err := w.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+	return path, body.Len()
 }
 
 // BenchmarkValidateManySessions checks a HAR of 500,000 reads of distinct
@@ -67,35 +133,6 @@ func BenchmarkValidateManySessions(b *testing.B) {
 	secs := b.Elapsed().Seconds() / float64(b.N)
 	b.ReportMetric(float64(n)/secs, "exchanges/s")
 	b.ReportMetric(float64(peak().rss)/(1<<20), "peak-RSS-MB")
-}
-
-// largeBodyCapture writes a HAR with one HPP read whose body is about size
-// bytes: a session with an array of small numbers.
-func largeBodyCapture(b *testing.B, dir string, size int) (string, int) {
-	b.Helper()
-	var body bytes.Buffer
-	body.Grow(size + 64)
-	body.WriteString(`{"session_id":"s1","status":"WAITING","updated_at":"2024-01-03T12:00:00Z","expires_at":"2024-01-05T11:00:00Z","values":[0`)
-	for body.Len() < size-1 {
-		body.WriteString(",7")
-	}
-	body.WriteString("]}")
-	path := filepath.Join(dir, "large.har")
-	f, err := os.Create(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	// The body has no character to escape: it goes into the HAR as it is.
-	fmt.Fprintf(w, `{"log":{"version":"1.2","entries":[{"request":{"method":"GET","url":"%s","headers":[]},`+
-		`"response":{"status":200,"headers":[{"name":"Content-Type","value":"application/json"}],"content":{"mimeType":"application/json","text":"`, hppBase+"s1")
-	w.Write(bytes.ReplaceAll(body.Bytes(), []byte(`"`), []byte(`\"`)))
-	w.WriteString(`"}}}]}}`)
-	if err := w.Flush(); err != nil {
-		b.Fatal(err)
-	}
-	f.Close()
-	return path, body.Len()
 }
 
 // manySessionsCapture writes a HAR of n reads, each of another session.

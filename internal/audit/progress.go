@@ -2,6 +2,7 @@ package audit
 
 import (
 	"io"
+	"os"
 	"sync/atomic"
 
 	"github.com/kconform/kconform/internal/recording"
@@ -67,11 +68,17 @@ func (p *Progress) open(path string) (*recording.File, error) {
 }
 
 // countingReader adds to n what each Read returns; the reader above it
-// asks for large blocks, so this is one atomic add per block.
+// asks for large blocks, so this is one atomic add per block. ReadAt and
+// Seek let the reader read a large entry again at its size; what it reads
+// again was counted when first read.
 type countingReader struct {
-	f io.ReadCloser
+	f *os.File
 	n *atomic.Int64
 }
+
+func (c countingReader) ReadAt(b []byte, off int64) (int, error) { return c.f.ReadAt(b, off) }
+
+func (c countingReader) Seek(off int64, whence int) (int64, error) { return c.f.Seek(off, whence) }
 
 func (c countingReader) Read(b []byte) (int, error) {
 	n, err := c.f.Read(b)

@@ -63,10 +63,10 @@ func (a *Auditor) Run(files []string, sink Sink) Summary {
 			for it := range work {
 				it.out = make([]checked, len(it.recs))
 				for i, p := range it.recs {
-					rec := p.Record()
 					// The entry's raw bytes are not needed once decoded: a
 					// large one is freed before its body is checked.
 					it.recs[i] = recording.Pending{}
+					rec := p.Record()
 					it.out[i] = a.check(it.file, rec)
 				}
 				it.recs = nil

@@ -9,7 +9,12 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
+
+// bigString is the length from which a guided decode reads a string in
+// place.
+const bigString = 64 << 10
 
 // decodeBody turns a JSON body into the values encoding/json gives for an
 // `any` (map[string]any, []any, string, float64, bool, nil), in one pass over
@@ -26,14 +31,23 @@ import (
 // largest float64 of its sign (what the checker must not judge: see
 // checkBody, which reports it once, at its pointer).
 func decodeBody(body []byte) (value any, problems []bodyProblem, err error) {
-	d := decoder{data: body}
+	return decode(body, nil, nil)
+}
+
+// decode is decodeBody, guided by g from the root's place at (both nil for
+// a plain decode: see stream.go).
+func decode(body []byte, g *guide, at *place) (value any, problems []bodyProblem, err error) {
+	d := decoder{data: body, g: g}
 	d.skipSpace()
-	value = d.value(0)
+	value = d.value(0, at)
 	if d.err == nil {
 		d.skipSpace()
 		if d.pos < len(d.data) {
 			d.fail("invalid character " + quoteChar(d.data[d.pos]) + " after top-level value")
 		}
+	}
+	if d.err != nil && g != nil {
+		return nil, nil, d.err // the caller decodes it the plain way
 	}
 	if d.err != nil {
 		// The standard decoder words syntax errors as users know them; ask
@@ -65,6 +79,10 @@ type decoder struct {
 	// array index when key is unset. It is only turned into a JSON pointer
 	// when a problem is reported, so an array costs no string per element.
 	path []pathToken
+	// g, when set, streams large arrays and skips what no schema reads
+	// (stream.go); each value then has a place, nil where it is decoded
+	// whole.
+	g *guide
 }
 
 type pathToken struct {
@@ -90,7 +108,7 @@ func (d *decoder) skipSpace() {
 	}
 }
 
-func (d *decoder) value(depth int) any {
+func (d *decoder) value(depth int, at *place) any {
 	if d.pos >= len(d.data) {
 		d.fail("unexpected end of JSON input")
 		return nil
@@ -101,9 +119,9 @@ func (d *decoder) value(depth int) any {
 	}
 	switch c := d.data[d.pos]; {
 	case c == '{':
-		return d.object(depth)
+		return d.object(depth, at)
 	case c == '[':
-		return d.array(depth)
+		return d.array(depth, at)
 	case c == '"':
 		s, _ := d.string()
 		return s
@@ -130,13 +148,17 @@ func (d *decoder) literal(word string, v any) any {
 	return v
 }
 
-func (d *decoder) object(depth int) any {
+func (d *decoder) object(depth int, at *place) any {
 	d.pos++ // '{'
 	m := map[string]any{}
+	var plan *objectPlan
+	if at != nil && at.schema != nil {
+		plan = d.g.v.objectPlan(at.schema)
+	}
 	d.skipSpace()
 	if d.pos < len(d.data) && d.data[d.pos] == '}' {
 		d.pos++
-		return m
+		return at.built(m)
 	}
 	for d.err == nil {
 		d.skipSpace()
@@ -156,12 +178,14 @@ func (d *decoder) object(depth int) any {
 		d.pos++
 		d.skipSpace()
 		d.path = append(d.path, pathToken{key: key, isKey: true})
-		v := d.value(depth + 1)
+		child, streams := at.member(plan, key), d.g.count()
+		v := d.value(depth+1, child)
 		if _, dup := m[key]; dup && d.err == nil {
 			d.problems = append(d.problems, bodyProblem{
 				pointer: d.pointer(), rule: RuleBodyDuplicateKey,
 				message: fmt.Sprintf("key %q appears more than once in this object: readers disagree on which value counts (the last one is checked here)", key),
 			})
+			d.g.dropBefore(streams, d.pointer())
 		}
 		d.path = d.path[:len(d.path)-1]
 		m[key] = v
@@ -175,7 +199,7 @@ func (d *decoder) object(depth int) any {
 			d.pos++
 		case '}':
 			d.pos++
-			return m
+			return at.built(m)
 		default:
 			d.fail("want ',' or '}' after an object member")
 			return nil
@@ -184,21 +208,39 @@ func (d *decoder) object(depth int) any {
 	return nil
 }
 
-func (d *decoder) array(depth int) any {
+func (d *decoder) array(depth int, at *place) any {
 	d.pos++ // '['
+	var s *streamed
+	if at != nil && at.stream != nil {
+		s = d.g.begin(d, at.stream)
+	}
 	d.skipSpace()
 	if d.pos < len(d.data) && d.data[d.pos] == ']' {
 		d.pos++
-		return []any{}
+		if s != nil {
+			return d.g.finish(s)
+		}
+		return at.built([]any{})
 	}
-	// Counted first, allocated once: a large slice grown by append leaves
-	// about four times its size behind, and an element is 16 bytes however
-	// small its value.
-	a := make([]any, 0, countElements(d.data[d.pos:]))
-	for d.err == nil {
+	ignored := at.ignored()
+	var a []any
+	if !ignored && s == nil {
+		// Counted first, allocated once: a large slice grown by append
+		// leaves about four times its size behind, and an element is 16
+		// bytes however small its value.
+		a = make([]any, 0, countElements(d.data[d.pos:]))
+	}
+	for i := 0; d.err == nil; i++ {
 		d.skipSpace()
-		d.path = append(d.path, pathToken{index: len(a)})
-		a = append(a, d.value(depth+1))
+		d.path = append(d.path, pathToken{index: i})
+		start := d.pos
+		v := d.value(depth+1, at.element())
+		switch {
+		case s != nil && d.err == nil:
+			d.g.element(s, v, d.pos-start) // checked now, never held
+		case !ignored:
+			a = append(a, v)
+		}
 		d.path = d.path[:len(d.path)-1]
 		d.skipSpace()
 		if d.pos >= len(d.data) {
@@ -210,7 +252,10 @@ func (d *decoder) array(depth int) any {
 			d.pos++
 		case ']':
 			d.pos++
-			return a
+			if s != nil {
+				return d.g.finish(s)
+			}
+			return at.built(a)
 		default:
 			d.fail("want ',' or ']' after an array element")
 			return nil
@@ -268,6 +313,12 @@ func (d *decoder) string() (string, bool) {
 			d.pos++
 			raw := d.data[start+1 : d.pos-1]
 			if simple && utf8.Valid(raw) {
+				if d.g != nil && len(raw) >= bigString {
+					// A guided decode's value lives while the body is
+					// checked, and the body is not changed meanwhile:
+					// a long string is read in place, not copied.
+					return unsafe.String(&raw[0], len(raw)), true
+				}
 				return string(raw), true
 			}
 			var s string

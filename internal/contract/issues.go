@@ -1,10 +1,13 @@
 package contract
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -16,8 +19,13 @@ import (
 // be a secret.
 func (r *Result) addSchemaErrors(side Side, in, prefix string, err error) {
 	for _, l := range leafSchemaErrors(err) {
-		r.add(Violation, side, in, prefix+l.pointer, "schema."+l.err.SchemaField, schemaMessage(l.err))
+		r.addLeaf(side, in, prefix+l.pointer, l)
 	}
+}
+
+// addLeaf reports one leaf schema failure at ptr.
+func (r *Result) addLeaf(side Side, in, ptr string, l leaf) {
+	r.add(Violation, side, in, ptr, "schema."+l.err.SchemaField, schemaMessage(l.err))
 }
 
 // addRequestErrors handles what openapi3filter.ValidateRequest returns for
@@ -109,6 +117,8 @@ func schemaMessage(se *openapi3.SchemaError) string {
 	switch se.SchemaField {
 	case "oneOf", "anyOf":
 		return alternativesMessage(se)
+	case "enum":
+		return enumMessage(se)
 	case "not":
 		if n := se.Schema.Not; n != nil && n.Value != nil {
 			if d := firstNonEmpty(n.Value.Title, n.Value.Description); d != "" {
@@ -130,8 +140,59 @@ func schemaMessage(se *openapi3.SchemaError) string {
 	return fmt.Sprintf("does not satisfy %q", se.SchemaField)
 }
 
-// alternativesMessage explains a oneOf/anyOf failure with each alternative's
-// title and the reasons it did not match.
+// enumMessage says what came and what is allowed, in kin-openapi's words.
+func enumMessage(se *openapi3.SchemaError) string {
+	allowed, _ := json.Marshal(se.Schema.Enum)
+	return "value " + enumActual(se.Value, se.Schema.Enum) + " is not one of the allowed values " + string(allowed)
+}
+
+// enumActual shows a value that failed an enum when it could be one of the
+// enum's values written otherwise ("COMPLETE" for "COMPLETED"): a short
+// scalar on one line, no longer than the longest allowed value and a few
+// characters more. Anything longer may be a secret in the wrong field and
+// is described by its length only.
+func enumActual(v any, enum []any) string {
+	var shown string
+	n := 0 // characters of the value
+	switch v := v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return strconv.FormatBool(v)
+	case string:
+		shown, n = strconv.Quote(v), utf8.RuneCountInString(v)
+	case float64:
+		shown = strconv.FormatFloat(v, 'g', -1, 64)
+		n = len(shown)
+	case map[string]any:
+		return "(an object)"
+	case []any:
+		return "(an array)"
+	default:
+		return "(of another type)"
+	}
+	longest := 0
+	for _, e := range enum {
+		b, _ := json.Marshal(e)
+		longest = max(longest, len(b))
+	}
+	if len(shown) > longest+enumSlack || strings.Contains(shown, `\`) {
+		return fmt.Sprintf("(%d characters)", n)
+	}
+	return shown
+}
+
+// enumSlack is how much longer than the longest allowed value a value may be
+// and still be shown.
+const enumSlack = 8
+
+// alternativesMessage explains a oneOf/anyOf failure by the alternative
+// that came closest, with its reasons, and names the others tried. Closest
+// is the one with the fewest failures, where a value outside an enum (the
+// status that tells a completed session from a waiting one) counts as a
+// shape for another kind of object: the user's object is most likely the
+// shape whose enums it meets, and the reasons of the others would only say
+// that it is not them.
 func alternativesMessage(se *openapi3.SchemaError) string {
 	alts := se.Schema.OneOf
 	kind := "oneOf"
@@ -142,36 +203,58 @@ func alternativesMessage(se *openapi3.SchemaError) string {
 		return "matches more than one of the alternatives (" + kind + "): " + titles(alts)
 	}
 	perAlt := wrappedErrors(se.Origin)
-	parts := make([]string, 0, len(alts))
-	for i, alt := range alts {
-		name := fmt.Sprintf("alternative %d", i+1)
-		if alt.Value != nil && alt.Value.Title != "" {
-			name = alt.Value.Title
+	best, bestScore, reasons := -1, 0, []string(nil)
+	for i := range alts {
+		if i >= len(perAlt) {
+			break
 		}
-		if i < len(perAlt) {
-			var reasons []string
-			for _, l := range leafSchemaErrors(perAlt[i]) {
-				reasons = append(reasons, strings.TrimPrefix(l.pointer+" ", " ")+schemaMessage(l.err))
-			}
-			if len(reasons) > 0 {
-				name += " (" + strings.Join(reasons, "; ") + ")"
+		var why []string
+		score := 0
+		for _, l := range leafSchemaErrors(perAlt[i]) {
+			why = append(why, strings.TrimPrefix(l.pointer+" ", " ")+schemaMessage(l.err))
+			score++
+			if l.err.SchemaField == "enum" {
+				score += otherKind
 			}
 		}
-		parts = append(parts, name)
+		if len(why) > 0 && (best < 0 || score < bestScore) {
+			best, bestScore, reasons = i, score, why
+		}
 	}
-	return "matches none of the allowed shapes: " + strings.Join(parts, " | ")
+	if best < 0 {
+		return "matches none of the allowed shapes: " + titles(alts)
+	}
+	msg := "matches none of the allowed shapes; closest is " + altTitle(best, alts[best]) + " (" + strings.Join(reasons, "; ") + ")"
+	var others []string
+	for i, alt := range alts {
+		if i != best {
+			others = append(others, altTitle(i, alt))
+		}
+	}
+	if len(others) > 0 {
+		msg += "; also tried: " + strings.Join(others, " | ")
+	}
+	return msg
 }
 
+// otherKind is what a value outside an alternative's enum adds to its count
+// of failures: more than any count of other failures.
+const otherKind = 1 << 16
+
 func titles(alts openapi3.SchemaRefs) string {
-	var ts []string
+	ts := make([]string, len(alts))
 	for i, a := range alts {
-		t := fmt.Sprintf("alternative %d", i+1)
-		if a.Value != nil && a.Value.Title != "" {
-			t = a.Value.Title
-		}
-		ts = append(ts, t)
+		ts[i] = altTitle(i, a)
 	}
 	return strings.Join(ts, " | ")
+}
+
+// altTitle names an alternative by its title, else by its position.
+func altTitle(i int, alt *openapi3.SchemaRef) string {
+	if alt.Value != nil && alt.Value.Title != "" {
+		return alt.Value.Title
+	}
+	return fmt.Sprintf("alternative %d", i+1)
 }
 
 // pointer renders path segments as an RFC 6901 JSON pointer.

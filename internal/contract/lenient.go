@@ -58,10 +58,14 @@ func (v *Validator) relaxRequest(res *Result, schema *openapi3.Schema, value any
 		value = nv
 	}
 	// Maps were visited in no particular order: sort what was found.
-	if found := res.Issues[start:]; len(found) > 1 {
-		sort.SliceStable(found, func(i, j int) bool { return found[i].Pointer < found[j].Pointer })
-	}
+	sortByPointer(res.Issues[start:])
 	return value
+}
+
+func sortByPointer(issues []Issue) {
+	if len(issues) > 1 {
+		sort.SliceStable(issues, func(i, j int) bool { return issues[i].Pointer < issues[j].Pointer })
+	}
 }
 
 // relax is relaxRequest's walk. path holds the segments down to value; a

@@ -24,6 +24,7 @@ type Validator struct {
 	byID       map[string]*Operation
 	schemaOpts []openapi3.SchemaValidationOption
 	shapes     sync.Map // *openapi3.Schema -> *shape, for the unknown-field walk
+	plans      sync.Map // *openapi3.Schema -> *objectPlan, for the guided decode
 
 	machineOnce sync.Once
 	machine     *StateMachine

@@ -22,8 +22,13 @@ type shape struct {
 // Klarna adds fields over time and a client must tolerate them; kin-openapi
 // therefore accepts any extra field silently. This walk reports each one:
 // a warning by default, a violation in strict mode.
-func (v *Validator) reportUnknownFields(res *Result, side Side, schema *openapi3.Schema, value any, ptr string, mode Mode) {
+//
+// g, when set, holds the arrays a guided decode streamed (stream.go): a
+// stand-in's findings are reported where the array would have been walked.
+func (v *Validator) reportUnknownFields(res *Result, side Side, schema *openapi3.Schema, value any, ptr string, mode Mode, g *guide) {
 	switch val := value.(type) {
+	case *streamMark, keptItems:
+		res.Issues = append(res.Issues, g.unknownAt(val, ptr)...)
 	case map[string]any:
 		sh := v.shapeOf(schema)
 		for _, k := range sortedKeys(val) {
@@ -35,7 +40,7 @@ func (v *Validator) reportUnknownFields(res *Result, side Side, schema *openapi3
 				}
 				continue
 			}
-			v.reportUnknownFields(res, side, ps, val[k], child, mode)
+			v.reportUnknownFields(res, side, ps, val[k], child, mode, g)
 		}
 	case []any:
 		sh := v.shapeOf(schema)
@@ -43,7 +48,7 @@ func (v *Validator) reportUnknownFields(res *Result, side Side, schema *openapi3
 			return
 		}
 		for i, item := range val {
-			v.reportUnknownFields(res, side, sh.items, item, ptr+"/"+strconv.Itoa(i), mode)
+			v.reportUnknownFields(res, side, sh.items, item, ptr+"/"+strconv.Itoa(i), mode, g)
 		}
 	}
 }

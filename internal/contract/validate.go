@@ -230,7 +230,27 @@ func (v *Validator) checkBody(res *Result, side Side, content openapi3.Content, 
 		res.add(Violation, side, InBody, "", RuleBodyTooDeep, fmt.Sprintf("body is nested more than %d levels deep", MaxJSONDepth))
 		return nil
 	}
-	value, problems, err := decodeBody(body)
+	var schema *openapi3.Schema
+	if media.Schema != nil {
+		schema = media.Schema.Value
+	}
+	opts := v.schemaOpts
+	if as != nil {
+		opts = append([]openapi3.SchemaValidationOption{as}, opts...)
+	}
+	var (
+		g        *guide
+		value    any
+		problems []bodyProblem
+		err      error
+		guided   bool
+	)
+	if schema != nil && len(body) >= streamFrom {
+		g, value, problems, guided = v.decodeGuided(body, schema, side, lenient, mode, opts)
+	}
+	if !guided {
+		value, problems, err = decodeBody(body)
+	}
 	if err != nil {
 		res.add(Violation, side, InBody, "", RuleBodyMalformed, "body is not valid JSON: "+jsonErrorReason(err))
 		return nil
@@ -254,22 +274,27 @@ func (v *Validator) checkBody(res *Result, side Side, content openapi3.Content, 
 			outOfRange[p.pointer] = true
 		}
 	}
-	if media.Schema == nil || media.Schema.Value == nil {
+	if schema == nil {
 		return value
 	}
-	schema := media.Schema.Value
 	checked := len(res.Issues)
 	if lenient {
 		value = v.relaxRequest(res, schema, value, mode)
-	}
-	opts := v.schemaOpts
-	if as != nil {
-		opts = append([]openapi3.SchemaValidationOption{as}, opts...)
+		if g != nil {
+			if more := g.relaxed(); len(more) > 0 {
+				res.Issues = append(res.Issues, more...)
+				sortByPointer(res.Issues[checked:])
+			}
+		}
 	}
 	if err := schema.VisitJSON(value, opts...); err != nil {
-		res.addSchemaErrors(side, InBody, "", err)
+		if g != nil {
+			g.addSchemaErrors(res, err)
+		} else {
+			res.addSchemaErrors(side, InBody, "", err)
+		}
 	}
-	v.reportUnknownFields(res, side, schema, value, "", mode)
+	v.reportUnknownFields(res, side, schema, value, "", mode, g)
 	if outOfRange != nil {
 		// What the schema says of a stand-in is not about the body: the
 		// number-out-of-range issue speaks for its pointer.

@@ -1,6 +1,9 @@
 package har
 
-import "encoding/json"
+import (
+	"bytes"
+	"encoding/json"
+)
 
 // The HAR 1.2 objects (http://www.softwareishard.com/blog/har-12-spec/):
 // the one set of types the writer fills and the reader
@@ -123,14 +126,29 @@ func (t Text) Bad() bool { return t.bad }
 // IsZero reports an empty text, which the writer leaves out of content.
 func (t Text) IsZero() bool { return len(t.data) == 0 }
 
+// OwnBufferSize: a text literal longer than this came in a buffer of its
+// own (internal/recording's splitter gives every entry larger than one of
+// its slabs, which are this size, a buffer of its own) that nothing reads
+// again once decoded. Such a body is unquoted in, or kept as, those bytes
+// rather than copied, so a large body is held once.
+const OwnBufferSize = 256 << 10
+
+// UnmarshalJSON reads the text; see OwnBufferSize for a large one.
 func (t *Text) UnmarshalJSON(b []byte) error {
 	*t = Text{}
+	own := len(b) > OwnBufferSize
 	switch {
 	case string(b) == "null":
 	case len(b) > 0 && b[0] == '"':
 		t.isString = true
-		t.data, t.bad = unquote(b)
+		t.data, t.bad = unquote(b, own)
 		t.bad = !t.bad
+		if own && len(t.data) < len(b)-len(b)/4 {
+			// Much escaped: held at its size, the entry can go.
+			t.data = bytes.Clone(t.data)
+		}
+	case own:
+		t.data = b[:len(b):len(b)]
 	default:
 		t.data = append([]byte(nil), b...)
 	}

@@ -10,13 +10,22 @@ import (
 // body that runs on every entry: json.Unmarshal into a string would scan the
 // literal again and copy it twice. Invalid UTF-8 is kept as it is, so the
 // body is what was recorded.
-func unquote(lit []byte) ([]byte, bool) {
+//
+// inPlace writes the bytes over the literal itself, which then holds them:
+// no escape is shorter than what it stands for, so the write never passes
+// the read. It is for a large body, which would otherwise be held twice.
+func unquote(lit []byte, inPlace bool) ([]byte, bool) {
 	if len(lit) < 2 || lit[0] != '"' || lit[len(lit)-1] != '"' {
 		return nil, false
 	}
 	s := lit[1 : len(lit)-1]
 	// Most of a body is plain text between escapes: copy runs at a time.
-	out := make([]byte, 0, len(s))
+	var out []byte
+	if inPlace {
+		out = s[:0:len(s)]
+	} else {
+		out = make([]byte, 0, len(s))
+	}
 	for i := 0; i < len(s); {
 		j := i
 		for j < len(s) && s[j] != '\\' {

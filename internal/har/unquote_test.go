@@ -7,7 +7,8 @@ import (
 	"unicode/utf8"
 )
 
-// unquote agrees with encoding/json on every valid string literal.
+// unquote agrees with encoding/json on every valid string literal, and
+// gives the same bytes in place as in a copy.
 func FuzzUnquote(f *testing.F) {
 	for _, s := range []string{``, `plain`, `{"a":"b\"c"}`, "\u00e9\u4e16\U0001F600", "\\/\b\f\n\r\t", "\x01"} {
 		lit, _ := json.Marshal(s)
@@ -25,9 +26,12 @@ func FuzzUnquote(f *testing.F) {
 		if len(lit) == 0 || lit[0] != '"' {
 			return
 		}
-		got, ok := unquote(lit)
+		got, ok := unquote(lit, false)
 		if !ok {
 			t.Fatalf("unquote(%q) refused a valid literal", lit)
+		}
+		if inPlace, ok := unquote(bytes.Clone(lit), true); !ok || !bytes.Equal(inPlace, got) {
+			t.Fatalf("unquote(%q) in place = %q, %v; copied %q", lit, inPlace, ok, got)
 		}
 		// encoding/json replaces invalid UTF-8 with U+FFFD; unquote keeps the bytes.
 		if utf8.Valid(lit) && string(got) != want {
@@ -38,7 +42,7 @@ func FuzzUnquote(f *testing.F) {
 
 func TestUnquoteRefuses(t *testing.T) {
 	for _, lit := range []string{``, `"`, `x`, `"\"`, `"\x"`, `"\u12"`, `"\u12G4"`} {
-		if _, ok := unquote([]byte(lit)); ok {
+		if _, ok := unquote([]byte(lit), false); ok {
 			t.Errorf("unquote(%q) accepted", lit)
 		}
 	}

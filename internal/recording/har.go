@@ -41,6 +41,20 @@ func openHAR(w *jsonWalk, br *bufio.Reader, rc io.ReadCloser) (*File, error) {
 	}
 	// The decoder has read ahead: continue from what it holds, then the file.
 	s.split = newSplitter(io.MultiReader(w.dec.Buffered(), br), w.dec.InputOffset())
+	// A file that can be read again at an offset lets a large entry be
+	// read at its size (splitter.src): where the file is now, less what
+	// is read ahead, is where the splitter starts.
+	ra, ok := rc.(interface {
+		io.ReaderAt
+		io.Seeker
+	})
+	ahead, known := w.dec.Buffered().(interface{ Len() int })
+	if ok && known {
+		if pos, err := ra.Seek(0, io.SeekCurrent); err == nil {
+			s.split.src = ra
+			s.split.base = pos - int64(br.Buffered()+ahead.Len()) - w.dec.InputOffset()
+		}
+	}
 	return &File{Name: w.name, Format: FormatHAR, next: s.next, close: rc.Close}, nil
 }
 
@@ -179,7 +193,8 @@ func (s *harStream) finish() error {
 }
 
 // decodeHAREntry turns the raw JSON of entry index into a record. Whatever
-// is wrong with it (syntax, types, no response) stays with the entry.
+// is wrong with it (syntax, types, no response) stays with the entry. raw is
+// the entry's own (a splitter's element): a large body is unquoted in it.
 func decodeHAREntry(file string, index int, off int64, raw []byte) Record {
 	var e har.LogEntry
 	if err := json.Unmarshal(raw, &e); err != nil {

@@ -2,8 +2,12 @@ package recording
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -304,4 +308,58 @@ func TestHARIgnoresFieldsItDoesNotRead(t *testing.T) {
 	if r := recs[0]; r.Err != nil || r.Exchange.Status != 200 || string(r.Exchange.ResponseBody) != `{"session_id":"s1"}` {
 		t.Fatalf("record %+v", r)
 	}
+}
+
+// A body larger than a slab is unquoted in its entry's bytes (or, parsed by
+// Polly.js, kept there): it reads as the same bytes as a small one, and the
+// entries around it are untouched.
+func TestHARLargeBodies(t *testing.T) {
+	text := strings.Repeat(`{"a":"é\"\n\\ \ud83d\ude00"},`, slabSize/10)
+	body := `[` + text + `1]`
+	quoted, _ := json.Marshal(body)
+	quoted = []byte(strings.ReplaceAll(string(quoted), "é", `\u00e9`))
+	entry := func(text string) string {
+		return `{"request":{"method":"GET","url":"https://x/y","headers":[]},"response":{"status":200,"headers":[],"content":{"mimeType":"application/json","text":` + text + `}}}`
+	}
+	data := harOf(entry(`"small"`), entry(string(quoted)), entry(body), entry(`"after"`))
+	// In memory, a large entry is kept in pieces; in a file (after a byte
+	// order mark and white space), it is read again at its offset.
+	recs, _ := mustRead(t, "large.har", data)
+	path := filepath.Join(t.TempDir(), "large.har")
+	if err := os.WriteFile(path, []byte("\xEF\xBB\xBF \n\t"+data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fromFile, _, err := readAllFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, recs := range [][]Record{recs, fromFile} {
+		for i, want := range []string{"small", body, body, "after"} {
+			if got := string(recs[i].Exchange.ResponseBody); recs[i].Err != nil || got != want {
+				t.Errorf("entry %d: %v, body of %d bytes, want %d", i, recs[i].Err, len(got), len(want))
+			}
+		}
+	}
+	// A file whose bytes differ when read again is an error, not a body.
+	f, err := OpenWith("changed.har", func() (io.ReadCloser, error) {
+		return changingFile{strings.NewReader(data)}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	_, err = drain(f)
+	wantError(t, err, nil, "changed.har", 1, "changed while it was read")
+}
+
+// changingFile reads as its reader, and as spaces when read again.
+type changingFile struct{ *strings.Reader }
+
+func (changingFile) Close() error { return nil }
+
+func (changingFile) ReadAt(b []byte, _ int64) (int, error) {
+	for i := range b {
+		b[i] = ' '
+	}
+	return len(b), nil
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 )
 
@@ -51,13 +52,31 @@ type Pending struct {
 // Index is the entry's position in its file.
 func (p Pending) Index() int { return p.rec.Index }
 
-// Record decodes the entry. It may be called from any goroutine, once.
+// Record decodes the entry. It may be called from any goroutine, once. A
+// caller that holds p elsewhere drops it first: a large entry's bytes are
+// then garbage once decoded.
 func (p Pending) Record() Record {
 	if p.har == nil {
 		return p.rec
 	}
-	return decodeHAREntry(p.file, p.rec.Index, p.off, p.har)
+	large := len(p.har) >= collectFrom
+	rec := decodeHAREntry(p.file, p.rec.Index, p.off, p.har)
+	if large {
+		// What reading the entry left (its pieces, its bytes when the
+		// body was copied out) is garbage, but the last collection may
+		// have seen it live, and the next waits until the heap doubles
+		// that: checking the body would then grow the heap to four times
+		// its size. Collect now, so the heap is sized by what is live,
+		// and give the pages back, so the process is too.
+		debug.FreeOSMemory()
+	}
+	return rec
 }
+
+// collectFrom is the size of an entry from which Record collects garbage:
+// far above any real entry, so a collection costs little next to reading
+// and checking it.
+const collectFrom = 4 << 20
 
 // Close releases the file.
 func (f *File) Close() error {

@@ -2,10 +2,12 @@ package recording
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 
+	"github.com/kconform/kconform/internal/har"
 	"github.com/kconform/kconform/internal/jsonscan"
 )
 
@@ -26,12 +28,16 @@ type splitter struct {
 	// for many entries instead of one (and its regrowths) per entry. An
 	// element stays valid after the next is read.
 	slab []byte
+	// src, when set, reads the stream again at base+off: an element that
+	// outgrows a slab is then scanned, and read once more at its size.
+	src  io.ReaderAt
+	base int64
 }
 
 // Slabs are allocated slabSize at a time, and a new one is started when
 // less than slabMinFree is left.
 const (
-	slabSize    = 256 << 10
+	slabSize    = har.OwnBufferSize // har.Text keeps a larger body in the buffer it comes in
 	slabMinFree = 8 << 10
 )
 
@@ -111,13 +117,26 @@ func (s *splitter) value() ([]byte, error) {
 	}
 	start := len(s.slab)
 	out := s.slab[start:start:cap(s.slab)]
+	// An element that outgrows the slab is held at its size, where a
+	// slice doubled as it grew would hold up to twice that (and leave as
+	// much garbage): read again from src once scanned (reread), or else
+	// kept in pieces (big) and joined at its end.
+	var big [][]byte
+	reread, from, head, last := false, s.off, byte(0), byte(0)
 	defer func() {
-		// Claim the bytes used, unless the element outgrew the slab and
-		// append moved it elsewhere.
-		if len(out) <= cap(s.slab)-start {
-			s.slab = s.slab[:start+len(out)]
+		if big == nil && !reread {
+			s.slab = s.slab[:start+len(out)] // claim the bytes used
 		}
 	}()
+	done := func() ([]byte, error) {
+		switch {
+		case reread:
+			return s.readAgain(from, head, last)
+		case big != nil:
+			return join(big), nil
+		}
+		return out, nil
+	}
 	var closers []byte // the brackets still open, as the bytes that close them
 	var str jsonscan.Strings
 	first := true
@@ -126,7 +145,7 @@ func (s *splitter) value() ([]byte, error) {
 		buf, err := s.buffered()
 		if err != nil {
 			if errors.Is(err, io.EOF) && scalar {
-				return out, nil // a scalar may end the stream; what follows says if that is wrong
+				return done() // a scalar may end the stream; what follows says if that is wrong
 			}
 			if errors.Is(err, io.EOF) {
 				return nil, ErrTruncated
@@ -137,7 +156,7 @@ func (s *splitter) value() ([]byte, error) {
 		for i < len(buf) && !end {
 			c := buf[i]
 			if first {
-				first = false
+				first, head = false, c
 				scalar = c != '{' && c != '[' && c != '"'
 			}
 			switch {
@@ -174,15 +193,26 @@ func (s *splitter) value() ([]byte, error) {
 			}
 			i++
 		}
-		if len(out)+i > cap(out) {
-			// Doubled: append grows a large slice by a quarter at a time,
-			// leaving four times a large entry's size behind as garbage.
-			out = append(make([]byte, 0, 2*(len(out)+i)), out...)
+		if !reread && big == nil && len(out)+i > cap(out) {
+			if s.src != nil {
+				reread = true
+			} else {
+				big = [][]byte{bytes.Clone(out)}
+			}
 		}
-		out = append(out, buf[:i]...)
+		switch {
+		case reread:
+			if i > 0 {
+				last = buf[i-1]
+			}
+		case big != nil:
+			big = append(big, bytes.Clone(buf[:i]))
+		default:
+			out = append(out, buf[:i]...)
+		}
 		s.discard(i)
 		if end {
-			return out, nil
+			return done()
 		}
 	}
 }
@@ -196,4 +226,32 @@ func (s *splitter) buffered() ([]byte, error) {
 		return nil, err
 	}
 	return s.r.Peek(s.r.Buffered())
+}
+
+// readAgain reads the element scanned from offset from to here. Its first
+// and last bytes must be the ones scanned: the file did not change meanwhile.
+func (s *splitter) readAgain(from int64, head, last byte) ([]byte, error) {
+	out := make([]byte, s.off-from)
+	if n, err := s.src.ReadAt(out, s.base+from); n < len(out) || out[0] != head || out[len(out)-1] != last {
+		if err == nil || errors.Is(err, io.EOF) {
+			err = errors.New("the file changed while it was read")
+		}
+		return nil, fmt.Errorf("reading the entry at byte %d again: %w", from+1, err)
+	}
+	return out, nil
+}
+
+// join copies pieces into one slice of their total size, letting each go as
+// it is copied.
+func join(pieces [][]byte) []byte {
+	n := 0
+	for _, p := range pieces {
+		n += len(p)
+	}
+	out := make([]byte, 0, n)
+	for i, p := range pieces {
+		out = append(out, p...)
+		pieces[i] = nil
+	}
+	return out
 }

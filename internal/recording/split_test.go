@@ -46,11 +46,15 @@ func compact(t *testing.T, b []byte) []byte {
 	return buf.Bytes()
 }
 
-// Elements stay valid after later ones are read, across slabs.
+// Elements stay valid after later ones are read, across slabs; one larger
+// than a slab is held at its size.
 func TestSplitterSlabs(t *testing.T) {
 	var parts []string
 	for i := 0; i < 2000; i++ {
 		parts = append(parts, `{"n":"`+strings.Repeat("x", i%700)+`"}`)
+		if i == 1000 {
+			parts = append(parts, `{"big":"`+strings.Repeat("z", 5*slabSize)+`"}`)
+		}
 	}
 	parts = append(parts, `"`+strings.Repeat("y", 3*slabSize)+`"`) // larger than a slab
 	s := newSplitter(strings.NewReader(strings.Join(parts, ",")+"]"), 0)
@@ -71,6 +75,17 @@ func TestSplitterSlabs(t *testing.T) {
 	for i, raw := range got {
 		if string(raw) != parts[i] {
 			t.Fatalf("element %d changed after later reads", i)
+		}
+		if len(raw) > slabSize && cap(raw) != len(raw) {
+			t.Errorf("element %d of %d bytes is held in %d", i, len(raw), cap(raw))
+		}
+	}
+	// A scalar larger than a slab may end the stream.
+	digits := strings.Repeat("7", 3*slabSize)
+	s = newSplitter(strings.NewReader("1,"+digits), 0)
+	for _, want := range []string{"1", digits} {
+		if raw, _, _, err := s.next(); err != nil || string(raw) != want {
+			t.Fatalf("got %d bytes, %v; want %d", len(raw), err, len(want))
 		}
 	}
 }

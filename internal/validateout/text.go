@@ -13,7 +13,7 @@ import (
 //	path/to/capture.har [har]
 //	  #0 POST https://api.playground.klarna.com/payments/v1/sessions -> createCreditSession 200: conforms
 //	  #1 GET https://api.klarna.com/hpp/v1/sessions/abc -> getSessionById 200: violates (1 violation)
-//	      violation: response body /status [schema.enum] value is not one of the allowed values ...
+//	      violation: response body /status [schema.enum] value "COMPLETE" is not one of the allowed values ...
 //
 // and a summary line at the end.
 type textWriter struct {

@@ -1,0 +1,73 @@
+package contract_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/kconform/kconform/internal/contract"
+)
+
+// issueAt is the message of the issue of rule at pointer, "" when there is
+// none.
+func issueAt(r contract.Result, rule, pointer string) string {
+	for _, i := range r.Issues {
+		if i.Rule == rule && i.Pointer == pointer {
+			return i.Message
+		}
+	}
+	return ""
+}
+
+// An enum failure says what came as well as what is allowed; a value too
+// long to be a misspelt one (it may be a secret in the wrong field) is
+// described by its length.
+func TestEnumMessageShowsTheValue(t *testing.T) {
+	v := validator(t)
+	for _, tt := range []struct {
+		status, shown string
+	}{
+		{`"COMPLETE"`, `value "COMPLETE" is not one of the allowed values ["WAITING",`},
+		{`"waiting"`, `value "waiting" is not one of the allowed values`},
+		{`"` + strings.Repeat("x", 40) + `"`, `value (40 characters) is not one of the allowed values`},
+		{`"line\nbreak"`, `value (10 characters) is not one of`},
+		{`7`, `value 7 is not one of`},
+		{`{"a":1}`, `value (an object) is not one of`},
+	} {
+		body := strings.Replace(waitingSession, `"WAITING"`, tt.status, 1)
+		msg := issueAt(v.ValidateResponse(hppRead(200, body), contract.Default), "schema.enum", "/status")
+		if !strings.Contains(msg, tt.shown) {
+			t.Errorf("status %s: /status [schema.enum] says %q; want %q", tt.status, msg, tt.shown)
+		}
+	}
+}
+
+// A body that matches none of a oneOf's shapes is explained by the shape it
+// came closest to (the one whose enums it meets, then the fewest failures),
+// naming the others tried without their reasons.
+func TestOneOfMessageNamesTheClosestShape(t *testing.T) {
+	v := validator(t)
+	completed := func(extra string) string {
+		return strings.Replace(waitingSession, `"status":"WAITING"`, `"status":"COMPLETED"`+extra, 1)
+	}
+	for _, tt := range []struct {
+		body, closest, tried string
+	}{
+		{completed(""),
+			`closest is completed with an authorization token (place_order_mode NONE) (/authorization_token property "authorization_token" is missing)`,
+			`also tried: session not completed | completed with a placed order (place_order_mode PLACE_ORDER or CAPTURE_ORDER)`},
+		{completed(`,"order_id":"o"`),
+			`closest is completed with a placed order (place_order_mode PLACE_ORDER or CAPTURE_ORDER) (/klarna_reference property "klarna_reference" is missing)`,
+			`also tried: session not completed | completed with an authorization token (place_order_mode NONE)`},
+		{strings.Replace(waitingSession, `"updated_at"`, `"authorization_token":"t","updated_at"`, 1),
+			`closest is session not completed (/authorization_token forbidden: only a COMPLETED session carries authorization_token)`,
+			`also tried: completed with an authorization token`},
+	} {
+		msg := issueAt(v.ValidateResponse(hppRead(200, tt.body), contract.Default), "schema.oneOf", "")
+		if !strings.HasPrefix(msg, "matches none of the allowed shapes; ") || !strings.Contains(msg, tt.closest) || !strings.Contains(msg, tt.tried) {
+			t.Errorf("%s:\n(root) [schema.oneOf] says %q\nwant %q\nand %q", tt.body, msg, tt.closest, tt.tried)
+		}
+		if strings.Count(msg, "(/") != 1 {
+			t.Errorf("%s: the reasons of more than one shape: %q", tt.body, msg)
+		}
+	}
+}
