@@ -31,6 +31,19 @@ type runOutputs struct {
 	contract *contract.Validator // the run's, for the coverage
 	record   *har.File
 	coverage *coverage.Collector
+	// snapshot is where a child of a parallel run writes its coverage
+	// observations for the parent to merge; "" otherwise.
+	snapshot string
+}
+
+// snapshotTo makes a child of a parallel run collect coverage and write
+// it to path, for its parent.
+func (o *runOutputs) snapshotTo(path string, env *framework.Env) {
+	if o.coverage == nil {
+		o.coverage = coverage.NewCollector()
+		env.Observe(o.coverage.Observe)
+	}
+	o.snapshot = path
 }
 
 // startOutputs opens what the run writes and hangs it on env. The paths
@@ -72,6 +85,12 @@ func (o *runOutputs) commit(r *types.Report, stdout io.Writer) error {
 	}
 	if r != nil {
 		errs = append(errs, writeGinkgoReports(o.cfg, *r)...)
+	}
+	if o.snapshot != "" {
+		err := writeOutput(o.snapshot, func(w io.Writer) error { return json.NewEncoder(w).Encode(o.coverage.Snapshot()) })
+		if err != nil {
+			errs = append(errs, fmt.Errorf("coverage observations: %v", err))
+		}
 	}
 	if o.cfg.Report == "" && o.cfg.ReportJSON == "" {
 		return errors.Join(errs...)

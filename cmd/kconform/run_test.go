@@ -29,6 +29,7 @@ import (
 	"github.com/kconform/kconform/internal/mock"
 	"github.com/kconform/kconform/internal/outfile"
 	"github.com/kconform/kconform/internal/runreport"
+	"github.com/kconform/kconform/internal/target"
 )
 
 // Ginkgo runs one suite per process, so every test that runs specs starts
@@ -57,6 +58,7 @@ func TestRunChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = json.Unmarshal([]byte(os.Getenv(childEnvEnv)), &env)
+	shardCommand = testShardCommand(env)
 	code := runSuites(args, func(k string) string { return env[k] }, os.Stdout, os.Stderr)
 	if err := os.WriteFile(os.Getenv(childExitEnv), []byte(strconv.Itoa(code)), 0o600); err != nil {
 		t.Fatal(err)
@@ -422,7 +424,8 @@ func TestFaultMatrix(t *testing.T) {
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			args := append([]string{"--mock-faults", f.Name, "--label-filter", proof.labels,
+			// In parallel (the built-in mock's default is one process).
+			args := append([]string{"--procs", strconv.Itoa(target.DefaultProcs), "--mock-faults", f.Name, "--label-filter", proof.labels,
 				"--report-json", filepath.Join(dir, "conformance.json")}, proof.args...)
 			r, err := startChild(t.Context(), dir, 2*time.Minute, nil, args...)
 			results[i] = result{r, err}

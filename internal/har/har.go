@@ -14,6 +14,7 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"os"
 	"slices"
 	"sync"
 	"time"
@@ -65,7 +66,12 @@ func NewWriter(w io.Writer, c Creator) (*Writer, error) {
 // Add writes one entry, redacted. The first error is kept and returned by
 // every later call and by Close.
 func (w *Writer) Add(e Entry) error {
-	b, err := json.MarshalIndent(toHAR(e), "      ", "  ")
+	return w.add(toHAR(e))
+}
+
+// add writes one entry already in HAR form (and redacted).
+func (w *Writer) add(e entry) error {
+	b, err := json.MarshalIndent(e, "      ", "  ")
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.err != nil {
@@ -122,6 +128,46 @@ func (w *Writer) Close() error {
 }
 
 var errClosed = errors.New("har: the writer is closed")
+
+// AddFiles adds the entries of captures this package wrote (one per
+// process of a parallel run) in the order they completed (start plus
+// duration, to the millisecond HAR keeps), as one process writing them
+// all would have.
+func (w *Writer) AddFiles(paths ...string) error {
+	type timed struct {
+		e    entry
+		done time.Time
+	}
+	var all []timed
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		var doc struct {
+			Log struct {
+				Entries []entry `json:"entries"`
+			} `json:"log"`
+		}
+		if err := json.Unmarshal(b, &doc); err != nil {
+			return fmt.Errorf("%s: %v", p, err)
+		}
+		for i, e := range doc.Log.Entries {
+			started, err := time.Parse(time.RFC3339Nano, e.Started)
+			if err != nil {
+				return fmt.Errorf("%s: entry %d: startedDateTime %q: %v", p, i, e.Started, err)
+			}
+			all = append(all, timed{e, started.Add(time.Duration(e.Time * float64(time.Millisecond)))})
+		}
+	}
+	slices.SortStableFunc(all, func(a, b timed) int { return a.done.Compare(b.done) })
+	for _, t := range all {
+		if err := w.add(t.e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // File is a HAR capture being written to a temporary file next to its
 // final path (internal/outfile); Commit renames it into place, so the path

@@ -1,0 +1,304 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/reporters"
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/kconform/kconform/internal/contract"
+	"github.com/kconform/kconform/internal/coverage"
+	"github.com/kconform/kconform/internal/exchange"
+	"github.com/kconform/kconform/internal/har"
+	"github.com/kconform/kconform/internal/parallel"
+	"github.com/kconform/kconform/internal/runreport"
+	"github.com/kconform/kconform/internal/target"
+	"github.com/kconform/kconform/suites/runner"
+)
+
+// `kconform run --procs N`: the parent plans the shards and merges what
+// the children wrote (internal/parallel); each child is this binary again,
+// `kconform run` with the same flags and a shard file (runShard).
+
+// shardCommand starts one child. The tests replace it: their binary is
+// the test binary, which runs `kconform run` through TestRunChild.
+var shardCommand parallel.Command = func(ctx context.Context, args []string, env map[string]string) *exec.Cmd {
+	exe, err := os.Executable()
+	if err != nil {
+		exe = os.Args[0]
+	}
+	cmd := exec.CommandContext(ctx, exe, append([]string{"run"}, args...)...)
+	cmd.Env = os.Environ()
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	return cmd
+}
+
+// childGrace is how long a stopped child has to write its reports: Ginkgo's
+// grace period (runner.GinkgoConfig) and some.
+const childGrace = 15 * time.Second
+
+// shardRun is a child's shard and what it tells the parent.
+type shardRun struct {
+	shard  parallel.Shard
+	result parallel.Result
+	// user is the run's configuration as the parent has it (the user's
+	// focus and deadline), for the header.
+	user target.Config
+}
+
+// runShard is a child of a parallel run: the shard's specs, its outputs to
+// the shard's folder instead of the user's paths, and its result last.
+func runShard(start time.Time, path string, cfg target.Config, stdout, stderr io.Writer) int {
+	s, err := parallel.ReadShard(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "kconform run: %v\n", err)
+		return runFailed
+	}
+	child := &shardRun{shard: s, user: cfg}
+	cfg.Focus = s.Focus(runner.SuiteName)
+	cfg.JUnitReport, cfg.Report, cfg.ReportJSON, cfg.Record = "", "", "", ""
+	cfg.JSONReport = s.ReportPath()
+	if s.Record {
+		cfg.Record = s.RecordPath()
+	}
+	child.result.Exit = runSpecs(start, cfg, stdout, stderr, child)
+	if err := s.WriteResult(child.result); err != nil {
+		fmt.Fprintf(stderr, "kconform run: %v\n", err)
+		return runFailed
+	}
+	return child.result.Exit
+}
+
+// plan is a parallel run's preview of the selected specs and its shards.
+type plan struct {
+	preview types.Report
+	shards  []parallel.Shard
+}
+
+// planParallel previews the specs with the run's filters and splits the
+// selected ones into cfg.Procs shards. Against a target the children
+// share, its clock is shared too, so Serial specs get a shard of their own.
+func planParallel(cfg target.Config) plan {
+	sc, _ := runner.GinkgoConfig(cfg)
+	preview := ginkgo.PreviewSpecs(runner.SuiteName, sc)
+	return plan{preview: preview, shards: parallel.Plan(preview, cfg.Procs, !cfg.InProcess())}
+}
+
+// runParallel runs p's shards in child processes and ends the run with the
+// merged report, as runSpecs would.
+func runParallel(start time.Time, cfg target.Config, args []string, p plan, stdout, stderr io.Writer) int {
+	// The children scrub what they write (the built-in mock's credentials
+	// are theirs); this scrubs the user's credentials once more.
+	scrub := exchange.NewScrubber(exchange.BasicSecrets(cfg.Username, cfg.Password.Reveal())...)
+	scrubbedOut, scrubbedErr := scrub.Writer(stdout), scrub.Writer(stderr)
+	defer scrubbedErr.Flush()
+	defer scrubbedOut.Flush()
+	stdout, stderr = scrubbedOut, scrubbedErr
+
+	outputs := &runOutputs{cfg: cfg}
+	if cfg.Record != "" {
+		f, err := har.Create(cfg.Record, har.Creator{Name: "kconform", Version: versionString()})
+		if err != nil {
+			fmt.Fprintf(stderr, "kconform run: --record %q: %v\n", cfg.Record, err)
+			return runFailed
+		}
+		outputs.record = f
+	}
+	defer outputs.abort()
+	if cfg.Report != "" || cfg.ReportJSON != "" {
+		v, err := contract.DefaultValidator()
+		if err != nil {
+			fmt.Fprintf(stderr, "kconform run: load the contract: %v\n", err)
+			return runFailed
+		}
+		outputs.contract, outputs.coverage = v, coverage.NewCollector()
+	}
+	dir, err := os.MkdirTemp("", "kconform-run-")
+	if err != nil {
+		fmt.Fprintf(stderr, "kconform run: %v\n", err)
+		return runFailed
+	}
+	defer os.RemoveAll(dir)
+
+	workers := 0
+	for _, s := range p.shards {
+		if !s.Serial {
+			workers++
+		}
+	}
+	fmt.Fprintf(stdout, "kconform run: %d of %d specs in %d processes (--procs %d)%s\n",
+		len(parallel.Selected(p.preview)), p.preview.PreRunStats.TotalSpecs, workers, cfg.Procs, serialNote(p.shards))
+
+	// A signal stops the children, each once: they are in their own
+	// process groups, so a Ctrl-C at the terminal reaches only this one.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(signals)
+	got := make(chan os.Signal, 1)
+	go func() {
+		select {
+		case sig := <-signals:
+			got <- sig
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	stop := func() os.Signal {
+		select {
+		case sig := <-got:
+			got <- sig
+			return sig
+		default:
+			return os.Interrupt // past the deadline
+		}
+	}
+	// The credentials go through the environment, never the command line
+	// (which `ps` shows), as the ones Load settled on: flag, variable or
+	// the built-in mock's defaults for a loopback target.
+	credentials := map[string]string{}
+	if cfg.Username != "" || cfg.Password != "" {
+		credentials[target.EnvUsername], credentials[target.EnvPassword] = cfg.Username, cfg.Password.Reveal()
+	}
+	for i := range p.shards {
+		p.shards[i].Record, p.shards[i].Coverage = outputs.record != nil, outputs.coverage != nil
+	}
+	r := parallel.Runner{
+		Dir: dir, Args: target.WithoutFlag(target.WithoutFlag(args, "password"), "username"), Env: credentials, Command: shardCommand,
+		Deadline: start.Add(cfg.Deadline), Stop: stop, Grace: childGrace,
+	}
+	outcomes := r.Run(ctx, p.shards)
+	cancel()
+	var sig os.Signal
+	select {
+	case sig = <-got:
+	default:
+	}
+
+	var (
+		parts    []parallel.ShardReport
+		records  []string
+		unserved []runreport.Unserved
+		header   string
+		passed   = true
+		shown    = map[string]bool{}
+	)
+	for _, o := range outcomes {
+		part := parallel.ShardReport{Shard: o.Shard, Err: o.Err}
+		if o.Err == nil {
+			part.Report, err = o.Shard.ReadReport()
+			if err != nil {
+				part.Err = fmt.Errorf("%s wrote no report (exit %d)", o.Shard.Describe(), o.Result.Exit)
+			}
+		}
+		if part.Err != nil {
+			passed = false
+			// The children of a target that cannot be tested all say so
+			// alike: once is enough.
+			if out := o.Output; !shown[out] {
+				shown[out] = true
+				fmt.Fprintf(stderr, "kconform run: %v; its output:\n%s\n", part.Err, indent(out))
+			}
+		}
+		parts = append(parts, part)
+		if o.Result == nil {
+			continue
+		}
+		passed = passed && o.Result.Exit == runPassed
+		if header == "" {
+			header, unserved = o.Result.Header, o.Result.Unserved
+		}
+		if o.Shard.Record {
+			if _, err := os.Stat(o.Shard.RecordPath()); err == nil {
+				records = append(records, o.Shard.RecordPath())
+			}
+		}
+		if o.Shard.Coverage {
+			if err := mergeCoverage(outputs.coverage, o.Shard.CoveragePath()); err != nil {
+				fmt.Fprintf(stderr, "kconform run: the coverage of %s: %v\n", o.Shard.Describe(), err)
+				passed = false
+			}
+		}
+	}
+	if header != "" {
+		fmt.Fprintln(stdout, header)
+		for _, n := range cfg.Notes {
+			if !strings.Contains(header, n) {
+				fmt.Fprintf(stdout, "  note: %s\n", n)
+			}
+		}
+		fmt.Fprintf(stdout, "  processes:    %d at once, each with its own callback and return receivers%s (the receivers above are the first one's)\n",
+			workers, map[bool]string{true: " and built-in mock", false: ""}[cfg.InProcess()])
+	}
+	if outputs.record != nil {
+		if err := outputs.record.AddFiles(records...); err != nil {
+			fmt.Fprintf(stderr, "kconform run: --record: %v\n", err)
+			passed = false
+		}
+	}
+	merged := parallel.MergeReports(p.preview, parts)
+	merged.SuiteConfig, _ = runner.GinkgoConfig(cfg)
+	_, rc := runner.GinkgoConfig(cfg)
+	replay(merged, rc, stdout)
+	outputs.unserved = unserved
+	return finish(&merged, passed && merged.SuiteSucceeded, sig, scrub, unserved, outputs, stdout, stderr)
+}
+
+// replay prints the merged report as Ginkgo's default reporter prints a
+// run of one process, the specs in the order they are written.
+func replay(r types.Report, rc types.ReporterConfig, w io.Writer) {
+	rep := reporters.NewDefaultReporter(rc, runner.WithoutStacks(w))
+	rep.SuiteWillBegin(r)
+	for _, s := range r.SpecReports {
+		if s.LeafNodeType == types.NodeTypeIt {
+			rep.DidRun(s)
+		}
+	}
+	rep.SuiteDidEnd(r)
+}
+
+func serialNote(shards []parallel.Shard) string {
+	for _, s := range shards {
+		if s.Serial {
+			return fmt.Sprintf(", then %d Serial spec(s) alone: they move the target's clock, which every process shares", len(s.Specs))
+		}
+	}
+	return ""
+}
+
+func mergeCoverage(c *coverage.Collector, path string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var s coverage.Snapshot
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	c.Merge(s)
+	return nil
+}
+
+func indent(s string) string {
+	if s == "" {
+		return "  (nothing)"
+	}
+	lines := strings.Split(s, "\n")
+	for i := range lines {
+		lines[i] = "  " + lines[i]
+	}
+	return strings.Join(lines, "\n")
+}
