@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -107,124 +108,71 @@ func runParallel(start time.Time, cfg target.Config, args []string, p plan, stdo
 	defer scrubbedOut.Flush()
 	stdout, stderr = scrubbedOut, scrubbedErr
 
-	outputs := &runOutputs{cfg: cfg}
-	if cfg.Record != "" {
-		f, err := har.Create(cfg.Record, har.Creator{Name: "kconform", Version: versionString()})
+	// A target is probed here first, as one process would: one that
+	// cannot be tested ends the run in one line, not once per process,
+	// and the header comes before the specs run.
+	var unserved []runreport.Unserved
+	header := ""
+	if !cfg.InProcess() {
+		ctx, cancel := context.WithTimeout(context.Background(), cfg.Deadline)
+		env, stopEnv, err := runner.Prepare(ctx, cfg)
+		stopEnv()
+		cancel()
 		if err != nil {
-			fmt.Fprintf(stderr, "kconform run: --record %q: %v\n", cfg.Record, err)
+			fmt.Fprintf(stderr, "kconform run: %v\n", err)
 			return runFailed
 		}
-		outputs.record = f
+		header, unserved = env.Scrubber.String(runner.Header(env)), env.Unserved
+		printHeader(stdout, header, cfg, p)
+	}
+
+	outputs, err := parallelOutputs(cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "kconform run: %v\n", err)
+		return runFailed
 	}
 	defer outputs.abort()
-	if cfg.Report != "" || cfg.ReportJSON != "" {
-		v, err := contract.DefaultValidator()
-		if err != nil {
-			fmt.Fprintf(stderr, "kconform run: load the contract: %v\n", err)
-			return runFailed
-		}
-		outputs.contract, outputs.coverage = v, coverage.NewCollector()
-	}
 	dir, err := os.MkdirTemp("", "kconform-run-")
 	if err != nil {
 		fmt.Fprintf(stderr, "kconform run: %v\n", err)
 		return runFailed
 	}
 	defer os.RemoveAll(dir)
-
-	workers := 0
-	for _, s := range p.shards {
-		if !s.Serial {
-			workers++
-		}
-	}
-	fmt.Fprintf(stdout, "kconform run: %d of %d specs in %d processes (--procs %d)%s\n",
-		len(parallel.Selected(p.preview)), p.preview.PreRunStats.TotalSpecs, workers, cfg.Procs, serialNote(p.shards))
-
-	// A signal stops the children, each once: they are in their own
-	// process groups, so a Ctrl-C at the terminal reaches only this one.
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(signals)
-	got := make(chan os.Signal, 1)
-	go func() {
-		select {
-		case sig := <-signals:
-			got <- sig
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
-	stop := func() os.Signal {
-		select {
-		case sig := <-got:
-			got <- sig
-			return sig
-		default:
-			return os.Interrupt // past the deadline
-		}
-	}
-	// The credentials go through the environment, never the command line
-	// (which `ps` shows), as the ones Load settled on: flag, variable or
-	// the built-in mock's defaults for a loopback target.
-	credentials := map[string]string{}
-	if cfg.Username != "" || cfg.Password != "" {
-		credentials[target.EnvUsername], credentials[target.EnvPassword] = cfg.Username, cfg.Password.Reveal()
-	}
 	for i := range p.shards {
 		p.shards[i].Record, p.shards[i].Coverage = outputs.record != nil, outputs.coverage != nil
 	}
-	r := parallel.Runner{
-		Dir: dir, Args: target.WithoutFlag(target.WithoutFlag(args, "password"), "username"), Env: credentials, Command: shardCommand,
-		Deadline: start.Add(cfg.Deadline), Stop: stop, Grace: childGrace,
-	}
-	outcomes := r.Run(ctx, p.shards)
-	cancel()
-	var sig os.Signal
-	select {
-	case sig = <-got:
-	default:
-	}
+
+	outcomes, sig := runChildren(start, cfg, args, dir, p.shards)
 
 	var (
-		parts    []parallel.ShardReport
-		records  []string
-		unserved []runreport.Unserved
-		header   string
-		passed   = true
-		shown    = map[string]bool{}
+		parts   []parallel.ShardReport
+		records []string
+		lost    []parallel.Outcome // no report, or none usable
+		passed  = true
 	)
 	for _, o := range outcomes {
 		part := parallel.ShardReport{Shard: o.Shard, Err: o.Err}
 		if o.Err == nil {
-			part.Report, err = o.Shard.ReadReport()
-			if err != nil {
+			if part.Report, err = o.Shard.ReadReport(); err != nil {
 				part.Err = fmt.Errorf("%s wrote no report (exit %d)", o.Shard.Describe(), o.Result.Exit)
 			}
 		}
-		if part.Err != nil {
-			passed = false
-			// The children of a target that cannot be tested all say so
-			// alike: once is enough.
-			if out := o.Output; !shown[out] {
-				shown[out] = true
-				fmt.Fprintf(stderr, "kconform run: %v; its output:\n%s\n", part.Err, indent(out))
-			}
-		}
 		parts = append(parts, part)
+		if part.Err != nil {
+			o.Err = part.Err
+			lost = append(lost, o)
+			passed = false
+		}
 		if o.Result == nil {
 			continue
 		}
 		passed = passed && o.Result.Exit == runPassed
-		if header == "" {
+		if header == "" && o.Result.Header != "" {
 			header, unserved = o.Result.Header, o.Result.Unserved
+			printHeader(stdout, header, cfg, p)
 		}
-		if o.Shard.Record {
-			if _, err := os.Stat(o.Shard.RecordPath()); err == nil {
-				records = append(records, o.Shard.RecordPath())
-			}
+		if _, err := os.Stat(o.Shard.RecordPath()); err == nil && o.Shard.Record {
+			records = append(records, o.Shard.RecordPath())
 		}
 		if o.Shard.Coverage {
 			if err := mergeCoverage(outputs.coverage, o.Shard.CoveragePath()); err != nil {
@@ -233,15 +181,27 @@ func runParallel(start time.Time, cfg target.Config, args []string, p plan, stdo
 			}
 		}
 	}
-	if header != "" {
-		fmt.Fprintln(stdout, header)
-		for _, n := range cfg.Notes {
-			if !strings.Contains(header, n) {
-				fmt.Fprintf(stdout, "  note: %s\n", n)
+	if len(lost) == len(outcomes) {
+		// No process got to its specs: each says why, once (the same
+		// cause says the same), as one process would have.
+		shown := map[string]bool{}
+		for _, o := range lost {
+			if !shown[o.Output] {
+				shown[o.Output] = true
+				fmt.Fprintln(stderr, o.Output)
 			}
 		}
-		fmt.Fprintf(stdout, "  processes:    %d at once, each with its own callback and return receivers%s (the receivers above are the first one's)\n",
-			workers, map[bool]string{true: " and built-in mock", false: ""}[cfg.InProcess()])
+		if sig != nil {
+			return exitFor(sig)
+		}
+		return runFailed
+	}
+	for _, o := range lost {
+		if o.Output == "" {
+			fmt.Fprintf(stderr, "kconform run: %v\n", o.Err)
+			continue
+		}
+		fmt.Fprintf(stderr, "kconform run: %v; its output:\n%s\n", o.Err, indent(o.Output))
 	}
 	if outputs.record != nil {
 		if err := outputs.record.AddFiles(records...); err != nil {
@@ -250,11 +210,112 @@ func runParallel(start time.Time, cfg target.Config, args []string, p plan, stdo
 		}
 	}
 	merged := parallel.MergeReports(p.preview, parts)
-	merged.SuiteConfig, _ = runner.GinkgoConfig(cfg)
-	_, rc := runner.GinkgoConfig(cfg)
+	var rc types.ReporterConfig
+	merged.SuiteConfig, rc = runner.GinkgoConfig(cfg)
 	replay(merged, rc, stdout)
 	outputs.unserved = unserved
 	return finish(&merged, passed && merged.SuiteSucceeded, sig, scrub, unserved, outputs, stdout, stderr)
+}
+
+// parallelOutputs are the parent's outputs: the children observe, the
+// parent writes.
+func parallelOutputs(cfg target.Config) (*runOutputs, error) {
+	o := &runOutputs{cfg: cfg}
+	if cfg.Record != "" {
+		f, err := har.Create(cfg.Record, har.Creator{Name: "kconform", Version: versionString()})
+		if err != nil {
+			return nil, fmt.Errorf("--record %q: %v", cfg.Record, err)
+		}
+		o.record = f
+	}
+	if cfg.Report != "" || cfg.ReportJSON != "" {
+		v, err := contract.DefaultValidator()
+		if err != nil {
+			o.abort()
+			return nil, fmt.Errorf("load the contract: %v", err)
+		}
+		o.contract, o.coverage = v, coverage.NewCollector()
+	}
+	return o, nil
+}
+
+// runChildren runs the shards' children until they end, stopping them on
+// SIGINT or SIGTERM, which it returns (nil for none). The children are in
+// their own process groups: a Ctrl-C at the terminal reaches this process
+// only, which stops each child once.
+func runChildren(start time.Time, cfg target.Config, args []string, dir string, shards []parallel.Shard) ([]parallel.Outcome, os.Signal) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(signals)
+	var (
+		mu  sync.Mutex
+		got os.Signal
+	)
+	go func() {
+		select {
+		case sig := <-signals:
+			mu.Lock()
+			got = sig
+			mu.Unlock()
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	stop := func() os.Signal {
+		mu.Lock()
+		defer mu.Unlock()
+		if got != nil {
+			return got
+		}
+		return os.Interrupt // past the deadline
+	}
+	// The credentials go through the environment, never the command line
+	// (which ps shows), as the ones Load settled on: flag, variable or
+	// the built-in mock's defaults for a loopback target.
+	credentials := map[string]string{}
+	if cfg.Username != "" || cfg.Password != "" {
+		credentials[target.EnvUsername], credentials[target.EnvPassword] = cfg.Username, cfg.Password.Reveal()
+	}
+	r := parallel.Runner{
+		Dir: dir, Args: target.WithoutFlag(target.WithoutFlag(args, "password"), "username"), Env: credentials,
+		Command: shardCommand, Deadline: start.Add(cfg.Deadline), Stop: stop, Grace: childGrace,
+	}
+	outcomes := r.Run(ctx, shards)
+	cancel()
+	mu.Lock()
+	defer mu.Unlock()
+	return outcomes, got
+}
+
+// printHeader prints the run's header (the first process's, for the
+// built-in mock, whose receivers and mock are per process) and how the
+// specs are spread.
+func printHeader(w io.Writer, header string, cfg target.Config, p plan) {
+	fmt.Fprintln(w, header)
+	for _, n := range cfg.Notes {
+		if !strings.Contains(header, n) {
+			fmt.Fprintf(w, "  note: %s\n", n)
+		}
+	}
+	workers, serial := 0, 0
+	for _, s := range p.shards {
+		if s.Serial {
+			serial = len(s.Specs)
+		} else {
+			workers++
+		}
+	}
+	own := "callback and return receivers"
+	if cfg.InProcess() {
+		own += " and built-in mock (those above are the first one's)"
+	}
+	fmt.Fprintf(w, "  processes:    %d of %d specs in %d processes (--procs %d), each with its own %s\n",
+		len(parallel.Selected(p.preview)), p.preview.PreRunStats.TotalSpecs, workers, cfg.Procs, own)
+	if serial > 0 {
+		fmt.Fprintf(w, "                then %d Serial spec(s) in one process alone: they move the target's clock, which every process shares\n", serial)
+	}
 }
 
 // replay prints the merged report as Ginkgo's default reporter prints a
@@ -268,15 +329,6 @@ func replay(r types.Report, rc types.ReporterConfig, w io.Writer) {
 		}
 	}
 	rep.SuiteDidEnd(r)
-}
-
-func serialNote(shards []parallel.Shard) string {
-	for _, s := range shards {
-		if s.Serial {
-			return fmt.Sprintf(", then %d Serial spec(s) alone: they move the target's clock, which every process shares", len(s.Specs))
-		}
-	}
-	return ""
 }
 
 func mergeCoverage(c *coverage.Collector, path string) error {
@@ -293,9 +345,6 @@ func mergeCoverage(c *coverage.Collector, path string) error {
 }
 
 func indent(s string) string {
-	if s == "" {
-		return "  (nothing)"
-	}
 	lines := strings.Split(s, "\n")
 	for i := range lines {
 		lines[i] = "  " + lines[i]

@@ -196,9 +196,9 @@ func finish(r *types.Report, passed bool, sig os.Signal, scrub *exchange.Scrubbe
 		// The last word: Ginkgo says "Interrupted by User" for either
 		// signal and counts the spec it cut short as failed; kconform
 		// judges it not run, like the specs never reached.
-		name, code := "SIGINT", runInterrupted
+		name, code := "SIGINT", exitFor(sig)
 		if sig == syscall.SIGTERM {
-			name, code = "SIGTERM", runTerminated
+			name = "SIGTERM"
 		}
 		fmt.Fprintf(stderr, "kconform run: interrupted by %s (Ginkgo's \"Interrupted by User\"): %d selected rule(s) not run, not judged, the spec under way included (Ginkgo counts it as failed)\n", name, notRun)
 		return code
@@ -207,6 +207,14 @@ func finish(r *types.Report, passed bool, sig os.Signal, scrub *exchange.Scrubbe
 		return runFailed
 	}
 	return runPassed
+}
+
+// exitFor is the exit code of a run stopped by sig.
+func exitFor(sig os.Signal) int {
+	if sig == syscall.SIGTERM {
+		return runTerminated
+	}
+	return runInterrupted
 }
 
 // recordAPI writes one record of the run to the capture when it is an API
