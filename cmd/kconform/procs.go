@@ -212,7 +212,7 @@ func runParallel(start time.Time, cfg target.Config, args []string, p plan, stdo
 	merged := parallel.MergeReports(p.preview, parts)
 	var rc types.ReporterConfig
 	merged.SuiteConfig, rc = runner.GinkgoConfig(cfg)
-	replay(merged, rc, stdout)
+	replay(merged, rc, len(outcomes), stdout)
 	outputs.unserved = unserved
 	return finish(&merged, passed && merged.SuiteSucceeded, sig, scrub, unserved, outputs, stdout, stderr)
 }
@@ -319,12 +319,15 @@ func printHeader(w io.Writer, header string, cfg target.Config, p plan) {
 }
 
 // replay prints the merged report as Ginkgo's default reporter prints a
-// run of one process, the specs in the order they are written.
-func replay(r types.Report, rc types.ReporterConfig, w io.Writer) {
+// parallel run of its own (so -v shows each spec's output with the spec),
+// the specs in the order they are written.
+func replay(r types.Report, rc types.ReporterConfig, procs int, w io.Writer) {
 	rep := reporters.NewDefaultReporter(rc, runner.WithoutStacks(w))
+	r.SuiteConfig.ParallelTotal = procs
 	rep.SuiteWillBegin(r)
 	for _, s := range r.SpecReports {
 		if s.LeafNodeType == types.NodeTypeIt {
+			s.RunningInParallel = true
 			rep.DidRun(s)
 		}
 	}
