@@ -59,16 +59,23 @@ func (r childRun) verdicts() map[string]string {
 // runBoth runs `kconform run args` with --procs 1 and --procs 4 at once.
 func runBoth(t *testing.T, args ...string) (one, four childRun) {
 	t.Helper()
+	return runBothWith(t, nil, func() []string { return args })
+}
+
+// runBothWith is runBoth with the variables env and each run's args from
+// args (called once per run: a target of its own, say).
+func runBothWith(t *testing.T, env map[string]string, args func() []string) (one, four childRun) {
+	t.Helper()
 	runs := make([]childRun, 2)
 	errs := make([]error, 2)
 	var wg sync.WaitGroup
 	for i, procs := range []string{"1", "4"} {
 		dir := t.TempDir()
+		a := append([]string{"--procs", procs,
+			"--record", filepath.Join(dir, "run.har"), "--junit-report", filepath.Join(dir, "junit.xml"),
+			"--report-json", filepath.Join(dir, "conformance.json")}, args()...)
 		wg.Go(func() {
-			a := append([]string{"--procs", procs,
-				"--record", filepath.Join(dir, "run.har"), "--junit-report", filepath.Join(dir, "junit.xml"),
-				"--report-json", filepath.Join(dir, "conformance.json")}, args...)
-			runs[i], errs[i] = startChild(t.Context(), dir, 2*time.Minute, nil, a...)
+			runs[i], errs[i] = startChild(t.Context(), dir, 2*time.Minute, env, a...)
 		})
 	}
 	wg.Wait()
@@ -77,7 +84,7 @@ func runBoth(t *testing.T, args ...string) (one, four childRun) {
 			t.Fatal(err)
 		}
 	}
-	if !strings.Contains(runs[1].output, "in 4 processes") {
+	if !strings.Contains(runs[1].output, "in 4 processes (--procs 4)") {
 		t.Fatalf("--procs 4 did not run in 4 processes:\n%s", lastOutput(runs[1].output))
 	}
 	return runs[0], runs[1]
@@ -133,6 +140,39 @@ func junitCases(t *testing.T, path string) map[string]int {
 func TestProcsGiveTheResultsOfOneProcess(t *testing.T) {
 	t.Parallel()
 	one, four := runBoth(t)
+	sameResults(t, one, four)
+}
+
+// TestProcsAgainstATarget: against a target the processes share (its
+// clock too), 4 processes give what one gives, the Serial specs run alone
+// after the others, and the password, given on the command line, shows
+// nowhere.
+func TestProcsAgainstATarget(t *testing.T) {
+	t.Parallel()
+	const password = "kconform-test-password-procs"
+	one, four := runBothWith(t, map[string]string{"KCONFORM_USERNAME": "merchant"}, func() []string {
+		return []string{"--target", startMerchantMock(t, password), "--password", password}
+	})
+	sameResults(t, one, four)
+	if !strings.Contains(four.output, "Serial spec(s) in one process alone") {
+		t.Errorf("no serial phase against a shared target:\n%s", lastOutput(four.output))
+	}
+	for _, r := range []childRun{one, four} {
+		for _, name := range []string{"run.har", "junit.xml", "conformance.json", "report.json"} {
+			b, _ := os.ReadFile(filepath.Join(r.dir, name))
+			if len(b) == 0 || strings.Contains(string(b), password) {
+				t.Errorf("%s: empty, or it shows the password", name)
+			}
+		}
+		if strings.Contains(r.output, password) {
+			t.Errorf("the output shows the password:\n%s", lastOutput(r.output))
+		}
+	}
+}
+
+// sameResults compares a --procs 1 and a --procs 4 run that passed.
+func sameResults(t *testing.T, one, four childRun) {
+	t.Helper()
 	if one.exit != runPassed || four.exit != runPassed {
 		t.Fatalf("exits %d and %d, want 0:\n%s\n%s", one.exit, four.exit, lastOutput(one.output), lastOutput(four.output))
 	}

@@ -45,9 +45,10 @@ const (
 const (
 	DefaultDeadline          = 20 * time.Minute
 	DefaultInProcessDeadline = 2 * time.Minute
-	// DefaultProcs is --procs when not given with a --target. The specs
-	// mostly wait on the network, so more processes than cores pay off;
-	// the built-in mock runs in one (measured in README "Parallel specs").
+	// DefaultProcs is --procs when not given, for a target on another
+	// host: its specs mostly wait on the network, so more processes than
+	// cores pay off. The built-in mock and a loopback target run in one
+	// (measured: docs/performance.md "Parallel specs").
 	DefaultProcs = 4
 )
 
@@ -115,7 +116,7 @@ func newFlagSet(r *raw) *flag.FlagSet {
 	fs.StringVar(&r.callbackRetryDelay, "callback-retry-delay", "", "the target's pause between two calls of one callback event (D-cb: \"a few seconds\", 2s assumed; 20ms for the built-in mock; a target announcing its own in its capabilities needs no flag)")
 	fs.StringVar(&r.paymentProvider, "payment-provider", "", "what the HPP sessions host: kp (a Klarna Payments session) or kco (a Klarna Checkout order, the only kind Kustom hosts) (env "+EnvPaymentProvider+"; default kco on a kustom.co host, kp otherwise)")
 	fs.StringVar(&r.procs, "procs", "", fmt.Sprintf("how many processes run the specs at once; 1 runs them one after another in this process. "+
-		"Default %d with a --target (its specs wait on the network, so more processes than cores pay off), 1 for the built-in mock (it answers in microseconds: starting more processes costs more than it saves). "+
+		"Default %d for a target on another host (its specs wait on the network, so more processes than cores pay off), 1 for the built-in mock and a loopback --target (no network to wait on: starting processes costs more than it saves). "+
 		"Each process has its own callback and return receivers (and built-in mock); specs that move a target's clock (Serial) run alone at the end. "+
 		"A fixed --callback-listen or --return-listen (so --callback-url, --return-url), and --consumer manual or browser, keep the run in one process (the header's \"note: one process\" says why)", DefaultProcs))
 	consumerFlags(fs, r)
@@ -289,7 +290,10 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	loadConsumer(u, &cfg, r, pick)
 
 	cfg.Procs = DefaultProcs
-	if cfg.InProcess() {
+	if cfg.InProcess() || IsLoopback(cfg.Target.Hostname()) {
+		// Measured (docs/performance.md "Parallel specs"): a target on
+		// this machine answers without network latency, and starting
+		// processes costs more than they save.
 		cfg.Procs = 1
 	}
 	if r.procs != "" {

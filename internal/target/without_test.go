@@ -28,9 +28,14 @@ func TestProcsDefaultsByTargetKind(t *testing.T) {
 	if err != nil || cfg.Procs != 1 {
 		t.Errorf("built-in mock: procs %d (%v), want 1", cfg.Procs, err)
 	}
-	cfg, err = Load([]string{"--target", "http://127.0.0.1:9", "--username", "u"}, func(k string) string { return map[string]string{EnvPassword: "p"}[k] })
+	creds := func(k string) string { return map[string]string{EnvPassword: "p"}[k] }
+	cfg, err = Load([]string{"--target", "http://127.0.0.1:9", "--username", "u"}, creds)
+	if err != nil || cfg.Procs != 1 {
+		t.Errorf("a loopback target: procs %d (%v), want 1", cfg.Procs, err)
+	}
+	cfg, err = Load([]string{"--target", "https://merchant-mock.example", "--username", "u"}, creds)
 	if err != nil || cfg.Procs != DefaultProcs {
-		t.Errorf("a target: procs %d (%v), want %d", cfg.Procs, err, DefaultProcs)
+		t.Errorf("a target on another host: procs %d (%v), want %d", cfg.Procs, err, DefaultProcs)
 	}
 	if _, err := Load([]string{"--procs", "0"}, env); err == nil || !IsUsage(err) {
 		t.Errorf("--procs 0: %v, want a usage error", err)
