@@ -49,18 +49,33 @@ func (o *runOutputs) snapshotTo(path string, env *framework.Env) {
 // startOutputs opens what the run writes and hangs it on env. The paths
 // were checked by target.Load.
 func startOutputs(cfg target.Config, env *framework.Env) (*runOutputs, error) {
-	o := &runOutputs{cfg: cfg, unserved: env.Unserved, contract: env.Validator}
+	o, err := newOutputs(cfg, env.Validator)
+	if err != nil {
+		return nil, err
+	}
+	o.unserved = env.Unserved
+	if o.record != nil {
+		env.Observe(func(r transport.Record) { recordAPI(o.record, r, env.Scrubber) })
+	}
+	if o.coverage != nil {
+		env.Observe(o.coverage.Observe)
+	}
+	return o, nil
+}
+
+// newOutputs opens what a run of cfg writes; v is the contract, for the
+// coverage. A parallel run's parent fills them from its children's files.
+func newOutputs(cfg target.Config, v *contract.Validator) (*runOutputs, error) {
+	o := &runOutputs{cfg: cfg, contract: v}
 	if cfg.Record != "" {
 		f, err := har.Create(cfg.Record, har.Creator{Name: "kconform", Version: versionString()})
 		if err != nil {
 			return nil, fmt.Errorf("--record %q: %v", cfg.Record, err)
 		}
 		o.record = f
-		env.Observe(func(r transport.Record) { recordAPI(f, r, env.Scrubber) })
 	}
 	if cfg.Report != "" || cfg.ReportJSON != "" {
 		o.coverage = coverage.NewCollector()
-		env.Observe(o.coverage.Observe)
 	}
 	return o, nil
 }

@@ -20,7 +20,6 @@ import (
 	"github.com/kconform/kconform/internal/contract"
 	"github.com/kconform/kconform/internal/coverage"
 	"github.com/kconform/kconform/internal/exchange"
-	"github.com/kconform/kconform/internal/har"
 	"github.com/kconform/kconform/internal/parallel"
 	"github.com/kconform/kconform/internal/runreport"
 	"github.com/kconform/kconform/internal/target"
@@ -184,8 +183,11 @@ func runParallel(start time.Time, cfg target.Config, args []string, p plan, stdo
 	if len(lost) == len(outcomes) {
 		// No process got to its specs: each says why, once (the same
 		// cause says the same), as one process would have.
-		shown := map[string]bool{}
+		shown := map[string]bool{"": true}
 		for _, o := range lost {
+			if o.Result == nil { // it did not end by itself
+				fmt.Fprintf(stderr, "kconform run: %v\n", o.Err)
+			}
 			if !shown[o.Output] {
 				shown[o.Output] = true
 				fmt.Fprintln(stderr, o.Output)
@@ -212,31 +214,22 @@ func runParallel(start time.Time, cfg target.Config, args []string, p plan, stdo
 	merged := parallel.MergeReports(p.preview, parts)
 	var rc types.ReporterConfig
 	merged.SuiteConfig, rc = runner.GinkgoConfig(cfg)
-	replay(merged, rc, len(outcomes), stdout)
+	replay(merged, rc, workers(p.shards), stdout)
 	outputs.unserved = unserved
 	return finish(&merged, passed && merged.SuiteSucceeded, sig, scrub, unserved, outputs, stdout, stderr)
 }
 
 // parallelOutputs are the parent's outputs: the children observe, the
-// parent writes.
+// parent writes. The contract is loaded only for a coverage.
 func parallelOutputs(cfg target.Config) (*runOutputs, error) {
-	o := &runOutputs{cfg: cfg}
-	if cfg.Record != "" {
-		f, err := har.Create(cfg.Record, har.Creator{Name: "kconform", Version: versionString()})
-		if err != nil {
-			return nil, fmt.Errorf("--record %q: %v", cfg.Record, err)
-		}
-		o.record = f
-	}
+	var v *contract.Validator
 	if cfg.Report != "" || cfg.ReportJSON != "" {
-		v, err := contract.DefaultValidator()
-		if err != nil {
-			o.abort()
+		var err error
+		if v, err = contract.DefaultValidator(); err != nil {
 			return nil, fmt.Errorf("load the contract: %v", err)
 		}
-		o.contract, o.coverage = v, coverage.NewCollector()
 	}
-	return o, nil
+	return newOutputs(cfg, v)
 }
 
 // runChildren runs the shards' children until they end, stopping them on
@@ -299,12 +292,10 @@ func printHeader(w io.Writer, header string, cfg target.Config, p plan) {
 			fmt.Fprintf(w, "  note: %s\n", n)
 		}
 	}
-	workers, serial := 0, 0
+	serial := 0
 	for _, s := range p.shards {
 		if s.Serial {
 			serial = len(s.Specs)
-		} else {
-			workers++
 		}
 	}
 	own := "callback and return receivers"
@@ -312,7 +303,7 @@ func printHeader(w io.Writer, header string, cfg target.Config, p plan) {
 		own += " and built-in mock (those above are the first one's)"
 	}
 	fmt.Fprintf(w, "  processes:    %d of %d specs in %d processes (--procs %d), each with its own %s\n",
-		len(parallel.Selected(p.preview)), p.preview.PreRunStats.TotalSpecs, workers, cfg.Procs, own)
+		len(parallel.Selected(p.preview)), p.preview.PreRunStats.TotalSpecs, workers(p.shards), cfg.Procs, own)
 	if serial > 0 {
 		fmt.Fprintf(w, "                then %d Serial spec(s) in one process alone: they move the target's clock, which every process shares\n", serial)
 	}
@@ -332,6 +323,17 @@ func replay(r types.Report, rc types.ReporterConfig, procs int, w io.Writer) {
 		}
 	}
 	rep.SuiteDidEnd(r)
+}
+
+// workers is how many processes run at once: the shards but the serial one.
+func workers(shards []parallel.Shard) int {
+	n := 0
+	for _, s := range shards {
+		if !s.Serial {
+			n++
+		}
+	}
+	return n
 }
 
 func mergeCoverage(c *coverage.Collector, path string) error {

@@ -118,7 +118,8 @@ func newFlagSet(r *raw) *flag.FlagSet {
 	fs.StringVar(&r.procs, "procs", "", fmt.Sprintf("how many processes run the specs at once; 1 runs them one after another in this process. "+
 		"Default %d for a target on another host (its specs wait on the network, so more processes than cores pay off), 1 for the built-in mock and a loopback --target (no network to wait on: starting processes costs more than it saves). "+
 		"Each process has its own callback and return receivers (and built-in mock); specs that move a target's clock (Serial) run alone at the end. "+
-		"A fixed --callback-listen or --return-listen (so --callback-url, --return-url), and --consumer manual or browser, keep the run in one process (the header's \"note: one process\" says why)", DefaultProcs))
+		"A fixed --callback-listen or --return-listen (so --callback-url, --return-url), and --consumer manual or browser, keep the run in one process (the header's \"note: one process\" says why). "+
+		"A process that dies fails the run (exit 1) naming it and its specs", DefaultProcs))
 	consumerFlags(fs, r)
 	fs.StringVar(&r.mockFault, "mock-faults", "", "comma-separated `names` of faults to switch on in the built-in mock (no --target); kconform mock --list-faults lists them")
 	return fs
