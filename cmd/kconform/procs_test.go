@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"encoding/xml"
@@ -11,8 +12,10 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -263,5 +266,38 @@ func TestProcsReportAChildThatDies(t *testing.T) {
 	}
 	if states["aborted"] == 0 || states["passed"] == 0 {
 		t.Errorf("verdicts %v: want the dead process's specs aborted and the others passed", states)
+	}
+}
+
+// TestProcsInterruptedSaysSoAndExits130: SIGINT to a parallel run stops
+// every child and ends as one process does: exit 130, kconform's line
+// last, no Go stacks.
+func TestProcsInterruptedSaysSoAndExits130(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	// callback-missing: the callback specs wait seconds for calls that
+	// never come, so the run is under way when the signal comes.
+	cmd := childCommand(t.Context(), dir, nil, "--no-color", "--procs", "4", "--mock-faults", "callback-missing")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2 * time.Second)
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	_ = cmd.Wait()
+	code, err := os.ReadFile(filepath.Join(dir, "exit"))
+	if err != nil {
+		t.Fatalf("no exit code (%v):\n%s", err, lastOutput(out.String()))
+	}
+	if got, _ := strconv.Atoi(string(code)); got != runInterrupted {
+		t.Errorf("exit %d, want %d:\n%s", got, runInterrupted, lastOutput(out.String()))
+	}
+	lines := strings.Split(strings.TrimSpace(runOutput(out.String())), "\n")
+	if last := lines[len(lines)-1]; !strings.HasPrefix(last, "kconform run: interrupted by SIGINT") {
+		t.Errorf("the last line is %q, want kconform's: interrupted by SIGINT", last)
+	}
+	if o := out.String(); strings.Contains(o, "goroutine ") || goAddress.MatchString(o) {
+		t.Errorf("the output of an interrupted run shows Go stacks or addresses:\n%s", o)
 	}
 }
