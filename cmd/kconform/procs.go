@@ -67,6 +67,7 @@ func runShard(start time.Time, path string, cfg target.Config, stdout, stderr io
 		return runFailed
 	}
 	child := &shardRun{shard: s, user: cfg}
+	child.user.Deadline = s.RunDeadline
 	cfg.Focus = s.Focus(runner.SuiteName)
 	cfg.JUnitReport, cfg.Report, cfg.ReportJSON, cfg.Record = "", "", "", ""
 	cfg.JSONReport = s.ReportPath()
@@ -139,6 +140,7 @@ func runParallel(start time.Time, cfg target.Config, args []string, p plan, stdo
 	defer os.RemoveAll(dir)
 	for i := range p.shards {
 		p.shards[i].Record, p.shards[i].Coverage = outputs.record != nil, outputs.coverage != nil
+		p.shards[i].RunDeadline = cfg.Deadline
 	}
 
 	outcomes, sig := runChildren(start, cfg, args, dir, p.shards)

@@ -23,6 +23,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"time"
 
 	"github.com/onsi/ginkgo/v2/types"
 
@@ -50,6 +51,9 @@ type Shard struct {
 	Dir      string `json:"dir"`
 	Record   bool   `json:"record"`
 	Coverage bool   `json:"coverage"`
+	// RunDeadline is the whole run's --deadline, for the child's header
+	// (the child's own is what is left of it).
+	RunDeadline time.Duration `json:"run_deadline"`
 }
 
 // Focus is the Ginkgo focus that selects exactly the shard's specs (Ginkgo
