@@ -206,8 +206,10 @@ fuzz-short: ## Run each fuzz target for FUZZTIME (default 2s): no panic, no hang
 	done
 
 # soak: how many full runs in a row, and extra `kconform run` flags (a --target, say).
+# In parallel mode by default: the built-in mock's default is one process, and the
+# soak is what shows the parallel runs are not flaky (callbacks included).
 SOAK ?= 20
-SOAK_ARGS ?=
+SOAK_ARGS ?= --procs 4
 
 soak: ## Run the full suite SOAK times in a row (default 20, built-in mock; SOAK_ARGS adds flags); stop at the first failure
 	$(GO) build -o bin/kconform ./cmd/kconform

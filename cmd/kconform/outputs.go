@@ -31,23 +31,51 @@ type runOutputs struct {
 	contract *contract.Validator // the run's, for the coverage
 	record   *har.File
 	coverage *coverage.Collector
+	// snapshot is where a child of a parallel run writes its coverage
+	// observations for the parent to merge; "" otherwise.
+	snapshot string
+}
+
+// snapshotTo makes a child of a parallel run collect coverage and write
+// it to path, for its parent.
+func (o *runOutputs) snapshotTo(path string, env *framework.Env) {
+	if o.coverage == nil {
+		o.coverage = coverage.NewCollector()
+		env.Observe(o.coverage.Observe)
+	}
+	o.snapshot = path
 }
 
 // startOutputs opens what the run writes and hangs it on env. The paths
 // were checked by target.Load.
 func startOutputs(cfg target.RunConfig, env *framework.Env) (*runOutputs, error) {
-	o := &runOutputs{cfg: cfg, unserved: env.Unserved, contract: env.Validator}
+	o, err := newOutputs(cfg, env.Validator)
+	if err != nil {
+		return nil, err
+	}
+	o.unserved = env.Unserved
+	if o.record != nil {
+		env.Observe(func(r transport.Record) { recordAPI(o.record, r, env.Scrubber) })
+	}
+	if o.coverage != nil {
+		env.Observe(o.coverage.Observe)
+	}
+	return o, nil
+}
+
+// newOutputs opens what a run of cfg writes; v is the contract, for the
+// coverage. A parallel run's parent fills them from its children's files.
+func newOutputs(cfg target.RunConfig, v *contract.Validator) (*runOutputs, error) {
+	o := &runOutputs{cfg: cfg, contract: v}
 	if cfg.Record != "" {
 		f, err := har.Create(cfg.Record, har.Creator{Name: "kconform", Version: versionString()})
 		if err != nil {
 			return nil, fmt.Errorf("--record %q: %v", cfg.Record, err)
 		}
 		o.record = f
-		env.Observe(func(r transport.Record) { recordAPI(f, r, env.Scrubber) })
 	}
 	if cfg.Report != "" || cfg.ReportJSON != "" {
 		o.coverage = coverage.NewCollector()
-		env.Observe(o.coverage.Observe)
 	}
 	return o, nil
 }
@@ -72,6 +100,12 @@ func (o *runOutputs) commit(r *types.Report, stdout io.Writer) error {
 	}
 	if r != nil {
 		errs = append(errs, writeGinkgoReports(o.cfg, *r)...)
+	}
+	if o.snapshot != "" {
+		err := writeOutput(o.snapshot, func(w io.Writer) error { return json.NewEncoder(w).Encode(o.coverage.Snapshot()) })
+		if err != nil {
+			errs = append(errs, fmt.Errorf("coverage observations: %v", err))
+		}
 	}
 	if o.cfg.Report == "" && o.cfg.ReportJSON == "" {
 		return errors.Join(errs...)

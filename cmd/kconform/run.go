@@ -14,11 +14,13 @@ import (
 
 	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/formatter"
+	"github.com/onsi/ginkgo/v2/types"
 	"github.com/onsi/gomega"
 	"golang.org/x/term"
 
 	"github.com/kconform/kconform/internal/exchange"
 	"github.com/kconform/kconform/internal/har"
+	"github.com/kconform/kconform/internal/parallel"
 	"github.com/kconform/kconform/internal/runreport"
 	"github.com/kconform/kconform/internal/target"
 	"github.com/kconform/kconform/internal/transport"
@@ -85,6 +87,23 @@ func runSuites(args []string, getenv func(string) string, stdout, stderr io.Writ
 	// scrubbing writer, which is never a terminal.
 	cfg.NoColor = !colour(cfg, getenv, stdout)
 
+	if path := getenv(parallel.EnvShard); path != "" {
+		return runShard(start, path, cfg, stdout, stderr)
+	}
+	if cfg.Procs > 1 {
+		if why := parallel.OneProcess(cfg); why != "" {
+			cfg.Notes = append(cfg.Notes, "one process: "+why)
+		} else if p := planParallel(cfg); len(p.shards) > 1 {
+			return runParallel(start, cfg, args, p, stdout, stderr)
+		}
+	}
+	return runSpecs(start, cfg, stdout, stderr, nil)
+}
+
+// runSpecs runs the selected specs in this process. A child of a parallel
+// run passes its shard, whose result gets what the parent needs besides
+// the reports.
+func runSpecs(start time.Time, cfg target.RunConfig, stdout, stderr io.Writer, child *shardRun) int {
 	// The deadline covers the whole run: what preparing took (probing a
 	// slow target, say) is taken from the specs' share.
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.Deadline)
@@ -110,6 +129,15 @@ func runSuites(args []string, getenv func(string) string, stdout, stderr io.Writ
 	// they were: outputs are renamed into place only once the specs ran.
 	defer outputs.abort()
 	fmt.Fprintln(stdout, runner.Header(env))
+	if child != nil {
+		// The header of the run the user asked for, not of this shard.
+		whole := *env
+		whole.Config = child.user
+		child.result.Header, child.result.Unserved = env.Scrubber.String(runner.Header(&whole)), env.Unserved
+		if child.shard.Coverage {
+			outputs.snapshotTo(child.shard.CoveragePath(), env)
+		}
+	}
 
 	suiteConfig, reporterConfig := runner.GinkgoConfig(cfg)
 	suiteConfig.Timeout = cfg.Deadline - time.Since(start)
@@ -129,7 +157,19 @@ func runSuites(args []string, getenv func(string) string, stdout, stderr io.Writ
 	restore := redirectGinkgo(runner.WithoutStacks(stdout), runner.WithoutStacks(stderr))
 	passed := ginkgo.RunSpecs(t, runner.SuiteName, suiteConfig, reporterConfig)
 	restore()
-	r, err := scrubReport(framework.LastReport(), env.Scrubber)
+	var sig os.Signal
+	select {
+	case sig = <-signals:
+	default:
+	}
+	return finish(framework.LastReport(), passed && !t.failed, sig, env.Scrubber, env.Unserved, outputs, stdout, stderr)
+}
+
+// finish ends a run with its report r (nil when Ginkgo produced none):
+// the summary, the outputs, and the exit code, which sig (the signal that
+// stopped the run, nil for none) and passed decide.
+func finish(r *types.Report, passed bool, sig os.Signal, scrub *exchange.Scrubber, unserved []runreport.Unserved, outputs *runOutputs, stdout, stderr io.Writer) int {
+	r, err := scrubReport(r, scrub)
 	if err != nil {
 		fmt.Fprintf(stderr, "kconform run: %v\n", err)
 		return runFailed
@@ -137,7 +177,7 @@ func runSuites(args []string, getenv func(string) string, stdout, stderr io.Writ
 	notRun := 0
 	if r != nil {
 		rep := runreport.New(*r, "", "", "", nil)
-		rep.WithUnserved(env.Unserved)
+		rep.WithUnserved(unserved)
 		fmt.Fprintln(stdout, rep.Summary())
 		notRun = rep.CutShort()
 	}
@@ -147,23 +187,29 @@ func runSuites(args []string, getenv func(string) string, stdout, stderr io.Writ
 		fmt.Fprintf(stderr, "kconform run: %v\n", err)
 		return runFailed
 	}
-	select {
-	case sig := <-signals:
+	if sig != nil {
 		// The last word: Ginkgo says "Interrupted by User" for either
 		// signal and counts the spec it cut short as failed; kconform
 		// judges it not run, like the specs never reached.
-		name, code := "SIGINT", runInterrupted
+		name, code := "SIGINT", exitFor(sig)
 		if sig == syscall.SIGTERM {
-			name, code = "SIGTERM", runTerminated
+			name = "SIGTERM"
 		}
 		fmt.Fprintf(stderr, "kconform run: interrupted by %s (Ginkgo's \"Interrupted by User\"): %d selected rule(s) not run, not judged, the spec under way included (Ginkgo counts it as failed)\n", name, notRun)
 		return code
-	default:
 	}
-	if !passed || t.failed {
+	if !passed {
 		return runFailed
 	}
 	return runPassed
+}
+
+// exitFor is the exit code of a run stopped by sig.
+func exitFor(sig os.Signal) int {
+	if sig == syscall.SIGTERM {
+		return runTerminated
+	}
+	return runInterrupted
 }
 
 // recordAPI writes one record of the run to the capture when it is an API

@@ -62,6 +62,7 @@ func TestRunChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = json.Unmarshal([]byte(os.Getenv(childEnvEnv)), &env)
+	shardCommand = testShardCommand(env)
 	code := runSuites(args, func(k string) string { return env[k] }, os.Stdout, os.Stderr)
 	if err := os.WriteFile(os.Getenv(childExitEnv), []byte(strconv.Itoa(code)), 0o600); err != nil {
 		t.Fatal(err)
@@ -404,7 +405,9 @@ func faultRuns(t *testing.T, provider string) []faultRun {
 // declaring spec (its whole name, so that no other spec runs; Ginkgo
 // matches focus against the suite's name and the spec's).
 func (fr faultRun) args(dir string) []string {
-	args := []string{"--mock-faults", fr.fault.String(), "--report-json", filepath.Join(dir, "conformance.json")}
+	// In parallel mode (the built-in mock's default is one process), so that
+	// every fault is proved the way a run against a remote target goes.
+	args := []string{"--procs", strconv.Itoa(target.DefaultProcs), "--mock-faults", fr.fault.String(), "--report-json", filepath.Join(dir, "conformance.json")}
 	if fr.provider != "" {
 		args = append(args, "--payment-provider", fr.provider)
 	}

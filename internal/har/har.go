@@ -7,6 +7,7 @@ package har
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -15,6 +16,7 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"os"
 	"slices"
 	"sync"
 	"time"
@@ -66,7 +68,18 @@ func NewWriter(w io.Writer, c Creator) (*Writer, error) {
 // Add writes one entry, redacted. The first error is kept and returned by
 // every later call and by Close.
 func (w *Writer) Add(e Entry) error {
-	b, err := json.MarshalIndent(toHAR(e), "      ", "  ")
+	return w.add(toHAR(e))
+}
+
+// add writes one entry already in HAR form (and redacted).
+func (w *Writer) add(e LogEntry) error {
+	b, err := json.MarshalIndent(e, "      ", "  ")
+	return w.addJSON(b, err)
+}
+
+// addJSON writes one entry's JSON text, indented as an element of
+// log.entries; err is the error of making that text.
+func (w *Writer) addJSON(b []byte, err error) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.err != nil {
@@ -123,6 +136,55 @@ func (w *Writer) Close() error {
 }
 
 var errClosed = errors.New("har: the writer is closed")
+
+// AddFiles adds the entries of captures this package wrote (one per
+// process of a parallel run) in the order they completed (start plus
+// duration, to the millisecond HAR keeps), as one process writing them
+// all would have.
+func (w *Writer) AddFiles(paths ...string) error {
+	type timed struct {
+		raw  json.RawMessage // the entry as written: LogEntry reads only what validation needs
+		done time.Time
+	}
+	var all []timed
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		var doc struct {
+			Log struct {
+				Entries []json.RawMessage `json:"entries"`
+			} `json:"log"`
+		}
+		if err := json.Unmarshal(b, &doc); err != nil {
+			return fmt.Errorf("%s: %v", p, err)
+		}
+		for i, raw := range doc.Log.Entries {
+			var when struct {
+				Started string  `json:"startedDateTime"`
+				Time    float64 `json:"time"`
+			}
+			if err := json.Unmarshal(raw, &when); err != nil {
+				return fmt.Errorf("%s: entry %d: %v", p, i, err)
+			}
+			started, err := time.Parse(time.RFC3339Nano, when.Started)
+			if err != nil {
+				return fmt.Errorf("%s: entry %d: startedDateTime %q: %v", p, i, when.Started, err)
+			}
+			all = append(all, timed{raw, started.Add(time.Duration(when.Time * float64(time.Millisecond)))})
+		}
+	}
+	slices.SortStableFunc(all, func(a, b timed) int { return a.done.Compare(b.done) })
+	for _, t := range all {
+		var b bytes.Buffer
+		err := json.Indent(&b, t.raw, "      ", "  ")
+		if err := w.addJSON(b.Bytes(), err); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // File is a HAR capture being written to a temporary file next to its
 // final path (internal/outfile); Commit renames it into place, so the path

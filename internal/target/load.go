@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -44,6 +45,11 @@ const (
 const (
 	DefaultDeadline          = 20 * time.Minute
 	DefaultInProcessDeadline = 2 * time.Minute
+	// DefaultProcs is --procs when not given, for a target on another
+	// host: its specs mostly wait on the network, so more processes than
+	// cores pay off. The built-in mock and a loopback target run in one
+	// (measured: docs/performance.md "Parallel specs").
+	DefaultProcs = 4
 )
 
 // InProcessTimeouts suit the built-in mock running in this process: it
@@ -80,7 +86,7 @@ type raw struct {
 	profile, manualTimeout                 string
 	browser, screenshots                   string
 	focus, skip                            stringList
-	paymentProvider                        string
+	paymentProvider, procs                 string
 	allowProduction, verbose, noColor      bool
 }
 
@@ -109,6 +115,11 @@ func newFlagSet(r *raw) *flag.FlagSet {
 	fs.StringVar(&r.callbackTimeout, "callback-timeout", "", "how long the target waits for a callback receiver before retrying (D-cb: 3s; 200ms for the built-in mock; a target announcing its own in its capabilities needs no flag); a slow receiver answers later than this")
 	fs.StringVar(&r.callbackRetryDelay, "callback-retry-delay", "", "the target's pause between two calls of one callback event (D-cb: \"a few seconds\", 2s assumed; 20ms for the built-in mock; a target announcing its own in its capabilities needs no flag)")
 	fs.StringVar(&r.paymentProvider, "payment-provider", "", "what the HPP sessions host: kp (a Klarna Payments session) or kco (a Klarna Checkout order, the only kind Kustom hosts) (env "+EnvPaymentProvider+"; default kco on a kustom.co host, kp otherwise)")
+	fs.StringVar(&r.procs, "procs", "", fmt.Sprintf("how many processes run the specs at once; 1 runs them one after another in this process. "+
+		"Default %d for a target on another host (its specs wait on the network, so more processes than cores pay off), 1 for the built-in mock and a loopback --target (no network to wait on: starting processes costs more than it saves). "+
+		"Each process has its own callback and return receivers (and built-in mock); specs that move a target's clock (Serial) run alone at the end. "+
+		"A fixed --callback-listen or --return-listen (so --callback-url, --return-url), and --consumer manual or browser, keep the run in one process (the header's \"note: one process\" says why). "+
+		"A process that dies fails the run (exit 1) naming it and its specs", DefaultProcs))
 	consumerFlags(fs, r)
 	fs.StringVar(&r.mockFault, "mock-faults", "", "comma-separated `names` of faults to switch on in the built-in mock (no --target); kconform mock --list-faults lists them")
 	return fs
@@ -279,6 +290,21 @@ func Load(args []string, getenv func(string) string) (RunConfig, error) {
 		source{"callback-listen", EnvCallbackListen}, r.callbackListen, pick)
 	loadConsumer(u, &cfg, r, pick)
 
+	cfg.Procs = DefaultProcs
+	if cfg.InProcess() || IsLoopback(cfg.Target.Hostname()) {
+		// Measured (docs/performance.md "Parallel specs"): a target on
+		// this machine answers without network latency, and starting
+		// processes costs more than they save.
+		cfg.Procs = 1
+	}
+	if r.procs != "" {
+		if n, err := strconv.Atoi(strings.TrimSpace(r.procs)); err != nil || n < 1 {
+			u.add("--procs %q is not a number of processes (1 or more)", r.procs)
+		} else {
+			cfg.Procs = n
+		}
+	}
+
 	// Built-in mock faults.
 	if r.mockFault != "" {
 		if cfg.Target != nil {
@@ -420,4 +446,40 @@ func labelFilterProblem(err error) string {
 		return "it does not parse"
 	}
 	return strings.ToLower(reason[:1]) + reason[1:]
+}
+
+// WithoutFlag is args without the flag name and its value, in any of the
+// forms the flag package reads (-name v, --name v, -name=v, --name=v): a
+// parent passes a child its command line without the password, which goes
+// through the environment instead.
+func WithoutFlag(args []string, name string) []string {
+	var r raw
+	fs := newFlagSet(&r)
+	var out []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" || !strings.HasPrefix(a, "-") || a == "-" {
+			return append(out, args[i:]...)
+		}
+		n, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		f := fs.Lookup(n)
+		takesNext := !hasValue && f != nil && !isBool(f)
+		if n == name {
+			if takesNext {
+				i++
+			}
+			continue
+		}
+		out = append(out, a)
+		if takesNext && i+1 < len(args) {
+			i++
+			out = append(out, args[i])
+		}
+	}
+	return out
+}
+
+func isBool(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
 }

@@ -252,6 +252,9 @@ type RunConfig struct {
 	// Profile is the target profile (--profile), nil when none.
 	Profile *profile.Profile
 
+	// Procs is how many processes run the specs (--procs); 1: this one.
+	Procs int
+
 	// MockFaults are faults to switch on in the built-in mock (no Target).
 	MockFaults []string
 

@@ -42,6 +42,9 @@ var _ = Describe("Session and token expiry", Label(fw.HPP, fw.KP, fw.Expiry), fu
 		Expect(read.ExpiresAt).To(BeTemporally("~", want, slack), "the HPP read's expires_at is 1h before the KP session's too")
 	})
 
+	// Serial: these specs move the target's clock, which every process of
+	// a parallel run (--procs) shares; moved under another spec, it would
+	// expire that spec's sessions. They run alone, after the others.
 	Context("when time passes", Label(fw.Clock), Serial, func() {
 		/*
 			Rule: a KP session lives 48 hours from creation.

@@ -134,6 +134,9 @@ var _ = Describe("HPP sessions hosting a KCO order", Label(fw.HPP), func() {
 		Expect(resp).To(fw.HaveErrorCode("NOT_FOUND"))
 	})
 
+	// Serial: these specs move the target's clock, which every process of
+	// a parallel run (--procs) shares; moved under another spec, it would
+	// expire that spec's sessions. They run alone, after the others.
 	Context("when time passes", Label(fw.Expiry, fw.Clock), Serial, func() {
 		/*
 			Rule: an expired KCO order reads 404 and cannot be hosted: HPP create answers 404.

@@ -1,0 +1,360 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/reporters"
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/kconform/kconform/internal/contract"
+	"github.com/kconform/kconform/internal/coverage"
+	"github.com/kconform/kconform/internal/exchange"
+	"github.com/kconform/kconform/internal/parallel"
+	"github.com/kconform/kconform/internal/runreport"
+	"github.com/kconform/kconform/internal/target"
+	"github.com/kconform/kconform/suites/runner"
+)
+
+// `kconform run --procs N`: the parent plans the shards and merges what
+// the children wrote (internal/parallel); each child is this binary again,
+// `kconform run` with the same flags and a shard file (runShard).
+
+// shardCommand starts one child. The tests replace it: their binary is
+// the test binary, which runs `kconform run` through TestRunChild.
+var shardCommand parallel.Command = func(ctx context.Context, args []string, env map[string]string) *exec.Cmd {
+	exe, err := os.Executable()
+	if err != nil {
+		exe = os.Args[0]
+	}
+	cmd := exec.CommandContext(ctx, exe, append([]string{"run"}, args...)...)
+	cmd.Env = os.Environ()
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	return cmd
+}
+
+// childGrace is how long a stopped child has to write its reports: Ginkgo's
+// grace period (runner.GinkgoConfig) and some.
+const childGrace = 15 * time.Second
+
+// shardRun is a child's shard and what it tells the parent.
+type shardRun struct {
+	shard  parallel.Shard
+	result parallel.Result
+	// user is the run's configuration as the parent has it (the user's
+	// focus and deadline), for the header.
+	user target.RunConfig
+}
+
+// runShard is a child of a parallel run: the shard's specs, its outputs to
+// the shard's folder instead of the user's paths, and its result last.
+func runShard(start time.Time, path string, cfg target.RunConfig, stdout, stderr io.Writer) int {
+	s, err := parallel.ReadShard(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "kconform run: %v\n", err)
+		return runFailed
+	}
+	child := &shardRun{shard: s, user: cfg}
+	child.user.Deadline = s.RunDeadline
+	cfg.Focus = s.Focus(runner.SuiteName)
+	cfg.JUnitReport, cfg.Report, cfg.ReportJSON, cfg.Record = "", "", "", ""
+	cfg.JSONReport = s.ReportPath()
+	if s.Record {
+		cfg.Record = s.RecordPath()
+	}
+	child.result.Exit = runSpecs(start, cfg, stdout, stderr, child)
+	if err := s.WriteResult(child.result); err != nil {
+		fmt.Fprintf(stderr, "kconform run: %v\n", err)
+		return runFailed
+	}
+	return child.result.Exit
+}
+
+// plan is a parallel run's preview of the selected specs and its shards.
+type plan struct {
+	preview types.Report
+	shards  []parallel.Shard
+}
+
+// planParallel previews the specs with the run's filters and splits the
+// selected ones into cfg.Procs shards. Against a target the children
+// share, its clock is shared too, so Serial specs get a shard of their own.
+func planParallel(cfg target.RunConfig) plan {
+	sc, _ := runner.GinkgoConfig(cfg)
+	preview := ginkgo.PreviewSpecs(runner.SuiteName, sc)
+	return plan{preview: preview, shards: parallel.Plan(preview, cfg.Procs, !cfg.InProcess())}
+}
+
+// runParallel runs p's shards in child processes and ends the run with the
+// merged report, as runSpecs would.
+func runParallel(start time.Time, cfg target.RunConfig, args []string, p plan, stdout, stderr io.Writer) int {
+	// The children scrub what they write (the built-in mock's credentials
+	// are theirs); this scrubs the user's credentials once more.
+	scrub := exchange.NewScrubber(exchange.BasicSecrets(cfg.Username, cfg.Password.Reveal())...)
+	scrubbedOut, scrubbedErr := scrub.Writer(stdout), scrub.Writer(stderr)
+	defer scrubbedErr.Flush()
+	defer scrubbedOut.Flush()
+	stdout, stderr = scrubbedOut, scrubbedErr
+
+	// A target is probed here first, as one process would: one that
+	// cannot be tested ends the run in one line, not once per process,
+	// and the header comes before the specs run.
+	var unserved []runreport.Unserved
+	header := ""
+	if !cfg.InProcess() {
+		ctx, cancel := context.WithTimeout(context.Background(), cfg.Deadline)
+		env, stopEnv, err := runner.Prepare(ctx, cfg)
+		stopEnv()
+		cancel()
+		if err != nil {
+			fmt.Fprintf(stderr, "kconform run: %v\n", err)
+			return runFailed
+		}
+		header, unserved = env.Scrubber.String(runner.Header(env)), env.Unserved
+		printHeader(stdout, header, cfg, p)
+	}
+
+	outputs, err := parallelOutputs(cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "kconform run: %v\n", err)
+		return runFailed
+	}
+	defer outputs.abort()
+	dir, err := os.MkdirTemp("", "kconform-run-")
+	if err != nil {
+		fmt.Fprintf(stderr, "kconform run: %v\n", err)
+		return runFailed
+	}
+	defer os.RemoveAll(dir)
+	for i := range p.shards {
+		p.shards[i].Record, p.shards[i].Coverage = outputs.record != nil, outputs.coverage != nil
+		p.shards[i].RunDeadline = cfg.Deadline
+	}
+
+	outcomes, sig := runChildren(start, cfg, args, dir, p.shards)
+
+	var (
+		parts   []parallel.ShardReport
+		records []string
+		lost    []parallel.Outcome // no report, or none usable
+		passed  = true
+	)
+	for _, o := range outcomes {
+		part := parallel.ShardReport{Shard: o.Shard, Err: o.Err}
+		if o.Err == nil {
+			if part.Report, err = o.Shard.ReadReport(); err != nil {
+				part.Err = fmt.Errorf("%s wrote no report (exit %d)", o.Shard.Describe(), o.Result.Exit)
+			}
+		}
+		parts = append(parts, part)
+		if part.Err != nil {
+			o.Err = part.Err
+			lost = append(lost, o)
+			passed = false
+		}
+		if o.Result == nil {
+			continue
+		}
+		passed = passed && o.Result.Exit == runPassed
+		if header == "" && o.Result.Header != "" {
+			header, unserved = o.Result.Header, o.Result.Unserved
+			printHeader(stdout, header, cfg, p)
+		}
+		if _, err := os.Stat(o.Shard.RecordPath()); err == nil && o.Shard.Record {
+			records = append(records, o.Shard.RecordPath())
+		}
+		if o.Shard.Coverage {
+			if err := mergeCoverage(outputs.coverage, o.Shard.CoveragePath()); err != nil {
+				fmt.Fprintf(stderr, "kconform run: the coverage of %s: %v\n", o.Shard.Describe(), err)
+				passed = false
+			}
+		}
+	}
+	if len(lost) == len(outcomes) {
+		// No process got to its specs: each says why, once (the same
+		// cause says the same), as one process would have.
+		shown := map[string]bool{"": true}
+		for _, o := range lost {
+			if o.Result == nil { // it did not end by itself
+				fmt.Fprintf(stderr, "kconform run: %v\n", o.Err)
+			}
+			if !shown[o.Output] {
+				shown[o.Output] = true
+				fmt.Fprintln(stderr, o.Output)
+			}
+		}
+		if sig != nil {
+			return exitFor(sig)
+		}
+		return runFailed
+	}
+	for _, o := range lost {
+		if o.Output == "" {
+			fmt.Fprintf(stderr, "kconform run: %v\n", o.Err)
+			continue
+		}
+		fmt.Fprintf(stderr, "kconform run: %v; its output:\n%s\n", o.Err, indent(o.Output))
+	}
+	if outputs.record != nil {
+		if err := outputs.record.AddFiles(records...); err != nil {
+			fmt.Fprintf(stderr, "kconform run: --record: %v\n", err)
+			passed = false
+		}
+	}
+	merged := parallel.MergeReports(p.preview, parts)
+	var rc types.ReporterConfig
+	merged.SuiteConfig, rc = runner.GinkgoConfig(cfg)
+	replay(merged, rc, workers(p.shards), stdout)
+	outputs.unserved = unserved
+	return finish(&merged, passed && merged.SuiteSucceeded, sig, scrub, unserved, outputs, stdout, stderr)
+}
+
+// parallelOutputs are the parent's outputs: the children observe, the
+// parent writes. The contract is loaded only for a coverage.
+func parallelOutputs(cfg target.RunConfig) (*runOutputs, error) {
+	var v *contract.Validator
+	if cfg.Report != "" || cfg.ReportJSON != "" {
+		var err error
+		if v, err = contract.DefaultValidator(); err != nil {
+			return nil, fmt.Errorf("load the contract: %v", err)
+		}
+	}
+	return newOutputs(cfg, v)
+}
+
+// runChildren runs the shards' children until they end, stopping them on
+// SIGINT or SIGTERM, which it returns (nil for none). The children are in
+// their own process groups: a Ctrl-C at the terminal reaches this process
+// only, which stops each child once.
+func runChildren(start time.Time, cfg target.RunConfig, args []string, dir string, shards []parallel.Shard) ([]parallel.Outcome, os.Signal) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(signals)
+	var (
+		mu  sync.Mutex
+		got os.Signal
+	)
+	go func() {
+		select {
+		case sig := <-signals:
+			mu.Lock()
+			got = sig
+			mu.Unlock()
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	stop := func() os.Signal {
+		mu.Lock()
+		defer mu.Unlock()
+		if got != nil {
+			return got
+		}
+		return os.Interrupt // past the deadline
+	}
+	// The credentials go through the environment, never the command line
+	// (which ps shows), as the ones Load settled on: flag, variable or
+	// the built-in mock's defaults for a loopback target.
+	credentials := map[string]string{}
+	if cfg.Username != "" || cfg.Password != "" {
+		credentials[target.EnvUsername], credentials[target.EnvPassword] = cfg.Username, cfg.Password.Reveal()
+	}
+	r := parallel.Runner{
+		Dir: dir, Args: target.WithoutFlag(target.WithoutFlag(args, "password"), "username"), Env: credentials,
+		Command: shardCommand, Deadline: start.Add(cfg.Deadline), Stop: stop, Grace: childGrace,
+	}
+	outcomes := r.Run(ctx, shards)
+	cancel()
+	mu.Lock()
+	defer mu.Unlock()
+	return outcomes, got
+}
+
+// printHeader prints the run's header (the first process's, for the
+// built-in mock, whose receivers and mock are per process) and how the
+// specs are spread.
+func printHeader(w io.Writer, header string, cfg target.RunConfig, p plan) {
+	fmt.Fprintln(w, header)
+	for _, n := range cfg.Notes {
+		if !strings.Contains(header, n) {
+			fmt.Fprintf(w, "  note: %s\n", n)
+		}
+	}
+	serial := 0
+	for _, s := range p.shards {
+		if s.Serial {
+			serial = len(s.Specs)
+		}
+	}
+	own := "callback and return receivers"
+	if cfg.InProcess() {
+		own += " and built-in mock (those above are the first one's)"
+	}
+	fmt.Fprintf(w, "  processes:    %d of %d specs in %d processes (--procs %d), each with its own %s\n",
+		len(parallel.Selected(p.preview)), p.preview.PreRunStats.TotalSpecs, workers(p.shards), cfg.Procs, own)
+	if serial > 0 {
+		fmt.Fprintf(w, "                then %d Serial spec(s) in one process alone: they move the target's clock, which every process shares\n", serial)
+	}
+}
+
+// replay prints the merged report as Ginkgo's default reporter prints a
+// parallel run of its own (so -v shows each spec's output with the spec),
+// the specs in the order they are written.
+func replay(r types.Report, rc types.ReporterConfig, procs int, w io.Writer) {
+	rep := reporters.NewDefaultReporter(rc, runner.WithoutStacks(w))
+	r.SuiteConfig.ParallelTotal = procs
+	rep.SuiteWillBegin(r)
+	for _, s := range r.SpecReports {
+		if s.LeafNodeType == types.NodeTypeIt {
+			s.RunningInParallel = true
+			rep.DidRun(s)
+		}
+	}
+	rep.SuiteDidEnd(r)
+}
+
+// workers is how many processes run at once: the shards but the serial one.
+func workers(shards []parallel.Shard) int {
+	n := 0
+	for _, s := range shards {
+		if !s.Serial {
+			n++
+		}
+	}
+	return n
+}
+
+func mergeCoverage(c *coverage.Collector, path string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var s coverage.Snapshot
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	c.Merge(s)
+	return nil
+}
+
+func indent(s string) string {
+	lines := strings.Split(s, "\n")
+	for i := range lines {
+		lines[i] = "  " + lines[i]
+	}
+	return strings.Join(lines, "\n")
+}

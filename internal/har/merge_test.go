@@ -1,0 +1,94 @@
+package har_test
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kconform/kconform/internal/exchange"
+	"github.com/kconform/kconform/internal/har"
+	"github.com/kconform/kconform/internal/recording"
+)
+
+// TestAddFilesMergesInCompletionOrder writes two captures (two processes)
+// whose exchanges interleave in time and merges them: every entry once,
+// in the order they completed, still readable by kconform validate.
+func TestAddFilesMergesInCompletionOrder(t *testing.T) {
+	dir := t.TempDir()
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	entry := func(path string, startMS, durMS int) har.Entry {
+		return har.Entry{Started: t0.Add(time.Duration(startMS) * time.Millisecond), Duration: time.Duration(durMS) * time.Millisecond,
+			Exchange: exchange.Exchange{Method: "GET", URL: "http://127.0.0.1/hpp/v1/sessions/" + path, Status: 200}}
+	}
+	files := map[string][]har.Entry{
+		"a.har": {entry("a1", 0, 10), entry("a2", 20, 30)}, // done at 10, 50
+		"b.har": {entry("b1", 5, 10), entry("b2", 15, 5)},  // done at 15, 20
+		"c.har": nil,                                       // a process that recorded nothing
+	}
+	var paths []string
+	for name, es := range files {
+		f, err := har.Create(filepath.Join(dir, name), har.Creator{Name: "kconform", Version: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range es {
+			if err := f.Add(e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := f.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, filepath.Join(dir, name))
+	}
+	var buf bytes.Buffer
+	w, err := har.NewWriter(&buf, har.Creator{Name: "kconform", Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.AddFiles(paths...); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := recording.OpenBytes("merged.har", buf.Bytes())
+	if err != nil {
+		t.Fatalf("the merged capture does not read back: %v\n%s", err, buf.String())
+	}
+	defer f.Close()
+	var order []string
+	for {
+		rec, err := f.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil || rec.Err != nil {
+			t.Fatalf("entry %d: %v %v", len(order), err, rec.Err)
+		}
+		u := rec.Exchange.URL
+		order = append(order, u[strings.LastIndex(u, "/")+1:])
+	}
+	if want := "a1 b1 b2 a2"; strings.Join(order, " ") != want {
+		t.Errorf("merged order %q, want %q (by completion)", order, want)
+	}
+	// Entries are copied whole: the fields the reader skips (when they
+	// started, how long they took) are still there for other tools.
+	for _, want := range []string{`"startedDateTime": "2026-01-02T03:04:05.015Z"`, `"time": 30`} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("the merged capture lost %s:\n%s", want, buf.String())
+		}
+	}
+
+	bad := filepath.Join(dir, "bad.har")
+	if err := os.WriteFile(bad, []byte("{"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.AddFiles(bad); err == nil || !strings.Contains(err.Error(), "bad.har") {
+		t.Errorf("a broken capture: %v, want an error naming it", err)
+	}
+}

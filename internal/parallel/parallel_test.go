@@ -1,0 +1,165 @@
+package parallel
+
+import (
+	"errors"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/kconform/kconform/internal/target"
+)
+
+// spec is a selected It of a preview report.
+func spec(container, leaf string, line int, ordered, serial bool) types.SpecReport {
+	return types.SpecReport{
+		LeafNodeType:                types.NodeTypeIt,
+		State:                       types.SpecStatePassed, // a preview's "will run"
+		ContainerHierarchyTexts:     []string{container},
+		ContainerHierarchyLocations: []types.CodeLocation{{FileName: container + ".go", LineNumber: 1}},
+		LeafNodeText:                leaf,
+		LeafNodeLocation:            types.CodeLocation{FileName: container + ".go", LineNumber: line},
+		IsInOrderedContainer:        ordered,
+		IsSerial:                    serial,
+	}
+}
+
+func preview() types.Report {
+	r := types.Report{PreRunStats: types.PreRunStats{TotalSpecs: 10, SpecsThatWillRun: 9}}
+	for i := range 5 {
+		r.SpecReports = append(r.SpecReports, spec("Errors", "MUST answer "+string(rune('a'+i)), 10+i, false, false))
+	}
+	r.SpecReports = append(r.SpecReports,
+		spec("Callbacks", "MUST send one", 20, true, false),
+		spec("Callbacks", "MUST retry", 21, true, false),
+		spec("Expiry", "MUST expire", 30, false, true),
+		spec("Expiry", "MUST expire later", 31, false, true))
+	skipped := spec("Errors", "MUST be left out", 40, false, false)
+	skipped.State = types.SpecStateSkipped
+	r.SpecReports = append(r.SpecReports, skipped)
+	return r
+}
+
+func TestPlanKeepsOrderedTogetherAndSerialAlone(t *testing.T) {
+	p := preview()
+	for _, shared := range []bool{true, false} {
+		shards := Plan(p, 4, shared)
+		seen := map[string]int{}
+		for i, s := range shards {
+			if s.Index != i+1 {
+				t.Errorf("shared=%v: shard %d has index %d", shared, i, s.Index)
+			}
+			for _, name := range s.Specs {
+				seen[name]++
+			}
+			one, retry := slices.Contains(s.Specs, "Callbacks MUST send one"), slices.Contains(s.Specs, "Callbacks MUST retry")
+			if one != retry {
+				t.Errorf("shared=%v: the Ordered container is split: shard %d has %q", shared, s.Index, s.Specs)
+			}
+		}
+		if len(seen) != 9 {
+			t.Errorf("shared=%v: %d specs planned, want the 9 selected: %v", shared, len(seen), seen)
+		}
+		for name, n := range seen {
+			if n != 1 {
+				t.Errorf("shared=%v: %q is in %d shards", shared, name, n)
+			}
+		}
+		last := shards[len(shards)-1]
+		if shared {
+			if !last.Serial || !slices.Equal(last.Specs, []string{"Expiry MUST expire", "Expiry MUST expire later"}) {
+				t.Errorf("a shared target: the last shard is %+v, want the two Serial specs alone", last)
+			}
+			if len(shards) != 5 {
+				t.Errorf("a shared target: %d shards, want 4 and the serial one", len(shards))
+			}
+		} else if slices.ContainsFunc(shards, func(s Shard) bool { return s.Serial }) {
+			t.Errorf("each process has its own mock: no serial shard wanted, got %+v", shards)
+		}
+	}
+	if n := len(Plan(p, 1, false)); n != 1 {
+		t.Errorf("--procs 1 planned %d shards", n)
+	}
+}
+
+func TestFocusSelectsExactlyTheShardsSpecs(t *testing.T) {
+	s := Shard{Specs: []string{"Errors MUST answer 400 naming order_lines[0].quantity (a+b)"}}
+	f := s.Focus("kconform conformance")
+	if len(f) != 1 || !strings.HasPrefix(f[0], "^") || !strings.Contains(f[0], `\[0\]\.quantity \(a\+b\)`) {
+		t.Errorf("focus %q does not quote the spec's name", f)
+	}
+}
+
+func TestMergeReportsTakesEachSpecFromItsShardAndAbortsTheLost(t *testing.T) {
+	p := preview()
+	shards := Plan(p, 2, true)
+	var parts []ShardReport
+	for i, s := range shards {
+		if i == 1 {
+			parts = append(parts, ShardReport{Shard: s, Err: errors.New("process 2 (…): it ended without a result (signal: killed)")})
+			continue
+		}
+		r := &types.Report{SuiteSucceeded: true}
+		// A child reports every spec: the others as filtered out.
+		for _, sr := range p.SpecReports {
+			if slices.Contains(s.Specs, sr.FullText()) {
+				sr.State = types.SpecStateFailed
+				sr.Failure.Message = "ran in " + s.Describe()
+			} else {
+				sr.State = types.SpecStateSkipped
+			}
+			r.SpecReports = append(r.SpecReports, sr)
+		}
+		parts = append(parts, ShardReport{Shard: s, Report: r})
+	}
+	m := MergeReports(p, parts)
+	if len(m.SpecReports) != len(p.SpecReports) {
+		t.Fatalf("%d specs merged, want %d", len(m.SpecReports), len(p.SpecReports))
+	}
+	if m.SuiteSucceeded {
+		t.Error("a lost shard left the suite succeeded")
+	}
+	for i, s := range m.SpecReports {
+		if s.FullText() != p.SpecReports[i].FullText() {
+			t.Errorf("spec %d is %q, want the preview's order (%q)", i, s.FullText(), p.SpecReports[i].FullText())
+		}
+		switch {
+		case s.LeafNodeText == "MUST be left out":
+			if s.State != types.SpecStateSkipped {
+				t.Errorf("the spec the filters left out is %s", s.State)
+			}
+		case slices.Contains(shards[1].Specs, s.FullText()):
+			if s.State != types.SpecStateAborted || !strings.Contains(s.Failure.Message, "process 2") {
+				t.Errorf("%q of the lost shard: %s %q, want aborted naming the process", s.FullText(), s.State, s.Failure.Message)
+			}
+		default:
+			if s.State != types.SpecStateFailed || !strings.Contains(s.Failure.Message, "ran in process") {
+				t.Errorf("%q: %s %q, want its shard's verdict", s.FullText(), s.State, s.Failure.Message)
+			}
+		}
+	}
+}
+
+func TestOneProcessSaysWhy(t *testing.T) {
+	u, _ := url.Parse("https://cb.example.com")
+	cases := []struct {
+		cfg  target.RunConfig
+		want string
+	}{
+		{target.RunConfig{}, ""},
+		{target.RunConfig{CallbackListen: "127.0.0.1:0"}, ""},
+		{target.RunConfig{CallbackURL: u, CallbackListen: "127.0.0.1:9000"}, "--callback-url"},
+		{target.RunConfig{CallbackListen: "127.0.0.1:9000"}, "--callback-listen 127.0.0.1:9000"},
+		{target.RunConfig{ReturnListen: "127.0.0.1:9001"}, "--return-listen"},
+		{target.RunConfig{Consumer: target.ConsumerManual}, "manual"},
+		{target.RunConfig{Consumer: target.ConsumerBrowser}, "browser"},
+	}
+	for _, c := range cases {
+		got := OneProcess(c.cfg)
+		if (c.want == "") != (got == "") || !strings.Contains(got, c.want) {
+			t.Errorf("%+v: %q, want %q", c.cfg, got, c.want)
+		}
+	}
+}
