@@ -25,7 +25,7 @@ func (r *Result) addSchemaErrors(side Side, in, prefix string, err error) {
 
 // addLeaf reports one leaf schema failure at ptr.
 func (r *Result) addLeaf(side Side, in, ptr string, l leaf) {
-	r.add(Violation, side, in, ptr, "schema."+l.err.SchemaField, schemaMessage(l.err))
+	r.add(Violation, side, in, ptr, "schema."+l.err.SchemaField, schemaMessage(l.err, ptr))
 }
 
 // addRequestErrors handles what openapi3filter.ValidateRequest returns for
@@ -44,7 +44,7 @@ func (r *Result) addRequestErrors(err error) {
 		name := reqErr.Parameter.Name
 		var se *openapi3.SchemaError
 		if errors.As(reqErr.Err, &se) {
-			r.add(Violation, Request, in, name, RuleParameter, fmt.Sprintf("parameter %s: %s", name, schemaMessage(se)))
+			r.add(Violation, Request, in, name, RuleParameter, fmt.Sprintf("parameter %s: %s", name, schemaMessage(se, "")))
 			return
 		}
 		reason := reqErr.Reason
@@ -112,11 +112,14 @@ func wrappedErrors(origin error) openapi3.MultiError {
 	return nil
 }
 
-// schemaMessage says what is wrong without echoing the value.
-func schemaMessage(se *openapi3.SchemaError) string {
+// schemaMessage says what is wrong without echoing the value. at is the
+// body's pointer of the value: a oneOf's reasons name their fields under it
+// (kin-openapi's own pointers start wherever the check started, a batch of
+// streamed elements for one).
+func schemaMessage(se *openapi3.SchemaError, at string) string {
 	switch se.SchemaField {
 	case "oneOf", "anyOf":
-		return alternativesMessage(se)
+		return alternativesMessage(se, at)
 	case "enum":
 		return enumMessage(se)
 	case "not":
@@ -193,7 +196,7 @@ const enumSlack = 8
 // shape for another kind of object: the user's object is most likely the
 // shape whose enums it meets, and the reasons of the others would only say
 // that it is not them.
-func alternativesMessage(se *openapi3.SchemaError) string {
+func alternativesMessage(se *openapi3.SchemaError, at string) string {
 	alts := se.Schema.OneOf
 	kind := "oneOf"
 	if se.SchemaField == "anyOf" {
@@ -203,6 +206,7 @@ func alternativesMessage(se *openapi3.SchemaError) string {
 		return "matches more than one of the alternatives (" + kind + "): " + titles(alts)
 	}
 	perAlt := wrappedErrors(se.Origin)
+	own := pointer(se.JSONPointer())
 	best, bestScore, reasons := -1, 0, []string(nil)
 	for i := range alts {
 		if i >= len(perAlt) {
@@ -211,7 +215,8 @@ func alternativesMessage(se *openapi3.SchemaError) string {
 		var why []string
 		score := 0
 		for _, l := range leafSchemaErrors(perAlt[i]) {
-			why = append(why, strings.TrimPrefix(l.pointer+" ", " ")+schemaMessage(l.err))
+			ptr := at + strings.TrimPrefix(l.pointer, own)
+			why = append(why, strings.TrimPrefix(ptr+" ", " ")+schemaMessage(l.err, ptr))
 			score++
 			if l.err.SchemaField == "enum" {
 				score += otherKind
@@ -278,7 +283,7 @@ func escapePointer(s string) string { return pointerEscaper.Replace(s) }
 // reason only.
 func safeMessage(err error) string {
 	if leaves := leafSchemaErrors(err); len(leaves) > 0 {
-		return schemaMessage(leaves[0].err)
+		return schemaMessage(leaves[0].err, "")
 	}
 	return "invalid value"
 }
