@@ -11,6 +11,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
+
+	"github.com/kconform/kconform/internal/exchange"
 )
 
 // addSchemaErrors turns kin-openapi's schema errors into issues, one per
@@ -150,23 +152,34 @@ func enumMessage(se *openapi3.SchemaError) string {
 }
 
 // enumActual shows a value that failed an enum when it could be one of the
-// enum's values written otherwise ("COMPLETE" for "COMPLETED"): a short
-// scalar on one line, no longer than the longest allowed value and a few
-// characters more. Anything longer may be a secret in the wrong field and
-// is described by its length only.
+// enum's values written otherwise ("COMPLETE" for "COMPLETED", "waiting",
+// "in progress"): a number or bool, or a string on one line that is shorter
+// than a secret worth hiding or resembles an allowed value. Anything else may
+// be a secret in the wrong field (a password is as short as "incomplete")
+// and is described by its length only.
 func enumActual(v any, enum []any) string {
-	var shown string
-	n := 0 // characters of the value
 	switch v := v.(type) {
 	case nil:
 		return "null"
 	case bool:
 		return strconv.FormatBool(v)
 	case string:
-		shown, n = strconv.Quote(v), utf8.RuneCountInString(v)
+		shown := strconv.Quote(v)
+		if !strings.Contains(shown, `\`) && (len(v) < exchange.MinSecret || resemblesOne(v, enum)) {
+			return shown
+		}
+		return fmt.Sprintf("(%d characters)", utf8.RuneCountInString(v))
 	case float64:
-		shown = strconv.FormatFloat(v, 'g', -1, 64)
-		n = len(shown)
+		shown := strconv.FormatFloat(v, 'g', -1, 64)
+		longest := 0
+		for _, e := range enum {
+			b, _ := json.Marshal(e)
+			longest = max(longest, len(b))
+		}
+		if len(shown) > longest+enumSlack {
+			return fmt.Sprintf("(%d characters)", len(shown))
+		}
+		return shown
 	case map[string]any:
 		return "(an object)"
 	case []any:
@@ -174,20 +187,50 @@ func enumActual(v any, enum []any) string {
 	default:
 		return "(of another type)"
 	}
-	longest := 0
-	for _, e := range enum {
-		b, _ := json.Marshal(e)
-		longest = max(longest, len(b))
-	}
-	if len(shown) > longest+enumSlack || strings.Contains(shown, `\`) {
-		return fmt.Sprintf("(%d characters)", n)
-	}
-	return shown
 }
 
-// enumSlack is how much longer than the longest allowed value a value may be
-// and still be shown.
+// enumSlack is how much longer than the longest allowed value a number may
+// be and still be shown.
 const enumSlack = 8
+
+// resemblesOne: s is one of the allowed strings but for case, separators
+// (_ - space) and a few letters (at most a third of the allowed value's).
+func resemblesOne(s string, enum []any) bool {
+	norm := strings.NewReplacer("_", "", "-", "", " ", "")
+	got := []rune(strings.ToLower(norm.Replace(s)))
+	for _, e := range enum {
+		want, ok := e.(string)
+		if !ok {
+			continue
+		}
+		w := []rune(strings.ToLower(norm.Replace(want)))
+		if editDistance(got, w) <= max(1, len(w)/3) {
+			return true
+		}
+	}
+	return false
+}
+
+// editDistance is the Levenshtein distance of a and b.
+func editDistance(a, b []rune) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			sub := prev[j-1]
+			if a[i-1] != b[j-1] {
+				sub++
+			}
+			cur[j] = min(sub, prev[j]+1, cur[j-1]+1)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
 
 // alternativesMessage explains a oneOf/anyOf failure by the alternative
 // that came closest, with its reasons, and names the others tried. Closest

@@ -32,6 +32,11 @@ func TestEnumMessageShowsTheValue(t *testing.T) {
 		{`"line\nbreak"`, `value (10 characters) is not one of`},
 		{`7`, `value 7 is not one of`},
 		{`{"a":1}`, `value (an object) is not one of`},
+		{`"in progress"`, `value "in progress" is not one of`},
+		// A credential-like value as short as an allowed one resembles
+		// none of them: it is described, not shown.
+		{`"hS7kq2Lw9xPz"`, `value (12 characters) is not one of`},
+		{`"PK1234_abcdef98"`, `value (15 characters) is not one of`},
 	} {
 		body := strings.Replace(waitingSession, `"WAITING"`, tt.status, 1)
 		msg := issueAt(v.ValidateResponse(hppRead(200, body), contract.Default), "schema.enum", "/status")
