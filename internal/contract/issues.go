@@ -154,9 +154,11 @@ func enumMessage(se *openapi3.SchemaError) string {
 // enumActual shows a value that failed an enum when it could be one of the
 // enum's values written otherwise ("COMPLETE" for "COMPLETED", "waiting",
 // "in progress"): a number or bool, or a string on one line that is shorter
-// than a secret worth hiding or resembles an allowed value. Anything else may
-// be a secret in the wrong field (a password is as short as "incomplete")
-// and is described by its length only.
+// than a secret worth hiding, resembles an allowed value, or is a word of
+// letters in one case (an enum value of another shape of a oneOf) no longer
+// than the longest allowed value and a few characters more. Anything else
+// (digits and mixed case: a password is as short as "incomplete") may be a
+// secret in the wrong field and is described by its length only.
 func enumActual(v any, enum []any) string {
 	switch v := v.(type) {
 	case nil:
@@ -165,18 +167,14 @@ func enumActual(v any, enum []any) string {
 		return strconv.FormatBool(v)
 	case string:
 		shown := strconv.Quote(v)
-		if !strings.Contains(shown, `\`) && (len(v) < exchange.MinSecret || resemblesOne(v, enum)) {
+		short := len(shown) <= longestOf(enum)+enumSlack
+		if !strings.Contains(shown, `\`) && (len(v) < exchange.MinSecret || resemblesOne(v, enum) || (short && oneCaseWord(v))) {
 			return shown
 		}
 		return fmt.Sprintf("(%d characters)", utf8.RuneCountInString(v))
 	case float64:
 		shown := strconv.FormatFloat(v, 'g', -1, 64)
-		longest := 0
-		for _, e := range enum {
-			b, _ := json.Marshal(e)
-			longest = max(longest, len(b))
-		}
-		if len(shown) > longest+enumSlack {
+		if len(shown) > longestOf(enum)+enumSlack {
 			return fmt.Sprintf("(%d characters)", len(shown))
 		}
 		return shown
@@ -189,9 +187,37 @@ func enumActual(v any, enum []any) string {
 	}
 }
 
-// enumSlack is how much longer than the longest allowed value a number may
-// be and still be shown.
+// enumSlack is how much longer than the longest allowed value a number or
+// a word may be and still be shown.
 const enumSlack = 8
+
+// longestOf is the length of the longest allowed value, as JSON.
+func longestOf(enum []any) int {
+	longest := 0
+	for _, e := range enum {
+		b, _ := json.Marshal(e)
+		longest = max(longest, len(b))
+	}
+	return longest
+}
+
+// oneCaseWord: s is ASCII letters and separators (_ - space), all upper or
+// all lower case, as enum values are; a credential has digits or mixed case.
+func oneCaseWord(s string) bool {
+	upper, lower := false, false
+	for _, c := range s {
+		switch {
+		case c >= 'A' && c <= 'Z':
+			upper = true
+		case c >= 'a' && c <= 'z':
+			lower = true
+		case c == '_' || c == '-' || c == ' ':
+		default:
+			return false
+		}
+	}
+	return !(upper && lower)
+}
 
 // resemblesOne: s is one of the allowed strings but for case, separators
 // (_ - space) and a few letters (at most a third of the allowed value's).

@@ -75,4 +75,11 @@ func TestOneOfMessageNamesTheClosestShape(t *testing.T) {
 			t.Errorf("%s: the reasons of more than one shape: %q", tt.body, msg)
 		}
 	}
+	// A misspelt status is shown in the closest shape's reason too, although
+	// that shape's enum (the statuses other than COMPLETED) holds nothing
+	// like it.
+	body := strings.Replace(waitingSession, `"WAITING"`, `"COMPLETE"`, 1)
+	if msg := issueAt(v.ValidateResponse(hppRead(200, body), contract.Default), "schema.oneOf", ""); !strings.Contains(msg, `(/status value "COMPLETE" is not one of`) {
+		t.Errorf(`(root) [schema.oneOf] says %q; want its reason to show "COMPLETE"`, msg)
+	}
 }
