@@ -56,3 +56,21 @@ func TestBodyProblemsDoNotHideTheRest(t *testing.T) {
 		}
 	}
 }
+
+// A body that starts with a byte order mark says so, in words: it once read
+// "invalid character 'ï' looking for beginning of value", Go's rendering of
+// the BOM's first byte.
+func TestBodyWithAByteOrderMarkSaysSo(t *testing.T) {
+	v := validator(t)
+	r := v.ValidateRequest(exchange.Exchange{Method: "POST", URL: "https://api.klarna.com/payments/v1/sessions",
+		RequestHeader: http.Header{"Content-Type": {"application/json"}}, RequestBody: []byte("\ufeff{}")}, contract.Default)
+	msg := ""
+	for _, i := range r.Issues {
+		if i.Rule == contract.RuleBodyMalformed {
+			msg = i.Message
+		}
+	}
+	if !strings.Contains(msg, "byte order mark") || strings.Contains(msg, "ï") {
+		t.Errorf("%s message %q; want it to name the byte order mark", contract.RuleBodyMalformed, msg)
+	}
+}

@@ -11,6 +11,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
+
+	"github.com/kconform/kconform/internal/exchange"
 )
 
 // addSchemaErrors turns kin-openapi's schema errors into issues, one per
@@ -25,7 +27,7 @@ func (r *Result) addSchemaErrors(side Side, in, prefix string, err error) {
 
 // addLeaf reports one leaf schema failure at ptr.
 func (r *Result) addLeaf(side Side, in, ptr string, l leaf) {
-	r.add(Violation, side, in, ptr, "schema."+l.err.SchemaField, schemaMessage(l.err))
+	r.add(Violation, side, in, ptr, "schema."+l.err.SchemaField, schemaMessage(l.err, ptr))
 }
 
 // addRequestErrors handles what openapi3filter.ValidateRequest returns for
@@ -44,7 +46,7 @@ func (r *Result) addRequestErrors(err error) {
 		name := reqErr.Parameter.Name
 		var se *openapi3.SchemaError
 		if errors.As(reqErr.Err, &se) {
-			r.add(Violation, Request, in, name, RuleParameter, fmt.Sprintf("parameter %s: %s", name, schemaMessage(se)))
+			r.add(Violation, Request, in, name, RuleParameter, fmt.Sprintf("parameter %s: %s", name, schemaMessage(se, "")))
 			return
 		}
 		reason := reqErr.Reason
@@ -112,11 +114,14 @@ func wrappedErrors(origin error) openapi3.MultiError {
 	return nil
 }
 
-// schemaMessage says what is wrong without echoing the value.
-func schemaMessage(se *openapi3.SchemaError) string {
+// schemaMessage says what is wrong without echoing the value. at is the
+// body's pointer of the value: a oneOf's reasons name their fields under it
+// (kin-openapi's own pointers start wherever the check started, a batch of
+// streamed elements for one).
+func schemaMessage(se *openapi3.SchemaError, at string) string {
 	switch se.SchemaField {
 	case "oneOf", "anyOf":
-		return alternativesMessage(se)
+		return alternativesMessage(se, at)
 	case "enum":
 		return enumMessage(se)
 	case "not":
@@ -147,23 +152,32 @@ func enumMessage(se *openapi3.SchemaError) string {
 }
 
 // enumActual shows a value that failed an enum when it could be one of the
-// enum's values written otherwise ("COMPLETE" for "COMPLETED"): a short
-// scalar on one line, no longer than the longest allowed value and a few
-// characters more. Anything longer may be a secret in the wrong field and
-// is described by its length only.
+// enum's values written otherwise ("COMPLETE" for "COMPLETED", "waiting",
+// "in progress"): a number or bool, or a string on one line that is shorter
+// than a secret worth hiding, resembles an allowed value, or is a word of
+// letters in one case (an enum value of another shape of a oneOf) no longer
+// than the longest allowed value and a few characters more. Anything else
+// (digits and mixed case: a password is as short as "incomplete") may be a
+// secret in the wrong field and is described by its length only.
 func enumActual(v any, enum []any) string {
-	var shown string
-	n := 0 // characters of the value
 	switch v := v.(type) {
 	case nil:
 		return "null"
 	case bool:
 		return strconv.FormatBool(v)
 	case string:
-		shown, n = strconv.Quote(v), utf8.RuneCountInString(v)
+		shown := strconv.Quote(v)
+		short := len(shown) <= longestOf(enum)+enumSlack
+		if !strings.Contains(shown, `\`) && (len(v) < exchange.MinSecret || resemblesOne(v, enum) || (short && oneCaseWord(v))) {
+			return shown
+		}
+		return fmt.Sprintf("(%d characters)", utf8.RuneCountInString(v))
 	case float64:
-		shown = strconv.FormatFloat(v, 'g', -1, 64)
-		n = len(shown)
+		shown := strconv.FormatFloat(v, 'g', -1, 64)
+		if len(shown) > longestOf(enum)+enumSlack {
+			return fmt.Sprintf("(%d characters)", len(shown))
+		}
+		return shown
 	case map[string]any:
 		return "(an object)"
 	case []any:
@@ -171,20 +185,78 @@ func enumActual(v any, enum []any) string {
 	default:
 		return "(of another type)"
 	}
+}
+
+// enumSlack is how much longer than the longest allowed value a number or
+// a word may be and still be shown.
+const enumSlack = 8
+
+// longestOf is the length of the longest allowed value, as JSON.
+func longestOf(enum []any) int {
 	longest := 0
 	for _, e := range enum {
 		b, _ := json.Marshal(e)
 		longest = max(longest, len(b))
 	}
-	if len(shown) > longest+enumSlack || strings.Contains(shown, `\`) {
-		return fmt.Sprintf("(%d characters)", n)
-	}
-	return shown
+	return longest
 }
 
-// enumSlack is how much longer than the longest allowed value a value may be
-// and still be shown.
-const enumSlack = 8
+// oneCaseWord: s is ASCII letters and separators (_ - space), all upper or
+// all lower case, as enum values are; a credential has digits or mixed case.
+func oneCaseWord(s string) bool {
+	upper, lower := false, false
+	for _, c := range s {
+		switch {
+		case c >= 'A' && c <= 'Z':
+			upper = true
+		case c >= 'a' && c <= 'z':
+			lower = true
+		case c == '_' || c == '-' || c == ' ':
+		default:
+			return false
+		}
+	}
+	return !(upper && lower)
+}
+
+// resemblesOne: s is one of the allowed strings but for case, separators
+// (_ - space) and a few letters (at most a third of the allowed value's).
+func resemblesOne(s string, enum []any) bool {
+	norm := strings.NewReplacer("_", "", "-", "", " ", "")
+	got := []rune(strings.ToLower(norm.Replace(s)))
+	for _, e := range enum {
+		want, ok := e.(string)
+		if !ok {
+			continue
+		}
+		w := []rune(strings.ToLower(norm.Replace(want)))
+		if editDistance(got, w) <= max(1, len(w)/3) {
+			return true
+		}
+	}
+	return false
+}
+
+// editDistance is the Levenshtein distance of a and b.
+func editDistance(a, b []rune) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			sub := prev[j-1]
+			if a[i-1] != b[j-1] {
+				sub++
+			}
+			cur[j] = min(sub, prev[j]+1, cur[j-1]+1)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
 
 // alternativesMessage explains a oneOf/anyOf failure by the alternative
 // that came closest, with its reasons, and names the others tried. Closest
@@ -193,7 +265,7 @@ const enumSlack = 8
 // shape for another kind of object: the user's object is most likely the
 // shape whose enums it meets, and the reasons of the others would only say
 // that it is not them.
-func alternativesMessage(se *openapi3.SchemaError) string {
+func alternativesMessage(se *openapi3.SchemaError, at string) string {
 	alts := se.Schema.OneOf
 	kind := "oneOf"
 	if se.SchemaField == "anyOf" {
@@ -203,6 +275,7 @@ func alternativesMessage(se *openapi3.SchemaError) string {
 		return "matches more than one of the alternatives (" + kind + "): " + titles(alts)
 	}
 	perAlt := wrappedErrors(se.Origin)
+	own := pointer(se.JSONPointer())
 	best, bestScore, reasons := -1, 0, []string(nil)
 	for i := range alts {
 		if i >= len(perAlt) {
@@ -211,7 +284,8 @@ func alternativesMessage(se *openapi3.SchemaError) string {
 		var why []string
 		score := 0
 		for _, l := range leafSchemaErrors(perAlt[i]) {
-			why = append(why, strings.TrimPrefix(l.pointer+" ", " ")+schemaMessage(l.err))
+			ptr := at + strings.TrimPrefix(l.pointer, own)
+			why = append(why, strings.TrimPrefix(ptr+" ", " ")+schemaMessage(l.err, ptr))
 			score++
 			if l.err.SchemaField == "enum" {
 				score += otherKind
@@ -278,7 +352,7 @@ func escapePointer(s string) string { return pointerEscaper.Replace(s) }
 // reason only.
 func safeMessage(err error) string {
 	if leaves := leafSchemaErrors(err); len(leaves) > 0 {
-		return schemaMessage(leaves[0].err)
+		return schemaMessage(leaves[0].err, "")
 	}
 	return "invalid value"
 }

@@ -32,6 +32,11 @@ func TestEnumMessageShowsTheValue(t *testing.T) {
 		{`"line\nbreak"`, `value (10 characters) is not one of`},
 		{`7`, `value 7 is not one of`},
 		{`{"a":1}`, `value (an object) is not one of`},
+		{`"in progress"`, `value "in progress" is not one of`},
+		// A credential-like value as short as an allowed one resembles
+		// none of them: it is described, not shown.
+		{`"hS7kq2Lw9xPz"`, `value (12 characters) is not one of`},
+		{`"PK1234_abcdef98"`, `value (15 characters) is not one of`},
 	} {
 		body := strings.Replace(waitingSession, `"WAITING"`, tt.status, 1)
 		msg := issueAt(v.ValidateResponse(hppRead(200, body), contract.Default), "schema.enum", "/status")
@@ -69,5 +74,12 @@ func TestOneOfMessageNamesTheClosestShape(t *testing.T) {
 		if strings.Count(msg, "(/") != 1 {
 			t.Errorf("%s: the reasons of more than one shape: %q", tt.body, msg)
 		}
+	}
+	// A misspelt status is shown in the closest shape's reason too, although
+	// that shape's enum (the statuses other than COMPLETED) holds nothing
+	// like it.
+	body := strings.Replace(waitingSession, `"WAITING"`, `"COMPLETE"`, 1)
+	if msg := issueAt(v.ValidateResponse(hppRead(200, body), contract.Default), "schema.oneOf", ""); !strings.Contains(msg, `(/status value "COMPLETE" is not one of`) {
+		t.Errorf(`(root) [schema.oneOf] says %q; want its reason to show "COMPLETE"`, msg)
 	}
 }

@@ -214,3 +214,64 @@ func TestStreamedFindingsEqualWholeOnLargeBodies(t *testing.T) {
 		t.Errorf("stand-ins: values %#v, order_lines %#v", m["values"], m["order_lines"])
 	}
 }
+
+// oneOfInItems is a contract whose array elements hold a oneOf: the real
+// contract has none yet, and a streamed element is checked inside a batch
+// whose pointers start at the batch, not at the body.
+const oneOfInItems = `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /x:
+    post:
+      operationId: px
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                lines:
+                  type: array
+                  items:
+                    type: object
+                    properties:
+                      alt:
+                        oneOf:
+                          - {title: a string, type: string}
+                          - {title: an object with id, type: object, required: [id], properties: {id: {type: string}}}
+      responses:
+        "204": {description: ok}
+`
+
+// The reasons a oneOf message gives name the body's pointers, whichever
+// way the body was checked: a streamed element's oneOf once said "/476/alt"
+// (its place in a batch) for /lines/1500/alt.
+func TestStreamedOneOfMessageNamesTheBodyPointer(t *testing.T) {
+	v, err := Load([]byte(oneOfInItems))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	b.WriteString(`{"lines":[`)
+	for i := range 1600 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if i == 1500 {
+			b.WriteString(`{"alt":{"id":5}}`)
+		} else {
+			b.WriteString(`{"alt":"x"}`)
+		}
+	}
+	b.WriteString(`]}`)
+	res := bothWays(t, "oneOf in items", func() Result {
+		res, err := v.ValidateBody("px", Request, 0, "application/json", []byte(b.String()), Default)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	})
+	if len(res.Issues) != 1 || res.Issues[0].Pointer != "/lines/1500/alt" || !strings.Contains(res.Issues[0].Message, "(/lines/1500/alt") {
+		t.Errorf("want one oneOf issue at /lines/1500/alt naming that pointer; got%s", dump(res))
+	}
+}

@@ -252,7 +252,12 @@ func (v *Validator) checkBody(res *Result, side Side, content openapi3.Content, 
 		value, problems, err = decodeBody(body)
 	}
 	if err != nil {
-		res.add(Violation, side, InBody, "", RuleBodyMalformed, "body is not valid JSON: "+jsonErrorReason(err))
+		reason := jsonErrorReason(err)
+		if bytes.HasPrefix(body, utf8BOM) {
+			// encoding/json names the BOM's first byte as the character 'ï'.
+			reason = "it starts with a byte order mark (EF BB BF), which RFC 8259 §8.1 forbids in JSON sent over a network"
+		}
+		res.add(Violation, side, InBody, "", RuleBodyMalformed, "body is not valid JSON: "+reason)
 		return nil
 	}
 	// Pointers of numbers out of range: the decoder holds each as the
@@ -321,6 +326,8 @@ func checkCorrelationID(res *Result, header http.Header, body any) {
 	res.add(Violation, Response, InBody, "/correlation_id", RuleCorrelationMismatch,
 		"correlation_id differs from the Klarna-Correlation-Id header")
 }
+
+var utf8BOM = []byte("\ufeff")
 
 func isJSON(contentType string) bool {
 	mt, _, err := mime.ParseMediaType(contentType)

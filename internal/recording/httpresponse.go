@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httputil"
 	"strconv"
 	"strings"
 )
@@ -24,7 +25,10 @@ import (
 //
 // The body is taken as it is: Content-Length and Transfer-Encoding are not
 // applied, because saved responses hold the decoded body under the original
-// headers (the omnipay fixtures say "chunked" over a plain body).
+// headers (the omnipay fixtures say "chunked" over a plain body). The one
+// exception is a body that is a whole chunked framing, last chunk included,
+// under Transfer-Encoding: chunked (curl -i --raw, a packet capture): it is
+// read as the body it frames.
 
 // looksLikeHTTPResponse reports whether the first line that is not a "#"
 // comment starts with "HTTP/", without consuming anything.
@@ -126,7 +130,36 @@ func parseHTTPResponse(data []byte) (Record, int, error) {
 		ex.ResponseHeader.Add(last, strings.TrimSpace(v))
 	}
 	ex.ResponseBody = data
+	if strings.Contains(strings.ToLower(strings.Join(ex.ResponseHeader.Values("Transfer-Encoding"), ",")), "chunked") {
+		if body, ok := dechunk(data); ok {
+			ex.ResponseBody = body
+		}
+	}
 	return rec, 0, nil
+}
+
+// dechunk reads data as a chunked body (RFC 9112 §7.1); ok is false unless
+// it is one whole: chunks, the last chunk, trailer lines and the blank line
+// that ends them, nothing after.
+func dechunk(data []byte) ([]byte, bool) {
+	br := bufio.NewReader(bytes.NewReader(data))
+	body, err := io.ReadAll(httputil.NewChunkedReader(br))
+	if err != nil {
+		return nil, false
+	}
+	for {
+		line, err := br.ReadString('\n')
+		if err != nil {
+			return nil, false
+		}
+		if line == "\r\n" || line == "\n" {
+			break
+		}
+	}
+	if _, err := br.ReadByte(); err != io.EOF {
+		return nil, false
+	}
+	return body, true
 }
 
 // readMetadata reads "request: METHOD URL" and "operation: ID" comments;

@@ -52,3 +52,22 @@ func TestHTTPResponseErrors(t *testing.T) {
 	_, _, err = readAll(t, "r.txt", "GET / HTTP/1.1\nHost: x\n\n")
 	wantError(t, err, ErrUnknownFile, "r.txt", -1)
 }
+
+// A body saved with its chunked framing (curl -i --raw, a packet capture)
+// is read as the body it frames; one that only claims the encoding (the
+// omnipay fixtures) is kept as saved. The framed one was once checked as
+// it stood: "invalid character 'c' after top-level value (at byte 2)".
+func TestHTTPResponseChunkedFraming(t *testing.T) {
+	head := "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+	for _, tt := range []struct{ body, want string }{
+		{"1d\r\n{\"status\":\"incomplete\",\"zz\":1\r\n1\r\n}\r\n0\r\n\r\n", `{"status":"incomplete","zz":1}`},
+		{"1D;ext=1\r\n{\"status\":\"incomplete\",\"zz\":1\r\n1\r\n}\r\n0\r\nX-Trailer: t\r\n\r\n", `{"status":"incomplete","zz":1}`},
+		{"{\"status\":\"incomplete\"}", `{"status":"incomplete"}`},
+		{"5\r\n{\"sta\r\n", "5\r\n{\"sta\r\n"}, // no last chunk: not a whole framing
+	} {
+		recs, _ := mustRead(t, "r.txt", head+tt.body)
+		if got := string(recs[0].Exchange.ResponseBody); got != tt.want {
+			t.Errorf("body %q read as %q; want %q", tt.body, got, tt.want)
+		}
+	}
+}

@@ -27,7 +27,7 @@ func HaveStatus(code int) types.GomegaMatcher {
 			return false, fmt.Errorf("no response")
 		}
 		return r.StatusCode() == code, nil
-	}).WithTemplate("Expected HTTP status {{.Data}}, the target answered {{.Actual.StatusCode}} ({{.Actual.ContentType}}) with body:\n{{printf \"%s\" .Actual.GetBody}}", code)
+	}).WithTemplate("Expected HTTP status {{.Data}}, the target answered {{.Actual.StatusCode}} ({{or .Actual.ContentType \"no Content-Type\"}}) with body:\n{{printf \"%s\" .Actual.GetBody}}", code)
 }
 
 // HaveStatusIn is HaveStatus for several acceptable codes.
@@ -42,7 +42,7 @@ func HaveStatusIn(codes ...int) types.GomegaMatcher {
 			}
 		}
 		return false, nil
-	}).WithTemplate("Expected one of HTTP statuses {{.Data}}, the target answered {{.Actual.StatusCode}} ({{.Actual.ContentType}}) with body:\n{{printf \"%s\" .Actual.GetBody}}", codes)
+	}).WithTemplate("Expected one of HTTP statuses {{.Data}}, the target answered {{.Actual.StatusCode}} ({{or .Actual.ContentType \"no Content-Type\"}}) with body:\n{{printf \"%s\" .Actual.GetBody}}", codes)
 }
 
 // ErrorBody decodes the ErrorV2 body of a response.

@@ -192,7 +192,7 @@ func Probe(ctx context.Context, p prober, ref string) ([]runreport.Unserved, err
 			return nil, fmt.Errorf("the target refused the credentials (401) for %s: check KCONFORM_USERNAME / KCONFORM_PASSWORD", asked.op)
 		}
 	}
-	if created.status == http.StatusNotFound && !created.klarnaError() && hppRead.notServed() && kpRead.notServed() {
+	if created.notServed() && hppRead.notServed() && kpRead.notServed() {
 		base := p.kpBase
 		if p.hppBase != p.kpBase {
 			base += " and " + p.hppBase
