@@ -220,7 +220,7 @@ func newValidateFlagSet(fl *validateFlags, out io.Writer) *flag.FlagSet {
 	fs.StringVar(&fl.as, "as", "", "what entries that do not say so are (a bare body, a response saved without its request):\nOPERATION[:request|:response][:STATUS], e.g. getSessionById:response:200")
 	fs.BoolVar(&fl.quiet, "quiet", false, "leave out entries that conform with no issue")
 	fs.IntVar(&fl.workers, "workers", 0, "entries checked in parallel (default: one per CPU)")
-	fs.StringVar(&fl.maxBodyFlag, "max-body", "16MiB", "largest body checked (bytes, or with KiB/MiB/GiB); a larger one is reported as body.too-large,\nnot decoded: a decoded body of many small values takes 10-30 times its size")
+	fs.StringVar(&fl.maxBodyFlag, "max-body", "16MiB", "largest body checked (bytes, or with KiB/MiB/GiB); a larger one is reported as body.too-large,\nnot decoded; checking a body takes up to about 4 times its size in memory")
 	fs.StringVar(&fl.progressFlag, "progress", string(progress.ModeAuto), "progress line on stderr: auto (on a terminal, not in CI, not with TERM=dumb), always, never")
 	return fs
 }
