@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"text/tabwriter"
 
+	"github.com/kconform/kconform/internal/cli"
 	"github.com/kconform/kconform/internal/exchange"
 	"github.com/kconform/kconform/internal/mock"
 )
@@ -58,10 +59,48 @@ func (f *faultList) Set(name string) error {
 	return nil
 }
 
-// runMock is `kconform mock` until ctx is done.
-func runMock(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+// mockConfig is what the command line and the environment asked of
+// `kconform mock`.
+type mockConfig struct {
+	addr       string
+	listFaults bool
+	opts       mock.Options // all but Logger
+}
+
+// loadMock reads `kconform mock`'s flags (args, without the "mock" word)
+// and its variables (through getenv). It returns flag.ErrHelp for -h and
+// the problem, for cli.Report, for a bad flag, value or argument.
+func loadMock(args []string, getenv func(string) string) (mockConfig, error) {
+	fs, get := newMockFlagSet()
+	if err := cli.Parse(fs, args); err != nil {
+		return mockConfig{}, err
+	}
+	if fs.NArg() > 0 {
+		return mockConfig{}, cli.Unexpected("mock", fs.Arg(0))
+	}
+	cfg := get()
+	if cfg.listFaults {
+		return cfg, nil
+	}
+	given := cli.Given(fs)
+	var err error
+	if cfg.opts.Username, err = credential(given, "username", cfg.opts.Username, envMockUsername, mock.DefaultUsername, getenv); err != nil {
+		return mockConfig{}, err
+	}
+	if cfg.opts.Password, err = credential(given, "password", cfg.opts.Password, envMockPassword, mock.DefaultPassword, getenv); err != nil {
+		return mockConfig{}, err
+	}
+	if cfg.opts.RequestReadTimeout <= 0 {
+		// Options would read 0 as the default: a user who typed 0 meant something else.
+		return mockConfig{}, fmt.Errorf("--request-read-timeout must be positive, got %s (default %s)", cfg.opts.RequestReadTimeout, mock.DefaultRequestReadTimeout)
+	}
+	return cfg, nil
+}
+
+// newMockFlagSet is the flags of `kconform mock`, and a function that
+// returns their values once parsed.
+func newMockFlagSet() (*flag.FlagSet, func() mockConfig) {
 	fs := flag.NewFlagSet("kconform mock", flag.ContinueOnError)
-	fs.SetOutput(io.Discard) // errors are reported below, in one line
 	var (
 		faults       faultList
 		addr         = fs.String("addr", "127.0.0.1:8080", "`host:port` to listen on (\":0\" picks a free port)")
@@ -79,66 +118,56 @@ func runMock(ctx context.Context, args []string, getenv func(string) string, std
 	)
 	fs.Var(&rateLimit, "rate-limit", "answer 429 (empty body, as recorded) beyond `N/s` API requests a second (default: no limit)")
 	fs.Var(&faults, "fault", "switch a fault on from the start (repeatable; `name` from --list-faults)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stdout, mockUsage)
-			fs.SetOutput(stdout)
-			fs.PrintDefaults()
-			return 0
-		}
-		fmt.Fprintf(stderr, "kconform mock: %v\n(kconform mock -h lists the flags)\n", err)
-		return 2
+	return fs, func() mockConfig {
+		return mockConfig{addr: *addr, listFaults: *listFaults, opts: mock.Options{
+			Username:               *username,
+			Password:               *password,
+			ClockControl:           *clock,
+			FaultControl:           *faultControl,
+			Faults:                 faults,
+			CallbackTimeout:        *cbTimeout,
+			CallbackRetryDelay:     *cbRetry,
+			AllowExternalCallbacks: *external,
+			JSONUnauthorized:       *json401,
+			RateLimit:              float64(rateLimit),
+			RequestReadTimeout:     *readTimeout,
+		}}
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "kconform mock: unexpected argument %q (kconform mock -h lists the flags)\n", fs.Arg(0))
-		return 2
+}
+
+// mockHelp prints the usage of `kconform mock`.
+func mockHelp(w io.Writer) {
+	fmt.Fprint(w, mockUsage)
+	fs, _ := newMockFlagSet()
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+}
+
+// runMock is `kconform mock` until ctx is done.
+func runMock(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	cfg, err := loadMock(args, getenv)
+	if err != nil {
+		return cli.Report("mock", err, mockHelp, stdout, stderr)
 	}
-	if *listFaults {
+	if cfg.listFaults {
 		printFaults(stdout)
 		return 0
 	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	user, err := credential(set["username"], *username, getenv(envMockUsername), mock.DefaultUsername, "username")
-	if err == nil {
-		var pass string
-		pass, err = credential(set["password"], *password, getenv(envMockPassword), mock.DefaultPassword, "password")
-		*password = pass
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "kconform mock: %v\n", err)
-		return 2
-	}
+	opts := cfg.opts
+	user := opts.Username
 
 	// Whatever reaches the log (a merchant URL, an error), the credentials
 	// the mock accepts never do.
-	scrubbed := exchange.NewScrubber(exchange.BasicSecrets(user, *password)...).Writer(stderr)
+	scrubbed := exchange.NewScrubber(exchange.BasicSecrets(user, opts.Password)...).Writer(stderr)
 	defer scrubbed.Flush()
 	logger := slog.New(slog.NewTextHandler(scrubbed, nil))
-	if *readTimeout <= 0 {
-		// Options would read 0 as the default: a user who typed 0 meant something else.
-		fmt.Fprintf(stderr, "kconform mock: --request-read-timeout must be positive, got %s (default %s)\n", *readTimeout, mock.DefaultRequestReadTimeout)
-		return 2
-	}
-	srv, err := mock.New(mock.Options{
-		Username:               user,
-		Password:               *password,
-		ClockControl:           *clock,
-		FaultControl:           *faultControl,
-		Faults:                 faults,
-		CallbackTimeout:        *cbTimeout,
-		CallbackRetryDelay:     *cbRetry,
-		AllowExternalCallbacks: *external,
-		JSONUnauthorized:       *json401,
-		RateLimit:              float64(rateLimit),
-		RequestReadTimeout:     *readTimeout,
-		Logger:                 logger,
-	})
+	opts.Logger = logger
+	srv, err := mock.New(opts)
 	if err != nil {
-		fmt.Fprintf(stderr, "kconform mock: %s\n", mockError(err))
-		return 2
+		// A value mock.New refuses (a negative timeout) is bad usage too.
+		return cli.Report("mock", errors.New(mockError(err)), mockHelp, stdout, stderr)
 	}
-	base, err := srv.Start(*addr)
+	base, err := srv.Start(cfg.addr)
 	if err != nil {
 		fmt.Fprintf(stderr, "kconform mock: %s\n", mockError(err))
 		_ = srv.Close()
@@ -147,7 +176,7 @@ func runMock(ctx context.Context, args []string, getenv func(string) string, std
 	fmt.Fprintln(stdout, base)
 	// The password is never logged, not even when it is the default.
 	logger.Info("kconform mock serving", "base_url", base, "username", user,
-		"control_clock", *clock, "control_faults", *faultControl, "faults", faults.String())
+		"control_clock", opts.ClockControl, "control_faults", opts.FaultControl, "faults", strings.Join(opts.Faults, ","))
 
 	<-ctx.Done()
 	logger.Info("kconform mock shutting down")
@@ -164,16 +193,16 @@ func mockError(err error) string {
 	return strings.TrimPrefix(err.Error(), "mock: ")
 }
 
-// credential picks the flag, then the environment, then the default. An
-// explicitly empty flag is a mistake, not a request for the default.
-func credential(flagSet bool, flagValue, env, def, name string) (string, error) {
+// credential is the flag when given, else the variable, else the
+// default. An explicitly empty flag is a mistake, not a request for the
+// default.
+func credential(given map[string]bool, name, flagValue, env, def string, getenv func(string) string) (string, error) {
+	v, fromFlag := cli.Pick(given, name, flagValue, env, getenv)
 	switch {
-	case flagSet && flagValue == "":
+	case fromFlag && v == "":
 		return "", fmt.Errorf("--%s must not be empty", name)
-	case flagSet:
-		return flagValue, nil
-	case env != "":
-		return env, nil
+	case v != "":
+		return v, nil
 	}
 	return def, nil
 }

@@ -77,7 +77,7 @@ func TestRunRecord(t *testing.T) {
 	if sink.format != recording.FormatHAR || sum.ExitCode() != audit.ExitConforms || sum.Entries < 5 || sum.Conforming != sum.Entries {
 		t.Errorf("validate: format %s, exit %d, %+v; want a conforming HAR", sink.format, sum.ExitCode(), sum)
 	}
-	if n := runValidate([]string{"--quiet", path}, new(strings.Builder), new(strings.Builder)); n != audit.ExitConforms {
+	if n := runValidate([]string{"--quiet", path}, os.Getenv, new(strings.Builder), new(strings.Builder)); n != audit.ExitConforms {
 		t.Errorf("kconform validate %s: exit %d", path, n)
 	}
 }

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -18,6 +16,7 @@ import (
 	"github.com/onsi/gomega"
 	"golang.org/x/term"
 
+	"github.com/kconform/kconform/internal/cli"
 	"github.com/kconform/kconform/internal/exchange"
 	"github.com/kconform/kconform/internal/har"
 	"github.com/kconform/kconform/internal/parallel"
@@ -67,16 +66,11 @@ func (t *runT) Fail() { t.failed = true }
 func runSuites(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	start := time.Now()
 	cfg, err := target.Load(args, getenv)
-	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(stdout, target.Usage())
-		return runPassed
-	}
 	if err == nil {
 		err = runner.CheckSelection(cfg)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "kconform run: bad usage:\n%v\n(kconform run -h lists the flags and variables)\n", err)
-		return runBadUsage
+		return cli.Report("run", err, func(w io.Writer) { fmt.Fprint(w, target.Usage()) }, stdout, stderr)
 	}
 	if err := runner.CheckSpecs(); err != nil {
 		fmt.Fprintf(stderr, "kconform run: %v\n", err)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net"
 	"strings"
 	"testing"
@@ -67,5 +68,60 @@ func TestRunUsageShowsAPlaceholderForMockFaults(t *testing.T) {
 	}
 	if !strings.Contains(stdout.String(), "-mock-faults") {
 		t.Error("the usage does not list --mock-faults")
+	}
+}
+
+// TestEveryCommandFollowsTheOneFlagConvention (internal/cli): help on
+// stdout with exit 0; a bad flag, value or argument as one line
+// "kconform <cmd>: <problem>" plus the pointer to -h on stderr, exit 2.
+// validate takes any argument as a PATH, so its argument case is a missing
+// one.
+func TestEveryCommandFollowsTheOneFlagConvention(t *testing.T) {
+	commands := map[string]func(args []string, stdout, stderr *bytes.Buffer) int{
+		"run": func(args []string, stdout, stderr *bytes.Buffer) int {
+			return runSuites(args, noEnv, stdout, stderr)
+		},
+		"mock": func(args []string, stdout, stderr *bytes.Buffer) int {
+			return runMock(context.Background(), args, noEnv, stdout, stderr)
+		},
+		"validate": func(args []string, stdout, stderr *bytes.Buffer) int {
+			return runValidate(args, noEnv, stdout, stderr)
+		},
+	}
+	cases := []struct {
+		name string
+		args map[string][]string // by command
+		want map[string]string   // in the problem line; "" for help
+	}{
+		{"-h", map[string][]string{"run": {"-h"}, "mock": {"-h"}, "validate": {"-h"}}, nil},
+		{"--help", map[string][]string{"run": {"--help"}, "mock": {"--help"}, "validate": {"x.har", "--help"}}, nil},
+		{"unknown flag",
+			map[string][]string{"run": {"--no-such-flag"}, "mock": {"--no-such-flag"}, "validate": {"--no-such-flag", "x.har"}},
+			map[string]string{"run": "no-such-flag", "mock": "no-such-flag", "validate": "no-such-flag"}},
+		{"bad value",
+			map[string][]string{"run": {"--procs", "many"}, "mock": {"--callback-timeout", "soon"}, "validate": {"--workers", "many", "x.har"}},
+			map[string]string{"run": `--procs "many"`, "mock": "-callback-timeout", "validate": "-workers"}},
+		{"unexpected argument",
+			map[string][]string{"run": {"extra"}, "mock": {"extra"}, "validate": {"--quiet"}},
+			map[string]string{"run": `unexpected argument "extra"`, "mock": `unexpected argument "extra"`, "validate": "no PATH given"}},
+	}
+	for _, c := range cases {
+		for cmd, run := range commands {
+			var stdout, stderr bytes.Buffer
+			code := run(c.args[cmd], &stdout, &stderr)
+			what := fmt.Sprintf("%s: kconform %s %q", c.name, cmd, c.args[cmd])
+			if c.want == nil {
+				if code != 0 || !strings.HasPrefix(stdout.String(), "usage: kconform "+cmd) || stderr.Len() != 0 {
+					t.Errorf("%s: exit %d, stdout %.60q, stderr %q; want 0, the usage on stdout, nothing on stderr", what, code, stdout.String(), stderr.String())
+				}
+				continue
+			}
+			lines := strings.Split(stderr.String(), "\n")
+			if code != 2 || stdout.Len() != 0 || len(lines) != 3 || lines[2] != "" ||
+				!strings.HasPrefix(lines[0], "kconform "+cmd+": ") || !strings.Contains(lines[0], c.want[cmd]) ||
+				lines[1] != "(kconform "+cmd+" -h lists the flags)" {
+				t.Errorf("%s: exit %d, stdout %q, stderr %q; want 2, nothing on stdout, and on stderr \"kconform %s: ...%s...\" then the pointer to -h", what, code, stdout.String(), stderr.String(), cmd, c.want[cmd])
+			}
+		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/kconform/kconform/internal/audit"
+	"github.com/kconform/kconform/internal/cli"
 	"github.com/kconform/kconform/internal/contract"
 	"github.com/kconform/kconform/internal/exchange"
 	"github.com/kconform/kconform/internal/progress"
@@ -45,50 +46,41 @@ Flags:
 `
 
 func validateCmd(args []string) int {
-	return runValidate(args, os.Stdout, os.Stderr)
+	return runValidate(args, os.Getenv, os.Stdout, os.Stderr)
 }
 
 // validateFlags are the command's options once parsed.
 type validateFlags struct {
-	format  string
-	strict  bool
-	as      string
-	quiet   bool
-	workers int
+	format string
+	strict bool
+	as     string
+	// asTarget is --as parsed; nil without it.
+	asTarget *audit.Target
+	quiet    bool
+	workers  int
 	// maxBodyFlag is --max-body as given; maxBody is it parsed.
 	maxBodyFlag string
 	maxBody     int64
 	// progressFlag is --progress as given; progress is it parsed.
 	progressFlag string
 	progress     progress.Mode
-	paths        []string
+	// getenv is the environment the progress line reads (CI, TERM, COLUMNS).
+	getenv func(string) string
+	paths  []string
 }
 
-func runValidate(args []string, stdout, stderr io.Writer) int {
-	if wantsHelp(args) {
-		newValidateFlagSet(&validateFlags{}, stdout).Usage()
-		return audit.ExitConforms
-	}
-	fl, err := parseValidateFlags(args)
+func runValidate(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	fl, err := loadValidate(args, getenv)
 	if err != nil {
-		fmt.Fprintf(stderr, "kconform validate: %v\n(kconform validate -h lists the flags)\n", err)
-		return audit.ExitUnreadable
+		return cli.Report("validate", err, validateHelp, stdout, stderr)
 	}
-	opts := audit.Options{Strict: fl.strict, Workers: fl.workers, MaxBody: fl.maxBody}
-	if fl.as != "" {
-		t, err := audit.ParseTarget(fl.as)
-		if err != nil {
-			fmt.Fprintf(stderr, "kconform validate: --as %v\n", err)
-			return audit.ExitUnreadable
-		}
-		opts.As = &t
-	}
+	opts := audit.Options{Strict: fl.strict, Workers: fl.workers, MaxBody: fl.maxBody, As: fl.asTarget}
 	files := recording.Discover(fl.paths)
 	var line *progress.Line
-	if fl.progress.On(stderr, os.Getenv) {
+	if fl.progress.On(stderr, fl.getenv) {
 		opts.Progress = new(audit.Progress)
 		line = progress.New(stderr, validateStatus(files, opts.Progress))
-		line.Width = progress.Columns(os.Getenv)
+		line.Width = progress.Columns(fl.getenv)
 		// Whatever else reaches the terminal clears the line first, so
 		// that no text lands after a half line; a report redirected to a
 		// file leaves it alone.
@@ -117,8 +109,8 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 	}
 	w, err := validateout.New(fl.format, stdout, validateout.Options{Quiet: fl.quiet, Mode: mode.String()})
 	if err != nil {
-		fmt.Fprintf(stderr, "kconform validate: --format: %v\n", err)
-		return audit.ExitUnreadable
+		// validateout owns the list of formats; an unknown one is bad usage.
+		return cli.Report("validate", fmt.Errorf("--format: %v", err), validateHelp, stdout, stderr)
 	}
 	var sink audit.Sink = w
 	if fl.format != "text" {
@@ -168,16 +160,18 @@ func validateStatus(files []string, p *audit.Progress) func() string {
 	}
 }
 
-// parseValidateFlags accepts flags before and after the paths; "--" ends
-// the flags.
-func parseValidateFlags(args []string) (validateFlags, error) {
-	var fl validateFlags
+// loadValidate reads `kconform validate`'s flags and paths (args, without
+// the "validate" word); getenv is the environment its progress line reads.
+// Flags go before and after the paths; "--" ends the flags. It returns
+// flag.ErrHelp for -h and the problem, for cli.Report, for a bad flag,
+// value or argument.
+func loadValidate(args []string, getenv func(string) string) (validateFlags, error) {
+	fl := validateFlags{getenv: getenv}
 	var err error
-	// The error is printed once, by the caller, with a pointer to -h.
-	fs := newValidateFlagSet(&fl, io.Discard)
+	fs := newValidateFlagSet(&fl)
 	rest := args
 	for {
-		if err = fs.Parse(rest); err != nil {
+		if err = cli.Parse(fs, rest); err != nil {
 			return fl, err
 		}
 		left := fs.Args()
@@ -205,16 +199,26 @@ func parseValidateFlags(args []string) (validateFlags, error) {
 		return fl, fmt.Errorf("--progress: %v", err)
 	}
 	fl.progress = mode
+	if fl.as != "" {
+		t, err := audit.ParseTarget(fl.as)
+		if err != nil {
+			return fl, fmt.Errorf("--as %v", err)
+		}
+		fl.asTarget = &t
+	}
 	return fl, nil
 }
 
-func newValidateFlagSet(fl *validateFlags, out io.Writer) *flag.FlagSet {
+// validateHelp prints the usage of `kconform validate`.
+func validateHelp(w io.Writer) {
+	fmt.Fprint(w, validateUsage)
+	fs := newValidateFlagSet(&validateFlags{})
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+}
+
+func newValidateFlagSet(fl *validateFlags) *flag.FlagSet {
 	fs := flag.NewFlagSet("kconform validate", flag.ContinueOnError)
-	fs.SetOutput(out)
-	fs.Usage = func() {
-		fmt.Fprint(out, validateUsage)
-		fs.PrintDefaults()
-	}
 	fs.StringVar(&fl.format, "format", "text", "report format: "+strings.Join(validateout.Formats, ", "))
 	fs.BoolVar(&fl.strict, "strict", false, "report additions (unknown fields, undocumented statuses, exchanges outside the contract) as violations")
 	fs.StringVar(&fl.as, "as", "", "what entries that do not say so are (a bare body, a response saved without its request):\nOPERATION[:request|:response][:STATUS], e.g. getSessionById:response:200")
@@ -244,20 +248,6 @@ func parseSize(s string) (int64, error) {
 		return 0, fmt.Errorf("%q is not a size: want a positive number of bytes, e.g. 16MiB", s)
 	}
 	return n * mult, nil
-}
-
-// wantsHelp reports whether -h or --help comes before any "--": help goes to
-// stdout and exits 0, unlike a usage error.
-func wantsHelp(args []string) bool {
-	for _, a := range args {
-		switch a {
-		case "--":
-			return false
-		case "-h", "-help", "--h", "--help":
-			return true
-		}
-	}
-	return false
 }
 
 // readErrors repeats on stderr why a file or entry could not be read.

@@ -19,7 +19,7 @@ import (
 func validate(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	code := runValidate(args, &stdout, &stderr)
+	code := runValidate(args, os.Getenv, &stdout, &stderr)
 	return code, stdout.String(), stderr.String()
 }
 
@@ -382,7 +382,7 @@ func validateToOneFile(t *testing.T, args ...string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	runValidate(args, f, f)
+	runValidate(args, os.Getenv, f, f)
 	f.Close()
 	data, err := os.ReadFile(f.Name())
 	if err != nil {

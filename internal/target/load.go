@@ -16,6 +16,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/kconform/kconform/internal/cli"
 	"github.com/kconform/kconform/internal/outfile"
 )
 
@@ -154,8 +155,7 @@ func (s source) describe(fromFlag bool, value string) string {
 func Load(args []string, getenv func(string) string) (RunConfig, error) {
 	var r raw
 	fs := newFlagSet(&r)
-	fs.SetOutput(new(bytes.Buffer)) // errors are returned, not printed
-	if err := fs.Parse(args); err != nil {
+	if err := cli.Parse(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return RunConfig{}, err
 		}
@@ -163,22 +163,15 @@ func Load(args []string, getenv func(string) string) (RunConfig, error) {
 		u.add("%v", err)
 		return RunConfig{}, u
 	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	set := cli.Given(fs)
 
 	u := &UsageError{}
 	if fs.NArg() > 0 {
-		u.add("unexpected argument %q: kconform run takes flags only", fs.Arg(0))
+		u.Problems = append(u.Problems, cli.Unexpected("run", fs.Arg(0)))
 	}
 	// pick returns the flag value when given, else the variable's.
 	pick := func(name, env, flagValue string) (string, bool) {
-		if set[name] {
-			return flagValue, true
-		}
-		if env == "" {
-			return "", false
-		}
-		return getenv(env), false
+		return cli.Pick(set, name, flagValue, env, getenv)
 	}
 
 	cfg := RunConfig{AllowProduction: r.allowProduction, Verbose: r.verbose, NoColor: r.noColor}
