@@ -39,6 +39,12 @@ func testShardCommand(env map[string]string) parallel.Command {
 			cmd.Env = append(os.Environ(), crashShardEnv+"="+n)
 			return cmd
 		}
+		if n := all[starvedShardEnv]; n != "" && filepath.Base(shard) == "shard-"+n {
+			// The last --target wins: this child finds nothing listening
+			// and gives up before its specs, with a result and without
+			// reports, as it would for a target gone since the probe.
+			args = append(slices.Clone(args), "--target", "http://127.0.0.1:1")
+		}
 		cmd := childCommand(ctx, shard, all, args...)
 		// Relative paths in the flags (--profile) are the parent's.
 		cmd.Dir, _ = os.Getwd()
@@ -266,6 +272,33 @@ func TestProcsReportAChildThatDies(t *testing.T) {
 	}
 	if states["aborted"] == 0 || states["passed"] == 0 {
 		t.Errorf("verdicts %v: want the dead process's specs aborted and the others passed", states)
+	}
+}
+
+// starvedShardEnv names the shard whose child gives up before its specs
+// (testShardCommand).
+const starvedShardEnv = "KCONFORM_TEST_STARVED_SHARD"
+
+// TestProcsChildWithoutSpecsNamesNoTempFile: a child that ends by itself
+// before its specs (a target gone between the parent's probe and the
+// child's) fails the run with what it said. Its missing coverage file is
+// no second error: that named a file in the run's temporary folder, which
+// the user never sees and cannot act on.
+func TestProcsChildWithoutSpecsNamesNoTempFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	r := runChild(t, 2*time.Minute, map[string]string{starvedShardEnv: "2"},
+		"--procs", "4", "--report-json", filepath.Join(dir, "conformance.json"))
+	if r.exit != runFailed {
+		t.Fatalf("exit %d, want 1:\n%s", r.exit, lastOutput(r.output))
+	}
+	if !strings.Contains(r.output, "kconform run: process 2 (") || !strings.Contains(r.output, "cannot reach the target") {
+		t.Errorf("the output does not say process 2 gave up, and why:\n%s", lastOutput(r.output))
+	}
+	for _, bad := range []string{"coverage.json", "kconform-run-", "no such file"} {
+		if strings.Contains(r.output, bad) {
+			t.Errorf("the output shows %q:\n%s", bad, lastOutput(r.output))
+		}
 	}
 }
 
