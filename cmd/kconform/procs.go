@@ -68,6 +68,9 @@ func runShard(start time.Time, path string, cfg target.RunConfig, stdout, stderr
 	}
 	child := &shardRun{shard: s, user: cfg}
 	child.user.Deadline = s.RunDeadline
+	if !s.Until.IsZero() {
+		cfg.Deadline = time.Until(s.Until)
+	}
 	cfg.Focus = s.Focus(runner.SuiteName)
 	cfg.JUnitReport, cfg.Report, cfg.ReportJSON, cfg.Record = "", "", "", ""
 	cfg.JSONReport = s.ReportPath()

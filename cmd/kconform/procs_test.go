@@ -302,6 +302,23 @@ func TestProcsChildWithoutSpecsNamesNoTempFile(t *testing.T) {
 	}
 }
 
+// TestProcsDeadlineCloseToTheRequestTimeout: a child is given what is left
+// of the run's --deadline. Given as its --deadline, that was soon shorter
+// than --request-timeout, which Load refuses: a valid run (--deadline 12s
+// --request-timeout 5s against a shared target, whose Serial specs start
+// seconds in) lost its children to "bad usage" (exit 2). Here what is left
+// is under 5s from the start.
+func TestProcsDeadlineCloseToTheRequestTimeout(t *testing.T) {
+	t.Parallel()
+	r := runChild(t, 2*time.Minute, nil, "--procs", "4", "--request-timeout", "5s", "--deadline", "5010ms")
+	if r.exit != runPassed {
+		t.Fatalf("exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
+	}
+	if strings.Contains(r.output, "bad usage") {
+		t.Errorf("a child refused its flags:\n%s", lastOutput(r.output))
+	}
+}
+
 // TestProcsInterruptedSaysSoAndExits130: SIGINT to a parallel run stops
 // every child and ends as one process does: exit 130, kconform's line
 // last, no Go stacks.
