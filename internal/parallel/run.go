@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -110,7 +111,12 @@ func (r Runner) runOne(ctx context.Context, s Shard) Outcome {
 	ownProcessGroup(cmd)
 	cmd.Cancel = func() error { return cmd.Process.Signal(r.Stop()) }
 	cmd.WaitDelay = r.Grace
+	// Linux sends a child's death signal (ownProcessGroup) when the
+	// thread that started it ends, not the process: this goroutine keeps
+	// its thread until the child is done.
+	runtime.LockOSThread()
 	runErr := cmd.Run()
+	runtime.UnlockOSThread()
 	o.Output = readOutput(s.outputPath())
 	res, err := readResult(s.resultPath())
 	if err == nil {
