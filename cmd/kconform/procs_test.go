@@ -200,6 +200,12 @@ func sameResults(t *testing.T, one, four childRun) {
 	if h1, h4 := harEntries(t, filepath.Join(one.dir, "run.har")), harEntries(t, filepath.Join(four.dir, "run.har")); h1 == 0 || h1 != h4 {
 		t.Errorf("--record: %d entries with --procs 1, %d with --procs 4", h1, h4)
 	}
+	// The merged capture reads as one process's: in order, so the
+	// lifecycle checks across entries hold as they do for one file.
+	var vout, verr bytes.Buffer
+	if code := runValidate([]string{filepath.Join(four.dir, "run.har")}, &vout, &verr); code != 0 {
+		t.Errorf("kconform validate of the --procs 4 capture: exit %d\n%s%s", code, lastOutput(vout.String()), verr.String())
+	}
 	j1, j4 := junitCases(t, filepath.Join(one.dir, "junit.xml")), junitCases(t, filepath.Join(four.dir, "junit.xml"))
 	for name, n := range j4 {
 		if n != j1[name] {
