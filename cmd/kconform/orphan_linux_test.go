@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -9,12 +10,15 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/kconform/kconform/internal/parallel"
 )
 
-// childrenOf lists the processes whose parent is pid (from /proc).
-func childrenOf(pid int) []int {
+// childrenOf maps the processes whose parent is pid (from /proc) to their
+// shard folders (testShardCommand's children: their exit file is there).
+func childrenOf(pid int) map[int]string {
 	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
-	var out []int
+	out := map[int]string{}
 	for _, p := range stats {
 		b, err := os.ReadFile(p)
 		if err != nil {
@@ -23,9 +27,15 @@ func childrenOf(pid int) []int {
 		// pid (comm) state ppid ...: comm may hold spaces, so after ')'.
 		s := string(b)
 		f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-		if len(f) > 1 && f[1] == strconv.Itoa(pid) {
-			n, _ := strconv.Atoi(filepath.Base(filepath.Dir(p)))
-			out = append(out, n)
+		if len(f) < 2 || f[1] != strconv.Itoa(pid) {
+			continue
+		}
+		env, _ := os.ReadFile(filepath.Join(filepath.Dir(p), "environ"))
+		for _, kv := range strings.Split(string(env), "\x00") {
+			if exit, ok := strings.CutPrefix(kv, childExitEnv+"="); ok {
+				n, _ := strconv.Atoi(filepath.Base(filepath.Dir(p)))
+				out[n] = filepath.Dir(exit)
+			}
 		}
 	}
 	return out
@@ -35,19 +45,21 @@ func childrenOf(pid int) []int {
 // (SIGKILL, the OOM killer) cannot stop its children; each is in its own
 // process group, so nothing else did, and they went on testing the
 // target, unseen, until their shards ended (minutes against a real one).
-// Now the kernel sends each SIGTERM when the parent dies.
+// Now the kernel sends each SIGTERM when the parent dies: each child
+// running then ends as SIGTERM ends a run (exit 143), not by itself.
 func TestProcsChildrenDieWithTheParent(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	// callback-missing: the callback specs wait seconds for calls that
 	// never come, so the children are under way when the parent dies.
 	cmd := childCommand(t.Context(), dir, nil, "--no-color", "--procs", "4", "--mock-faults", "callback-missing")
+	cmd.Env = append(cmd.Env, "TMPDIR="+dir) // the shards' folders, kept when the parent is killed
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	var children []int
+	var children map[int]string
 	for deadline := time.Now().Add(30 * time.Second); len(children) < 4 && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		children = childrenOf(cmd.Process.Pid)
 	}
@@ -55,30 +67,33 @@ func TestProcsChildrenDieWithTheParent(t *testing.T) {
 		_ = cmd.Process.Kill()
 		t.Fatalf("%d children seen, want 4:\n%s", len(children), lastOutput(out.String()))
 	}
-	time.Sleep(500 * time.Millisecond)
+	time.Sleep(200 * time.Millisecond)
+	running := childrenOf(cmd.Process.Pid)
 	_ = cmd.Process.Kill()
 	_ = cmd.Wait()
-	killed := time.Now()
-	// Stopped, a child ends in about 1.5 s; on its own it would run on
-	// for 15 s more.
-	const within = 7 * time.Second
-	var alive []int
-	for deadline := time.Now().Add(within); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		alive = alive[:0]
-		for _, pid := range children {
-			// Signal 0 checks the process exists; a zombie's parent is
-			// init, which reaps it.
+	if len(running) == 0 {
+		t.Fatal("no child still running when the parent was killed: the test proves nothing")
+	}
+	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		alive := 0
+		for pid := range running {
+			// Signal 0: does it exist (init reaps the orphan's zombie)?
 			if syscall.Kill(pid, 0) == nil {
-				alive = append(alive, pid)
+				alive++
 			}
 		}
-		if len(alive) == 0 {
-			t.Logf("children gone %s after the parent", time.Since(killed))
-			return
+		if alive == 0 {
+			break
 		}
 	}
-	for _, pid := range alive {
-		_ = syscall.Kill(pid, syscall.SIGKILL)
+	for pid, shard := range running {
+		b, err := os.ReadFile(filepath.Join(shard, "result.json"))
+		var res parallel.Result
+		if err == nil {
+			err = json.Unmarshal(b, &res)
+		}
+		if err != nil || res.Exit != runTerminated {
+			t.Errorf("child %d (%s) ended with exit %d (%v), want %d: it ran on after the parent was killed", pid, filepath.Base(shard), res.Exit, err, runTerminated)
+		}
 	}
-	t.Errorf("children %v still ran %s after the parent was killed", alive, within)
 }
