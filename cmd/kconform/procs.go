@@ -68,6 +68,9 @@ func runShard(start time.Time, path string, cfg target.RunConfig, stdout, stderr
 	}
 	child := &shardRun{shard: s, user: cfg}
 	child.user.Deadline = s.RunDeadline
+	if !s.Until.IsZero() {
+		cfg.Deadline = time.Until(s.Until)
+	}
 	cfg.Focus = s.Focus(runner.SuiteName)
 	cfg.JUnitReport, cfg.Report, cfg.ReportJSON, cfg.Record = "", "", "", ""
 	cfg.JSONReport = s.ReportPath()
@@ -175,7 +178,10 @@ func runParallel(start time.Time, cfg target.RunConfig, args []string, p plan, s
 		if _, err := os.Stat(o.Shard.RecordPath()); err == nil && o.Shard.Record {
 			records = append(records, o.Shard.RecordPath())
 		}
-		if o.Shard.Coverage {
+		// A child without a report never got to its specs (it said
+		// why below): it observed nothing, and its missing file is no
+		// news to the user.
+		if o.Shard.Coverage && part.Err == nil {
 			if err := mergeCoverage(outputs.coverage, o.Shard.CoveragePath()); err != nil {
 				fmt.Fprintf(stderr, "kconform run: the coverage of %s: %v\n", o.Shard.Describe(), err)
 				passed = false

@@ -39,6 +39,12 @@ func testShardCommand(env map[string]string) parallel.Command {
 			cmd.Env = append(os.Environ(), crashShardEnv+"="+n)
 			return cmd
 		}
+		if n := all[starvedShardEnv]; n != "" && filepath.Base(shard) == "shard-"+n {
+			// The last --target wins: this child finds nothing listening
+			// and gives up before its specs, with a result and without
+			// reports, as it would for a target gone since the probe.
+			args = append(slices.Clone(args), "--target", "http://127.0.0.1:1")
+		}
 		cmd := childCommand(ctx, shard, all, args...)
 		// Relative paths in the flags (--profile) are the parent's.
 		cmd.Dir, _ = os.Getwd()
@@ -194,6 +200,12 @@ func sameResults(t *testing.T, one, four childRun) {
 	if h1, h4 := harEntries(t, filepath.Join(one.dir, "run.har")), harEntries(t, filepath.Join(four.dir, "run.har")); h1 == 0 || h1 != h4 {
 		t.Errorf("--record: %d entries with --procs 1, %d with --procs 4", h1, h4)
 	}
+	// The merged capture reads as one process's: in order, so the
+	// lifecycle checks across entries hold as they do for one file.
+	var vout, verr bytes.Buffer
+	if code := runValidate([]string{filepath.Join(four.dir, "run.har")}, &vout, &verr); code != 0 {
+		t.Errorf("kconform validate of the --procs 4 capture: exit %d\n%s%s", code, lastOutput(vout.String()), verr.String())
+	}
 	j1, j4 := junitCases(t, filepath.Join(one.dir, "junit.xml")), junitCases(t, filepath.Join(four.dir, "junit.xml"))
 	for name, n := range j4 {
 		if n != j1[name] {
@@ -266,6 +278,50 @@ func TestProcsReportAChildThatDies(t *testing.T) {
 	}
 	if states["aborted"] == 0 || states["passed"] == 0 {
 		t.Errorf("verdicts %v: want the dead process's specs aborted and the others passed", states)
+	}
+}
+
+// starvedShardEnv names the shard whose child gives up before its specs
+// (testShardCommand).
+const starvedShardEnv = "KCONFORM_TEST_STARVED_SHARD"
+
+// TestProcsChildWithoutSpecsNamesNoTempFile: a child that ends by itself
+// before its specs (a target gone between the parent's probe and the
+// child's) fails the run with what it said. Its missing coverage file is
+// no second error: that named a file in the run's temporary folder, which
+// the user never sees and cannot act on.
+func TestProcsChildWithoutSpecsNamesNoTempFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	r := runChild(t, 2*time.Minute, map[string]string{starvedShardEnv: "2"},
+		"--procs", "4", "--report-json", filepath.Join(dir, "conformance.json"))
+	if r.exit != runFailed {
+		t.Fatalf("exit %d, want 1:\n%s", r.exit, lastOutput(r.output))
+	}
+	if !strings.Contains(r.output, "kconform run: process 2 (") || !strings.Contains(r.output, "cannot reach the target") {
+		t.Errorf("the output does not say process 2 gave up, and why:\n%s", lastOutput(r.output))
+	}
+	for _, bad := range []string{"coverage.json", "kconform-run-", "no such file"} {
+		if strings.Contains(r.output, bad) {
+			t.Errorf("the output shows %q:\n%s", bad, lastOutput(r.output))
+		}
+	}
+}
+
+// TestProcsDeadlineCloseToTheRequestTimeout: a child is given what is left
+// of the run's --deadline. Given as its --deadline, that was soon shorter
+// than --request-timeout, which Load refuses: a valid run (--deadline 12s
+// --request-timeout 5s against a shared target, whose Serial specs start
+// seconds in) lost its children to "bad usage" (exit 2). Here what is left
+// is under 5s from the start.
+func TestProcsDeadlineCloseToTheRequestTimeout(t *testing.T) {
+	t.Parallel()
+	r := runChild(t, 2*time.Minute, nil, "--procs", "4", "--request-timeout", "5s", "--deadline", "5010ms")
+	if r.exit != runPassed {
+		t.Fatalf("exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
+	}
+	if strings.Contains(r.output, "bad usage") {
+		t.Errorf("a child refused its flags:\n%s", lastOutput(r.output))
 	}
 }
 

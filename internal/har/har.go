@@ -138,16 +138,20 @@ func (w *Writer) Close() error {
 var errClosed = errors.New("har: the writer is closed")
 
 // AddFiles adds the entries of captures this package wrote (one per
-// process of a parallel run) in the order they completed (start plus
-// duration, to the millisecond HAR keeps), as one process writing them
-// all would have.
+// process of a parallel run) in the order they completed, as one process
+// writing them all would have. Each file is already in that order (an
+// entry is written when its exchange ends) and is kept as written: HAR
+// keeps the start to the millisecond only, so start plus duration may
+// swap two exchanges of one millisecond (a read and the DELETE before
+// it, say). Only the files are interleaved by that estimate.
 func (w *Writer) AddFiles(paths ...string) error {
 	type timed struct {
 		raw  json.RawMessage // the entry as written: LogEntry reads only what validation needs
 		done time.Time
 	}
-	var all []timed
+	files := make([][]timed, 0, len(paths))
 	for _, p := range paths {
+		var all []timed
 		b, err := os.ReadFile(p)
 		if err != nil {
 			return err
@@ -174,16 +178,28 @@ func (w *Writer) AddFiles(paths ...string) error {
 			}
 			all = append(all, timed{raw, started.Add(time.Duration(when.Time * float64(time.Millisecond)))})
 		}
+		files = append(files, all)
 	}
-	slices.SortStableFunc(all, func(a, b timed) int { return a.done.Compare(b.done) })
-	for _, t := range all {
+	for {
+		// The file whose next entry completed first (the earlier file on
+		// a tie).
+		next := -1
+		for i, f := range files {
+			if len(f) > 0 && (next < 0 || f[0].done.Before(files[next][0].done)) {
+				next = i
+			}
+		}
+		if next < 0 {
+			return nil
+		}
+		t := files[next][0]
+		files[next] = files[next][1:]
 		var b bytes.Buffer
 		err := json.Indent(&b, t.raw, "      ", "  ")
 		if err := w.addJSON(b.Bytes(), err); err != nil {
 			return err
 		}
 	}
-	return nil
 }
 
 // File is a HAR capture being written to a temporary file next to its

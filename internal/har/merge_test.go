@@ -92,3 +92,48 @@ func TestAddFilesMergesInCompletionOrder(t *testing.T) {
 		t.Errorf("a broken capture: %v, want an error naming it", err)
 	}
 }
+
+// TestAddFilesKeepsEachFileInOrder: a process writes its exchanges in the
+// order they completed, but HAR keeps when they started to the millisecond
+// only, so two exchanges of one millisecond can look as if they completed
+// the other way round. Reordering them made a session read after its
+// DELETE look as if it left DISABLED (kconform validate failed the merged
+// capture of a clean `run --procs 4`): one file's order is kept as
+// written, and only files are interleaved.
+func TestAddFilesKeepsEachFileInOrder(t *testing.T) {
+	dir := t.TempDir()
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	path := filepath.Join(dir, "one.har")
+	f, err := har.Create(path, har.Creator{Name: "kconform", Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// x: 0.1 ms to 0.6 ms; y: 0.7 ms to 0.8 ms. Written as started at 0
+	// ms, x seems done at 0.5 and y at 0.1.
+	for _, e := range []har.Entry{
+		{Started: t0.Add(100 * time.Microsecond), Duration: 500 * time.Microsecond, Exchange: exchange.Exchange{Method: "DELETE", URL: "http://127.0.0.1/hpp/v1/sessions/x", Status: 204}},
+		{Started: t0.Add(700 * time.Microsecond), Duration: 100 * time.Microsecond, Exchange: exchange.Exchange{Method: "GET", URL: "http://127.0.0.1/hpp/v1/sessions/y", Status: 200}},
+	} {
+		if err := f.Add(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	w, err := har.NewWriter(&buf, har.Creator{Name: "kconform", Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.AddFiles(path); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	x, y := strings.Index(buf.String(), "sessions/x"), strings.Index(buf.String(), "sessions/y")
+	if x < 0 || y < 0 || x > y {
+		t.Errorf("one file's entries reordered (x at %d, y at %d), want them as written:\n%s", x, y, buf.String())
+	}
+}

@@ -51,9 +51,12 @@ type Shard struct {
 	Dir      string `json:"dir"`
 	Record   bool   `json:"record"`
 	Coverage bool   `json:"coverage"`
-	// RunDeadline is the whole run's --deadline, for the child's header
-	// (the child's own is what is left of it).
+	// RunDeadline is the whole run's --deadline, for the child's header;
+	// Until is when it runs out, the child's own deadline (set by Run).
+	// Not a --deadline flag: what is left may be shorter than
+	// --request-timeout, which the flag may not be.
 	RunDeadline time.Duration `json:"run_deadline"`
+	Until       time.Time     `json:"until"`
 }
 
 // Focus is the Ginkgo focus that selects exactly the shard's specs (Ginkgo

@@ -9,6 +9,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/kconform/kconform/internal/runreport"
 	"github.com/kconform/kconform/internal/target"
 )
 
@@ -115,6 +116,20 @@ func TestMergeReportsTakesEachSpecFromItsShardAndAbortsTheLost(t *testing.T) {
 		parts = append(parts, ShardReport{Shard: s, Report: r})
 	}
 	m := MergeReports(p, parts)
+	var lost []string
+	defer func() {
+		// The summary's reason for them is the process's, not "the run
+		// was interrupted while it ran": nothing was interrupted, and the
+		// spec never started.
+		for _, r := range runreport.Rules(m) {
+			if slices.Contains(lost, r.Rule) && (r.Verdict != runreport.NotRun || !strings.Contains(r.Why, "process 2") || strings.Contains(r.Why, "interrupted")) {
+				t.Errorf("%q of the lost shard: %s %q, want not run naming the process", r.Rule, r.Verdict, r.Why)
+			}
+		}
+		if len(lost) == 0 {
+			t.Error("no spec of the lost shard")
+		}
+	}()
 	if len(m.SpecReports) != len(p.SpecReports) {
 		t.Fatalf("%d specs merged, want %d", len(m.SpecReports), len(p.SpecReports))
 	}
@@ -134,6 +149,7 @@ func TestMergeReportsTakesEachSpecFromItsShardAndAbortsTheLost(t *testing.T) {
 			if s.State != types.SpecStateAborted || !strings.Contains(s.Failure.Message, "process 2") {
 				t.Errorf("%q of the lost shard: %s %q, want aborted naming the process", s.FullText(), s.State, s.Failure.Message)
 			}
+			lost = append(lost, s.FullText())
 		default:
 			if s.State != types.SpecStateFailed || !strings.Contains(s.Failure.Message, "ran in process") {
 				t.Errorf("%q: %s %q, want its shard's verdict", s.FullText(), s.State, s.Failure.Message)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -38,8 +39,8 @@ type Runner struct {
 	Args    []string          // the child's flags, without secrets
 	Env     map[string]string // added to each child's environment: credentials
 	Command Command
-	// Deadline is the run's: each child gets what is left of it as its
-	// --deadline, and one still running past it (and Grace) is stopped.
+	// Deadline is the run's: each child gets it (Shard.Until) as its
+	// own, and one still running past it (and Grace) is stopped.
 	Deadline time.Time
 	// Stop is the signal a child is sent when ctx ends (the one the
 	// parent got: SIGINT or SIGTERM); Grace is how long it then has to
@@ -75,6 +76,7 @@ func (r Runner) runOne(ctx context.Context, s Shard) Outcome {
 		return o
 	}
 	s.Dir = filepath.Join(r.Dir, fmt.Sprintf("shard-%d", s.Index))
+	s.Until = r.Deadline
 	o.Shard = s
 	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
 		o.Err = fmt.Errorf("%s: %v", s.Describe(), err)
@@ -98,19 +100,23 @@ func (r Runner) runOne(ctx context.Context, s Shard) Outcome {
 		return o
 	}
 	defer output.Close()
-	left := time.Until(r.Deadline).Round(time.Millisecond)
-	if left <= 0 {
+	if time.Until(r.Deadline) <= 0 {
 		o.Err = fmt.Errorf("%s was not started: the --deadline ran out before it", s.Describe())
 		return o
 	}
 	ctx, cancel := context.WithDeadline(ctx, r.Deadline.Add(r.Grace))
 	defer cancel()
-	cmd := r.Command(ctx, append(slices.Clone(r.Args), "--deadline", left.String()), env)
+	cmd := r.Command(ctx, slices.Clone(r.Args), env)
 	cmd.Stdout, cmd.Stderr = output, output
 	ownProcessGroup(cmd)
 	cmd.Cancel = func() error { return cmd.Process.Signal(r.Stop()) }
 	cmd.WaitDelay = r.Grace
+	// Linux sends a child's death signal (ownProcessGroup) when the
+	// thread that started it ends, not the process: this goroutine keeps
+	// its thread until the child is done.
+	runtime.LockOSThread()
 	runErr := cmd.Run()
+	runtime.UnlockOSThread()
 	o.Output = readOutput(s.outputPath())
 	res, err := readResult(s.resultPath())
 	if err == nil {

@@ -172,6 +172,11 @@ func verdictOf(r types.Report, s types.SpecReport) (Verdict, string) {
 	switch {
 	case s.State == types.SpecStatePassed:
 		return Holds, ""
+	case s.State == types.SpecStateAborted && s.StartTime.IsZero() && s.Failure.Message != "":
+		// Never started, yet aborted: a process of a parallel run
+		// (internal/parallel) that left no report, which the message
+		// names and says how it ended.
+		return NotRun, cutShort + s.Failure.Message
 	case s.State.Is(types.SpecStateInterrupted | types.SpecStateAborted):
 		return NotRun, whyInterrupted
 	case s.State.Is(types.SpecStateFailureStates):
