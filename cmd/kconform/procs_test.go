@@ -203,7 +203,7 @@ func sameResults(t *testing.T, one, four childRun) {
 	// The merged capture reads as one process's: in order, so the
 	// lifecycle checks across entries hold as they do for one file.
 	var vout, verr bytes.Buffer
-	if code := runValidate([]string{filepath.Join(four.dir, "run.har")}, &vout, &verr); code != 0 {
+	if code := runValidate([]string{filepath.Join(four.dir, "run.har")}, os.Getenv, &vout, &verr); code != 0 {
 		t.Errorf("kconform validate of the --procs 4 capture: exit %d\n%s%s", code, lastOutput(vout.String()), verr.String())
 	}
 	j1, j4 := junitCases(t, filepath.Join(one.dir, "junit.xml")), junitCases(t, filepath.Join(four.dir, "junit.xml"))
