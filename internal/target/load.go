@@ -290,7 +290,7 @@ func Load(args []string, getenv func(string) string) (RunConfig, error) {
 		// processes costs more than they save.
 		cfg.Procs = 1
 	}
-	if r.procs != "" {
+	if r.procs != "" || set["procs"] { // given empty is a mistake, not the default
 		if n, err := strconv.Atoi(strings.TrimSpace(r.procs)); err != nil || n < 1 {
 			u.add("--procs %q is not a number of processes (1 or more)", r.procs)
 		} else {

@@ -37,8 +37,10 @@ func TestProcsDefaultsByTargetKind(t *testing.T) {
 	if err != nil || cfg.Procs != DefaultProcs {
 		t.Errorf("a target on another host: procs %d (%v), want %d", cfg.Procs, err, DefaultProcs)
 	}
-	if _, err := Load([]string{"--procs", "0"}, env); err == nil || !IsUsage(err) {
-		t.Errorf("--procs 0: %v, want a usage error", err)
+	for _, bad := range []string{"0", "", " "} {
+		if _, err := Load([]string{"--procs", bad}, env); err == nil || !IsUsage(err) {
+			t.Errorf("--procs %q: %v, want a usage error", bad, err)
+		}
 	}
 	if cfg, err := Load([]string{"--procs", "3"}, env); err != nil || cfg.Procs != 3 {
 		t.Errorf("--procs 3: %d %v", cfg.Procs, err)
