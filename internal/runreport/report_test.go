@@ -133,6 +133,39 @@ func TestUnrunSpecsOfAnEndedRun(t *testing.T) {
 	}
 }
 
+// The spec under way when the run's --deadline (Ginkgo's suite timeout)
+// elapsed is not run, not broken: the run's limit, not the target's. A
+// spec's own timeout is still the target's (too slow for the rule).
+func TestSuiteTimeoutIsNotTheTargets(t *testing.T) {
+	r := types.Report{
+		PreRunStats:                types.PreRunStats{TotalSpecs: 2, SpecsThatWillRun: 2},
+		SpecialSuiteFailureReasons: []string{"Suite Timeout Elapsed"},
+		SpecReports: []types.SpecReport{
+			spec([]string{"Callbacks"}, [][]string{{labels.Callbacks}}, "MUST call back", types.SpecStateTimedout, "A suite timeout occurred"),
+			spec([]string{"Callbacks"}, [][]string{{labels.Callbacks}}, "MUST call back soon", types.SpecStateTimedout, "A spec timeout occurred"),
+		},
+	}
+	rep := New(r, "", "", "", nil)
+	byName := map[string]Rule{}
+	for _, rule := range rep.Rules {
+		byName[rule.Rule[strings.Index(rule.Rule, "MUST"):]] = rule
+	}
+	if len(byName) != 2 {
+		t.Fatalf("rules %+v", rep.Rules)
+	}
+	if got := byName["MUST call back"]; got.Verdict != NotRun || got.Why != "not run: the run's --deadline ran out while it ran" {
+		t.Errorf("cut by the suite timeout: %s %q, want not-run", got.Verdict, got.Why)
+	}
+	if got := byName["MUST call back soon"]; got.Verdict != Broken {
+		t.Errorf("its own timeout: %s, want broken", got.Verdict)
+	}
+	for _, f := range rep.Findings {
+		if strings.Contains(f.What, "suite timeout") {
+			t.Errorf("a finding blames the target for the run's deadline: %+v", f)
+		}
+	}
+}
+
 func TestJSONUsesTheVerdictWords(t *testing.T) {
 	rep := New(sample(), "v0.0.0-test", "http://127.0.0.1:4010", "", nil)
 	var b bytes.Buffer

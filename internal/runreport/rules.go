@@ -117,6 +117,7 @@ const (
 	whyNotReached  = cutShort + "the run ended before it (%s)"
 	whyInterrupted = cutShort + "the run was interrupted while it ran"
 	whyNotBegun    = cutShort + "the run was interrupted before it"
+	whyOutOfTime   = cutShort + "the run's --deadline ran out while it ran"
 	assumptionNote = "an assumption: Klarna does not document this rule, so a failure is a finding, not a proven breach"
 )
 
@@ -167,6 +168,11 @@ func Rules(r types.Report) []Rule {
 	return out
 }
 
+// suiteTimeout opens Ginkgo's failure message of the spec under way when
+// the suite timeout elapsed (a spec's own timeout says "A spec timeout" or
+// "A node timeout").
+const suiteTimeout = "A suite timeout occurred"
+
 // verdictOf maps a spec's end state to a verdict and its reason.
 func verdictOf(r types.Report, s types.SpecReport) (Verdict, string) {
 	switch {
@@ -179,6 +185,10 @@ func verdictOf(r types.Report, s types.SpecReport) (Verdict, string) {
 		return NotRun, cutShort + s.Failure.Message
 	case s.State.Is(types.SpecStateInterrupted | types.SpecStateAborted):
 		return NotRun, whyInterrupted
+	case s.State == types.SpecStateTimedout && strings.HasPrefix(s.Failure.Message, suiteTimeout):
+		// Ginkgo ends the spec under way when the suite's timeout (the
+		// run's --deadline) elapses: the run's limit, not the target's.
+		return NotRun, whyOutOfTime
 	case s.State.Is(types.SpecStateFailureStates):
 		// Failed, timed out, panicked: the target did not do what the rule
 		// says within the spec's limits.
