@@ -66,8 +66,8 @@ func (p prober) base(hpp bool) string {
 	return p.kpBase
 }
 
-func (p prober) do(ctx context.Context, method, rawURL string, body any) (answer, error) {
-	ctx, cancel := context.WithTimeout(ctx, p.timeout)
+func (p prober) do(run context.Context, method, rawURL string, body any) (answer, error) {
+	ctx, cancel := context.WithTimeout(run, p.timeout)
 	defer cancel()
 	var rd io.Reader
 	if body != nil {
@@ -87,6 +87,13 @@ func (p prober) do(ctx context.Context, method, rawURL string, body any) (answer
 	req.SetBasicAuth(p.user, p.password)
 	resp, err := p.client.Do(req)
 	if err != nil {
+		// The run's own end is not the target's silence.
+		switch run.Err() {
+		case context.DeadlineExceeded:
+			return answer{}, errors.New("the run's --deadline ran out while the target was being probed, before any spec")
+		case context.Canceled:
+			return answer{}, errors.New("the run was interrupted while the target was being probed, before any spec")
+		}
 		return answer{}, unreachable(rawURL, p.timeout, err)
 	}
 	defer resp.Body.Close()
