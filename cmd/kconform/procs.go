@@ -188,6 +188,13 @@ func runParallel(start time.Time, cfg target.RunConfig, args []string, p plan, s
 			}
 		}
 	}
+	if len(lost) == len(outcomes) && sig != nil {
+		// Stopped before any process got to its specs: the signal is the
+		// cause, not each process's end (a child stopped while it started
+		// ends "without a result"), and the last word, as in one process.
+		fmt.Fprintf(stderr, "kconform run: interrupted by %s before any process got to its specs: no rule was run or judged\n", signalName(sig))
+		return exitFor(sig)
+	}
 	if len(lost) == len(outcomes) {
 		// No process got to its specs: each says why, once (the same
 		// cause says the same), as one process would have.
@@ -200,9 +207,6 @@ func runParallel(start time.Time, cfg target.RunConfig, args []string, p plan, s
 				shown[o.Output] = true
 				fmt.Fprintln(stderr, o.Output)
 			}
-		}
-		if sig != nil {
-			return exitFor(sig)
 		}
 		return runFailed
 	}

@@ -185,12 +185,8 @@ func finish(r *types.Report, passed bool, sig os.Signal, scrub *exchange.Scrubbe
 		// The last word: Ginkgo says "Interrupted by User" for either
 		// signal and counts the spec it cut short as failed; kconform
 		// judges it not run, like the specs never reached.
-		name, code := "SIGINT", exitFor(sig)
-		if sig == syscall.SIGTERM {
-			name = "SIGTERM"
-		}
-		fmt.Fprintf(stderr, "kconform run: interrupted by %s (Ginkgo's \"Interrupted by User\"): %d selected rule(s) not run, not judged, the spec under way included (Ginkgo counts it as failed)\n", name, notRun)
-		return code
+		fmt.Fprintf(stderr, "kconform run: interrupted by %s (Ginkgo's \"Interrupted by User\"): %d selected rule(s) not run, not judged, the spec under way included (Ginkgo counts it as failed)\n", signalName(sig), notRun)
+		return exitFor(sig)
 	}
 	if !passed {
 		return runFailed
@@ -199,6 +195,14 @@ func finish(r *types.Report, passed bool, sig os.Signal, scrub *exchange.Scrubbe
 }
 
 // exitFor is the exit code of a run stopped by sig.
+// signalName is how the run's closing line names the signal that stopped it.
+func signalName(sig os.Signal) string {
+	if sig == syscall.SIGTERM {
+		return "SIGTERM"
+	}
+	return "SIGINT"
+}
+
 func exitFor(sig os.Signal) int {
 	if sig == syscall.SIGTERM {
 		return runTerminated
