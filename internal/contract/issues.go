@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -148,7 +149,22 @@ func schemaMessage(se *openapi3.SchemaError, at string) string {
 // enumMessage says what came and what is allowed, in kin-openapi's words.
 func enumMessage(se *openapi3.SchemaError) string {
 	allowed, _ := json.Marshal(se.Schema.Enum)
-	return "value " + enumActual(se.Value, se.Schema.Enum) + " is not one of the allowed values " + string(allowed)
+	return "value " + enumActual(se.Value, se.Schema.Enum) + enumNotAllowed + string(allowed)
+}
+
+const enumNotAllowed = " is not one of the allowed values "
+
+// enumValueShown is the value an enum message shows, in each of the forms
+// enumActual writes it: a JSON string, a description in parentheses, or
+// a number, bool or null.
+var enumValueShown = regexp.MustCompile(`value (?:"(?:[^"\\]|\\.)*"|\([^)]*\)|\S+)` + enumNotAllowed)
+
+// WithoutActual is an issue message without the values it shows (an
+// enum's): the same defect met with other values, such as a lowercase
+// status read as "waiting" and called back as "in_progress", then has the
+// same message. The message of a violation itself keeps its value.
+func WithoutActual(message string) string {
+	return enumValueShown.ReplaceAllString(message, "value"+enumNotAllowed)
 }
 
 // enumActual shows a value that failed an enum when it could be one of the

@@ -3,6 +3,7 @@ package runreport
 import (
 	"cmp"
 	"fmt"
+	"github.com/kconform/kconform/internal/contract"
 	"regexp"
 	"slices"
 	"strconv"
@@ -262,7 +263,8 @@ func mergeEmbedded(byKey map[string]*Finding, order []string) []string {
 // one of them seen embedded in a larger body: the longer pointer is a
 // prefix plus the shorter, and the messages agree once the prefix is taken
 // out of the longer one's (a "none of the allowed shapes" names the
-// fields it looked at, under the prefix). A whole body ("") matches an
+// fields it looked at, under the prefix) and the values they show left
+// out. A whole body ("") matches an
 // embedded object only when its message names such fields.
 func embedded(a, b *Finding) bool {
 	if len(a.Pointer) < len(b.Pointer) {
@@ -275,12 +277,14 @@ func embedded(a, b *Finding) bool {
 	if !strings.HasPrefix(prefix, "/") || (b.Pointer != "" && !strings.HasPrefix(b.Pointer, "/")) {
 		return false
 	}
-	msg := a.message
+	// The values an issue shows may differ (the object seen at two
+	// moments: "waiting" read, "in_progress" called back); the defect not.
+	long, short := contract.WithoutActual(a.message), contract.WithoutActual(b.message)
+	msg := strings.ReplaceAll(long, prefix+"/", "/")
 	if b.Pointer == "" {
-		msg = strings.ReplaceAll(msg, prefix+"/", "/")
-		return msg != a.message && msg == b.message
+		return msg != long && msg == short
 	}
-	return strings.ReplaceAll(msg, prefix+"/", "/") == b.message
+	return msg == short
 }
 
 // mergeAcrossOperations folds together wrong statuses of different

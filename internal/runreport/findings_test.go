@@ -153,3 +153,19 @@ func TestConnectionResetsAreOneFinding(t *testing.T) {
 		t.Errorf("finding says %q: want the step once and no connection addresses", w)
 	}
 }
+
+// One object seen at two moments shows two values of one wrong enum: a
+// lowercase status read as "waiting" and called back as "in_progress" is
+// one defect (the enum messages came to show the value, which split it).
+func TestEmbeddedIgnoresTheValuesShown(t *testing.T) {
+	allowed := ` is not one of the allowed values ["WAITING","IN_PROGRESS"]`
+	read := &Finding{Kind: KindContract, Pointer: "/status", message: `value "waiting"` + allowed}
+	callback := &Finding{Kind: KindContract, Pointer: "/session/status", message: `value "in_progress"` + allowed}
+	if !embedded(read, callback) {
+		t.Error("the same wrong enum in a read and a callback is two findings")
+	}
+	other := &Finding{Kind: KindContract, Pointer: "/session/status", message: `value "x" is not one of the allowed values ["A"]`}
+	if embedded(read, other) {
+		t.Error("another enum's failure merged")
+	}
+}
