@@ -313,10 +313,12 @@ func TestProcsChildWithoutSpecsNamesNoTempFile(t *testing.T) {
 // than --request-timeout, which Load refuses: a valid run (--deadline 12s
 // --request-timeout 5s against a shared target, whose Serial specs start
 // seconds in) lost its children to "bad usage" (exit 2). Here what is left
-// is under 5s from the start.
+// is under the request timeout from the start, and long enough for a full
+// run on a loaded machine: a 5 s deadline made the test fail when -race
+// and the other tests' runs slowed the specs past it.
 func TestProcsDeadlineCloseToTheRequestTimeout(t *testing.T) {
 	t.Parallel()
-	r := runChild(t, 2*time.Minute, nil, "--procs", "4", "--request-timeout", "5s", "--deadline", "5010ms")
+	r := runChild(t, 2*time.Minute, nil, "--procs", "4", "--request-timeout", "60s", "--deadline", "60010ms")
 	if r.exit != runPassed {
 		t.Fatalf("exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
 	}
