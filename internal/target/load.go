@@ -126,6 +126,10 @@ func newFlagSet(r *raw) *flag.FlagSet {
 	return fs
 }
 
+// needValue are the flags whose empty value means nothing.
+var needValue = []string{"request-timeout", "deadline", "focus", "skip", "callback-timeout", "callback-retry-delay",
+	"payment-provider", "procs", "mock-faults", "consumer", "manual-timeout"}
+
 // Usage is the flag help of `kconform run`.
 func Usage() string {
 	var r raw
@@ -168,6 +172,15 @@ func Load(args []string, getenv func(string) string) (RunConfig, error) {
 	u := &UsageError{}
 	if fs.NArg() > 0 {
 		u.Problems = append(u.Problems, cli.Unexpected("run", fs.Arg(0)))
+	}
+	// A flag given with no value, where no value means nothing (a CI
+	// variable left unset: --deadline="$DEADLINE"), is a mistake: it ran
+	// silently with the default. Empty still means "none" for a target
+	// (the built-in mock) and a label filter.
+	for _, name := range needValue {
+		if f := fs.Lookup(name); set[name] && strings.TrimSpace(f.Value.String()) == "" {
+			u.add("--%s is given without a value: give one, or leave the flag out for its default", name)
+		}
 	}
 	// pick returns the flag value when given, else the variable's.
 	pick := func(name, env, flagValue string) (string, bool) {
@@ -290,7 +303,7 @@ func Load(args []string, getenv func(string) string) (RunConfig, error) {
 		// processes costs more than they save.
 		cfg.Procs = 1
 	}
-	if r.procs != "" || set["procs"] { // given empty is a mistake, not the default
+	if r.procs != "" {
 		if n, err := strconv.Atoi(strings.TrimSpace(r.procs)); err != nil || n < 1 {
 			u.add("--procs %q is not a number of processes (1 or more)", r.procs)
 		} else {

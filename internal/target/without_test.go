@@ -2,6 +2,7 @@ package target
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -37,12 +38,30 @@ func TestProcsDefaultsByTargetKind(t *testing.T) {
 	if err != nil || cfg.Procs != DefaultProcs {
 		t.Errorf("a target on another host: procs %d (%v), want %d", cfg.Procs, err, DefaultProcs)
 	}
-	for _, bad := range []string{"0", "", " "} {
+	for _, bad := range []string{"0", " "} {
 		if _, err := Load([]string{"--procs", bad}, env); err == nil || !IsUsage(err) {
 			t.Errorf("--procs %q: %v, want a usage error", bad, err)
 		}
 	}
 	if cfg, err := Load([]string{"--procs", "3"}, env); err != nil || cfg.Procs != 3 {
 		t.Errorf("--procs 3: %d %v", cfg.Procs, err)
+	}
+}
+
+// A flag given empty where empty means nothing is refused, naming it (a
+// CI variable left unset ran silently with the default); where empty means
+// "none" (a target: the built-in mock; a filter) it is still taken.
+func TestEmptyFlagValuesAreRefused(t *testing.T) {
+	env := func(string) string { return "" }
+	for _, name := range needValue {
+		_, err := Load([]string{"--" + name + "="}, env)
+		if err == nil || !IsUsage(err) || !strings.Contains(err.Error(), "--"+name+" is given without a value") {
+			t.Errorf("--%s=: %v, want a usage error naming it", name, err)
+		}
+	}
+	for _, args := range [][]string{{"--target="}, {"--label-filter="}} {
+		if _, err := Load(args, env); err != nil {
+			t.Errorf("%v: %v, want accepted", args, err)
+		}
 	}
 }
