@@ -50,7 +50,7 @@ const DefaultManualTimeout = 100 * time.Second
 func consumerFlags(fs *flag.FlagSet, r *raw) {
 	fs.StringVar(&r.consumer, "consumer", "", "who acts on the hosted payment page: "+strings.Join(ConsumerDrivers, ", ")+
 		" (env "+EnvConsumer+"; default: http when the target announces a consumer page at "+CapabilitiesPath+", else none)")
-	fs.StringVar(&r.browser, "browser", "", "with --consumer browser: the Chromium binary (default: chromium, chromium-browser or google-chrome from PATH; `make chromium` installs Debian's)")
+	fs.StringVar(&r.browser, "browser", "", "with --consumer browser: the Chromium `path` (default: chromium, chromium-browser or google-chrome from PATH; make chromium installs Debian's)")
 	fs.StringVar(&r.screenshots, "screenshots", "", "with --consumer browser: a folder that gets a PNG of every consumer page opened")
 	fs.StringVar(&r.manualTimeout, "manual-timeout", "", "with --consumer manual: how long to wait for the person at each step (default "+DefaultManualTimeout.String()+"; a spec has 2m in all)")
 	fs.StringVar(&r.profile, "profile", "", "target profile: a YAML file saying how to act as the consumer and move the clock on a target that is not kconform's mock, through its own test hooks (env "+EnvProfile+"; docs/profiles.md)")
