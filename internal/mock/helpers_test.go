@@ -203,6 +203,16 @@ func (h *harness) expect(r response, status int) response {
 	return r
 }
 
+// eachCase checks a table: f(in) is want for every case.
+func eachCase[I, O comparable](t *testing.T, name string, f func(I) O, cases map[I]O) {
+	t.Helper()
+	for in, want := range cases {
+		if got := f(in); got != want {
+			t.Errorf("%s(%#v) = %#v, want %#v", name, in, got, want)
+		}
+	}
+}
+
 // decoded sends a request, expects status and decodes the answer as T.
 func decoded[T any](h *harness, method, path, body string, status int) T {
 	h.t.Helper()
@@ -344,6 +354,16 @@ func (rc *receiver) wait(n int) []call {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	return append([]call(nil), rc.calls...)
+}
+
+// staysAt checks that, after quiet with no more calls due, the receiver has
+// had exactly n: the mock neither lost nor repeated a delivery.
+func (rc *receiver) staysAt(n int, quiet time.Duration) {
+	rc.t.Helper()
+	time.Sleep(quiet)
+	if got := rc.count(); got != n {
+		rc.t.Errorf("%d calls, want %d", got, n)
+	}
 }
 
 func (rc *receiver) count() int {

@@ -75,18 +75,14 @@ func sameFields(got, want string) bool {
 }
 
 func TestPointerToField(t *testing.T) {
-	for ptr, want := range map[string]string{
+	eachCase(t, "pointerToField", pointerToField, map[string]string{
 		"":                         "body",
 		"/purchase_currency":       "purchase_currency",
 		"/order_lines/0/name":      "order_lines[0].name",
 		"/billing_address/country": "billing_address.country",
 		"/a~1b/c~0d":               "a/b.c~d",
 		"/0":                       "0",
-	} {
-		if got := pointerToField(ptr); got != want {
-			t.Errorf("%q: %q, want %q", ptr, got, want)
-		}
-	}
+	})
 }
 
 func TestRequestsKlarnaAcceptsAreAccepted(t *testing.T) {
