@@ -189,14 +189,7 @@ func TestCallbacksOnlyToLoopback(t *testing.T) {
 
 func TestCloseStopsCallbackDelivery(t *testing.T) {
 	before := runtime.NumGoroutine()
-	srv, err := New(Options{CallbackTimeout: 5 * time.Second, CallbackRetryDelay: time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, err := srv.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, base := startMock(t, Options{CallbackTimeout: 5 * time.Second, CallbackRetryDelay: time.Hour})
 	// A receiver that never answers: delivery is stuck in its first call.
 	rc := newReceiver(t, func(int) (int, time.Duration) { return http.StatusOK, time.Minute })
 	h := &harness{t: t, srv: srv, base: base, client: &http.Client{

@@ -36,6 +36,28 @@ const orderBody = `{
   "purchase_country": "SE", "purchase_currency": "SEK", ` + kpLines + `
 }`
 
+// newMock is New, failing the test on an error.
+func newMock(tb testing.TB, opts Options) *Server {
+	tb.Helper()
+	srv, err := New(opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return srv
+}
+
+// startMock is a new mock listening on a loopback port, and its base URL.
+// Closing it is the caller's: tests check different things of Close.
+func startMock(tb testing.TB, opts Options) (*Server, string) {
+	tb.Helper()
+	srv := newMock(tb, opts)
+	base, err := srv.Start("127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return srv, base
+}
+
 // harness is a mock started on loopback and a client that checks every API
 // response it gets against the contract in strict mode.
 type harness struct {
@@ -58,14 +80,7 @@ func newHarness(t *testing.T, opts Options) *harness {
 	if opts.CallbackRetryDelay == 0 {
 		opts.CallbackRetryDelay = 20 * time.Millisecond
 	}
-	srv, err := New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, err := srv.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, base := startMock(t, opts)
 	v, err := contract.DefaultValidator()
 	if err != nil {
 		t.Fatal(err)
