@@ -45,6 +45,15 @@ func TestDocumentedErrorsAnswerTheirOperationAndStatus(t *testing.T) {
 	if problems := documentedErrorsProblems(documentedErrors); len(problems) > 0 {
 		t.Errorf("documentedErrors:\n%s", strings.Join(problems, "\n"))
 	}
+	// Every operation refuses something, so each has its entry; one
+	// missing would turn its every refusal into a 500.
+	ops := reflect.TypeFor[api.StrictServerInterface]()
+	for i := range ops.NumMethod() {
+		name := ops.Method(i).Name
+		if op := strings.ToLower(name[:1]) + name[1:]; documentedErrors[op] == nil {
+			t.Errorf("documentedErrors has no entry for %s", op)
+		}
+	}
 	// The check catches a response type under the wrong status, one of
 	// another operation, and an operation the handlers do not have.
 	broken := map[string]map[int]func(api.ErrorV2, string) any{
