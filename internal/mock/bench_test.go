@@ -22,14 +22,7 @@ const benchClients = 32
 // connection per concurrent client.
 func benchMock(b *testing.B) (string, *http.Client) {
 	b.Helper()
-	srv, err := New(Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	base, err := srv.Start("127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
+	srv, base := startMock(b, Options{})
 	tr := &http.Transport{MaxIdleConns: 2 * benchClients, MaxIdleConnsPerHost: 2 * benchClients, IdleConnTimeout: time.Minute}
 	b.Cleanup(func() {
 		tr.CloseIdleConnections()

@@ -58,7 +58,14 @@ func TestCallbacksNeverReachTheControlPlane(t *testing.T) {
 }
 
 func TestIsControlPath(t *testing.T) {
-	for raw, want := range map[string]bool{
+	parsed := func(raw string) bool {
+		u, err := url.Parse(raw)
+		if err != nil {
+			t.Fatalf("%s: %v", raw, err)
+		}
+		return isControlPath(u)
+	}
+	eachCase(t, "isControlPath", parsed, map[string]bool{
 		"http://127.0.0.1:1/_kconform/reset":     true,
 		"http://127.0.0.1:1/_kconform":           true,
 		"http://h//_kconform/reset":              true,
@@ -70,13 +77,5 @@ func TestIsControlPath(t *testing.T) {
 		"http://h/_kconformx/reset":              false,
 		"http://h/cb?next=/_kconform/reset":      false,
 		"http://h/cb/hpp?session={{session_id}}": false,
-	} {
-		u, err := url.Parse(raw)
-		if err != nil {
-			t.Fatalf("%s: %v", raw, err)
-		}
-		if got := isControlPath(u); got != want {
-			t.Errorf("isControlPath(%s) = %v, want %v", raw, got, want)
-		}
-	}
+	})
 }

@@ -16,10 +16,17 @@ func statusUpdateURLs(rc *receiver) map[string]any {
 	return map[string]any{"status_update": rc.srv.URL + "/cb?hpp={{session_id}}&secret=s3cr3t"}
 }
 
+// hostReporting hosts a new KP session in an HPP session whose status
+// updates go to rc.
+func (h *harness) hostReporting(rc *receiver) api.SessionCreationResponseV1 {
+	h.t.Helper()
+	return h.createHPP(h.createKP(kpBody), map[string]any{"merchant_urls": statusUpdateURLs(rc)})
+}
+
 func TestStatusCallbacksInOrder(t *testing.T) {
 	h := newHarness(t, Options{})
 	rc := newReceiver(t, nil)
-	hpp := h.createHPP(h.createKP(kpBody), map[string]any{"merchant_urls": statusUpdateURLs(rc)})
+	hpp := h.hostReporting(rc)
 	h.expect(h.openPage(hpp.SessionId), 200)
 	h.expect(h.action(hpp.SessionId, "back"), 303)
 	h.expect(h.openPage(hpp.SessionId), 200)
@@ -51,25 +58,19 @@ func TestStatusCallbacksInOrder(t *testing.T) {
 	if final.AuthorizationToken == nil || *final.AuthorizationToken != *h.readHPP(hpp.SessionId).AuthorizationToken {
 		t.Errorf("COMPLETED event: %+v", final)
 	}
-	time.Sleep(50 * time.Millisecond)
-	if n := rc.count(); n != 4 {
-		t.Errorf("%d calls for 4 changes", n)
-	}
+	rc.staysAt(4, 50*time.Millisecond)
 }
 
 func TestStatusCallbackOnDisable(t *testing.T) {
 	h := newHarness(t, Options{})
 	rc := newReceiver(t, nil)
-	hpp := h.createHPP(h.createKP(kpBody), map[string]any{"merchant_urls": statusUpdateURLs(rc)})
+	hpp := h.hostReporting(rc)
 	h.expect(h.do("DELETE", "/hpp/v1/sessions/"+hpp.SessionId, ""), 204)
 	if ev := h.statusEvent(rc.wait(1)[0]); ev.Session.Status != api.DISABLED {
 		t.Errorf("event %s", ev.Session.Status)
 	}
 	h.expect(h.do("DELETE", "/hpp/v1/sessions/"+hpp.SessionId, ""), 204) // idempotent: no new event
-	time.Sleep(50 * time.Millisecond)
-	if n := rc.count(); n != 1 {
-		t.Errorf("%d calls", n)
-	}
+	rc.staysAt(1, 50*time.Millisecond)
 }
 
 func TestStatusCallbackRetriedAfter5xx(t *testing.T) {
@@ -80,7 +81,7 @@ func TestStatusCallbackRetriedAfter5xx(t *testing.T) {
 		}
 		return http.StatusNoContent, 0
 	})
-	hpp := h.createHPP(h.createKP(kpBody), map[string]any{"merchant_urls": statusUpdateURLs(rc)})
+	hpp := h.hostReporting(rc)
 	h.expect(h.openPage(hpp.SessionId), 200)
 	calls := rc.wait(3)
 	first := h.statusEvent(calls[0]).EventId
@@ -92,10 +93,7 @@ func TestStatusCallbackRetriedAfter5xx(t *testing.T) {
 	if gap := calls[1].at.Sub(calls[0].at); gap < 20*time.Millisecond {
 		t.Errorf("retried after %v, want the retry delay (20ms)", gap)
 	}
-	time.Sleep(100 * time.Millisecond)
-	if n := rc.count(); n != 3 {
-		t.Errorf("%d calls, want 3 (delivered on the third)", n)
-	}
+	rc.staysAt(3, 100*time.Millisecond) // delivered on the third
 }
 
 func TestStatusCallbackSlowReceiverIsRetried(t *testing.T) {
@@ -106,22 +104,19 @@ func TestStatusCallbackSlowReceiverIsRetried(t *testing.T) {
 		}
 		return http.StatusOK, 0
 	})
-	hpp := h.createHPP(h.createKP(kpBody), map[string]any{"merchant_urls": statusUpdateURLs(rc)})
+	hpp := h.hostReporting(rc)
 	h.expect(h.openPage(hpp.SessionId), 200)
 	calls := rc.wait(2)
 	if a, b := h.statusEvent(calls[0]).EventId, h.statusEvent(calls[1]).EventId; a != b {
 		t.Errorf("retry changed event_id: %s, %s", a, b)
 	}
-	time.Sleep(200 * time.Millisecond)
-	if n := rc.count(); n != 2 {
-		t.Errorf("%d calls, want 2", n)
-	}
+	rc.staysAt(2, 200*time.Millisecond)
 }
 
 func TestStatusCallbackGivesUpAfterFourCalls(t *testing.T) {
 	h := newHarness(t, Options{})
 	rc := newReceiver(t, func(int) (int, time.Duration) { return http.StatusInternalServerError, 0 })
-	hpp := h.createHPP(h.createKP(kpBody), map[string]any{"merchant_urls": statusUpdateURLs(rc)})
+	hpp := h.hostReporting(rc)
 	h.expect(h.openPage(hpp.SessionId), 200)
 	h.expect(h.action(hpp.SessionId, "decline"), 303)
 	calls := rc.wait(8) // two events, four calls each, the second after the first gave up
@@ -134,10 +129,7 @@ func TestStatusCallbackGivesUpAfterFourCalls(t *testing.T) {
 			t.Errorf("call %d: %s, want %s", i, s, want)
 		}
 	}
-	time.Sleep(150 * time.Millisecond)
-	if n := rc.count(); n != 8 {
-		t.Errorf("%d calls, want 8", n)
-	}
+	rc.staysAt(8, 150*time.Millisecond)
 }
 
 func TestAuthorizationCallback(t *testing.T) {
@@ -197,21 +189,14 @@ func TestCallbacksOnlyToLoopback(t *testing.T) {
 
 func TestCloseStopsCallbackDelivery(t *testing.T) {
 	before := runtime.NumGoroutine()
-	srv, err := New(Options{CallbackTimeout: 5 * time.Second, CallbackRetryDelay: time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, err := srv.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, base := startMock(t, Options{CallbackTimeout: 5 * time.Second, CallbackRetryDelay: time.Hour})
 	// A receiver that never answers: delivery is stuck in its first call.
 	rc := newReceiver(t, func(int) (int, time.Duration) { return http.StatusOK, time.Minute })
 	h := &harness{t: t, srv: srv, base: base, client: &http.Client{
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}}
 	for range 5 {
-		hpp := h.createHPP(h.createKP(kpBody), map[string]any{"merchant_urls": statusUpdateURLs(rc)})
+		hpp := h.hostReporting(rc)
 		h.expect(h.openPage(hpp.SessionId), 200)
 		h.expect(h.action(hpp.SessionId, "pay"), 303)
 	}

@@ -35,10 +35,7 @@ func TestCapabilitiesAnnounceCallbackTimings(t *testing.T) {
 		})
 	}
 	t.Run("defaults (D-cb)", func(t *testing.T) {
-		srv, err := New(Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		srv := newMock(t, Options{})
 		defer srv.Close()
 		rec := httptest.NewRecorder()
 		srv.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/_kconform/capabilities", nil))

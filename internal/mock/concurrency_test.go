@@ -58,17 +58,14 @@ func TestOneOrderPerSessionUnderContention(t *testing.T) {
 func TestConcurrentPageOpensChangeStatusOnce(t *testing.T) {
 	h := newHarness(t, Options{})
 	rc := newReceiver(t, nil)
-	id := h.createHPP(h.createKP(kpBody), map[string]any{"merchant_urls": statusUpdateURLs(rc)}).SessionId
+	id := h.hostReporting(rc).SessionId
 	race(32, func() int { return h.openPage(id).status })
 	statuses := race(32, func() int { return h.action(id, "pay").status })
 	if statuses[303] != 1 || statuses[409] != 31 {
 		t.Errorf("pay statuses %v", statuses)
 	}
 	calls := rc.wait(2)
-	time.Sleep(100 * time.Millisecond)
-	if n := rc.count(); n != 2 {
-		t.Errorf("%d callbacks, want 2", n)
-	}
+	rc.staysAt(2, 100*time.Millisecond)
 	if h.statusEvent(calls[0]).Session.Status != api.INPROGRESS || h.statusEvent(calls[1]).Session.Status != api.COMPLETED {
 		t.Error("callbacks out of order")
 	}

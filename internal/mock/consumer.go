@@ -50,13 +50,11 @@ func (s *Server) openPage(id string, move bool) pageState {
 	now, faults := s.clock.Now(), s.faults.load()
 	s.store.mu.Lock()
 	defer s.store.mu.Unlock()
-	h := s.store.hpp[id]
-	switch {
-	case h == nil:
-		return pageState{HTTPCode: http.StatusNotFound, Title: "Page not found", Message: "This payment link does not exist."}
-	case h.expired(now):
-		return pageState{HTTPCode: http.StatusGone, Title: "Link expired", Message: "This payment link has expired.", ID: id, Status: h.status}
-	case s.machine.terminal(h.status) && !faults.has(FaultTerminalStateReopened):
+	h, refused := s.store.pageSessionLocked(id, now)
+	if refused != nil {
+		return *refused
+	}
+	if s.machine.terminal(h.status) && !faults.has(FaultTerminalStateReopened) {
 		return pageState{HTTPCode: http.StatusGone, Title: "Link no longer valid", Message: "This payment session is " + string(h.status) + ".", ID: id, Status: h.status}
 	}
 	// The terminal-state-reopened fault is the one move off the contract's
@@ -70,6 +68,19 @@ func (s *Server) openPage(id string, move bool) pageState {
 	return p
 }
 
+// pageSessionLocked is the session a consumer page names (lock held), or
+// the page refusing it: 404 when unknown, 410 when expired.
+func (st *store) pageSessionLocked(id string, now time.Time) (*hppSession, *pageState) {
+	h := st.hpp[id]
+	switch {
+	case h == nil:
+		return nil, &pageState{HTTPCode: http.StatusNotFound, Title: "Page not found", Message: "This payment link does not exist."}
+	case h.expired(now):
+		return nil, &pageState{HTTPCode: http.StatusGone, Title: "Link expired", Message: "This payment link has expired.", ID: id, Status: h.status}
+	}
+	return h, nil
+}
+
 // act is POST /pay/{id}/{action}. It returns where to send the consumer
 // (the merchant URL, placeholders substituted, or "" for the generic result
 // page) or, when it refuses, a page with the refusal's status.
@@ -81,13 +92,11 @@ func (s *Server) act(id, name string) (location string, refused *pageState) {
 	now, faults := s.clock.Now(), s.faults.load()
 	s.store.mu.Lock()
 	defer s.store.mu.Unlock()
-	h := s.store.hpp[id]
-	switch {
-	case h == nil:
-		return "", &pageState{HTTPCode: http.StatusNotFound, Title: "Page not found", Message: "This payment link does not exist."}
-	case h.expired(now):
-		return "", &pageState{HTTPCode: http.StatusGone, Title: "Link expired", Message: "This payment link has expired.", ID: id, Status: h.status}
-	case !s.machine.allows(h.status, action.to):
+	h, refused := s.store.pageSessionLocked(id, now)
+	if refused != nil {
+		return "", refused
+	}
+	if !s.machine.allows(h.status, action.to) {
 		msg := "The session is " + string(h.status) + ": " + name + " is not possible from there."
 		if s.machine.allows(h.status, api.INPROGRESS) {
 			msg = "The session is " + string(h.status) + ", not IN_PROGRESS: open the page first."

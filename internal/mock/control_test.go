@@ -110,14 +110,7 @@ func TestNewRejectsBadOptions(t *testing.T) {
 }
 
 func TestStartAndClose(t *testing.T) {
-	srv, err := New(Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, err := srv.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, base := startMock(t, Options{})
 	if !strings.HasPrefix(base, "http://127.0.0.1:") {
 		t.Errorf("base URL %q", base)
 	}

@@ -17,24 +17,46 @@ import (
 	"github.com/kconform/kconform/internal/exchange"
 )
 
-// kpBody is a valid KP session: two lines adding up, as the playground wants.
-const kpBody = `{
-  "purchase_country": "SE", "purchase_currency": "SEK", "locale": "sv-SE",
-  "order_amount": 25000, "order_tax_amount": 5000,
+// kpLines are two order lines adding up, as the playground wants, with
+// their totals: what kpBody and orderBody share.
+const kpLines = `"order_amount": 25000, "order_tax_amount": 5000,
   "order_lines": [
     {"name": "Tomatoes", "quantity": 2, "unit_price": 10000, "tax_rate": 2500, "total_amount": 20000, "total_tax_amount": 4000},
     {"name": "Shipping", "type": "shipping_fee", "quantity": 1, "unit_price": 5000, "tax_rate": 2500, "total_amount": 5000, "total_tax_amount": 1000}
-  ]
+  ]`
+
+// kpBody is a valid KP session.
+const kpBody = `{
+  "purchase_country": "SE", "purchase_currency": "SEK", "locale": "sv-SE",
+  ` + kpLines + `
 }`
 
 // orderBody matches kpBody.
 const orderBody = `{
-  "purchase_country": "SE", "purchase_currency": "SEK", "order_amount": 25000, "order_tax_amount": 5000,
-  "order_lines": [
-    {"name": "Tomatoes", "quantity": 2, "unit_price": 10000, "tax_rate": 2500, "total_amount": 20000, "total_tax_amount": 4000},
-    {"name": "Shipping", "type": "shipping_fee", "quantity": 1, "unit_price": 5000, "tax_rate": 2500, "total_amount": 5000, "total_tax_amount": 1000}
-  ]
+  "purchase_country": "SE", "purchase_currency": "SEK", ` + kpLines + `
 }`
+
+// newMock is New, failing the test on an error.
+func newMock(tb testing.TB, opts Options) *Server {
+	tb.Helper()
+	srv, err := New(opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return srv
+}
+
+// startMock is a new mock listening on a loopback port, and its base URL.
+// Closing it is the caller's: tests check different things of Close.
+func startMock(tb testing.TB, opts Options) (*Server, string) {
+	tb.Helper()
+	srv := newMock(tb, opts)
+	base, err := srv.Start("127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return srv, base
+}
 
 // harness is a mock started on loopback and a client that checks every API
 // response it gets against the contract in strict mode.
@@ -58,14 +80,7 @@ func newHarness(t *testing.T, opts Options) *harness {
 	if opts.CallbackRetryDelay == 0 {
 		opts.CallbackRetryDelay = 20 * time.Millisecond
 	}
-	srv, err := New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, err := srv.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, base := startMock(t, opts)
 	v, err := contract.DefaultValidator()
 	if err != nil {
 		t.Fatal(err)
@@ -203,31 +218,50 @@ func (h *harness) expect(r response, status int) response {
 	return r
 }
 
+// eachCase checks a table: f(in) is want for every case.
+func eachCase[I, O comparable](t *testing.T, name string, f func(I) O, cases map[I]O) {
+	t.Helper()
+	for in, want := range cases {
+		if got := f(in); got != want {
+			t.Errorf("%s(%#v) = %#v, want %#v", name, in, got, want)
+		}
+	}
+}
+
+// decoded sends a request, expects status and decodes the answer as T.
+func decoded[T any](h *harness, method, path, body string, status int) T {
+	h.t.Helper()
+	var v T
+	h.expect(h.do(method, path, body), status).json(h.t, &v)
+	return v
+}
+
 func (h *harness) createKP(body string) string {
 	h.t.Helper()
-	var s api.MerchantSession
-	h.expect(h.do("POST", "/payments/v1/sessions", body), 200).json(h.t, &s)
-	return s.SessionId
+	return decoded[api.MerchantSession](h, "POST", "/payments/v1/sessions", body, 200).SessionId
 }
 
 // createHPP hosts a KP session; extra is merged into the request object.
 func (h *harness) createHPP(kpID string, extra map[string]any) api.SessionCreationResponseV1 {
 	h.t.Helper()
-	req := map[string]any{"payment_session_url": "https://api.playground.klarna.com/payments/v1/sessions/" + kpID}
+	return h.host("https://api.playground.klarna.com/payments/v1/sessions/"+kpID, extra)
+}
+
+// host creates an HPP session for paymentURL; extra is merged into the
+// request object.
+func (h *harness) host(paymentURL string, extra map[string]any) api.SessionCreationResponseV1 {
+	h.t.Helper()
+	req := map[string]any{"payment_session_url": paymentURL}
 	for k, v := range extra {
 		req[k] = v
 	}
 	b, _ := json.Marshal(req)
-	var s api.SessionCreationResponseV1
-	h.expect(h.do("POST", "/hpp/v1/sessions", string(b)), 201).json(h.t, &s)
-	return s
+	return decoded[api.SessionCreationResponseV1](h, "POST", "/hpp/v1/sessions", string(b), 201)
 }
 
 func (h *harness) readHPP(id string) api.SessionResponseV1 {
 	h.t.Helper()
-	var s api.SessionResponseV1
-	h.expect(h.do("GET", "/hpp/v1/sessions/"+id, ""), 200).json(h.t, &s)
-	return s
+	return decoded[api.SessionResponseV1](h, "GET", "/hpp/v1/sessions/"+id, "", 200)
 }
 
 func (h *harness) openPage(id string) response {
@@ -335,6 +369,16 @@ func (rc *receiver) wait(n int) []call {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	return append([]call(nil), rc.calls...)
+}
+
+// staysAt checks that, after quiet with no more calls due, the receiver has
+// had exactly n: the mock neither lost nor repeated a delivery.
+func (rc *receiver) staysAt(n int, quiet time.Duration) {
+	rc.t.Helper()
+	time.Sleep(quiet)
+	if got := rc.count(); got != n {
+		rc.t.Errorf("%d calls, want %d", got, n)
+	}
 }
 
 func (rc *receiver) count() int {

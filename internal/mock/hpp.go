@@ -8,21 +8,6 @@ import (
 	"github.com/kconform/kconform/generated/api"
 )
 
-// HPP refusals. S1 documents the statuses, not the bodies: the codes follow
-// D-kperr's vocabulary and the messages S1's descriptions.
-var (
-	errHPPNotFound      = newAPIError(http.StatusNotFound, codeNotFound, "HPP session has expired or could not be found by provided id")
-	errPaymentSession   = newAPIError(http.StatusNotFound, codeNotFound, "Payment session has expired or could not be found")
-	errHPPCompleted     = newAPIError(http.StatusBadRequest, codeBadRequest, "HPP session has already been successfully completed")
-	errHPPCancelled     = newAPIError(http.StatusBadRequest, codeBadRequest, "HPP session has been cancelled by the consumer")
-	errHPPDisabled      = newAPIError(http.StatusBadRequest, codeBadRequest, "HPP session is disabled by merchant")
-	errBadPaymentURLRef = badValue("payment_session_url")
-	// manual-id-check-disable-refused only.
-	errManualIDCheck = newAPIError(http.StatusBadRequest, codeBadRequest, "HPP session is waiting for a manual identification check")
-	// S1's 503 description; the code is D-kperr's for an internal error.
-	errDistributionUnavailable = newAPIError(http.StatusServiceUnavailable, codeInternal, "We were unable to distribute the link due to an internal error. Please try again")
-)
-
 // kpPathPrefix is what a payment_session_url names a KP session with. Only
 // the path counts: clients send the real Klarna host, not the mock's.
 const kpPathPrefix = "/payments/v1/sessions/"

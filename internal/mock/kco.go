@@ -1,8 +1,6 @@
 package mock
 
 import (
-	"context"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -19,8 +17,6 @@ import (
 // update operation, and the hosting HPP session's expires_at is fixed when
 // it is created, so the clock runs from creation.
 const kcoLifetime = 48 * time.Hour
-
-var errKCONotFound = newAPIError(http.StatusNotFound, codeNotFound, "Order not found")
 
 // kcoOrder is a KCO order.
 type kcoOrder struct {
@@ -158,28 +154,4 @@ func (st *store) paymentExpiry(ref paymentRef, now time.Time) (time.Time, bool) 
 		return time.Time{}, false
 	}
 	return k.expiresAt, true
-}
-
-func (h *handlers) CreateCheckoutOrder(ctx context.Context, req api.CreateCheckoutOrderRequestObject) (api.CreateCheckoutOrderResponseObject, error) {
-	order, e := h.s.createKCO(req.Body)
-	if e != nil {
-		body, cid := errorBody(ctx, e)
-		if e.status == http.StatusBadRequest {
-			return api.CreateCheckoutOrder400JSONResponse{Body: body, Headers: api.CreateCheckoutOrder400ResponseHeaders{KlarnaCorrelationId: cid}}, nil
-		}
-		return nil, errUnmapped("createCheckoutOrder", e)
-	}
-	return api.CreateCheckoutOrder201JSONResponse(order), nil
-}
-
-func (h *handlers) ReadCheckoutOrder(ctx context.Context, req api.ReadCheckoutOrderRequestObject) (api.ReadCheckoutOrderResponseObject, error) {
-	order, e := h.s.readKCO(req.OrderId)
-	if e != nil {
-		body, cid := errorBody(ctx, e)
-		if e.status == http.StatusNotFound {
-			return api.ReadCheckoutOrder404JSONResponse{Body: body, Headers: api.ReadCheckoutOrder404ResponseHeaders{KlarnaCorrelationId: cid}}, nil
-		}
-		return nil, errUnmapped("readCheckoutOrder", e)
-	}
-	return api.ReadCheckoutOrder200JSONResponse(order), nil
 }

@@ -1,7 +1,6 @@
 package mock
 
 import (
-	"encoding/json"
 	"net/url"
 	"strings"
 	"testing"
@@ -29,29 +28,18 @@ var kcoBody = `{
 
 func (h *harness) createKCO(body string) api.CheckoutOrder {
 	h.t.Helper()
-	var o api.CheckoutOrder
-	h.expect(h.do("POST", "/checkout/v3/orders", body), 201).json(h.t, &o)
-	return o
+	return decoded[api.CheckoutOrder](h, "POST", "/checkout/v3/orders", body, 201)
 }
 
 func (h *harness) readKCO(id string) api.CheckoutOrder {
 	h.t.Helper()
-	var o api.CheckoutOrder
-	h.expect(h.do("GET", "/checkout/v3/orders/"+id, ""), 200).json(h.t, &o)
-	return o
+	return decoded[api.CheckoutOrder](h, "GET", "/checkout/v3/orders/"+id, "", 200)
 }
 
 // hostKCO hosts a KCO order on Kustom's playground URL; extra is merged in.
 func (h *harness) hostKCO(orderID string, extra map[string]any) api.SessionCreationResponseV1 {
 	h.t.Helper()
-	req := map[string]any{"payment_session_url": "https://api.playground.kustom.co/checkout/v3/orders/" + orderID}
-	for k, v := range extra {
-		req[k] = v
-	}
-	b, _ := json.Marshal(req)
-	var s api.SessionCreationResponseV1
-	h.expect(h.do("POST", "/hpp/v1/sessions", string(b)), 201).json(h.t, &s)
-	return s
+	return h.host("https://api.playground.kustom.co/checkout/v3/orders/"+orderID, extra)
 }
 
 // TestKCOOrderHostedAndPaid is issue 16's done-when: a KCO order created as

@@ -2,25 +2,10 @@ package mock
 
 import (
 	"encoding/base64"
-	"net/http"
 	"strings"
 
 	"github.com/kconform/kconform/generated/api"
 )
-
-// KP refusals (D-kperr).
-var (
-	errInvalidSession    = newAPIError(http.StatusNotFound, codeNotFound, "Invalid session id")
-	errSessionCompleted  = newAPIError(http.StatusNotFound, codeSessionCompleted, "Session has already been completed")
-	errInvalidToken      = newAPIError(http.StatusNotFound, codeNotFound, "Invalid authorization token")
-	errTokenConsumed     = newAPIError(http.StatusForbidden, codeInvalidOperation, "Authorization token already consumed")
-	errTokenNotDeletable = newAPIError(http.StatusNotFound, codeNotFound, "Authorization cannot be deleted")
-	errIntentBuy         = newAPIError(http.StatusForbidden, codeInvalidOperation, "Not allowed to create customer token for intent buy")
-)
-
-func notMatching(fields []string) *apiError {
-	return newAPIError(http.StatusConflict, codeBadValue, "Not matching fields: ["+strings.Join(fields, ", ")+"]")
-}
 
 // kpAssetURL is Klarna's public badge; the mock only names it, never fetches it.
 const kpAssetURL = "https://x.klarnacdn.net/payment-method/assets/badges/generic/klarna.svg"

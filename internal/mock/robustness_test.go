@@ -86,10 +86,7 @@ func FuzzKPCreate(f *testing.F) {
 		f.Add(b)
 	}
 	f.Add(kpBody)
-	srv, err := New(Options{})
-	if err != nil {
-		f.Fatal(err)
-	}
+	srv := newMock(f, Options{})
 	defer srv.Close()
 	handler := srv.Handler()
 	f.Fuzz(func(t *testing.T, body string) {
@@ -142,10 +139,7 @@ func FuzzMockRequest(f *testing.F) {
 	f.Add("POST", "/payments/v1/authorizations/t/order", "text/plain", `{"order_amount":1e400}`, true)
 	f.Add("GET", "/pay/x", "", "", false)
 	f.Add("GET", "/_kconform/faults", "", "", false)
-	srv, err := New(Options{})
-	if err != nil {
-		f.Fatal(err)
-	}
+	srv := newMock(f, Options{})
 	defer srv.Close()
 	handler := srv.Handler()
 	f.Fuzz(func(t *testing.T, method, path, contentType, body string, auth bool) {
