@@ -3,8 +3,6 @@ package suites_test
 import (
 	"testing"
 
-	. "github.com/onsi/ginkgo/v2"
-
 	"github.com/kconform/kconform/suites/framework"
 	"github.com/kconform/kconform/suites/runner"
 )
@@ -12,7 +10,7 @@ import (
 // Every fault of the mock is declared caught by at least one spec
 // (framework.Catches), so the fault matrix proves all of them.
 func TestEveryMockFaultHasASpecThatCatchesIt(t *testing.T) {
-	tree := PreviewSpecs(runner.SuiteName)
+	tree := runner.PreviewSpecs()
 	if err := framework.CheckSpecs(tree); err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	. "github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/kconform/kconform/suites/runner"
@@ -17,7 +16,7 @@ import (
 // default, when there are 167).
 func TestReadmeCountsTheSpecs(t *testing.T) {
 	n := 0 // the specs, not the suite's report nodes
-	for _, r := range PreviewSpecs(runner.SuiteName).SpecReports {
+	for _, r := range runner.PreviewSpecs().SpecReports {
 		if r.LeafNodeType == types.NodeTypeIt {
 			n++
 		}

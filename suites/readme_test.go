@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	. "github.com/onsi/ginkgo/v2"
-
 	"github.com/kconform/kconform/internal/outfile"
 	"github.com/kconform/kconform/suites/framework"
 	"github.com/kconform/kconform/suites/runner"
@@ -29,7 +27,7 @@ const (
 )
 
 func TestReadmeListsTheAssumptions(t *testing.T) {
-	tree := PreviewSpecs(runner.SuiteName)
+	tree := runner.PreviewSpecs()
 	if err := framework.CheckSpecs(tree); err != nil {
 		t.Fatal(err)
 	}

@@ -53,7 +53,7 @@ func TestSuites(t *testing.T) {
 		suiteConfig.LabelFilter = "(" + suiteConfig.LabelFilter + ") && (" + cfg.LabelFilter + ")"
 	}
 	RegisterFailHandler(framework.FailHandler)
-	RunSpecs(t, runner.SuiteName, suiteConfig, reporterConfig)
+	runner.RunSpecs(t, suiteConfig, reporterConfig)
 	if r := framework.LastReport(); r != nil {
 		fmt.Println(runreport.New(*r, "", "", "", nil).Summary())
 	}

@@ -13,7 +13,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/ginkgo/v2/types"
 
@@ -96,7 +95,7 @@ type plan struct {
 // share, its clock is shared too, so Serial specs get a shard of their own.
 func planParallel(cfg target.RunConfig) plan {
 	sc, _ := runner.GinkgoConfig(cfg)
-	preview := ginkgo.PreviewSpecs(runner.SuiteName, sc)
+	preview := runner.PreviewSpecs(sc)
 	return plan{preview: preview, shards: parallel.Plan(preview, cfg.Procs, !cfg.InProcess())}
 }
 

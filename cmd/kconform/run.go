@@ -10,7 +10,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/formatter"
 	"github.com/onsi/ginkgo/v2/types"
 	"github.com/onsi/gomega"
@@ -149,7 +148,7 @@ func runSpecs(start time.Time, cfg target.RunConfig, stdout, stderr io.Writer, c
 	// Ginkgo prints to these two; they are package variables.
 	// without the goroutine stacks of Ginkgo's interrupt report
 	restore := redirectGinkgo(runner.WithoutStacks(stdout), runner.WithoutStacks(stderr))
-	passed := ginkgo.RunSpecs(t, runner.SuiteName, suiteConfig, reporterConfig)
+	passed := runner.RunSpecs(t, suiteConfig, reporterConfig)
 	restore()
 	var sig os.Signal
 	select {

@@ -24,7 +24,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/kconform/kconform/internal/brokentarget"
@@ -36,9 +35,12 @@ import (
 	"github.com/kconform/kconform/suites/runner"
 )
 
-// Ginkgo runs one suite per process, so every test that runs specs starts
-// this test binary again as `kconform run` (TestRunChild) and reads its exit
-// code, output and JSON report.
+// A test that runs specs runs `kconform run` (runSuites) in this process,
+// one run after another (runner.RunSpecs builds Ginkgo's spec tree afresh
+// for each), and reads its exit code, output and JSON report. The runs that
+// need a process of their own (signals, --procs children, -v, whose
+// GinkgoWriter streams to the process's stdout) start this test binary
+// again as `kconform run` (TestRunChild).
 
 const (
 	childArgsEnv = "KCONFORM_TEST_CHILD_ARGS" // JSON []string: the args of `kconform run`
@@ -87,12 +89,16 @@ func runChild(t *testing.T, limit time.Duration, env map[string]string, args ...
 	return r
 }
 
-// startChild runs `kconform run args` in a child process, in dir, for at
-// most limit; it is safe to call from any goroutine.
+// startChild runs `kconform run args`, in dir, for at most limit: in this
+// process when it can (runSuites, one run at a time), else in a child
+// process; it is safe to call from any goroutine.
 func startChild(ctx context.Context, dir string, limit time.Duration, env map[string]string, args ...string) (childRun, error) {
 	reportPath := filepath.Join(dir, "report.json")
 	exitPath := filepath.Join(dir, "exit")
 	args = append([]string{"--no-color", "--json-report", reportPath}, args...)
+	if inProcess(env, args) {
+		return runInProcess(ctx, dir, limit, env, reportPath, args)
+	}
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	cmd := childCommand(ctx, dir, env, args...)
@@ -109,12 +115,17 @@ func startChild(ctx context.Context, dir string, limit time.Duration, env map[st
 		return r, fmt.Errorf("kconform run %q ended without an exit code (%v):\n%s", args, err, lastOutput(r.output))
 	}
 	r.exit, _ = strconv.Atoi(string(code))
-	if b, err := os.ReadFile(reportPath); err == nil {
+	return r, r.readReport(reportPath)
+}
+
+// readReport reads the run's JSON report when it wrote one.
+func (r *childRun) readReport(path string) error {
+	if b, err := os.ReadFile(path); err == nil {
 		if err := json.Unmarshal(b, &r.report); err != nil {
-			return r, fmt.Errorf("JSON report: %w", err)
+			return fmt.Errorf("JSON report: %w", err)
 		}
 	}
-	return r, nil
+	return nil
 }
 
 // startMerchantMock starts the built-in mock for user "merchant" with
@@ -366,7 +377,7 @@ type faultRun struct {
 // provider or that one.
 func faultRuns(t *testing.T, provider string) []faultRun {
 	t.Helper()
-	tree := ginkgo.PreviewSpecs(runner.SuiteName)
+	tree := runner.PreviewSpecs()
 	if err := framework.CheckSpecs(tree); err != nil {
 		t.Fatal(err)
 	}
@@ -482,7 +493,7 @@ func judgeFaultRun(t *testing.T, fr faultRun, r childRun, err error) {
 // in docs/fault-matrix.md, the list of faults in internal/mock/CONTROL.md.
 // -update-fault-matrix rewrites them.
 func TestFaultMatrixTables(t *testing.T) {
-	tree := ginkgo.PreviewSpecs(runner.SuiteName)
+	tree := runner.PreviewSpecs()
 	if err := framework.CheckSpecs(tree); err != nil {
 		t.Fatal(err)
 	}

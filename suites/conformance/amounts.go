@@ -15,7 +15,7 @@ import (
 // The business rules KP enforces on amounts and on an order against its
 // authorization, beyond the schema. internal/amounts holds the same rules
 // for the mock and `kconform validate`, with their sources.
-var _ = Describe("Order amounts", Label(fw.KP, fw.Errors), func() {
+var _ = fw.Group("Order amounts", Label(fw.KP, fw.Errors), func() {
 	f := fw.New()
 
 	// addsUp is the framework's session with a second line, so that line
@@ -119,7 +119,7 @@ var _ = Describe("Order amounts", Label(fw.KP, fw.Errors), func() {
 	})
 })
 
-var _ = Describe("Create order against its authorization", Label(fw.KP, fw.Errors, fw.Consumer), func() {
+var _ = fw.Group("Create order against its authorization", Label(fw.KP, fw.Errors, fw.Consumer), func() {
 	f := fw.New()
 
 	withAddresses := func(s *api.SessionCreate) {

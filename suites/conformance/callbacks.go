@@ -67,7 +67,7 @@ func eventIDs(calls []fw.Call) []string {
 // (three retry delays, or a timeout and a retry, plus a quiet window each)
 // then overlap with each other and with the specs before them instead of
 // adding up. ContinueOnFailure: one rule broken leaves the others checked.
-var _ = Describe("HPP status callbacks", Label(fw.HPP, fw.Callbacks), Ordered, ContinueOnFailure, func() {
+var _ = fw.Group("HPP status callbacks", Label(fw.HPP, fw.Callbacks), Ordered, ContinueOnFailure, func() {
 	f := fw.New()
 
 	// withStatusUpdate points status_update at in, with the session id in
@@ -213,7 +213,7 @@ var _ = Describe("HPP status callbacks", Label(fw.HPP, fw.Callbacks), Ordered, C
 	})
 })
 
-var _ = Describe("KP authorization callback", Label(fw.KP, fw.Callbacks, fw.Consumer), func() {
+var _ = fw.Group("KP authorization callback", Label(fw.KP, fw.Callbacks, fw.Consumer), func() {
 	f := fw.New()
 
 	/*

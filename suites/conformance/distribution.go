@@ -12,7 +12,7 @@ import (
 	fw "github.com/kconform/kconform/suites/framework"
 )
 
-var _ = Describe("HPP link distribution", Label(fw.HPP, fw.Distribution), func() {
+var _ = fw.Group("HPP link distribution", Label(fw.HPP, fw.Distribution), func() {
 	f := fw.New()
 
 	contact := func(email, phone, country, access string) api.DistributionContactV1 {

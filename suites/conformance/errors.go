@@ -116,7 +116,7 @@ func edit(m map[string]any, path []any, value any, del bool) {
 	}
 }
 
-var _ = Describe("Errors", Label(fw.Errors), func() {
+var _ = fw.Group("Errors", Label(fw.Errors), func() {
 	f := fw.New()
 
 	unknown := func() string { return "kconform-unknown-" + f.Ref }

@@ -22,7 +22,7 @@ const (
 	slack = time.Second
 )
 
-var _ = Describe("Session and token expiry", Label(fw.HPP, fw.KP, fw.Expiry), func() {
+var _ = fw.Group("Session and token expiry", Label(fw.HPP, fw.KP, fw.Expiry), func() {
 	f := fw.New()
 
 	/*

@@ -20,7 +20,7 @@ const kcoLifetime = 48 * time.Hour
 // The rules of an HPP session hosting a KCO order (Klarna Checkout, now
 // Kustom Checkout): they run with --payment-provider kco, which is the
 // default on a Kustom host. Every other HPP spec runs with either provider.
-var _ = Describe("HPP sessions hosting a KCO order", Label(fw.HPP), func() {
+var _ = fw.Group("HPP sessions hosting a KCO order", Label(fw.HPP), func() {
 	f := fw.New()
 	BeforeEach(func() { f.OnlyFor(target.ProviderKCO, fw.WhyKCOOrder) })
 

@@ -14,7 +14,7 @@ import (
 	fw "github.com/kconform/kconform/suites/framework"
 )
 
-var _ = Describe("HPP session lifecycle", Label(fw.HPP, fw.Lifecycle), func() {
+var _ = fw.Group("HPP session lifecycle", Label(fw.HPP, fw.Lifecycle), func() {
 	f := fw.New()
 
 	/*
@@ -242,7 +242,7 @@ var _ = Describe("HPP session lifecycle", Label(fw.HPP, fw.Lifecycle), func() {
 	})
 })
 
-var _ = Describe("KP session and authorization lifecycle", Label(fw.KP, fw.Lifecycle), func() {
+var _ = fw.Group("KP session and authorization lifecycle", Label(fw.KP, fw.Lifecycle), func() {
 	f := fw.New()
 
 	/*

@@ -14,7 +14,7 @@ import (
 // identity check (internal/mock/CONTROL.md); Klarna documents none.
 const manualIDCheck = "manual-id-check"
 
-var _ = Describe("HPP manual identification check", Label(fw.HPP, fw.Lifecycle, fw.Consumer), func() {
+var _ = fw.Group("HPP manual identification check", Label(fw.HPP, fw.Lifecycle, fw.Consumer), func() {
 	f := fw.New()
 
 	/*

@@ -33,7 +33,7 @@ func substitute(template string, values map[string]string) string {
 	return out
 }
 
-var _ = Describe("HPP merchant URL placeholders", Label(fw.HPP, fw.Placeholders, fw.Consumer), func() {
+var _ = fw.Group("HPP merchant URL placeholders", Label(fw.HPP, fw.Placeholders, fw.Consumer), func() {
 	f := fw.New()
 
 	// merchantURL is the merchant URL of kind on the return receiver, with

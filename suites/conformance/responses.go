@@ -16,7 +16,7 @@ import (
 )
 
 // Responses whose shape real captures show, beyond what the contract allows.
-var _ = Describe("Responses as recorded", Label(fw.Errors), func() {
+var _ = fw.Group("Responses as recorded", Label(fw.Errors), func() {
 	f := fw.New()
 
 	/*
@@ -36,7 +36,7 @@ var _ = Describe("Responses as recorded", Label(fw.Errors), func() {
 	})
 })
 
-var _ = Describe("HPP payment link as a QR code", Label(fw.HPP, fw.Distribution), func() {
+var _ = fw.Group("HPP payment link as a QR code", Label(fw.HPP, fw.Distribution), func() {
 	f := fw.New()
 
 	/*

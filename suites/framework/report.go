@@ -14,10 +14,12 @@ var (
 
 // The suite report is kept for the runner's summary (LastReport; the
 // summary's words are internal/runreport's Report.Summary).
-var _ = ReportAfterSuite("kconform: keep the report for the summary", func(r Report) {
-	reportMu.Lock()
-	defer reportMu.Unlock()
-	lastReport = &r
+var _ = suiteNode(func() {
+	ReportAfterSuite("kconform: keep the report for the summary", func(r Report) {
+		reportMu.Lock()
+		defer reportMu.Unlock()
+		lastReport = &r
+	})
 })
 
 // LastReport returns the report of the run that just ended, or nil.

@@ -14,7 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/kconform/kconform/internal/contract"
@@ -49,7 +48,7 @@ func CheckSelection(cfg target.RunConfig) error {
 // CheckSpecs checks the spec tree before anything runs (labels in the
 // registry, unique MUST names). It calls ginkgo.PreviewSpecs.
 func CheckSpecs() error {
-	return framework.CheckSpecs(ginkgo.PreviewSpecs(SuiteName))
+	return framework.CheckSpecs(PreviewSpecs())
 }
 
 // Prepare builds the run's environment and configures the framework. The
