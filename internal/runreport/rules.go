@@ -114,7 +114,6 @@ const (
 	// cutShort starts the reasons of the rules the run meant to judge but
 	// did not (Report.CutShort).
 	cutShort       = "not run: "
-	whyNotReached  = cutShort + "the run ended before it (%s)"
 	whyInterrupted = cutShort + "the run was interrupted while it ran"
 	whyNotBegun    = cutShort + "the run was interrupted before it"
 	whyOutOfTime   = cutShort + "the run's --deadline ran out while it ran"
@@ -173,9 +172,40 @@ func Rules(r types.Report) []Rule {
 // "A node timeout").
 const suiteTimeout = "A suite timeout occurred"
 
+// NotRunEntry names the report entry of a spec a parallel run never
+// reached (internal/parallel: its process was not started). Ginkgo has no
+// state for that but skipped, which alone would read as left out by the
+// filters; the entry's value is the reason.
+const NotRunEntry = "kconform not run"
+
+// NotReached is the reason of a spec the run ended before, given the
+// run's reasons for ending (Ginkgo's "Interrupted by User", ...).
+func NotReached(reasons []string) string {
+	return "the run ended before it (" + strings.Join(reasons, "; ") + ")"
+}
+
+// notRunIn is the reason of a spec's NotRunEntry, "" for none.
+func notRunIn(s types.SpecReport) string {
+	for _, e := range s.ReportEntries {
+		if e.Name != NotRunEntry {
+			continue
+		}
+		if why, ok := e.GetRawValue().(string); ok {
+			return why
+		}
+		var why string // read back from a Ginkgo JSON report
+		if json.Unmarshal([]byte(e.Value.AsJSON), &why) == nil {
+			return why
+		}
+	}
+	return ""
+}
+
 // verdictOf maps a spec's end state to a verdict and its reason.
 func verdictOf(r types.Report, s types.SpecReport) (Verdict, string) {
-	switch {
+	switch why := notRunIn(s); {
+	case why != "" && s.State == types.SpecStateSkipped:
+		return NotRun, cutShort + why
 	case s.State == types.SpecStatePassed:
 		return Holds, ""
 	case s.State == types.SpecStateAborted && s.StartTime.IsZero() && s.Failure.Message != "":
@@ -200,7 +230,7 @@ func verdictOf(r types.Report, s types.SpecReport) (Verdict, string) {
 		return NotCheckable, msg // a Skip with its reason (suites/framework.Requires)
 	}
 	if len(r.SpecialSuiteFailureReasons) > 0 && s.RunTime == 0 && r.PreRunStats.SpecsThatWillRun > 0 && !filteredOut(r) {
-		return NotRun, strings.Replace(whyNotReached, "%s", strings.Join(r.SpecialSuiteFailureReasons, "; "), 1)
+		return NotRun, cutShort + NotReached(r.SpecialSuiteFailureReasons)
 	}
 	if !filteredOut(r) {
 		return NotRun, whyNotBegun
