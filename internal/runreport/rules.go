@@ -23,6 +23,13 @@ const (
 	// Broken: the rule's own assertion failed, or an exchange of an
 	// operation it is about broke the contract; the rule has Evidence.
 	Broken Verdict = "broken"
+	// FailedElsewhere: the rule's own assertions passed and its operations
+	// kept to the contract, but a step (or a callback, a page) met a
+	// contract defect of another operation, so Ginkgo failed the spec
+	// (framework.checkContract). Not a hold, which the console's [FAIL]
+	// would contradict; the defect is a finding of that operation,
+	// counted there once, and Evidence shows where the rule met it.
+	FailedElsewhere Verdict = "failed-elsewhere"
 	// Blocked: a setup step about another operation could not be done;
 	// Step names it and the Evidence shows its exchange and why.
 	Blocked Verdict = "blocked"
@@ -35,7 +42,7 @@ const (
 )
 
 // Verdicts in the order reports list them.
-var Verdicts = []Verdict{Holds, Broken, Blocked, NotCheckable, NotRun}
+var Verdicts = []Verdict{Holds, Broken, FailedElsewhere, Blocked, NotCheckable, NotRun}
 
 // Kinds of evidence.
 const (
@@ -150,6 +157,9 @@ func Rules(r types.Report) []Rule {
 		if rule.Verdict == Holds || rule.Verdict == Broken {
 			if j := judgementIn(s); j != nil {
 				rule.Verdict, rule.Evidence, rule.About, rule.Step, rule.Cleanup, rule.Seen = j.Verdict, j.Evidence, j.About, j.Step, j.Cleanup, j.Seen
+				if j.Why != "" {
+					rule.Why = j.Why
+				}
 			} else if rule.Verdict == Broken {
 				rule.Evidence = evidenceIn(s)
 			}
