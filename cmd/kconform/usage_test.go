@@ -125,3 +125,27 @@ func TestEveryCommandFollowsTheOneFlagConvention(t *testing.T) {
 		}
 	}
 }
+
+// TestValidateUsageErrorsPointToHelp: `kconform validate ''` read as a
+// file with no name ("unreadable: : cannot open"), and --as naming no
+// operation of the contract lacked the pointer to -h other usage errors
+// have. Both are one problem line, the pointer, exit 2, nothing on stdout.
+func TestValidateUsageErrorsPointToHelp(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{""}, "PATH 1 of 1 is empty"},
+		{[]string{"x.har", ""}, "PATH 2 of 2 is empty"},
+		{[]string{"--as", "bogusOp", "x.har"}, `--as bogusOp: the contract has no operation "bogusOp"`},
+		{[]string{"--as", "bogusOp:response:200", "x.har"}, `the contract has no operation "bogusOp"`},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := runValidate(c.args, noEnv, &stdout, &stderr)
+		lines := strings.Split(stderr.String(), "\n")
+		if code != 2 || stdout.Len() != 0 || len(lines) != 3 || !strings.HasPrefix(lines[0], "kconform validate: ") ||
+			!strings.Contains(lines[0], c.want) || lines[1] != "(kconform validate -h lists the flags)" {
+			t.Errorf("kconform validate %q: exit %d, stdout %q, stderr %q; want 2 and %q then the pointer to -h", c.args, code, stdout.String(), stderr.String(), c.want)
+		}
+	}
+}
