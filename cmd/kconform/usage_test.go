@@ -30,15 +30,20 @@ func TestMockErrorsNameTheCommandOnce(t *testing.T) {
 	}
 }
 
-// TestMockRefusesAZeroReadTimeout: 0 used to mean 30s, silently.
+// TestMockRefusesAZeroReadTimeout: 0 used to mean 30s, silently; and
+// --callback-timeout 0 (and --callback-retry-delay 0) were accepted as
+// their defaults while --request-read-timeout 0 was refused. Each duration
+// of the mock is refused at 0 the same way.
 func TestMockRefusesAZeroReadTimeout(t *testing.T) {
-	for _, v := range []string{"0", "0s", "-1s"} {
-		out, errOut := gbytes.NewBuffer(), gbytes.NewBuffer()
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second) // an accepted value serves until then
-		code := runMock(ctx, []string{"--addr", "127.0.0.1:0", "--request-read-timeout", v}, noEnv, out, errOut)
-		cancel()
-		if msg := string(errOut.Contents()); code != 2 || !strings.Contains(msg, "--request-read-timeout") {
-			t.Errorf("--request-read-timeout %s: exit %d, stderr %q; want 2 naming the flag", v, code, msg)
+	for _, flag := range []string{"--request-read-timeout", "--callback-timeout", "--callback-retry-delay"} {
+		for _, v := range []string{"0", "0s", "-1s"} {
+			out, errOut := gbytes.NewBuffer(), gbytes.NewBuffer()
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second) // an accepted value serves until then
+			code := runMock(ctx, []string{"--addr", "127.0.0.1:0", flag, v}, noEnv, out, errOut)
+			cancel()
+			if msg := string(errOut.Contents()); code != 2 || !strings.Contains(msg, flag+" must be positive") {
+				t.Errorf("%s %s: exit %d, stderr %q; want 2 saying the flag must be positive", flag, v, code, msg)
+			}
 		}
 	}
 }
@@ -126,7 +131,7 @@ func TestEveryCommandFollowsTheOneFlagConvention(t *testing.T) {
 	}
 }
 
-// TestValidateUsageErrorsPointToHelp: `kconform validate ''` read as a
+// TestValidateUsageErrorsPointToHelp: `kconform validate ”` read as a
 // file with no name ("unreadable: : cannot open"), and --as naming no
 // operation of the contract lacked the pointer to -h other usage errors
 // have. Both are one problem line, the pointer, exit 2, nothing on stdout.
