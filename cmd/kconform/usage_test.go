@@ -154,3 +154,25 @@ func TestValidateUsageErrorsPointToHelp(t *testing.T) {
 		}
 	}
 }
+
+// TestRunSelectingNothingSaysSoInItsFlags: --focus ZZZ used to run no spec
+// and fail with Ginkgo's "Detected no specs ran and --fail-on-empty is
+// set", a flag kconform does not have, exit 1. It is a usage error now,
+// said in kconform's flags before the target is touched.
+func TestRunSelectingNothingSaysSoInItsFlags(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--focus", "ZZZ"}, `no spec matches --focus "ZZZ" (of the `},
+		{[]string{"--label-filter", "kp && callbacks && !kp"}, `no spec matches --label-filter "kp && callbacks && !kp"`},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := runSuites(c.args, noEnv, &stdout, &stderr)
+		lines := strings.Split(stderr.String(), "\n")
+		if code != runBadUsage || stdout.Len() != 0 || len(lines) != 3 || !strings.HasPrefix(lines[0], "kconform run: "+c.want) ||
+			lines[1] != "(kconform run -h lists the flags)" || strings.Contains(stderr.String(), "fail-on-empty") {
+			t.Errorf("kconform run %q: exit %d, stdout %.200q, stderr %q; want %d and %q then the pointer to -h", c.args, code, stdout.String(), stderr.String(), runBadUsage, c.want)
+		}
+	}
+}
