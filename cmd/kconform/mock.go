@@ -12,6 +12,7 @@ import (
 	"strings"
 	"syscall"
 	"text/tabwriter"
+	"time"
 
 	"github.com/kconform/kconform/internal/cli"
 	"github.com/kconform/kconform/internal/exchange"
@@ -90,9 +91,20 @@ func loadMock(args []string, getenv func(string) string) (mockConfig, error) {
 	if cfg.opts.Password, err = credential(given, "password", cfg.opts.Password, envMockPassword, mock.DefaultPassword, getenv); err != nil {
 		return mockConfig{}, err
 	}
-	if cfg.opts.RequestReadTimeout <= 0 {
-		// Options would read 0 as the default: a user who typed 0 meant something else.
-		return mockConfig{}, fmt.Errorf("--request-read-timeout must be positive, got %s (default %s)", cfg.opts.RequestReadTimeout, mock.DefaultRequestReadTimeout)
+	// mock.Options reads 0 as the default: a user who typed 0 meant
+	// something else, most likely "no limit", which for a timeout is a
+	// hang (a receiver that never answers holds the callback for ever).
+	for _, d := range []struct {
+		flag      string
+		got, dflt time.Duration
+	}{
+		{"callback-timeout", cfg.opts.CallbackTimeout, mock.DefaultCallbackTimeout},
+		{"callback-retry-delay", cfg.opts.CallbackRetryDelay, mock.DefaultCallbackRetryDelay},
+		{"request-read-timeout", cfg.opts.RequestReadTimeout, mock.DefaultRequestReadTimeout},
+	} {
+		if d.got <= 0 {
+			return mockConfig{}, fmt.Errorf("--%s must be positive, got %s (default %s)", d.flag, d.got, d.dflt)
+		}
 	}
 	return cfg, nil
 }
@@ -109,8 +121,8 @@ func newMockFlagSet() (*flag.FlagSet, func() mockConfig) {
 		clock        = fs.Bool("control-clock", false, "enable /_kconform/clock (and /_kconform/reset): the suites can move time forward")
 		faultControl = fs.Bool("control-faults", false, "enable PUT /_kconform/faults (and /_kconform/reset): the suites can switch faults")
 		external     = fs.Bool("allow-external-callbacks", false, "let callbacks go to non-loopback hosts")
-		cbTimeout    = fs.Duration("callback-timeout", mock.DefaultCallbackTimeout, "how long a callback receiver has to answer 2xx")
-		cbRetry      = fs.Duration("callback-retry-delay", mock.DefaultCallbackRetryDelay, "wait before a failed callback is retried")
+		cbTimeout    = fs.Duration("callback-timeout", mock.DefaultCallbackTimeout, "how long a callback receiver has to answer 2xx (must be positive)")
+		cbRetry      = fs.Duration("callback-retry-delay", mock.DefaultCallbackRetryDelay, "wait before a failed callback is retried (must be positive)")
 		readTimeout  = fs.Duration("request-read-timeout", mock.DefaultRequestReadTimeout, "how long a client has to send one whole request, headers and body; a slower one loses its connection (must be positive)")
 		listFaults   = fs.Bool("list-faults", false, "print the faults --fault accepts and exit")
 		json401      = fs.Bool("json-401", false, "answer 401 with an ErrorV2 JSON body instead of Klarna's recorded HTML page")

@@ -83,6 +83,9 @@ func runSuites(args []string, getenv func(string) string, stdout, stderr io.Writ
 	if path := getenv(parallel.EnvShard); path != "" {
 		return runShard(start, path, cfg, stdout, stderr)
 	}
+	if err := checkSelectsSpecs(cfg); err != nil {
+		return cli.Report("run", err, func(w io.Writer) { fmt.Fprint(w, target.Usage()) }, stdout, stderr)
+	}
 	if cfg.Procs > 1 {
 		if why := parallel.OneProcess(cfg); why != "" {
 			cfg.Notes = append(cfg.Notes, "one process: "+why)

@@ -30,15 +30,20 @@ func TestMockErrorsNameTheCommandOnce(t *testing.T) {
 	}
 }
 
-// TestMockRefusesAZeroReadTimeout: 0 used to mean 30s, silently.
+// TestMockRefusesAZeroReadTimeout: 0 used to mean 30s, silently; and
+// --callback-timeout 0 (and --callback-retry-delay 0) were accepted as
+// their defaults while --request-read-timeout 0 was refused. Each duration
+// of the mock is refused at 0 the same way.
 func TestMockRefusesAZeroReadTimeout(t *testing.T) {
-	for _, v := range []string{"0", "0s", "-1s"} {
-		out, errOut := gbytes.NewBuffer(), gbytes.NewBuffer()
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second) // an accepted value serves until then
-		code := runMock(ctx, []string{"--addr", "127.0.0.1:0", "--request-read-timeout", v}, noEnv, out, errOut)
-		cancel()
-		if msg := string(errOut.Contents()); code != 2 || !strings.Contains(msg, "--request-read-timeout") {
-			t.Errorf("--request-read-timeout %s: exit %d, stderr %q; want 2 naming the flag", v, code, msg)
+	for _, flag := range []string{"--request-read-timeout", "--callback-timeout", "--callback-retry-delay"} {
+		for _, v := range []string{"0", "0s", "-1s"} {
+			out, errOut := gbytes.NewBuffer(), gbytes.NewBuffer()
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second) // an accepted value serves until then
+			code := runMock(ctx, []string{"--addr", "127.0.0.1:0", flag, v}, noEnv, out, errOut)
+			cancel()
+			if msg := string(errOut.Contents()); code != 2 || !strings.Contains(msg, flag+" must be positive") {
+				t.Errorf("%s %s: exit %d, stderr %q; want 2 saying the flag must be positive", flag, v, code, msg)
+			}
 		}
 	}
 }
@@ -122,6 +127,52 @@ func TestEveryCommandFollowsTheOneFlagConvention(t *testing.T) {
 				lines[1] != "(kconform "+cmd+" -h lists the flags)" {
 				t.Errorf("%s: exit %d, stdout %q, stderr %q; want 2, nothing on stdout, and on stderr \"kconform %s: ...%s...\" then the pointer to -h", what, code, stdout.String(), stderr.String(), cmd, c.want[cmd])
 			}
+		}
+	}
+}
+
+// TestValidateUsageErrorsPointToHelp: `kconform validate ”` read as a
+// file with no name ("unreadable: : cannot open"), and --as naming no
+// operation of the contract lacked the pointer to -h other usage errors
+// have. Both are one problem line, the pointer, exit 2, nothing on stdout.
+func TestValidateUsageErrorsPointToHelp(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{""}, "PATH 1 of 1 is empty"},
+		{[]string{"x.har", ""}, "PATH 2 of 2 is empty"},
+		{[]string{"--as", "bogusOp", "x.har"}, `--as bogusOp: the contract has no operation "bogusOp"`},
+		{[]string{"--as", "bogusOp:response:200", "x.har"}, `the contract has no operation "bogusOp"`},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := runValidate(c.args, noEnv, &stdout, &stderr)
+		lines := strings.Split(stderr.String(), "\n")
+		if code != 2 || stdout.Len() != 0 || len(lines) != 3 || !strings.HasPrefix(lines[0], "kconform validate: ") ||
+			!strings.Contains(lines[0], c.want) || lines[1] != "(kconform validate -h lists the flags)" {
+			t.Errorf("kconform validate %q: exit %d, stdout %q, stderr %q; want 2 and %q then the pointer to -h", c.args, code, stdout.String(), stderr.String(), c.want)
+		}
+	}
+}
+
+// TestRunSelectingNothingSaysSoInItsFlags: --focus ZZZ used to run no spec
+// and fail with Ginkgo's "Detected no specs ran and --fail-on-empty is
+// set", a flag kconform does not have, exit 1. It is a usage error now,
+// said in kconform's flags before the target is touched.
+func TestRunSelectingNothingSaysSoInItsFlags(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--focus", "ZZZ"}, `no spec matches --focus "ZZZ" (of the `},
+		{[]string{"--label-filter", "kp && callbacks && !kp"}, `no spec matches --label-filter "kp && callbacks && !kp"`},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := runSuites(c.args, noEnv, &stdout, &stderr)
+		lines := strings.Split(stderr.String(), "\n")
+		if code != runBadUsage || stdout.Len() != 0 || len(lines) != 3 || !strings.HasPrefix(lines[0], "kconform run: "+c.want) ||
+			lines[1] != "(kconform run -h lists the flags)" || strings.Contains(stderr.String(), "fail-on-empty") {
+			t.Errorf("kconform run %q: exit %d, stdout %.200q, stderr %q; want %d and %q then the pointer to -h", c.args, code, stdout.String(), stderr.String(), runBadUsage, c.want)
 		}
 	}
 }

@@ -188,6 +188,11 @@ func loadValidate(args []string, getenv func(string) string) (validateFlags, err
 	if len(fl.paths) == 0 {
 		return fl, errors.New("no PATH given: name the recordings (files or folders) to check")
 	}
+	for i, p := range fl.paths {
+		if p == "" {
+			return fl, fmt.Errorf("PATH %d of %d is empty (''): name a file or folder to check", i+1, len(fl.paths))
+		}
+	}
 	if fl.workers < 0 {
 		return fl, errors.New("--workers must not be negative")
 	}
@@ -203,6 +208,11 @@ func loadValidate(args []string, getenv func(string) string) (validateFlags, err
 		t, err := audit.ParseTarget(fl.as)
 		if err != nil {
 			return fl, fmt.Errorf("--as %v", err)
+		}
+		// An operation the contract lacks is bad usage too, said before
+		// any file is read (audit.New refuses it as well, for its callers).
+		if v, err := contract.DefaultValidator(); err == nil && v.Operation(t.Operation) == nil {
+			return fl, fmt.Errorf("--as %s: the contract has no operation %q", t, t.Operation)
 		}
 		fl.asTarget = &t
 	}

@@ -135,8 +135,12 @@ func schemaMessage(se *openapi3.SchemaError, at string) string {
 	}
 	if se.SchemaField == "format" {
 		// kin-openapi's reason for a date-time quotes its whole regular
-		// expression; the format's name says enough.
+		// expression; the format's name says enough, and the value what
+		// came, when it is only a timestamp's characters.
 		if i := strings.Index(se.Reason, " (string doesn't match pattern"); i > 0 {
+			if shown, ok := timestampActual(se.Value); ok {
+				return "value " + shown + strings.TrimPrefix(se.Reason[:i], "string")
+			}
 			return se.Reason[:i]
 		}
 	}
@@ -156,15 +160,39 @@ const enumNotAllowed = " is not one of the allowed values "
 
 // enumValueShown is the value an enum message shows, in each of the forms
 // enumActual writes it: a JSON string, a description in parentheses, or
-// a number, bool or null.
-var enumValueShown = regexp.MustCompile(`value (?:"(?:[^"\\]|\\.)*"|\([^)]*\)|\S+)` + enumNotAllowed)
+// a number, bool or null; and the value a date-time message shows.
+var enumValueShown = regexp.MustCompile(`value (?:"(?:[^"\\]|\\.)*"|\([^)]*\)|\S+)(` + enumNotAllowed + `| doesn't match the format )`)
 
 // WithoutActual is an issue message without the values it shows (an
-// enum's): the same defect met with other values, such as a lowercase
-// status read as "waiting" and called back as "in_progress", then has the
-// same message. The message of a violation itself keeps its value.
+// enum's, a date-time's): the same defect met with other values, such as a
+// lowercase status read as "waiting" and called back as "in_progress",
+// then has the same message. The message of a violation itself keeps its
+// value.
 func WithoutActual(message string) string {
-	return enumValueShown.ReplaceAllString(message, "value"+enumNotAllowed)
+	return enumValueShown.ReplaceAllString(message, "value$1")
+}
+
+// timestampChars are the characters of a date or date-time in any of its
+// usual spellings (RFC 3339, with a space, a slash date, epoch digits).
+const timestampChars = "0123456789-:.+/ TtZz"
+
+// maxTimestamp bounds a shown timestamp: RFC 3339 with nanoseconds and an
+// offset is 35 characters.
+const maxTimestamp = 40
+
+// timestampActual shows a value that failed a date or date-time format
+// when it is a timestamp spelt otherwise: a short string of a timestamp's
+// characters only, with a date's or a time's separator. Anything else (a
+// secret in the wrong field has letters) is described by its length.
+func timestampActual(v any) (string, bool) {
+	s, ok := v.(string)
+	if !ok {
+		return "", false
+	}
+	if len(s) <= maxTimestamp && strings.Trim(s, timestampChars) == "" && strings.ContainsAny(s, "-:/") && strings.ContainsAny(s, "0123456789") {
+		return strconv.Quote(s), true
+	}
+	return fmt.Sprintf("(%d characters)", utf8.RuneCountInString(s)), true
 }
 
 // enumActual shows a value that failed an enum when it could be one of the

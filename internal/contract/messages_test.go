@@ -83,3 +83,29 @@ func TestOneOfMessageNamesTheClosestShape(t *testing.T) {
 		t.Errorf(`(root) [schema.oneOf] says %q; want its reason to show "COMPLETE"`, msg)
 	}
 }
+
+// A date-time that breaks its format says what came, as an enum's does,
+// when the value is only a timestamp's characters; anything else (a secret
+// in the wrong field has letters) is described by its length. The two
+// values of one defect read the same without them.
+func TestDateTimeMessageShowsTheValue(t *testing.T) {
+	v := validator(t)
+	for _, tt := range []struct {
+		updated, shown string
+	}{
+		{`"2019-05-13 14:51:46"`, `value "2019-05-13 14:51:46" doesn't match the format "date-time"`},
+		{`"2019-13-45T99:00:00Z"`, `value "2019-13-45T99:00:00Z" doesn't match the format "date-time"`},
+		{`"13/05/2019"`, `value "13/05/2019" doesn't match the format "date-time"`},
+		{`"hS7kq2Lw9xPz"`, `value (12 characters) doesn't match the format "date-time"`},
+		{`"yesterday"`, `value (9 characters) doesn't match the format "date-time"`},
+	} {
+		body := strings.Replace(waitingSession, `"2019-05-13T14:51:46.288Z"`, tt.updated, 1)
+		msg := issueAt(v.ValidateResponse(hppRead(200, body), contract.Default), "schema.format", "/updated_at")
+		if msg != tt.shown {
+			t.Errorf("updated_at %s: /updated_at [schema.format] says %q; want %q", tt.updated, msg, tt.shown)
+		}
+		if got, want := contract.WithoutActual(msg), `value doesn't match the format "date-time"`; got != want {
+			t.Errorf("without its value, %q is %q; want %q", msg, got, want)
+		}
+	}
+}

@@ -308,7 +308,42 @@ func (v *Validator) checkBody(res *Result, side Side, content openapi3.Content, 
 		})
 		res.Issues = res.Issues[:checked+len(kept)]
 	}
+	foldIntoDuplicates(res, checked)
 	return value
+}
+
+// foldIntoDuplicates makes each duplicate key one defect: its value is in
+// doubt, so what the schema says of the value kept (at the key or under
+// it) and of the shape of the object holding it (oneOf, anyOf: the key
+// may decide it) follows from the duplicate. Those violations, from
+// res.Issues[from:], are left out and named in the duplicate-key issue.
+func foldIntoDuplicates(res *Result, from int) {
+	for d := range res.Issues[:from] {
+		dup := &res.Issues[d]
+		if dup.Rule != RuleBodyDuplicateKey {
+			continue
+		}
+		parent := dup.Pointer[:strings.LastIndex(dup.Pointer, "/")+1]
+		parent = strings.TrimSuffix(parent, "/")
+		var folded []string
+		kept := slices.DeleteFunc(res.Issues[from:], func(i Issue) bool {
+			follows := i.Severity == Violation && i.Side == dup.Side && i.In == dup.In &&
+				(i.Pointer == dup.Pointer || strings.HasPrefix(i.Pointer, dup.Pointer+"/") ||
+					((i.Rule == "schema.oneOf" || i.Rule == "schema.anyOf") && i.Pointer == parent))
+			if follows {
+				where := i.Pointer
+				if where == "" {
+					where = "(root)"
+				}
+				folded = append(folded, where+" ["+i.Rule+"]")
+			}
+			return follows
+		})
+		res.Issues = res.Issues[:from+len(kept)]
+		if len(folded) > 0 {
+			dup.Message += "; with it the body also fails " + strings.Join(folded, ", ") + ", counted here"
+		}
+	}
 }
 
 // checkCorrelationID: a JSON error body's correlation_id equals the

@@ -2,12 +2,16 @@ package parallel
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/kconform/kconform/internal/runreport"
 )
 
 // ShardReport is what one child left of its run: its Ginkgo report (nil
@@ -39,7 +43,9 @@ func (s Shard) ReadReport() (*types.Report, error) {
 // specs in the preview's order, each with what the shard that ran it
 // reported. The specs of a shard that left no report (a crash, a hang)
 // are aborted with a failure naming the shard, so no verdict is lost
-// silently. Suite-level nodes (ReportAfterSuite, say) are kept from the
+// silently; those of a shard the run ended before it started (NotStarted)
+// are skipped, as one process skips the specs after an interrupt, with
+// the reason for the report (runreport.NotRunEntry). Suite-level nodes (ReportAfterSuite, say) are kept from the
 // first shard, and from the others when they failed.
 func MergeReports(preview types.Report, parts []ShardReport) types.Report {
 	out := preview
@@ -61,7 +67,7 @@ func MergeReports(preview types.Report, parts []ShardReport) types.Report {
 		ran[i] = map[string][]types.SpecReport{}
 		if p.Err != nil {
 			out.SuiteSucceeded = false
-			out.SpecialSuiteFailureReasons = append(out.SpecialSuiteFailureReasons, p.Err.Error())
+			out.SpecialSuiteFailureReasons = append(out.SpecialSuiteFailureReasons, p.suiteReason())
 		}
 		if p.Report == nil {
 			continue
@@ -87,6 +93,11 @@ func MergeReports(preview types.Report, parts []ShardReport) types.Report {
 				continue
 			}
 			if j, ok := owner[s.FullText()]; ok && j == i {
+				if s.State == types.SpecStateSkipped && s.Failure.Message == "" && len(r.SpecialSuiteFailureReasons) > 0 {
+					// Not reached by its process, which was stopped: for
+					// that process's reasons, not those of every process.
+					s = withNotRun(s, runreport.NotReached(r.SpecialSuiteFailureReasons))
+				}
 				k := specKey(s)
 				ran[i][k] = append(ran[i][k], s)
 			}
@@ -110,14 +121,19 @@ func MergeReports(preview types.Report, parts []ShardReport) types.Report {
 		}
 		// Selected, given to a shard, and not in its report.
 		lost := s
-		lost.State = types.SpecStateAborted
 		lost.RunTime, lost.StartTime, lost.EndTime = 0, time.Time{}, time.Time{}
-		why := fmt.Sprintf("%s ended without reporting this spec", parts[i].Shard.Describe())
+		out.SuiteSucceeded = false
+		if ns := (*NotStarted)(nil); errors.As(parts[i].Err, &ns) {
+			lost.State = types.SpecStateSkipped
+			out.SpecReports = append(out.SpecReports, withNotRun(lost, parts[i].Shard.Name()+" was not started: "+ns.Why))
+			continue
+		}
+		lost.State = types.SpecStateAborted
+		why := parts[i].Shard.Name() + " ended without reporting this spec"
 		if parts[i].Err != nil {
-			why = parts[i].Err.Error()
+			why = parts[i].short()
 		}
 		lost.Failure = types.Failure{Message: why, Location: s.LeafNodeLocation, FailureNodeType: types.NodeTypeIt}
-		out.SuiteSucceeded = false
 		out.SpecReports = append(out.SpecReports, lost)
 	}
 	out.SpecReports = append(out.SpecReports, suiteNodes...)
@@ -129,6 +145,32 @@ func MergeReports(preview types.Report, parts []ShardReport) types.Report {
 	}
 	out.RunTime = out.EndTime.Sub(out.StartTime)
 	return out
+}
+
+// short is the part's error with the process named, not its specs: a
+// spec's reason names only its own process, whose other specs have
+// their own lines.
+func (p ShardReport) short() string {
+	return strings.Replace(p.Err.Error(), p.Shard.Describe(), p.Shard.Name(), 1)
+}
+
+// suiteReason is what Ginkgo's one-line summary says of a part that left
+// no report (after "FAIL! - ", like its own "Interrupted by User"): a few
+// words.
+func (p ShardReport) suiteReason() string {
+	if errors.As(p.Err, new(*NotStarted)) {
+		return p.Shard.Name() + " not started"
+	}
+	return p.short()
+}
+
+// withNotRun gives a skipped spec the reason it was not run.
+func withNotRun(s types.SpecReport, why string) types.SpecReport {
+	s.ReportEntries = append(slices.Clone(s.ReportEntries), types.ReportEntry{
+		Name: runreport.NotRunEntry, Visibility: types.ReportEntryVisibilityNever,
+		Location: s.LeafNodeLocation, Value: types.WrapEntryValue(why),
+	})
+	return s
 }
 
 // specKey tells specs apart: table entries written in one loop share a

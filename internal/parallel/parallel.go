@@ -77,7 +77,13 @@ func (s Shard) CoveragePath() string { return filepath.Join(s.Dir, "coverage.jso
 func (s Shard) resultPath() string   { return filepath.Join(s.Dir, "result.json") }
 func (s Shard) outputPath() string   { return filepath.Join(s.Dir, "output.txt") }
 
-// Describe names the shard and its first specs, for messages about it.
+// Name is the shard's short name, "process 2": what a spec's reason and
+// Ginkgo's one-line summary say about the shard, which its spec names would
+// swamp.
+func (s Shard) Name() string { return fmt.Sprintf("process %d", s.Index) }
+
+// Describe names the shard and its first specs, for a message about the
+// shard on a line of its own.
 func (s Shard) Describe() string {
 	const listed = 3
 	names := s.Specs[:min(listed, len(s.Specs))]
@@ -85,7 +91,7 @@ func (s Shard) Describe() string {
 	if n := len(s.Specs) - listed; n > 0 {
 		more = fmt.Sprintf(" and %d more", n)
 	}
-	return fmt.Sprintf("process %d (%d spec(s): %q%s)", s.Index, len(s.Specs), names, more)
+	return fmt.Sprintf("%s (%d spec(s): %q%s)", s.Name(), len(s.Specs), names, more)
 }
 
 // ReadShard reads the shard file a child was started with.

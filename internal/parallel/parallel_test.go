@@ -1,12 +1,15 @@
 package parallel
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
 	"net/url"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/kconform/kconform/internal/runreport"
@@ -176,6 +179,91 @@ func TestOneProcessSaysWhy(t *testing.T) {
 		got := OneProcess(c.cfg)
 		if (c.want == "") != (got == "") || !strings.Contains(got, c.want) {
 			t.Errorf("%+v: %q, want %q", c.cfg, got, c.want)
+		}
+	}
+}
+
+// TestInterruptedRunLeavesTheUnstartedShardsSpecsNotRun: after Ctrl-C, the
+// serial shard of a parallel run is never started. Its specs are not run
+// for their own process's reason (naming no other spec), and Ginkgo's
+// summary of them is one process's after an interrupt: skipped, no
+// [ABORTED] block, and a closing FAIL! line of a few words.
+func TestInterruptedRunLeavesTheUnstartedShardsSpecsNotRun(t *testing.T) {
+	p := preview()
+	shards := Plan(p, 2, true)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // the interrupt came before the serial shard's turn
+	notStarted := Runner{}.Run(ctx, shards[len(shards)-1:])[0]
+	if notStarted.Err == nil {
+		t.Fatal("a shard started after the run was stopped")
+	}
+	var parts []ShardReport
+	// Process 1 was interrupted before its last spec, which it skipped.
+	unreached := shards[0].Specs[len(shards[0].Specs)-1]
+	for _, s := range shards[:len(shards)-1] {
+		r := &types.Report{SpecialSuiteFailureReasons: []string{"Interrupted by User"}}
+		for _, sr := range p.SpecReports {
+			if !slices.Contains(s.Specs, sr.FullText()) || sr.FullText() == unreached {
+				sr.State = types.SpecStateSkipped
+			}
+			r.SpecReports = append(r.SpecReports, sr)
+		}
+		parts = append(parts, ShardReport{Shard: s, Report: r})
+	}
+	parts = append(parts, ShardReport{Shard: notStarted.Shard, Err: notStarted.Err})
+	m := MergeReports(p, parts)
+	if m.SuiteSucceeded {
+		t.Error("a run with a process never started succeeded")
+	}
+
+	serial := notStarted.Shard.Specs
+	// As merged, and read back from the --json-report it is written to.
+	b, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back types.Report
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range append(runreport.Rules(m), runreport.Rules(back)...) {
+		if r.Rule == unreached && (r.Verdict != runreport.NotRun || r.Why != "not run: the run ended before it (Interrupted by User)") {
+			t.Errorf("%q, which its own process did not reach: %s %q, want that process's reason alone", r.Rule, r.Verdict, r.Why)
+		}
+		if !slices.Contains(serial, r.Rule) {
+			continue
+		}
+		if r.Verdict != runreport.NotRun || !strings.Contains(r.Why, "process 3 was not started") {
+			t.Errorf("%q: %s %q, want not run: process 3 was not started", r.Rule, r.Verdict, r.Why)
+		}
+		for _, other := range serial {
+			if strings.Contains(r.Why, other) {
+				t.Errorf("the reason of %q lists the spec %q: %q", r.Rule, other, r.Why)
+			}
+		}
+	}
+	for _, s := range m.SpecReports {
+		if slices.Contains(serial, s.FullText()) && s.State != types.SpecStateSkipped {
+			t.Errorf("%q is %s, want skipped as one process skips the specs after an interrupt", s.FullText(), s.State)
+		}
+	}
+
+	var out strings.Builder
+	rep := reporters.NewDefaultReporter(types.ReporterConfig{NoColor: true}, &out)
+	rep.SuiteWillBegin(m)
+	for _, s := range m.SpecReports {
+		rep.DidRun(s)
+	}
+	rep.SuiteDidEnd(m)
+	if n := strings.Count(out.String(), "[ABORTED]"); n > 0 {
+		t.Errorf("[ABORTED] %d time(s) for specs that never started:\n%s", n, out.String())
+	}
+	for _, line := range strings.Split(out.String(), "\n") {
+		if !strings.HasPrefix(line, "FAIL!") {
+			continue
+		}
+		if want := "FAIL! - Interrupted by User, process 3 not started"; line != want {
+			t.Errorf("Ginkgo's closing line is %q, want %q", line, want)
 		}
 	}
 }

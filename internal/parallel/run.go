@@ -32,6 +32,19 @@ type Outcome struct {
 	Output string
 }
 
+// NotStarted is the error of a shard that the run ended before it began
+// (an interrupt, the --deadline): its specs were never reached, like the
+// specs one process skips after an interrupt, and MergeReports reports
+// them so.
+type NotStarted struct {
+	Shard Shard
+	Why   string // "the run was stopped before it"
+}
+
+func (e *NotStarted) Error() string {
+	return fmt.Sprintf("%s (%d spec(s)) was not started: %s", e.Shard.Name(), len(e.Shard.Specs), e.Why)
+}
+
 // Runner starts the children of one run.
 type Runner struct {
 	// Dir holds the shards' folders; the caller removes it.
@@ -72,7 +85,7 @@ func (r Runner) Run(ctx context.Context, shards []Shard) []Outcome {
 func (r Runner) runOne(ctx context.Context, s Shard) Outcome {
 	o := Outcome{Shard: s}
 	if ctx.Err() != nil {
-		o.Err = fmt.Errorf("%s was not started: the run was stopped before it", s.Describe())
+		o.Err = &NotStarted{Shard: s, Why: "the run was stopped before it"}
 		return o
 	}
 	s.Dir = filepath.Join(r.Dir, fmt.Sprintf("shard-%d", s.Index))
@@ -101,7 +114,7 @@ func (r Runner) runOne(ctx context.Context, s Shard) Outcome {
 	}
 	defer output.Close()
 	if time.Until(r.Deadline) <= 0 {
-		o.Err = fmt.Errorf("%s was not started: the --deadline ran out before it", s.Describe())
+		o.Err = &NotStarted{Shard: s, Why: "the --deadline ran out before it"}
 		return o
 	}
 	ctx, cancel := context.WithDeadline(ctx, r.Deadline.Add(r.Grace))

@@ -2,6 +2,7 @@ package recording
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -203,13 +204,73 @@ func decodeHAREntry(file string, index int, off int64, raw []byte) Record {
 	}
 	var e har.LogEntry
 	if err := json.Unmarshal(raw, &e); err != nil {
-		return Record{Index: index, Err: &Error{File: file, Entry: index, Err: jsonError(err, off)}}
+		if named := headerTypeError(raw, err); named != nil {
+			err = named
+		} else {
+			err = jsonError(err, off)
+		}
+		return Record{Index: index, Err: &Error{File: file, Entry: index, Err: err}}
 	}
 	rec, err := harRecord(&e, index)
 	if err != nil {
 		rec.Err = &Error{File: file, Entry: index, Err: err}
 	}
 	return rec
+}
+
+// headerTypeError names the header of a type error in a header's name or
+// value ("response header \"Content-Length\": value: want a string, got
+// number"): encoding/json says only "response.headers.value", not which of
+// the headers. nil for any other error.
+func headerTypeError(raw []byte, err error) error {
+	var typ *json.UnmarshalTypeError
+	if !errors.As(err, &typ) {
+		return nil
+	}
+	side, part, ok := strings.Cut(typ.Field, ".headers.")
+	if !ok || (side != "request" && side != "response") || (part != "name" && part != "value") {
+		return nil
+	}
+	type headers struct {
+		Headers []map[string]json.RawMessage `json:"headers"`
+	}
+	var e struct{ Request, Response headers }
+	if json.Unmarshal(raw, &e) != nil {
+		return nil
+	}
+	hs := e.Request.Headers
+	if side == "response" {
+		hs = e.Response.Headers
+	}
+	for i, h := range hs {
+		v, ok := h[part]
+		if !ok || bytes.HasPrefix(bytes.TrimSpace(v), []byte(`"`)) || bytes.Equal(bytes.TrimSpace(v), []byte("null")) {
+			continue
+		}
+		which := fmt.Sprintf("%s header %d", side, i)
+		var name string
+		if json.Unmarshal(h["name"], &name) == nil && name != "" {
+			which = fmt.Sprintf("%s header %q", side, name)
+		}
+		return fmt.Errorf("%s: %s: want a string, got %s", which, part, jsonValueKind(v))
+	}
+	return nil
+}
+
+// jsonValueKind is the JSON kind of a raw value, never its content.
+func jsonValueKind(v json.RawMessage) string {
+	switch b := bytes.TrimSpace(v); {
+	case len(b) == 0:
+		return "nothing"
+	case b[0] == '{':
+		return "object"
+	case b[0] == '[':
+		return "array"
+	case b[0] == 't' || b[0] == 'f':
+		return "bool"
+	default:
+		return "number"
+	}
 }
 
 // harRecord turns a decoded entry into an exchange. The returned record keeps

@@ -147,11 +147,28 @@ func TestHARWrongTypeInEntry(t *testing.T) {
 	if len(recs) != 4 || recs[0].Err != nil || recs[3].Err != nil {
 		t.Fatalf("records %+v", recs)
 	}
-	wantError(t, recs[1].Err, nil, "types.har", 1, "request.headers.value", "want a string, got number")
+	wantError(t, recs[1].Err, nil, "types.har", 1, `request header "Authorization": value: want a string, got number`)
 	if strings.Contains(recs[1].Err.Error(), "123456789") {
 		t.Errorf("message echoes the value: %v", recs[1].Err)
 	}
 	wantError(t, recs[2].Err, nil, "types.har", 2, "want an object, got string")
+}
+
+// A header whose value (or name) is not a string spoils its entry; the
+// message names the entry, the side and the header, as a user finds it in
+// the file, not encoding/json's "response.headers.value" alone.
+func TestHARHeaderOfTheWrongTypeIsNamed(t *testing.T) {
+	entry := func(respHeaders string) string {
+		return `{"request":{"method":"GET","url":"https://api.klarna.com/hpp/v1/sessions/a","headers":[]},` +
+			`"response":{"status":200,"headers":[{"name":"Content-Type","value":"application/json"},` + respHeaders + `]}}`
+	}
+	recs, _ := mustRead(t, "h.har", harOf(
+		entry(`{"name":"Content-Length","value":123}`),
+		entry(`{"name":"X-Flag","value":true}`),
+		entry(`{"name":7,"value":"x"}`)))
+	wantError(t, recs[0].Err, nil, "h.har", 0, `response header "Content-Length": value: want a string, got number`)
+	wantError(t, recs[1].Err, nil, "h.har", 1, `response header "X-Flag": value: want a string, got bool`)
+	wantError(t, recs[2].Err, nil, "h.har", 2, `response header 1: name: want a string, got number`)
 }
 
 func TestHARVersion(t *testing.T) {

@@ -32,10 +32,13 @@ type Finding struct {
 	Seen int `json:"seen"`
 	// Example is one redacted exchange that shows it.
 	Example string `json:"example,omitempty"`
-	// Broken and Blocked are the rules it broke or blocked; Touched the
-	// others whose exchanges met it (they hold or fail on their own).
+	// Broken and Blocked are the rules it broke or blocked; Failed those
+	// whose specs it failed on the way, though they are about other
+	// operations (FailedElsewhere); Touched the others whose exchanges met
+	// it (they hold or fail on their own).
 	Broken  []string `json:"broken,omitempty"`
 	Blocked []string `json:"blocked,omitempty"`
+	Failed  []string `json:"failed_elsewhere,omitempty"`
 	Touched []string `json:"touched,omitempty"`
 
 	// first is the message of the first rule that met an expectation
@@ -53,7 +56,7 @@ type Finding struct {
 // Impact orders findings: rules broken or blocked first, then rules
 // touched, then how often seen.
 func (f Finding) impact() (int, int, int) {
-	return len(f.Broken) + len(f.Blocked), len(f.Touched), f.Seen
+	return len(f.Broken) + len(f.Blocked) + len(f.Failed), len(f.Touched), f.Seen
 }
 
 // ids are the parts of a message that differ between runs and sessions
@@ -136,7 +139,7 @@ func Findings(rules []Rule) []Finding {
 			add(&f.Touched, r.Rule)
 		}
 		e := r.Evidence
-		if e == nil || (r.Verdict != Broken && r.Verdict != Blocked) {
+		if e == nil || (r.Verdict != Broken && r.Verdict != Blocked && r.Verdict != FailedElsewhere) {
 			continue
 		}
 		var f *Finding
@@ -173,9 +176,12 @@ func Findings(rules []Rule) []Finding {
 				f.Operations = append(f.Operations, e.Operation)
 			}
 		}
-		if r.Verdict == Broken {
+		switch r.Verdict {
+		case Broken:
 			add(&f.Broken, r.Rule)
-		} else {
+		case FailedElsewhere:
+			add(&f.Failed, r.Rule)
+		default:
 			add(&f.Blocked, r.Rule)
 		}
 	}
@@ -188,7 +194,7 @@ func Findings(rules []Rule) []Finding {
 			f.What = f.first
 		}
 		f.Touched = slices.DeleteFunc(f.Touched, func(r string) bool {
-			return slices.Contains(f.Broken, r) || slices.Contains(f.Blocked, r)
+			return slices.Contains(f.Broken, r) || slices.Contains(f.Blocked, r) || slices.Contains(f.Failed, r)
 		})
 		out = append(out, f)
 	}
@@ -241,7 +247,7 @@ func mergeEmbedded(byKey map[string]*Finding, order []string) []string {
 			*into, *f = *f, *into
 		}
 		into.Seen += f.Seen
-		for _, list := range []struct{ to, from *[]string }{{&into.Broken, &f.Broken}, {&into.Blocked, &f.Blocked}, {&into.Touched, &f.Touched}} {
+		for _, list := range []struct{ to, from *[]string }{{&into.Broken, &f.Broken}, {&into.Blocked, &f.Blocked}, {&into.Failed, &f.Failed}, {&into.Touched, &f.Touched}} {
 			for _, r := range *list.from {
 				if !slices.Contains(*list.to, r) {
 					*list.to = append(*list.to, r)
@@ -313,6 +319,7 @@ func mergeAcrossOperations(byKey map[string]*Finding, order []string) []string {
 		into.Seen += f.Seen
 		into.Broken = append(into.Broken, f.Broken...)
 		into.Blocked = append(into.Blocked, f.Blocked...)
+		into.Failed = append(into.Failed, f.Failed...)
 		for _, op := range f.Operations {
 			if !slices.Contains(into.Operations, op) {
 				into.Operations = append(into.Operations, op)
@@ -346,6 +353,9 @@ func (f Finding) Effect() string {
 	var parts []string
 	if n := len(f.Broken); n > 0 {
 		parts = append(parts, fmt.Sprintf("breaks %d rule(s)", n))
+	}
+	if n := len(f.Failed); n > 0 {
+		parts = append(parts, fmt.Sprintf("fails %d rule(s) about other operations whose steps met it", n))
 	}
 	if n := len(f.Blocked); n > 0 {
 		parts = append(parts, fmt.Sprintf("blocks %d", n))

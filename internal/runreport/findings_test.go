@@ -1,9 +1,13 @@
 package runreport
 
 import (
+	"bytes"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/kconform/kconform/internal/contract"
 	"github.com/kconform/kconform/internal/labels"
@@ -167,5 +171,56 @@ func TestEmbeddedIgnoresTheValuesShown(t *testing.T) {
 	other := &Finding{Kind: KindContract, Pointer: "/session/status", message: `value "x" is not one of the allowed values ["A"]`}
 	if embedded(read, other) {
 		t.Error("another enum's failure merged")
+	}
+}
+
+// TestAStepsDefectFailsTheSpecNotTheReport: Ginkgo prints [FAIL] for a
+// spec whose setup step met another operation's contract defect (the
+// framework's contract check); the report must not call its rule "holds",
+// and the defect stays one finding, of that operation.
+func TestAStepsDefectFailsTheSpecNotTheReport(t *testing.T) {
+	own := Judge(Facts{Exchanges: []Exchange{{Kind: "api", Operation: "createCreditSession", Status: 200,
+		Brief: "api POST http://h/payments/v1/sessions → 200 (createCreditSession)", Started: at(1), Issues: []contract.Issue{missingToken}}}})
+	step := Judge(Facts{Exchanges: []Exchange{kpCreate(1, missingToken),
+		{Kind: "api", Operation: "createHppSession", Status: 201, Brief: "api POST http://h/hpp/v1/sessions → 201", Started: at(2)}}})
+	entry := func(j Judgement) types.ReportEntry {
+		return types.ReportEntry{Name: JudgementEntry, Value: types.WrapEntryValue(j)}
+	}
+	checkContract := "1 exchange(s) of this spec broke the contract:\n  createCreditSession → 200: response body /client_token: ..."
+	kp, hpp := [][]string{{labels.KP, labels.Lifecycle}}, [][]string{{labels.HPP, labels.Lifecycle}}
+	r := types.Report{PreRunStats: types.PreRunStats{TotalSpecs: 2, SpecsThatWillRun: 2}, SpecReports: []types.SpecReport{
+		spec([]string{"KP"}, kp, "MUST give a client_token", types.SpecStateFailed, checkContract, entry(own)),
+		spec([]string{"HPP"}, hpp, "MUST create a session", types.SpecStateFailed, checkContract, entry(step)),
+	}}
+	rep := New(r, "test", "http://h", "", nil)
+
+	hppRule := rep.Rules[slices.IndexFunc(rep.Rules, func(r Rule) bool { return r.Rule == "HPP MUST create a session" })]
+	if hppRule.Verdict != FailedElsewhere {
+		t.Errorf("the rule whose spec Ginkgo failed for its step's defect: %s, want failed-elsewhere", hppRule.Verdict)
+	}
+	if len(rep.Findings) != 1 {
+		t.Fatalf("%d findings, want the one broken field once: %+v", len(rep.Findings), rep.Findings)
+	}
+	f := rep.Findings[0]
+	if f.Pointer != "/client_token" || f.Operation != "createCreditSession" || !slices.Equal(f.Failed, []string{"HPP MUST create a session"}) || len(f.Touched) != 0 {
+		t.Errorf("finding %+v: want createCreditSession /client_token, failing the HPP rule elsewhere, touching none", f)
+	}
+	if strings.Contains(f.Effect(), "hold") {
+		t.Errorf("the finding's effect %q says a rule it failed holds", f.Effect())
+	}
+	var md bytes.Buffer
+	if err := rep.WriteMarkdown(&md); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(md.String(), "\n") {
+		if strings.Contains(line, "| HPP MUST create a session |") && !strings.HasPrefix(line, "| 🟠 failed-elsewhere | HPP MUST create a session | `api POST http://h/payments/v1/sessions") {
+			t.Errorf("the report's row of a spec Ginkgo failed: %q, want failed-elsewhere with the step's exchange", line)
+		}
+	}
+	if want := "2 Failed = 1 broken + 1 failed elsewhere"; !strings.Contains(rep.SpecsLine(), want) {
+		t.Errorf("the counts line %q does not square Ginkgo's Failed with the verdicts as %q", rep.SpecsLine(), want)
+	}
+	if strings.Contains(rep.Counts.Headline(), "1 hold") {
+		t.Errorf("the headline %q counts a hold", rep.Counts.Headline())
 	}
 }

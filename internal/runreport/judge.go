@@ -67,8 +67,11 @@ type Judgement struct {
 	Verdict Verdict `json:"verdict"`
 	// About are the operations the rule is about.
 	About []string `json:"about,omitempty"`
-	// Step is the setup step a blocked rule could not do.
-	Step     string    `json:"step,omitempty"`
+	// Step is the setup step a blocked rule could not do, or that met
+	// the defect of a rule that failed elsewhere.
+	Step string `json:"step,omitempty"`
+	// Why says why a rule failed elsewhere.
+	Why      string    `json:"why,omitempty"`
 	Evidence *Evidence `json:"evidence,omitempty"`
 	// Seen are the contract violations of every exchange of the spec.
 	Seen []Seen `json:"seen,omitempty"`
@@ -142,6 +145,30 @@ func Judge(f Facts) Judgement {
 		if !e.Cleanup && len(e.Issues) > 0 && isAbout(e.Operation) {
 			j.Verdict = Broken
 			j.Evidence = violationEvidence(e)
+			return j
+		}
+	}
+	// Ginkgo fails the spec for any exchange of its body that broke the
+	// contract (framework.checkContract), about the rule or not: such a
+	// rule does not hold, though the defect is another operation's.
+	for _, e := range f.Exchanges {
+		if !e.Cleanup && len(e.Issues) > 0 {
+			j.Verdict, j.Step = FailedElsewhere, e.Step
+			j.Evidence = violationEvidence(e)
+			op := e.Operation
+			if op == "" {
+				op = "an unknown operation"
+			}
+			where := "an exchange of the spec"
+			switch {
+			case e.Step != "":
+				where = "its step “" + e.Step + "”"
+			case e.Kind == "callback":
+				where = "a callback it received"
+			case e.Kind == "page":
+				where = "a page it opened"
+			}
+			j.Why = fmt.Sprintf("the spec failed for a contract defect of %s that %s met (that operation's finding, counted there once); the rule's own assertions passed", op, where)
 			return j
 		}
 	}

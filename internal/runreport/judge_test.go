@@ -21,14 +21,21 @@ func kpCreate(s int, issues ...contract.Issue) Exchange {
 		Step: "create a KP session", Started: at(s), Issues: issues}
 }
 
+// A violation in a setup step does not break a rule about another
+// operation, but Ginkgo fails its spec for it: the rule does not hold
+// either, it failed elsewhere, naming the step and the operation.
 func TestJudgeSetupViolationIsAFindingNotABreach(t *testing.T) {
 	f := Facts{Exchanges: []Exchange{
 		kpCreate(1, missingToken),
 		{Kind: "api", Operation: "createHppSession", Status: 201, Brief: "api POST http://h/hpp/v1/sessions → 201", Started: at(2)},
 	}}
 	j := Judge(f)
-	if j.Verdict != Holds || len(j.Seen) != 1 || j.Seen[0].Issue.Pointer != "/client_token" {
-		t.Errorf("a rule about createHppSession that met a KP create violation in setup: %s, seen %+v; want holds, the violation seen", j.Verdict, j.Seen)
+	if j.Verdict != FailedElsewhere || len(j.Seen) != 1 || j.Seen[0].Issue.Pointer != "/client_token" {
+		t.Errorf("a rule about createHppSession that met a KP create violation in setup: %s, seen %+v; want failed-elsewhere, the violation seen", j.Verdict, j.Seen)
+	}
+	if j.Evidence == nil || j.Evidence.Pointer != "/client_token" || j.Step != "create a KP session" ||
+		!strings.Contains(j.Why, "createCreditSession") || !strings.Contains(j.Why, "“create a KP session”") {
+		t.Errorf("failed elsewhere: evidence %+v, step %q, why %q; want the step's violation, the step and its operation named", j.Evidence, j.Step, j.Why)
 	}
 	f.About = []string{"createCreditSession"}
 	if j := Judge(f); j.Verdict != Broken || j.Evidence == nil || j.Evidence.Pointer != "/client_token" || j.Evidence.Kind != KindContract {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -15,6 +16,8 @@ func Mark(v Verdict) string {
 		return "✅"
 	case Broken:
 		return "❌"
+	case FailedElsewhere:
+		return "🟠"
 	case Blocked:
 		return "⛔"
 	}
@@ -80,7 +83,7 @@ func (r Report) findings(w io.Writer, short bool) {
 	fmt.Fprintf(w, "The target's distinct defects, most rules affected first; each is one defect however many rules met it.\n\n")
 	quiet := 0
 	for i, f := range r.Findings {
-		if short && len(f.Broken)+len(f.Blocked) == 0 {
+		if short && len(f.Broken)+len(f.Blocked)+len(f.Failed) == 0 {
 			quiet++
 			continue
 		}
@@ -92,7 +95,7 @@ func (r Report) findings(w io.Writer, short bool) {
 		for _, list := range []struct {
 			what  string
 			rules []string
-		}{{"broken", f.Broken}, {"blocked", f.Blocked}} {
+		}{{"broken", f.Broken}, {"failed elsewhere", f.Failed}, {"blocked", f.Blocked}} {
 			if len(list.rules) == 0 {
 				continue
 			}
@@ -125,15 +128,28 @@ func inline(s string) string {
 
 func (r Report) writeAreas(w io.Writer) {
 	fmt.Fprintf(w, "## Rules\n\n")
-	fmt.Fprintf(w, "A rule is one spec of the suites (its name states the rule with MUST), judged by its subject: the operations it is about. `holds`: its assertions passed and its operations kept to the contract. `broken`: its own assertion failed, or an exchange of its operation broke the contract. `blocked`: a setup step about another operation could not be done (the step is named). `not-checkable`: the target lacks what the rule needs (the reason says how to provide it). `not-run`: the run left it out. A violation met in a setup step is a finding of that step's operation, not of every rule that passed through it. A rule marked *assumption* rests on no public Klarna or Kustom source: when it is broken, that is a finding to look into, not a proven breach.\n\n")
+	fmt.Fprintf(w, "A rule is one spec of the suites (its name states the rule with MUST), judged by its subject: the operations it is about. `holds`: its assertions passed and its operations kept to the contract. `broken`: its own assertion failed, or an exchange of its operation broke the contract. `failed-elsewhere`: its own assertions passed and its operations kept to the contract, but a setup step (or a callback) met a contract defect of another operation, so the spec failed (Ginkgo says FAIL); the defect is that operation's finding, counted once. `blocked`: a setup step about another operation could not be done (the step is named). `not-checkable`: the target lacks what the rule needs (the reason says how to provide it). `not-run`: the run left it out. A violation met in a setup step is a finding of that step's operation, not of every rule that passed through it. A rule marked *assumption* rests on no public Klarna or Kustom source: when it is broken, that is a finding to look into, not a proven breach.\n\n")
 	areas, counts := r.CountsByArea()
-	fmt.Fprintf(w, "| area | rules | holds | broken | blocked | not-checkable | not-run |\n|---|---:|---:|---:|---:|---:|---:|\n")
-	for _, a := range areas {
-		c := counts[a]
-		fmt.Fprintf(w, "| [%s](#%s) | %d | %d | %d | %d | %d | %d |\n", AreaTitles[a], anchor(AreaTitles[a]), c.Rules, c.Holds, c.Broken, c.Blocked, c.NotCheckable, c.NotRun)
+	// The failed-elsewhere column only when a rule has that verdict, as
+	// the counts line says it.
+	verdicts := slices.DeleteFunc(slices.Clone(Verdicts), func(v Verdict) bool { return v == FailedElsewhere && r.Counts.FailedElsewhere == 0 })
+	fmt.Fprintf(w, "| area | rules |")
+	for _, v := range verdicts {
+		fmt.Fprintf(w, " %s |", v)
 	}
-	c := r.Counts
-	fmt.Fprintf(w, "| **all** | %d | %d | %d | %d | %d | %d |\n\n", c.Rules, c.Holds, c.Broken, c.Blocked, c.NotCheckable, c.NotRun)
+	fmt.Fprintf(w, "\n|---|---:|%s\n", strings.Repeat("---:|", len(verdicts)))
+	row := func(name string, c Counts) {
+		fmt.Fprintf(w, "| %s | %d |", name, c.Rules)
+		for _, v := range verdicts {
+			fmt.Fprintf(w, " %d |", c.of(v))
+		}
+		fmt.Fprintln(w)
+	}
+	for _, a := range areas {
+		row(fmt.Sprintf("[%s](#%s)", AreaTitles[a], anchor(AreaTitles[a])), counts[a])
+	}
+	row("**all**", r.Counts)
+	fmt.Fprintln(w)
 }
 
 func (r Report) writeRules(w io.Writer) {
@@ -177,7 +193,7 @@ func detail(rule Rule) string {
 		parts = append(parts, cell(e.Violation))
 	}
 	if rule.Why != "" {
-		if rule.Verdict == Broken {
+		if rule.Verdict == Broken || rule.Verdict == FailedElsewhere {
 			parts = append(parts, "("+cell(rule.Why)+")")
 		} else {
 			parts = append(parts, cell(firstSentence(rule.Why)))

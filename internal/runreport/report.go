@@ -38,13 +38,15 @@ type Report struct {
 // Counts are the rules per verdict. Rules counts every rule of the suites;
 // Judged leaves out the rules not run, which say nothing of the target.
 type Counts struct {
-	Rules        int `json:"rules"`
-	Judged       int `json:"judged"`
-	Holds        int `json:"holds"`
-	Broken       int `json:"broken"`
-	Blocked      int `json:"blocked"`
-	NotCheckable int `json:"not_checkable"`
-	NotRun       int `json:"not_run"`
+	Rules  int `json:"rules"`
+	Judged int `json:"judged"`
+	Holds  int `json:"holds"`
+	Broken int `json:"broken"`
+	// FailedElsewhere is left out of the JSON at 0, as of the counts line.
+	FailedElsewhere int `json:"failed_elsewhere,omitempty"`
+	Blocked         int `json:"blocked"`
+	NotCheckable    int `json:"not_checkable"`
+	NotRun          int `json:"not_run"`
 	// CleanupFailures counts rules whose clean-ups failed.
 	CleanupFailures int `json:"cleanup_failures,omitempty"`
 }
@@ -62,6 +64,8 @@ func (c *Counts) add(r Rule) {
 		c.Holds++
 	case Broken:
 		c.Broken++
+	case FailedElsewhere:
+		c.FailedElsewhere++
 	case Blocked:
 		c.Blocked++
 	case NotCheckable:

@@ -23,6 +23,13 @@ const (
 	// Broken: the rule's own assertion failed, or an exchange of an
 	// operation it is about broke the contract; the rule has Evidence.
 	Broken Verdict = "broken"
+	// FailedElsewhere: the rule's own assertions passed and its operations
+	// kept to the contract, but a step (or a callback, a page) met a
+	// contract defect of another operation, so Ginkgo failed the spec
+	// (framework.checkContract). Not a hold, which the console's [FAIL]
+	// would contradict; the defect is a finding of that operation,
+	// counted there once, and Evidence shows where the rule met it.
+	FailedElsewhere Verdict = "failed-elsewhere"
 	// Blocked: a setup step about another operation could not be done;
 	// Step names it and the Evidence shows its exchange and why.
 	Blocked Verdict = "blocked"
@@ -35,7 +42,7 @@ const (
 )
 
 // Verdicts in the order reports list them.
-var Verdicts = []Verdict{Holds, Broken, Blocked, NotCheckable, NotRun}
+var Verdicts = []Verdict{Holds, Broken, FailedElsewhere, Blocked, NotCheckable, NotRun}
 
 // Kinds of evidence.
 const (
@@ -114,7 +121,6 @@ const (
 	// cutShort starts the reasons of the rules the run meant to judge but
 	// did not (Report.CutShort).
 	cutShort       = "not run: "
-	whyNotReached  = cutShort + "the run ended before it (%s)"
 	whyInterrupted = cutShort + "the run was interrupted while it ran"
 	whyNotBegun    = cutShort + "the run was interrupted before it"
 	whyOutOfTime   = cutShort + "the run's --deadline ran out while it ran"
@@ -151,6 +157,9 @@ func Rules(r types.Report) []Rule {
 		if rule.Verdict == Holds || rule.Verdict == Broken {
 			if j := judgementIn(s); j != nil {
 				rule.Verdict, rule.Evidence, rule.About, rule.Step, rule.Cleanup, rule.Seen = j.Verdict, j.Evidence, j.About, j.Step, j.Cleanup, j.Seen
+				if j.Why != "" {
+					rule.Why = j.Why
+				}
 			} else if rule.Verdict == Broken {
 				rule.Evidence = evidenceIn(s)
 			}
@@ -173,9 +182,40 @@ func Rules(r types.Report) []Rule {
 // "A node timeout").
 const suiteTimeout = "A suite timeout occurred"
 
+// NotRunEntry names the report entry of a spec a parallel run never
+// reached (internal/parallel: its process was not started). Ginkgo has no
+// state for that but skipped, which alone would read as left out by the
+// filters; the entry's value is the reason.
+const NotRunEntry = "kconform not run"
+
+// NotReached is the reason of a spec the run ended before, given the
+// run's reasons for ending (Ginkgo's "Interrupted by User", ...).
+func NotReached(reasons []string) string {
+	return "the run ended before it (" + strings.Join(reasons, "; ") + ")"
+}
+
+// notRunIn is the reason of a spec's NotRunEntry, "" for none.
+func notRunIn(s types.SpecReport) string {
+	for _, e := range s.ReportEntries {
+		if e.Name != NotRunEntry {
+			continue
+		}
+		if why, ok := e.GetRawValue().(string); ok {
+			return why
+		}
+		var why string // read back from a Ginkgo JSON report
+		if json.Unmarshal([]byte(e.Value.AsJSON), &why) == nil {
+			return why
+		}
+	}
+	return ""
+}
+
 // verdictOf maps a spec's end state to a verdict and its reason.
 func verdictOf(r types.Report, s types.SpecReport) (Verdict, string) {
-	switch {
+	switch why := notRunIn(s); {
+	case why != "" && s.State == types.SpecStateSkipped:
+		return NotRun, cutShort + why
 	case s.State == types.SpecStatePassed:
 		return Holds, ""
 	case s.State == types.SpecStateAborted && s.StartTime.IsZero() && s.Failure.Message != "":
@@ -200,7 +240,7 @@ func verdictOf(r types.Report, s types.SpecReport) (Verdict, string) {
 		return NotCheckable, msg // a Skip with its reason (suites/framework.Requires)
 	}
 	if len(r.SpecialSuiteFailureReasons) > 0 && s.RunTime == 0 && r.PreRunStats.SpecsThatWillRun > 0 && !filteredOut(r) {
-		return NotRun, strings.Replace(whyNotReached, "%s", strings.Join(r.SpecialSuiteFailureReasons, "; "), 1)
+		return NotRun, cutShort + NotReached(r.SpecialSuiteFailureReasons)
 	}
 	if !filteredOut(r) {
 		return NotRun, whyNotBegun

@@ -18,12 +18,12 @@ const judgedOn = "rules judged on this target"
 
 // countWords are the verdicts as a count says them ("3 hold, 1 broken").
 var countWords = map[Verdict]string{
-	Holds: "hold", Broken: "broken", Blocked: "blocked", NotCheckable: "not checkable", NotRun: "not run",
+	Holds: "hold", Broken: "broken", FailedElsewhere: "failed elsewhere", Blocked: "blocked", NotCheckable: "not checkable", NotRun: "not run",
 }
 
 // judgedVerdicts are the verdicts on the target, in the order counts list
 // them; NotRun is said apart.
-var judgedVerdicts = []Verdict{Holds, Broken, Blocked, NotCheckable}
+var judgedVerdicts = []Verdict{Holds, Broken, FailedElsewhere, Blocked, NotCheckable}
 
 func (c Counts) of(v Verdict) int {
 	switch v {
@@ -31,6 +31,8 @@ func (c Counts) of(v Verdict) int {
 		return c.Holds
 	case Broken:
 		return c.Broken
+	case FailedElsewhere:
+		return c.FailedElsewhere
 	case Blocked:
 		return c.Blocked
 	case NotCheckable:
@@ -41,11 +43,16 @@ func (c Counts) of(v Verdict) int {
 	return 0
 }
 
-// verdictList is "1 hold, 3 broken, 0 blocked, 1 not checkable".
+// verdictList is "1 hold, 3 broken, 0 blocked, 1 not checkable", with
+// "2 failed elsewhere" after broken when there are any (a verdict most
+// runs never give).
 func (c Counts) verdictList() string {
-	parts := make([]string, len(judgedVerdicts))
-	for i, v := range judgedVerdicts {
-		parts[i] = fmt.Sprintf("%d %s", c.of(v), countWords[v])
+	var parts []string
+	for _, v := range judgedVerdicts {
+		if v == FailedElsewhere && c.of(v) == 0 {
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%d %s", c.of(v), countWords[v]))
 	}
 	return strings.Join(parts, ", ")
 }
