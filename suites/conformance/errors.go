@@ -12,7 +12,6 @@ import (
 
 	"github.com/kconform/kconform/generated/api"
 	"github.com/kconform/kconform/internal/mock"
-	"github.com/kconform/kconform/internal/target"
 	fw "github.com/kconform/kconform/suites/framework"
 )
 
@@ -362,7 +361,7 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 		Rule: an order whose data does not match the session answers 409.
 		Source: reference §2.1 (createOrder 409 "does not match the session"), §3.3 (D-kperr 409 BAD_VALUE "Not matching fields")
 	*/
-	It("MUST answer 409 to an order whose amounts do not match the session", Label(fw.KP, fw.Consumer), fw.Cites("S2", "D-kperr", "D-kporder"), fw.CatchesWith(target.ProviderKP, mock.FaultOrderMismatchAccepted, "against a session of"), fw.Timeout, func(ctx SpecContext) {
+	It("MUST answer 409 to an order whose amounts do not match the session", Label(fw.KP, fw.Consumer), fw.Cites("S2", "D-kperr", "D-kporder"), fw.CatchesKP(mock.FaultOrderMismatchAccepted, "against a session of"), fw.Timeout, func(ctx SpecContext) {
 		h, token := f.Authorize(ctx)
 		order := fw.OrderRequest(h.KP.Request)
 		order.OrderAmount *= 2

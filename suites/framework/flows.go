@@ -12,7 +12,6 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/kconform/kconform/generated/api"
-	"github.com/kconform/kconform/internal/target"
 )
 
 // KPSessionRequest is a valid KP session for Sweden: one line of 100.00 SEK
@@ -263,7 +262,7 @@ func Mode(m api.OptionsV1PlaceOrderMode) *api.OptionsV1PlaceOrderMode { return &
 // It is a setup step of the KP rules that need a token.
 func (f *Framework) Authorize(ctx context.Context, kpEdits ...func(*api.SessionCreate)) (HPPSession, string) {
 	GinkgoHelper()
-	f.OnlyFor(target.ProviderKP, WhyKPSession)
+	f.OnlyKP()
 	h := f.CreateHPPSession(ctx, f.CreateKPSession(ctx, kpEdits...))
 	ctx, done := f.setup(ctx, "authorize a payment on the hosted page")
 	f.OpensAndDoes(ctx, h, Pay)
