@@ -3,10 +3,8 @@ package framework
 import (
 	"context"
 	"fmt"
-	"net/http"
 
 	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 
 	"github.com/kconform/kconform/generated/api"
 	"github.com/kconform/kconform/internal/target"
@@ -110,26 +108,18 @@ func (f *Framework) CheckoutOrderURL(orderID string) string {
 func (f *Framework) CreateKCOOrder(ctx context.Context, edits ...func(*api.CheckoutOrderCreate)) KCOOrder {
 	GinkgoHelper()
 	ctx, done := f.setup(ctx, "create a KCO order")
-	req := KCOOrderRequest(f.Ref)
-	for _, e := range edits {
-		e(&req)
-	}
+	req := edited(KCOOrderRequest(f.Ref), edits)
 	resp, err := f.API.CreateCheckoutOrderWithResponse(ctx, req)
-	Expect(err).NotTo(HaveOccurred(), "create a KCO order")
-	Expect(resp).To(HaveStatus(http.StatusCreated), "create a KCO order")
-	Expect(resp.JSON201).NotTo(BeNil(), "create a KCO order: no JSON body")
+	o := answered201(resp, err, "create a KCO order")
 	done()
-	return KCOOrder{ID: resp.JSON201.OrderId, Request: req, Created: *resp.JSON201}
+	return KCOOrder{ID: o.OrderId, Request: req, Created: o}
 }
 
 // ReadKCOOrder reads a KCO order and expects 200.
 func (f *Framework) ReadKCOOrder(ctx context.Context, id string) api.CheckoutOrder {
 	GinkgoHelper()
 	resp, err := f.API.ReadCheckoutOrderWithResponse(ctx, id)
-	Expect(err).NotTo(HaveOccurred(), "read KCO order %s", id)
-	Expect(resp).To(HaveStatus(http.StatusOK), "read KCO order %s", id)
-	Expect(resp.JSON200).NotTo(BeNil(), "read KCO order %s: no JSON body", id)
-	return *resp.JSON200
+	return answered200(resp, err, "read KCO order "+id)
 }
 
 // HostKCOOrder creates an HPP session hosting order (edited by edits),
