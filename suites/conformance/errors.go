@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"strings"
@@ -73,6 +74,22 @@ var operations = []operation{
 type breakage struct {
 	field string
 	edit  func(m map[string]any)
+}
+
+// body is valid broken as b says, for a *WithBody client method.
+func (b breakage) body(valid any) io.Reader {
+	m := fw.AsMap(valid)
+	b.edit(m)
+	return fw.JSON(m)
+}
+
+// expectRefused expects the answer to the broken body: 400 naming b.field;
+// what names the request in the failure ("a KP session").
+func (b breakage) expectRefused(resp fw.Response, err error, what string) {
+	GinkgoHelper()
+	Expect(err).NotTo(HaveOccurred())
+	Expect(resp).To(fw.HaveStatus(http.StatusBadRequest), "%s with a bad %s", what, b.field)
+	Expect(resp).To(fw.MentionField(b.field))
 }
 
 func remove(path ...any) func(map[string]any) {
@@ -182,12 +199,8 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 
 	// kpCreate sends a KP session body broken by b and expects 400 naming b.field.
 	kpCreate := func(ctx SpecContext, b breakage) {
-		body := fw.AsMap(fw.KPSessionRequest(f.Ref))
-		b.edit(body)
-		resp, err := f.API.CreateCreditSessionWithBodyWithResponse(fw.Rejecting(ctx), "application/json", fw.JSON(body))
-		Expect(err).NotTo(HaveOccurred())
-		Expect(resp).To(fw.HaveStatus(http.StatusBadRequest), "a KP session with a bad %s", b.field)
-		Expect(resp).To(fw.MentionField(b.field))
+		resp, err := f.API.CreateCreditSessionWithBodyWithResponse(fw.Rejecting(ctx), "application/json", b.body(fw.KPSessionRequest(f.Ref)))
+		b.expectRefused(resp, err, "a KP session")
 	}
 
 	/*
@@ -237,12 +250,9 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 	*/
 	DescribeTable("an invalid HPP session request", Label(fw.HPP), fw.Cites("A-hpp-error-body"),
 		func(ctx SpecContext, b breakage) {
-			body := fw.AsMap(api.SessionCreationRequestV1{PaymentSessionUrl: f.NewPaymentURL(ctx)})
-			b.edit(body)
-			resp, err := f.API.CreateHppSessionWithBodyWithResponse(fw.Rejecting(ctx), nil, "application/json", fw.JSON(body))
-			Expect(err).NotTo(HaveOccurred())
-			Expect(resp).To(fw.HaveStatus(http.StatusBadRequest), "an HPP session with a bad %s", b.field)
-			Expect(resp).To(fw.MentionField(b.field))
+			valid := api.SessionCreationRequestV1{PaymentSessionUrl: f.NewPaymentURL(ctx)}
+			resp, err := f.API.CreateHppSessionWithBodyWithResponse(fw.Rejecting(ctx), nil, "application/json", b.body(valid))
+			b.expectRefused(resp, err, "an HPP session")
 		},
 		Entry("MUST answer 400 naming payment_session_url when it is missing", breakage{"payment_session_url", remove("payment_session_url")}, fw.Timeout),
 		Entry("MUST answer 400 naming payment_session_url when it is not a URL", breakage{"payment_session_url", set("not a url", "payment_session_url")}, fw.Timeout),
@@ -262,12 +272,8 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 	DescribeTable("an invalid distribution request", Label(fw.HPP, fw.Distribution), fw.Cites("A-hpp-error-body"),
 		func(ctx SpecContext, b breakage) {
 			h := f.NewHPPSession(ctx)
-			body := fw.AsMap(emailDistribution())
-			b.edit(body)
-			resp, err := f.API.DistributeHppSessionWithBodyWithResponse(fw.Rejecting(ctx), h.ID, "application/json", fw.JSON(body))
-			Expect(err).NotTo(HaveOccurred())
-			Expect(resp).To(fw.HaveStatus(http.StatusBadRequest), "a distribution with a bad %s", b.field)
-			Expect(resp).To(fw.MentionField(b.field))
+			resp, err := f.API.DistributeHppSessionWithBodyWithResponse(fw.Rejecting(ctx), h.ID, "application/json", b.body(emailDistribution()))
+			b.expectRefused(resp, err, "a distribution")
 		},
 		Entry("MUST answer 400 naming method when it is missing", breakage{"method", remove("method")}, fw.Timeout),
 		Entry("MUST answer 400 naming method when it is not in its enum", breakage{"method", set("fax", "method")}, fw.Timeout),
@@ -281,12 +287,8 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 	DescribeTable("an invalid KP session update", Label(fw.KP), kpDocs,
 		func(ctx SpecContext, b breakage) {
 			kp := f.CreateKPSession(ctx)
-			body := fw.AsMap(api.Session{MerchantReference2: fw.Ptr(f.Ref)})
-			b.edit(body)
-			resp, err := f.API.UpdateCreditSessionWithBodyWithResponse(fw.Rejecting(ctx), kp.ID, "application/json", fw.JSON(body))
-			Expect(err).NotTo(HaveOccurred())
-			Expect(resp).To(fw.HaveStatus(http.StatusBadRequest), "a KP session update with a bad %s", b.field)
-			Expect(resp).To(fw.MentionField(b.field))
+			resp, err := f.API.UpdateCreditSessionWithBodyWithResponse(fw.Rejecting(ctx), kp.ID, "application/json", b.body(api.Session{MerchantReference2: fw.Ptr(f.Ref)}))
+			b.expectRefused(resp, err, "a KP session update")
 		},
 		Entry("MUST answer 400 naming intent when it is not in its enum", breakage{"intent", set("purchase", "intent")}, fw.Timeout),
 		Entry("MUST answer 400 naming purchase_country when it is not two letters", breakage{"purchase_country", set("SWE", "purchase_country")}, fw.Timeout),
@@ -304,12 +306,8 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 	DescribeTable("an invalid create-order request", Label(fw.KP, fw.Consumer),
 		func(ctx SpecContext, b breakage) {
 			h, token := f.Authorize(ctx)
-			body := fw.AsMap(fw.OrderRequest(h.KP.Request))
-			b.edit(body)
-			resp, err := f.API.CreateOrderWithBodyWithResponse(fw.Rejecting(ctx), token, "application/json", fw.JSON(body))
-			Expect(err).NotTo(HaveOccurred())
-			Expect(resp).To(fw.HaveStatus(http.StatusBadRequest), "an order with a bad %s", b.field)
-			Expect(resp).To(fw.MentionField(b.field))
+			resp, err := f.API.CreateOrderWithBodyWithResponse(fw.Rejecting(ctx), token, "application/json", b.body(fw.OrderRequest(h.KP.Request)))
+			b.expectRefused(resp, err, "an order")
 		},
 		Entry("MUST answer 400 naming order_amount when it is missing", orderRecorded, breakage{"order_amount", remove("order_amount")}, fw.Timeout),
 		Entry("MUST answer 400 naming order_lines when it is missing", orderRecorded, breakage{"order_lines", remove("order_lines")}, fw.Timeout),
@@ -328,12 +326,8 @@ var _ = Describe("Errors", Label(fw.Errors), func() {
 	DescribeTable("an invalid customer-token request", Label(fw.KP, fw.Consumer),
 		func(ctx SpecContext, b breakage) {
 			h, token := f.Authorize(ctx, fw.WithIntent(api.Tokenize))
-			body := fw.AsMap(fw.CustomerTokenRequest(h.KP.Request))
-			b.edit(body)
-			resp, err := f.API.PurchaseTokenWithBodyWithResponse(fw.Rejecting(ctx), token, "application/json", fw.JSON(body))
-			Expect(err).NotTo(HaveOccurred())
-			Expect(resp).To(fw.HaveStatus(http.StatusBadRequest), "a customer-token request with a bad %s", b.field)
-			Expect(resp).To(fw.MentionField(b.field))
+			resp, err := f.API.PurchaseTokenWithBodyWithResponse(fw.Rejecting(ctx), token, "application/json", b.body(fw.CustomerTokenRequest(h.KP.Request)))
+			b.expectRefused(resp, err, "a customer-token request")
 		},
 		Entry("MUST answer 400 naming description when it is missing", tokenRecorded, breakage{"description", remove("description")}, fw.Timeout),
 		Entry("MUST answer 400 naming intended_use when it is missing", tokenRecorded, breakage{"intended_use", remove("intended_use")}, fw.Timeout),

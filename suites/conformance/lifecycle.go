@@ -68,16 +68,23 @@ var _ = Describe("HPP session lifecycle", Label(fw.HPP, fw.Lifecycle), func() {
 	)
 
 	Context("when the consumer does not complete at once", Label(fw.Consumer), func() {
+		// retries has the consumer do interrupt, expects the session to read
+		// status, then has the consumer pay and expects COMPLETED.
+		retries := func(ctx SpecContext, interrupt string, status api.HppStatus) {
+			GinkgoHelper()
+			h := f.NewHPPSession(ctx)
+			f.OpensAndDoes(ctx, h, interrupt)
+			f.ExpectHPPStatus(ctx, h.ID, status)
+			f.OpensAndDoes(ctx, h, fw.Pay)
+			f.ExpectHPPStatus(ctx, h.ID, api.COMPLETED)
+		}
+
 		/*
 			Rule: a declined payment leaves the session FAILED and open; the consumer can retry and pay.
 			Source: reference §3.1 (D-track: FAILED "still open for them to retry")
 		*/
 		It("MUST record FAILED on a decline and let the consumer retry to COMPLETED", fw.Cites("D-track"), fw.Timeout, func(ctx SpecContext) {
-			h := f.NewHPPSession(ctx)
-			f.OpensAndDoes(ctx, h, fw.Decline)
-			f.ExpectHPPStatus(ctx, h.ID, api.FAILED)
-			f.OpensAndDoes(ctx, h, fw.Pay)
-			f.ExpectHPPStatus(ctx, h.ID, api.COMPLETED)
+			retries(ctx, fw.Decline, api.FAILED)
 		})
 
 		/*
@@ -85,11 +92,7 @@ var _ = Describe("HPP session lifecycle", Label(fw.HPP, fw.Lifecycle), func() {
 			Source: reference §3.1 (D-track: BACK "still open for them to retry"), §1.3 (back)
 		*/
 		It("MUST record BACK when the consumer goes back and let the consumer retry to COMPLETED", fw.Cites("D-track"), fw.Timeout, func(ctx SpecContext) {
-			h := f.NewHPPSession(ctx)
-			f.OpensAndDoes(ctx, h, fw.Back)
-			f.ExpectHPPStatus(ctx, h.ID, api.BACK)
-			f.OpensAndDoes(ctx, h, fw.Pay)
-			f.ExpectHPPStatus(ctx, h.ID, api.COMPLETED)
+			retries(ctx, fw.Back, api.BACK)
 		})
 
 		/*
