@@ -16,6 +16,15 @@ import (
 // update or client interaction" (K-kco-err).
 const kcoLifetime = 48 * time.Hour
 
+// lastTouched is when a KCO order's 48 hours start running: its last
+// update (last_modified_at, K-kco-read), or its start when it has none.
+func lastTouched(o api.CheckoutOrder) *time.Time {
+	if o.LastModifiedAt != nil {
+		return o.LastModifiedAt
+	}
+	return o.StartedAt
+}
+
 // The rules of an HPP session hosting a KCO order (Klarna Checkout, now
 // Kustom Checkout): they run with --payment-provider kco, which is the
 // default on a Kustom host. Every other HPP spec runs with either provider.
@@ -82,11 +91,7 @@ var _ = Describe("HPP sessions hosting a KCO order", Label(fw.HPP), func() {
 	*/
 	It("MUST set the HPP session's expires_at one hour before the KCO order expires", Label(fw.Expiry), fw.Cites("D-create", "K-kco-err", "K-kco-read"), fw.CatchesKCO(mock.FaultHPPExpiryNotOneHourBefore, "MUST be 1h before the KCO order expires"), fw.Timeout, func(ctx SpecContext) {
 		h := f.NewHPPSession(ctx)
-		o := f.ReadKCOOrder(ctx, h.Order.ID)
-		last := o.LastModifiedAt
-		if last == nil {
-			last = o.StartedAt
-		}
+		last := lastTouched(f.ReadKCOOrder(ctx, h.Order.ID))
 		Expect(last).NotTo(BeNil(), "the KCO read MUST carry last_modified_at or started_at: the order's 48 hours run from there")
 		want := last.Add(kcoLifetime - hppHeadroom)
 		Expect(h.Created.ExpiresAt).To(BeTemporally("~", want, slack),
@@ -143,11 +148,7 @@ var _ = Describe("HPP sessions hosting a KCO order", Label(fw.HPP), func() {
 		*/
 		It("MUST answer 404 to reading an expired KCO order and to hosting it in an HPP session", fw.Cites("A-kco-404"), fw.Timeout, func(ctx SpecContext) {
 			o := f.CreateKCOOrder(ctx)
-			read := f.ReadKCOOrder(ctx, o.ID)
-			last := read.LastModifiedAt
-			if last == nil {
-				last = read.StartedAt
-			}
+			last := lastTouched(f.ReadKCOOrder(ctx, o.ID))
 			Expect(last).NotTo(BeNil(), "the KCO read MUST carry last_modified_at or started_at")
 			f.AdvancePast(ctx, last.Add(kcoLifetime))
 			gone, err := f.API.ReadCheckoutOrderWithResponse(ctx, o.ID)
