@@ -8,7 +8,6 @@ import (
 
 	"github.com/kconform/kconform/generated/api"
 	"github.com/kconform/kconform/internal/mock"
-	"github.com/kconform/kconform/internal/target"
 	fw "github.com/kconform/kconform/suites/framework"
 )
 
@@ -49,7 +48,7 @@ var _ = fw.Group("Order amounts", Label(fw.KP, fw.Errors), func() {
 				// 25 % on top of the net price instead of included in the total.
 				s.OrderLines[1].TotalTaxAmount = fw.Ptr[int64](725)
 				s.OrderTaxAmount = fw.Ptr[int64](2725)
-			}, fw.Cites("S2", "D-kperr", "N-live-bad-value"), fw.CatchesWith(target.ProviderKP, mock.FaultAmountsUnchecked, "a KP session whose order_lines[1].total_tax_amount does not add up"), fw.Timeout),
+			}, fw.Cites("S2", "D-kperr", "N-live-bad-value"), fw.CatchesKP(mock.FaultAmountsUnchecked, "a KP session whose order_lines[1].total_tax_amount does not add up"), fw.Timeout),
 		Entry("MUST answer 400 BAD_VALUE naming order_lines[0].total_amount when it is not quantity × unit_price − total_discount_amount",
 			"order_lines[0].total_amount", func(s *api.SessionCreate) {
 				s.OrderLines[0].TotalDiscountAmount = fw.Ptr[int64](1000)
@@ -149,7 +148,7 @@ var _ = fw.Group("Create order against its authorization", Label(fw.KP, fw.Error
 			Expect(f.ReadKPSession(ctx, h.KP.ID).Status).To(HaveValue(Equal(api.Incomplete)), "no order was placed")
 		},
 		Entry("MUST answer 409 naming billing_address.postal_code when the postal code changed", "billing_address.postal_code",
-			func(o *api.CreateOrderRequest) { o.BillingAddress.PostalCode = fw.Ptr("41107") }, fw.Cites("D-kperr", "D-kporder"), fw.CatchesWith(target.ProviderKP, mock.FaultAddressMismatchAccepted, "an order whose billing_address.postal_code differs from the authorization"), fw.Timeout),
+			func(o *api.CreateOrderRequest) { o.BillingAddress.PostalCode = fw.Ptr("41107") }, fw.Cites("D-kperr", "D-kporder"), fw.CatchesKP(mock.FaultAddressMismatchAccepted, "an order whose billing_address.postal_code differs from the authorization"), fw.Timeout),
 		Entry("MUST answer 409 naming shipping_address.organization_name when a company name was added", "shipping_address.organization_name",
 			func(o *api.CreateOrderRequest) { o.ShippingAddress.OrganizationName = fw.Ptr("Karlsson AB") }, fw.Cites("D-kperr", "N-not-matching"), fw.Timeout),
 	)

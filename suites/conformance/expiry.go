@@ -9,7 +9,6 @@ import (
 
 	"github.com/kconform/kconform/generated/api"
 	"github.com/kconform/kconform/internal/mock"
-	"github.com/kconform/kconform/internal/target"
 	fw "github.com/kconform/kconform/suites/framework"
 )
 
@@ -29,8 +28,8 @@ var _ = fw.Group("Session and token expiry", Label(fw.HPP, fw.KP, fw.Expiry), fu
 		Rule: the HPP session expires one hour before the KP session it hosts; the KP read returns expires_at.
 		Source: reference §3.2 (D-create: "the HPP Session will expire 1 hour before the Payment Session"), §2.2 (session_read expires_at)
 	*/
-	It("MUST set the HPP session's expires_at one hour before the KP session's", fw.Cites("D-create", "D-hppapi", "S2"), fw.CatchesWith(target.ProviderKP, mock.FaultHPPExpiryNotOneHourBefore, "MUST be 1h before the KP session's expires_at"), fw.Timeout, func(ctx SpecContext) {
-		f.OnlyFor(target.ProviderKP, fw.WhyKPSession) // kco.go has the KCO order's
+	It("MUST set the HPP session's expires_at one hour before the KP session's", fw.Cites("D-create", "D-hppapi", "S2"), fw.CatchesKP(mock.FaultHPPExpiryNotOneHourBefore, "MUST be 1h before the KP session's expires_at"), fw.Timeout, func(ctx SpecContext) {
+		f.OnlyKP() // kco.go has the KCO order's
 		h := f.NewHPPSession(ctx)
 		kp := f.ReadKPSession(ctx, h.KP.ID)
 		Expect(kp.ExpiresAt).NotTo(BeNil(), "the KP read MUST return expires_at: the HPP expiry is defined from it")
@@ -91,7 +90,7 @@ var _ = fw.Group("Session and token expiry", Label(fw.HPP, fw.KP, fw.Expiry), fu
 			Source: reference §1.1 (createHppSession 404 "Payment session has expired."), §3.3
 		*/
 		It("MUST answer 404 to reading an expired KP session and to hosting it in an HPP session", fw.Cites("S1", "S2", "D-kperr"), fw.Timeout, func(ctx SpecContext) {
-			f.OnlyFor(target.ProviderKP, fw.WhyKPSession) // kco.go has the KCO order's
+			f.OnlyKP() // kco.go has the KCO order's
 			kp := f.CreateKPSession(ctx)
 			s := f.ReadKPSession(ctx, kp.ID)
 			Expect(s.ExpiresAt).NotTo(BeNil(), "the KP read MUST return expires_at")
@@ -119,7 +118,7 @@ var _ = fw.Group("Session and token expiry", Label(fw.HPP, fw.KP, fw.Expiry), fu
 				Rule: a token older than 60 minutes creates no order: 404 NOT_FOUND.
 				Source: reference §3.3 (D-kporder: NOT_FOUND "Invalid authorization token" ... "more than 60 minutes after authorization")
 			*/
-			It("MUST answer 404 NOT_FOUND to an order with a token older than 60 minutes", fw.Cites("D-kporder", "D-kperr"), fw.CatchesWith(target.ProviderKP, mock.FaultTokenNeverExpires, "the token expired 60 minutes after authorization"), fw.Timeout, func(ctx SpecContext) {
+			It("MUST answer 404 NOT_FOUND to an order with a token older than 60 minutes", fw.Cites("D-kporder", "D-kperr"), fw.CatchesKP(mock.FaultTokenNeverExpires, "the token expired 60 minutes after authorization"), fw.Timeout, func(ctx SpecContext) {
 				h, token := f.Authorize(ctx)
 				f.Advance(ctx, tokenLifetime+time.Minute)
 				resp, err := f.API.CreateOrderWithResponse(ctx, token, fw.OrderRequest(h.KP.Request))

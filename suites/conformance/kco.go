@@ -9,7 +9,6 @@ import (
 
 	"github.com/kconform/kconform/generated/api"
 	"github.com/kconform/kconform/internal/mock"
-	"github.com/kconform/kconform/internal/target"
 	fw "github.com/kconform/kconform/suites/framework"
 )
 
@@ -17,12 +16,21 @@ import (
 // update or client interaction" (K-kco-err).
 const kcoLifetime = 48 * time.Hour
 
+// lastTouched is when a KCO order's 48 hours start running: its last
+// update (last_modified_at, K-kco-read), or its start when it has none.
+func lastTouched(o api.CheckoutOrder) *time.Time {
+	if o.LastModifiedAt != nil {
+		return o.LastModifiedAt
+	}
+	return o.StartedAt
+}
+
 // The rules of an HPP session hosting a KCO order (Klarna Checkout, now
 // Kustom Checkout): they run with --payment-provider kco, which is the
 // default on a Kustom host. Every other HPP spec runs with either provider.
 var _ = fw.Group("HPP sessions hosting a KCO order", Label(fw.HPP), func() {
 	f := fw.New()
-	BeforeEach(func() { f.OnlyFor(target.ProviderKCO, fw.WhyKCOOrder) })
+	BeforeEach(func() { f.OnlyKCO() })
 
 	/*
 		Rule: a new KCO order answers 201 checkout_incomplete with its order_id.
@@ -41,7 +49,7 @@ var _ = fw.Group("HPP sessions hosting a KCO order", Label(fw.HPP), func() {
 		Rule: an HPP session hosting a KCO order answers 201 and reads WAITING with neither token nor order.
 		Source: S1 (payment_session_url "URL of the KP Session or KCO Order"), K-hpp-create, D-track (WAITING)
 	*/
-	It("MUST create an HPP session for a KCO order with 201 and read it back WAITING", Label(fw.Lifecycle), fw.Cites("S1", "K-hpp-create", "D-track"), fw.About("createHppSession"), fw.CatchesWith(target.ProviderKCO, mock.FaultHPPCreateWrongStatus, "Expected HTTP status 201, the target answered 200"), fw.CatchesWith(target.ProviderKCO, mock.FaultHPPReadMissingField, "/expires_at [schema.required]"), fw.CatchesWith(target.ProviderKCO, mock.FaultHPPStatusLowercase, "/status [schema.enum]"), fw.Timeout, func(ctx SpecContext) {
+	It("MUST create an HPP session for a KCO order with 201 and read it back WAITING", Label(fw.Lifecycle), fw.Cites("S1", "K-hpp-create", "D-track"), fw.About("createHppSession"), fw.CatchesKCO(mock.FaultHPPCreateWrongStatus, "Expected HTTP status 201, the target answered 200"), fw.CatchesKCO(mock.FaultHPPReadMissingField, "/expires_at [schema.required]"), fw.CatchesKCO(mock.FaultHPPStatusLowercase, "/status [schema.enum]"), fw.Timeout, func(ctx SpecContext) {
 		expectNewSessionWaiting(ctx, f, f.NewHPPSession(ctx))
 	})
 
@@ -49,7 +57,7 @@ var _ = fw.Group("HPP sessions hosting a KCO order", Label(fw.HPP), func() {
 		Rule: paying completes the HPP session with the KCO order's id and a klarna_reference, never an authorization token, and the order becomes checkout_complete.
 		Source: seed 001 (Kustom read-session: COMPLETED with order_id and klarna_reference), K-hpp-create (no {{authorization_token}}), K-kco-read (a paid order reads checkout_complete with completed_at), D-create (seed 004)
 	*/
-	It("MUST complete the HPP session with the KCO order's id and leave the order checkout_complete", Label(fw.Lifecycle, fw.Consumer), fw.Cites("S1", "K-hpp-create", "K-kco-read", "D-track"), fw.CatchesWith(target.ProviderKCO, mock.FaultKCOOrderNotComplete, "the KCO order MUST be checkout_complete"), fw.Timeout, func(ctx SpecContext) {
+	It("MUST complete the HPP session with the KCO order's id and leave the order checkout_complete", Label(fw.Lifecycle, fw.Consumer), fw.Cites("S1", "K-hpp-create", "K-kco-read", "D-track"), fw.CatchesKCO(mock.FaultKCOOrderNotComplete, "the KCO order MUST be checkout_complete"), fw.Timeout, func(ctx SpecContext) {
 		h := f.NewHPPSession(ctx)
 		f.Opens(ctx, h)
 		f.ExpectHPPStatus(ctx, h.ID, api.INPROGRESS)
@@ -67,7 +75,7 @@ var _ = fw.Group("HPP sessions hosting a KCO order", Label(fw.HPP), func() {
 		Rule: after paying for a KCO order the consumer goes to the success URL with {{session_id}} and {{order_id}} filled, {{authorization_token}} left as written.
 		Source: D-create (seed 004) ({{order_id}} "works only for KCO or when using place_order_mode"), K-hpp-create (no {{authorization_token}}), reference §1.3
 	*/
-	It("MUST fill {{session_id}} and {{order_id}} in the success URL of a KCO order", Label(fw.Placeholders, fw.Consumer), fw.Cites("K-hpp-create", "D-create"), fw.CatchesWith(target.ProviderKCO, mock.FaultPlaceholderWrongMode, "{{authorization_token}} MUST stay as written in the success URL"), fw.Timeout, func(ctx SpecContext) {
+	It("MUST fill {{session_id}} and {{order_id}} in the success URL of a KCO order", Label(fw.Placeholders, fw.Consumer), fw.Cites("K-hpp-create", "D-create"), fw.CatchesKCO(mock.FaultPlaceholderWrongMode, "{{authorization_token}} MUST stay as written in the success URL"), fw.Timeout, func(ctx SpecContext) {
 		success := f.ReturnURL("success") + merchantQuery
 		h := f.NewHPPSession(ctx, fw.WithMerchantURLs(api.MerchantUrlsV1{Success: &success}))
 		location := fw.BackAtMerchant(f.OpensAndDoes(ctx, h, fw.Pay), "after paying")
@@ -81,13 +89,9 @@ var _ = fw.Group("HPP sessions hosting a KCO order", Label(fw.HPP), func() {
 		Rule: the HPP session expires one hour before the KCO order it hosts, which is valid 48 hours after its last update.
 		Source: D-create and D-create (seed 004) ("the HPP Session will expire 1 hour before the Payment Session"), K-kco-err (48 hours), K-kco-read (last_modified_at)
 	*/
-	It("MUST set the HPP session's expires_at one hour before the KCO order expires", Label(fw.Expiry), fw.Cites("D-create", "K-kco-err", "K-kco-read"), fw.CatchesWith(target.ProviderKCO, mock.FaultHPPExpiryNotOneHourBefore, "MUST be 1h before the KCO order expires"), fw.Timeout, func(ctx SpecContext) {
+	It("MUST set the HPP session's expires_at one hour before the KCO order expires", Label(fw.Expiry), fw.Cites("D-create", "K-kco-err", "K-kco-read"), fw.CatchesKCO(mock.FaultHPPExpiryNotOneHourBefore, "MUST be 1h before the KCO order expires"), fw.Timeout, func(ctx SpecContext) {
 		h := f.NewHPPSession(ctx)
-		o := f.ReadKCOOrder(ctx, h.Order.ID)
-		last := o.LastModifiedAt
-		if last == nil {
-			last = o.StartedAt
-		}
+		last := lastTouched(f.ReadKCOOrder(ctx, h.Order.ID))
 		Expect(last).NotTo(BeNil(), "the KCO read MUST carry last_modified_at or started_at: the order's 48 hours run from there")
 		want := last.Add(kcoLifetime - hppHeadroom)
 		Expect(h.Created.ExpiresAt).To(BeTemporally("~", want, slack),
@@ -99,7 +103,7 @@ var _ = fw.Group("HPP sessions hosting a KCO order", Label(fw.HPP), func() {
 		Rule: a KCO order whose amounts do not add up answers 400 BAD_VALUE naming the field, as a KP session does.
 		Source: K-kco-err (400 BAD_VALUE "the error message will indicate which specific property"), N-live-bad-value, N-tax
 	*/
-	It("MUST answer 400 BAD_VALUE naming order_tax_amount when it is not the sum of the lines' tax", Label(fw.Errors), fw.Cites("K-kco-err", "N-live-bad-value", "N-tax"), fw.CatchesWith(target.ProviderKCO, mock.FaultAmountsUnchecked, "a KCO order whose order_tax_amount does not add up"), fw.Timeout, func(ctx SpecContext) {
+	It("MUST answer 400 BAD_VALUE naming order_tax_amount when it is not the sum of the lines' tax", Label(fw.Errors), fw.Cites("K-kco-err", "N-live-bad-value", "N-tax"), fw.CatchesKCO(mock.FaultAmountsUnchecked, "a KCO order whose order_tax_amount does not add up"), fw.Timeout, func(ctx SpecContext) {
 		body := fw.KCOOrderRequest(f.Ref)
 		body.OrderTaxAmount += 100 // beyond the ±1 per line that rounding allows
 		resp, err := f.API.CreateCheckoutOrderWithResponse(fw.Rejecting(ctx), body)
@@ -144,11 +148,7 @@ var _ = fw.Group("HPP sessions hosting a KCO order", Label(fw.HPP), func() {
 		*/
 		It("MUST answer 404 to reading an expired KCO order and to hosting it in an HPP session", fw.Cites("A-kco-404"), fw.Timeout, func(ctx SpecContext) {
 			o := f.CreateKCOOrder(ctx)
-			read := f.ReadKCOOrder(ctx, o.ID)
-			last := read.LastModifiedAt
-			if last == nil {
-				last = read.StartedAt
-			}
+			last := lastTouched(f.ReadKCOOrder(ctx, o.ID))
 			Expect(last).NotTo(BeNil(), "the KCO read MUST carry last_modified_at or started_at")
 			f.AdvancePast(ctx, last.Add(kcoLifetime))
 			gone, err := f.API.ReadCheckoutOrderWithResponse(ctx, o.ID)

@@ -10,7 +10,6 @@ import (
 
 	"github.com/kconform/kconform/generated/api"
 	"github.com/kconform/kconform/internal/mock"
-	"github.com/kconform/kconform/internal/target"
 	fw "github.com/kconform/kconform/suites/framework"
 )
 
@@ -21,14 +20,14 @@ var _ = fw.Group("HPP session lifecycle", Label(fw.HPP, fw.Lifecycle), func() {
 		Rule: a new HPP session answers 201 with its id and URLs, and reads WAITING with neither token nor order.
 		Source: reference §1.1 (createHppSession 201), §1.7, §3.1 (D-track: WAITING)
 	*/
-	It("MUST create an HPP session for a KP session with 201 and read it back WAITING", fw.Cites("S1", "D-track"), fw.About("createHppSession"), fw.CatchesWith(target.ProviderKP, mock.FaultHPPCreateWrongStatus, "Expected HTTP status 201, the target answered 200"), fw.CatchesWith(target.ProviderKP, mock.FaultHPPReadMissingField, "/expires_at [schema.required]"), fw.CatchesWith(target.ProviderKP, mock.FaultHPPStatusLowercase, "/status [schema.enum]"), fw.Timeout, func(ctx SpecContext) {
-		f.OnlyFor(target.ProviderKP, fw.WhyKPSession) // kco.go has the KCO order's
+	It("MUST create an HPP session for a KP session with 201 and read it back WAITING", fw.Cites("S1", "D-track"), fw.About("createHppSession"), fw.CatchesKP(mock.FaultHPPCreateWrongStatus, "Expected HTTP status 201, the target answered 200"), fw.CatchesKP(mock.FaultHPPReadMissingField, "/expires_at [schema.required]"), fw.CatchesKP(mock.FaultHPPStatusLowercase, "/status [schema.enum]"), fw.Timeout, func(ctx SpecContext) {
+		f.OnlyKP() // kco.go has the KCO order's
 		expectNewSessionWaiting(ctx, f, f.NewHPPSession(ctx))
 	})
 
 	DescribeTable("when the consumer opens the page and pays", Label(fw.Consumer), fw.Cites("S1", "D-hppkp", "D-track"),
 		func(ctx SpecContext, mode *api.OptionsV1PlaceOrderMode) {
-			f.OnlyFor(target.ProviderKP, fw.WhyKPSession) // kco.go has the KCO order's
+			f.OnlyKP() // kco.go has the KCO order's
 			h := f.NewHPPSession(ctx, fw.WithMode(mode))
 			f.ExpectHPPStatus(ctx, h.ID, api.WAITING)
 			f.Opens(ctx, h)
@@ -55,7 +54,7 @@ var _ = fw.Group("HPP session lifecycle", Label(fw.HPP, fw.Lifecycle), func() {
 			Rule: mode NONE completes with authorization_token and no order_id.
 			Source: reference §1.4, §1.7, §6.2
 		*/
-		Entry("MUST go WAITING → IN_PROGRESS → COMPLETED with an authorization token in mode NONE", fw.Mode(api.NONE), fw.CatchesWith(target.ProviderKP, mock.FaultCompletedMissingToken, `property "authorization_token" is missing`), fw.Timeout),
+		Entry("MUST go WAITING → IN_PROGRESS → COMPLETED with an authorization token in mode NONE", fw.Mode(api.NONE), fw.CatchesKP(mock.FaultCompletedMissingToken, `property "authorization_token" is missing`), fw.Timeout),
 		/*
 			Rule: mode PLACE_ORDER completes with order_id and klarna_reference, no token, and the KP session complete.
 			Source: reference §1.4 (D-hppkp), §1.7, §2.2 (kp status complete once the order is placed)
@@ -69,16 +68,23 @@ var _ = fw.Group("HPP session lifecycle", Label(fw.HPP, fw.Lifecycle), func() {
 	)
 
 	Context("when the consumer does not complete at once", Label(fw.Consumer), func() {
+		// retries has the consumer do interrupt, expects the session to read
+		// status, then has the consumer pay and expects COMPLETED.
+		retries := func(ctx SpecContext, interrupt string, status api.HppStatus) {
+			GinkgoHelper()
+			h := f.NewHPPSession(ctx)
+			f.OpensAndDoes(ctx, h, interrupt)
+			f.ExpectHPPStatus(ctx, h.ID, status)
+			f.OpensAndDoes(ctx, h, fw.Pay)
+			f.ExpectHPPStatus(ctx, h.ID, api.COMPLETED)
+		}
+
 		/*
 			Rule: a declined payment leaves the session FAILED and open; the consumer can retry and pay.
 			Source: reference §3.1 (D-track: FAILED "still open for them to retry")
 		*/
 		It("MUST record FAILED on a decline and let the consumer retry to COMPLETED", fw.Cites("D-track"), fw.Timeout, func(ctx SpecContext) {
-			h := f.NewHPPSession(ctx)
-			f.OpensAndDoes(ctx, h, fw.Decline)
-			f.ExpectHPPStatus(ctx, h.ID, api.FAILED)
-			f.OpensAndDoes(ctx, h, fw.Pay)
-			f.ExpectHPPStatus(ctx, h.ID, api.COMPLETED)
+			retries(ctx, fw.Decline, api.FAILED)
 		})
 
 		/*
@@ -86,11 +92,7 @@ var _ = fw.Group("HPP session lifecycle", Label(fw.HPP, fw.Lifecycle), func() {
 			Source: reference §3.1 (D-track: BACK "still open for them to retry"), §1.3 (back)
 		*/
 		It("MUST record BACK when the consumer goes back and let the consumer retry to COMPLETED", fw.Cites("D-track"), fw.Timeout, func(ctx SpecContext) {
-			h := f.NewHPPSession(ctx)
-			f.OpensAndDoes(ctx, h, fw.Back)
-			f.ExpectHPPStatus(ctx, h.ID, api.BACK)
-			f.OpensAndDoes(ctx, h, fw.Pay)
-			f.ExpectHPPStatus(ctx, h.ID, api.COMPLETED)
+			retries(ctx, fw.Back, api.BACK)
 		})
 
 		/*
@@ -275,7 +277,7 @@ var _ = fw.Group("KP session and authorization lifecycle", Label(fw.KP, fw.Lifec
 			Rule: the KP session stays incomplete until the token creates an order, then it is complete.
 			Source: reference §3.2 (D-hppapi), §2.2 (status "'complete' is set when the order has been placed")
 		*/
-		It("MUST keep the KP session incomplete until an order is created and complete after", fw.Cites("S2", "D-hppapi"), fw.About("createOrder"), fw.CatchesWith(target.ProviderKP, mock.FaultKPStatusNotCompleted, "the KP session MUST be complete"), fw.Timeout, func(ctx SpecContext) {
+		It("MUST keep the KP session incomplete until an order is created and complete after", fw.Cites("S2", "D-hppapi"), fw.About("createOrder"), fw.CatchesKP(mock.FaultKPStatusNotCompleted, "the KP session MUST be complete"), fw.Timeout, func(ctx SpecContext) {
 			h, token := f.Authorize(ctx)
 			Expect(f.ReadKPSession(ctx, h.KP.ID).Status).To(HaveValue(Equal(api.Incomplete)), "no order yet")
 			order := f.CreateOrder(ctx, token, fw.OrderRequest(h.KP.Request))
@@ -288,7 +290,7 @@ var _ = fw.Group("KP session and authorization lifecycle", Label(fw.KP, fw.Lifec
 			Source: assumption A-second-order: D-kperr has 403 "Authorization token already consumed" and 409 for an order "already completed
 			with different request body"; nothing public covers a second, identical body (reference §2.3, §3.3, §8).
 		*/
-		It("MUST refuse a second order with the same authorization token with 403 INVALID_OPERATION", fw.Cites("A-second-order"), fw.CatchesWith(target.ProviderKP, mock.FaultTokenReusable, "the token was used already"), fw.Timeout, func(ctx SpecContext) {
+		It("MUST refuse a second order with the same authorization token with 403 INVALID_OPERATION", fw.Cites("A-second-order"), fw.CatchesKP(mock.FaultTokenReusable, "the token was used already"), fw.Timeout, func(ctx SpecContext) {
 			h, token := f.Authorize(ctx)
 			f.CreateOrder(ctx, token, fw.OrderRequest(h.KP.Request))
 			resp, err := f.API.CreateOrderWithResponse(ctx, token, fw.OrderRequest(h.KP.Request))

@@ -12,7 +12,6 @@ import (
 
 	"github.com/kconform/kconform/generated/api"
 	"github.com/kconform/kconform/internal/mock"
-	"github.com/kconform/kconform/internal/target"
 	fw "github.com/kconform/kconform/suites/framework"
 )
 
@@ -52,7 +51,7 @@ var _ = fw.Group("HPP merchant URL placeholders", Label(fw.HPP, fw.Placeholders,
 		func(ctx SpecContext, action, kind string, mode *api.OptionsV1PlaceOrderMode) {
 			if action == fw.Pay || mode != nil {
 				// The entries name a KP mode; kco.go has the KCO order's success URL.
-				f.OnlyFor(target.ProviderKP, fw.WhyKPSession)
+				f.OnlyKP()
 			}
 			h := f.NewHPPSession(ctx, fw.WithMode(mode), fw.WithMerchantURLs(allURLs()))
 			location := fw.BackAtMerchant(f.OpensAndDoes(ctx, h, action), "after "+action)
@@ -80,7 +79,7 @@ var _ = fw.Group("HPP merchant URL placeholders", Label(fw.HPP, fw.Placeholders,
 			Rule: success, mode PLACE_ORDER: {{session_id}} and {{order_id}} are filled; {{authorization_token}} stays.
 			Source: reference §1.3, §1.4
 		*/
-		Entry("MUST fill {{session_id}} and {{order_id}} in the success URL in mode PLACE_ORDER", fw.Pay, "success", fw.Mode(api.PLACEORDER), fw.CatchesWith(target.ProviderKP, mock.FaultPlaceholderWrongMode, "{{authorization_token}} MUST stay as written in the success URL in mode PLACE_ORDER"), fw.Timeout),
+		Entry("MUST fill {{session_id}} and {{order_id}} in the success URL in mode PLACE_ORDER", fw.Pay, "success", fw.Mode(api.PLACEORDER), fw.CatchesKP(mock.FaultPlaceholderWrongMode, "{{authorization_token}} MUST stay as written in the success URL in mode PLACE_ORDER"), fw.Timeout),
 		/*
 			Rule: success, mode CAPTURE_ORDER: as PLACE_ORDER.
 			Source: reference §1.3, §1.4

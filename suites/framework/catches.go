@@ -34,15 +34,25 @@ var needles = struct {
 // contains needle (the broken rule, in the spec's words). The fault matrix
 // (cmd/kconform TestFaultMatrix) runs every declaration and proves it;
 // docs/fault-matrix.md is generated from them. Use it on a spec that runs
-// with either payment provider; CatchesWith for one that runs with one.
+// with either payment provider; CatchesKP or CatchesKCO for one that runs
+// with one.
 func Catches(f mock.FaultID, needle string) Labels {
 	return catches(catchesPrefix+f.String(), needle)
 }
 
-// CatchesWith is Catches for a spec that runs only with --payment-provider
-// provider (target.ProviderKP or target.ProviderKCO): the fault matrix
-// runs it with that provider.
-func CatchesWith(provider string, f mock.FaultID, needle string) Labels {
+// CatchesKP is Catches for a spec that runs only with --payment-provider kp
+// (one that calls OnlyKP, or Authorize): the fault matrix runs it with kp.
+func CatchesKP(f mock.FaultID, needle string) Labels {
+	return catchesWith(target.ProviderKP, f, needle)
+}
+
+// CatchesKCO is Catches for a spec that runs only with --payment-provider
+// kco (one that calls OnlyKCO): the fault matrix runs it with kco.
+func CatchesKCO(f mock.FaultID, needle string) Labels {
+	return catchesWith(target.ProviderKCO, f, needle)
+}
+
+func catchesWith(provider string, f mock.FaultID, needle string) Labels {
 	return catches(catchesPrefix+f.String()+"@"+provider, needle)
 }
 

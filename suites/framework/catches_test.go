@@ -12,7 +12,7 @@ import (
 )
 
 func TestCatchesDeclaresAFaultWithItsMessage(t *testing.T) {
-	l := CatchesWith(target.ProviderKCO, mock.FaultKCOOrderNotComplete, "the KCO order MUST be checkout_complete")
+	l := CatchesKCO(mock.FaultKCOOrderNotComplete, "the KCO order MUST be checkout_complete")
 	neutral := Catches(mock.FaultTokenReusable, "the token was used already")
 	r := types.Report{SpecReports: types.SpecReports{
 		spec("MUST a", types.SpecStatePassed, "", HPP, Documented, "cites:S1", l[0], neutral[0]),
@@ -61,13 +61,13 @@ func TestCheckSpecsRefusesBadCatches(t *testing.T) {
 	}
 }
 
-// A catalogue fault no spec declares is reported by name. (CatchesWith kp:
+// A catalogue fault no spec declares is reported by name. (CatchesKP:
 // the plain Catches labels of the other tests have their own messages.)
 func TestUncaughtFaultsNamesTheMissingOnes(t *testing.T) {
 	var labels []string
 	for _, f := range mock.Faults() {
 		if f != mock.FaultQRCodeMissing && f != mock.FaultUpdatedAtGoesBack {
-			labels = append(labels, CatchesWith(target.ProviderKP, f, "rule "+f.String())[0])
+			labels = append(labels, CatchesKP(f, "rule "+f.String())[0])
 		}
 	}
 	r := types.Report{SpecReports: types.SpecReports{spec("MUST a", types.SpecStatePassed, "", labels...)}}

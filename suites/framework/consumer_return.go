@@ -1,8 +1,6 @@
 package framework
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"html"
 	"net/http"
@@ -68,9 +66,7 @@ func StartReturns(listen string, public *url.URL) (*Returns, error) {
 
 // open makes a box and returns its id and a function that removes it.
 func (r *Returns) open() (string, func()) {
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	id := hex.EncodeToString(b[:])
+	id := boxID()
 	r.mu.Lock()
 	r.boxes[id] = &returnBox{arrived: make(chan struct{})}
 	r.mu.Unlock()

@@ -74,16 +74,12 @@ func TestReturnsRecordsTheRequestAsSent(t *testing.T) {
 // TestBrowserEscape: what a browser encodes before it sends a URL, and
 // only that.
 func TestBrowserEscape(t *testing.T) {
-	for in, want := range map[string]string{
+	expectEach(t, "browserEscape", browserEscape, map[string]string{
 		"https://m.example/r/s?keep=a%20b%2Bc+d&t={{x}}": "https://m.example/r/s?keep=a%20b%2Bc+d&t={{x}}",
 		"https://m.example/r/s?keep=a b+c d":             "https://m.example/r/s?keep=a%20b+c%20d",
 		"https://m.example/{x}/s?q=\"<ä>\"":              "https://m.example/%7Bx%7D/s?q=%22%3C%C3%A4%3E%22",
 		"/pay/1/result":                                  "/pay/1/result",
-	} {
-		if got := browserEscape(in); got != want {
-			t.Errorf("browserEscape(%q) = %q, want %q", in, got, want)
-		}
-	}
+	})
 }
 
 // TestNotBackSaysWhatTheBrowserDid: a person's browser that did not come

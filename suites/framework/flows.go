@@ -12,7 +12,6 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/kconform/kconform/generated/api"
-	"github.com/kconform/kconform/internal/target"
 )
 
 // KPSessionRequest is a valid KP session for Sweden: one line of 100.00 SEK
@@ -88,26 +87,68 @@ func (f *Framework) PaymentSessionURL(kpID string) string {
 func (f *Framework) CreateKPSession(ctx context.Context, edits ...func(*api.SessionCreate)) KPSession {
 	GinkgoHelper()
 	ctx, done := f.setup(ctx, "create a KP session")
-	req := KPSessionRequest(f.Ref)
+	req := edited(KPSessionRequest(f.Ref), edits)
+	resp, err := f.API.CreateCreditSessionWithResponse(ctx, req)
+	s := answered200(resp, err, "create a KP session")
+	done()
+	return KPSession{ID: s.SessionId, Request: req}
+}
+
+// edited is req changed by each of edits in turn: the valid request a spec
+// breaks or extends.
+func edited[T any](req T, edits []func(*T)) T {
 	for _, e := range edits {
 		e(&req)
 	}
-	resp, err := f.API.CreateCreditSessionWithResponse(ctx, req)
-	Expect(err).NotTo(HaveOccurred(), "create a KP session")
-	Expect(resp).To(HaveStatus(http.StatusOK), "create a KP session")
-	Expect(resp.JSON200).NotTo(BeNil(), "create a KP session: no JSON body")
-	done()
-	return KPSession{ID: resp.JSON200.SessionId, Request: req}
+	return req
+}
+
+// with200 and with201 are the generated responses that decode a JSON body
+// for that status.
+type with200[B any] interface {
+	Response
+	GetJSON200() *B
+}
+type with201[B any] interface {
+	Response
+	GetJSON201() *B
+}
+
+// answered200 expects a generated call to have answered 200 with a JSON
+// body, and returns that body; what names the call in each failure.
+func answered200[B any, R with200[B]](resp R, err error, what string) B {
+	GinkgoHelper()
+	expectAnswered(resp, err, http.StatusOK, what)
+	return expectBody(resp.GetJSON200(), what)
+}
+
+// answered201 is answered200 for a call that creates: 201.
+func answered201[B any, R with201[B]](resp R, err error, what string) B {
+	GinkgoHelper()
+	expectAnswered(resp, err, http.StatusCreated, what)
+	return expectBody(resp.GetJSON201(), what)
+}
+
+// expectAnswered expects a generated call to have got an answer with
+// status; what names the call in each failure.
+func expectAnswered(resp Response, err error, status int, what string) {
+	GinkgoHelper()
+	Expect(err).NotTo(HaveOccurred(), what)
+	Expect(resp).To(HaveStatus(status), what)
+}
+
+// expectBody expects the answer's decoded JSON body, and returns it.
+func expectBody[B any](body *B, what string) B {
+	GinkgoHelper()
+	Expect(body).NotTo(BeNil(), what+": no JSON body")
+	return *body
 }
 
 // ReadKPSession reads a KP session and expects 200.
 func (f *Framework) ReadKPSession(ctx context.Context, id string) api.SessionRead {
 	GinkgoHelper()
 	resp, err := f.API.ReadCreditSessionWithResponse(ctx, id)
-	Expect(err).NotTo(HaveOccurred(), "read KP session %s", id)
-	Expect(resp).To(HaveStatus(http.StatusOK), "read KP session %s", id)
-	Expect(resp.JSON200).NotTo(BeNil(), "read KP session %s: no JSON body", id)
-	return *resp.JSON200
+	return answered200(resp, err, "read KP session "+id)
 }
 
 // HPPRequest is a create-HPP-session body for a KP session, without
@@ -131,15 +172,10 @@ func (f *Framework) CreateHPPSession(ctx context.Context, kp KPSession, edits ..
 func (f *Framework) createHPP(ctx context.Context, paymentURL string, edits ...func(*api.SessionCreationRequestV1)) HPPSession {
 	GinkgoHelper()
 	ctx, done := f.setup(ctx, "create an HPP session")
-	req := api.SessionCreationRequestV1{PaymentSessionUrl: paymentURL}
-	for _, e := range edits {
-		e(&req)
-	}
+	req := edited(api.SessionCreationRequestV1{PaymentSessionUrl: paymentURL}, edits)
 	resp, err := f.API.CreateHppSessionWithResponse(ctx, nil, req)
-	Expect(err).NotTo(HaveOccurred(), "create an HPP session")
-	Expect(resp).To(HaveStatus(http.StatusCreated), "create an HPP session")
-	Expect(resp.JSON201).NotTo(BeNil(), "create an HPP session: no JSON body")
-	h := HPPSession{ID: resp.JSON201.SessionId, Request: req, Created: *resp.JSON201}
+	created := answered201(resp, err, "create an HPP session")
+	h := HPPSession{ID: created.SessionId, Request: req, Created: created}
 	DeferCleanup(f.disableQuietly, h.ID)
 	done()
 	return h
@@ -166,10 +202,7 @@ func (f *Framework) disableQuietly(ctx context.Context, id string) {
 func (f *Framework) ReadHPPSession(ctx context.Context, id string) api.SessionResponseV1 {
 	GinkgoHelper()
 	resp, err := f.API.GetSessionByIdWithResponse(ctx, id)
-	Expect(err).NotTo(HaveOccurred(), "read HPP session %s", id)
-	Expect(resp).To(HaveStatus(http.StatusOK), "read HPP session %s", id)
-	Expect(resp.JSON200).NotTo(BeNil(), "read HPP session %s: no JSON body", id)
-	return *resp.JSON200
+	return answered200(resp, err, "read HPP session "+id)
 }
 
 // ExpectHPPStatus reads an HPP session and expects status.
@@ -184,8 +217,7 @@ func (f *Framework) ExpectHPPStatus(ctx context.Context, id string, status api.H
 func (f *Framework) DisableHPPSession(ctx context.Context, id string, want int) *api.DisableHppSessionResponse {
 	GinkgoHelper()
 	resp, err := f.API.DisableHppSessionWithResponse(ctx, id)
-	Expect(err).NotTo(HaveOccurred(), "disable HPP session %s", id)
-	Expect(resp).To(HaveStatus(want), "disable HPP session %s", id)
+	expectAnswered(resp, err, want, "disable HPP session "+id)
 	return resp
 }
 
@@ -195,11 +227,9 @@ func (f *Framework) CreateOrder(ctx context.Context, token string, body api.Crea
 	GinkgoHelper()
 	ctx, done := f.setup(ctx, "create an order")
 	resp, err := f.API.CreateOrderWithResponse(ctx, token, body)
-	Expect(err).NotTo(HaveOccurred(), "create an order")
-	Expect(resp).To(HaveStatus(http.StatusOK), "create an order")
-	Expect(resp.JSON200).NotTo(BeNil(), "create an order: no JSON body")
+	order := answered200(resp, err, "create an order")
 	done()
-	return *resp.JSON200
+	return order
 }
 
 // JSON marshals v for the *WithBody client methods (deliberately broken
@@ -263,7 +293,7 @@ func Mode(m api.OptionsV1PlaceOrderMode) *api.OptionsV1PlaceOrderMode { return &
 // It is a setup step of the KP rules that need a token.
 func (f *Framework) Authorize(ctx context.Context, kpEdits ...func(*api.SessionCreate)) (HPPSession, string) {
 	GinkgoHelper()
-	f.OnlyFor(target.ProviderKP, WhyKPSession)
+	f.OnlyKP()
 	h := f.CreateHPPSession(ctx, f.CreateKPSession(ctx, kpEdits...))
 	ctx, done := f.setup(ctx, "authorize a payment on the hosted page")
 	f.OpensAndDoes(ctx, h, Pay)

@@ -49,7 +49,8 @@ func TestCheckSpecs(t *testing.T) {
 }
 
 func TestUnknownFilterLabels(t *testing.T) {
-	for filter, want := range map[string]string{
+	joined := func(filter string) string { return strings.Join(UnknownFilterLabels(filter), " ") }
+	expectEach(t, "UnknownFilterLabels", joined, map[string]string{
 		"":                           "",
 		"hpp && !consumer":           "",
 		"(kp || hpp) && !clock":      "",
@@ -60,11 +61,7 @@ func TestUnknownFilterLabels(t *testing.T) {
 		"cites: containsAny D-cbb":   "D-cbb",
 		"!assumption && recorded":    "",
 		"lifecycle, placeholderz, x": "placeholderz x",
-	} {
-		if got := strings.Join(UnknownFilterLabels(filter), " "); got != want {
-			t.Errorf("UnknownFilterLabels(%q) = %q, want %q", filter, got, want)
-		}
-	}
+	})
 }
 
 func TestLabelTableListsTheRegistry(t *testing.T) {

@@ -2,6 +2,8 @@ package framework
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"net"
 	"net/http"
@@ -39,6 +41,15 @@ func bindListener(what, addr string, public *url.URL) (listener, error) {
 func (l *listener) serve(h http.Handler) {
 	l.srv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = l.srv.Serve(l.ln) }()
+}
+
+// boxID is a fresh id for what a receiver routes by path (a callback
+// inbox, a return box): 8 random bytes in hex, so one spec cannot reach
+// another's.
+func boxID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
+	return hex.EncodeToString(b[:])
 }
 
 // URL is the public base URL.

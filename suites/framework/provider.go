@@ -3,10 +3,8 @@ package framework
 import (
 	"context"
 	"fmt"
-	"net/http"
 
 	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 
 	"github.com/kconform/kconform/generated/api"
 	"github.com/kconform/kconform/internal/target"
@@ -15,20 +13,20 @@ import (
 // Payment providers: what an HPP session hosts. NewHPPSession hosts a KP
 // session or a KCO order as the run's --payment-provider says, so every
 // spec that only needs "an HPP session" runs with either; a spec whose rule
-// belongs to one provider calls OnlyFor, and is skipped with the same
-// reason for the other (so the run summary groups those skips).
+// belongs to one provider calls OnlyKP or OnlyKCO, and is skipped with the
+// same reason for the other (so the run summary groups those skips).
 
 // skipProvider is the skip message of a spec that belongs to one provider.
 const skipProvider = "only with --payment-provider %s: %s (this run hosts %s)"
 
 // Why a spec belongs to one provider, in the skip message.
 const (
-	// WhyKPSession: the rule is about the KP session an HPP session hosts,
+	// whyKPSession: the rule is about the KP session an HPP session hosts,
 	// its authorization token or place_order_mode (D-hppkp), none of which
 	// a KCO order has (K-hpp-create lists no {{authorization_token}}).
-	WhyKPSession = "the rule is about a hosted KP session (authorization token, place_order_mode, KP session status)"
-	// WhyKCOOrder: the rule is about the KCO order an HPP session hosts.
-	WhyKCOOrder = "the rule is about a hosted KCO order (order_id from the order, checkout_complete)"
+	whyKPSession = "the rule is about a hosted KP session (authorization token, place_order_mode, KP session status)"
+	// whyKCOOrder: the rule is about the KCO order an HPP session hosts.
+	whyKCOOrder = "the rule is about a hosted KCO order (order_id from the order, checkout_complete)"
 )
 
 // Provider is the run's payment provider: target.ProviderKP or
@@ -43,8 +41,22 @@ func (f *Framework) Provider() string {
 // KCO reports whether the run's HPP sessions host KCO orders.
 func (f *Framework) KCO() bool { return f.Provider() == target.ProviderKCO }
 
-// OnlyFor skips the spec, saying why, unless the run hosts provider.
-func (f *Framework) OnlyFor(provider, why string) {
+// OnlyKP skips the spec unless the run's HPP sessions host KP sessions: its
+// rule is about the hosted KP session (whyKPSession says so in the skip).
+func (f *Framework) OnlyKP() {
+	GinkgoHelper()
+	f.onlyFor(target.ProviderKP, whyKPSession)
+}
+
+// OnlyKCO skips the spec unless the run's HPP sessions host KCO orders.
+func (f *Framework) OnlyKCO() {
+	GinkgoHelper()
+	f.onlyFor(target.ProviderKCO, whyKCOOrder)
+}
+
+// onlyFor skips the spec, saying why, unless the run hosts provider: the
+// provider and its reason are one fact, so specs name neither.
+func (f *Framework) onlyFor(provider, why string) {
 	GinkgoHelper()
 	if f.Provider() != provider {
 		Skip(fmt.Sprintf(skipProvider, provider, why, f.Provider()))
@@ -96,26 +108,18 @@ func (f *Framework) CheckoutOrderURL(orderID string) string {
 func (f *Framework) CreateKCOOrder(ctx context.Context, edits ...func(*api.CheckoutOrderCreate)) KCOOrder {
 	GinkgoHelper()
 	ctx, done := f.setup(ctx, "create a KCO order")
-	req := KCOOrderRequest(f.Ref)
-	for _, e := range edits {
-		e(&req)
-	}
+	req := edited(KCOOrderRequest(f.Ref), edits)
 	resp, err := f.API.CreateCheckoutOrderWithResponse(ctx, req)
-	Expect(err).NotTo(HaveOccurred(), "create a KCO order")
-	Expect(resp).To(HaveStatus(http.StatusCreated), "create a KCO order")
-	Expect(resp.JSON201).NotTo(BeNil(), "create a KCO order: no JSON body")
+	o := answered201(resp, err, "create a KCO order")
 	done()
-	return KCOOrder{ID: resp.JSON201.OrderId, Request: req, Created: *resp.JSON201}
+	return KCOOrder{ID: o.OrderId, Request: req, Created: o}
 }
 
 // ReadKCOOrder reads a KCO order and expects 200.
 func (f *Framework) ReadKCOOrder(ctx context.Context, id string) api.CheckoutOrder {
 	GinkgoHelper()
 	resp, err := f.API.ReadCheckoutOrderWithResponse(ctx, id)
-	Expect(err).NotTo(HaveOccurred(), "read KCO order %s", id)
-	Expect(resp).To(HaveStatus(http.StatusOK), "read KCO order %s", id)
-	Expect(resp.JSON200).NotTo(BeNil(), "read KCO order %s: no JSON body", id)
-	return *resp.JSON200
+	return answered200(resp, err, "read KCO order "+id)
 }
 
 // HostKCOOrder creates an HPP session hosting order (edited by edits),

@@ -1,8 +1,6 @@
 package framework
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -99,10 +97,8 @@ func (f *Framework) NewInbox(operation string, replies ...Reply) *Inbox {
 	if r == nil {
 		Skip(fmt.Sprintf(skipCallbacks, Callbacks, f.Env.ReceiverReason))
 	}
-	var b [8]byte
-	_, _ = rand.Read(b[:])
 	in := &Inbox{
-		id:        hex.EncodeToString(b[:]),
+		id:        boxID(),
 		operation: operation,
 		recorder:  f.Recorder,
 		validator: r.validator,

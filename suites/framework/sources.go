@@ -66,6 +66,16 @@ var sources = map[string]source{
 	"D-err":      {Documented, "docs.klarna.com/api/errors"},
 	"N-tax": {Documented, "docs.klarna.com/klarna-payments/in-depth-knowledge/tax-handling/ (\"Handle tax in Klarna payments\": order_tax_amount sums the lines' total_tax_amount; " +
 		"in the US the tax is a sales_tax order line whose total_amount is order_tax_amount)"},
+
+	// The evidence of the KCO specs (issue 16): Kustom's Checkout pages
+	// (K- ids, reference §8) and Klarna's copy.
+	"K-hpp-create": {Documented, "docs.kustom.co …/checkout/hosted-payment-page/api-documentation/create-session (payment_session_url https://<environment-domain>/checkout/v3/orders/<kco_order_id>; no {{authorization_token}})"},
+	"K-kco-create": {Documented, "docs.kustom.co/contents/checkout/integrate-kco-in-your-ecommerce/create-order (POST /checkout/v3/orders; the response is checkout_incomplete)"},
+	"K-kco-read":   {Documented, "docs.kustom.co/v3/checkout/integrate-kco-in-your-ecommerce/read-order (GET /checkout/v3/orders/{order_id}; a paid order reads checkout_complete with completed_at)"},
+	"K-kco-err":    {Documented, "docs.kustom.co/contents/checkout/additional-resources/errors-in-checkout (error object with code, messages, correlation id; 400 BAD_VALUE; orders \"only valid for 48 hours after merchant update or client interaction\")"},
+	"K-auth":       {Documented, "docs.kustom.co/contents/api/api-basics/authentication (HTTP Basic with the Kustom API key)"},
+	"N-kco-create": {Documented, "docs.klarna.com/klarna-checkout/integrate-klarna-checkout/create-order (Klarna's copy of the create-order page)"},
+
 	// Live answers quoted in public bug trackers (reference §8): Klarna's
 	// own words back to an integrator, stronger than a guess, weaker than a
 	// stored capture (no full exchange to validate).
@@ -84,6 +94,9 @@ var sources = map[string]source{
 	"REC-nebulab-token":   {Recorded, "nebulab-klarna_proxy__Klarna_Payment_customer_token_returns_an_error_response_passing_the_wrong_arguments.yml"},
 
 	// Assumptions: what kconform checks without a public source, and why.
+	"A-kco-404": {Assumption, "The stored Kustom and Klarna Checkout pages do not show what reading an unknown order answers, and K-kco-err says a KCO order expires " +
+		"48 hours after the last merchant update or client interaction but not what it answers then; kconform reads both as the KP session does " +
+		"(D-kperr: an unknown or expired session is 404 NOT_FOUND, and S1: an expired payment session cannot be hosted, 404)."},
 	"A-hpp-error-body": {Assumption, "No HPP error body or Klarna-Correlation-Id header is documented or recorded: " +
 		"S1 lists HPP 400 and 404 with a description only, Kustom's HPP reference lists nothing under its 400, and every recorded error is a KP one. " +
 		"kconform reads Klarna's generic error page (D-err: an error object with a code, messages and a correlation id) as covering HPP too."},
