@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/kconform/kconform/internal/contract"
+	"github.com/kconform/kconform/internal/contract/contracttest"
 	"github.com/kconform/kconform/internal/recording"
 )
 
@@ -44,18 +45,9 @@ func (c *collect) EndFile(path string, err error) {
 	c.events = append(c.events, "end "+filepath.Base(path))
 }
 
-func validator(t testing.TB) *contract.Validator {
-	t.Helper()
-	v, err := contract.DefaultValidator()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
-
 func auditor(t testing.TB, opts Options) *Auditor {
 	t.Helper()
-	a, err := New(validator(t), opts)
+	a, err := New(contracttest.Validator(t), opts)
 	if err != nil {
 		t.Fatal(err)
 	}

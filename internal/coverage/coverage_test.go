@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/kconform/kconform/internal/contract"
+	"github.com/kconform/kconform/internal/contract/contracttest"
 	"github.com/kconform/kconform/internal/exchange"
 	"github.com/kconform/kconform/internal/transport"
 )
@@ -66,20 +67,11 @@ func coverageOf(t testing.TB, recs ...transport.Record) Coverage {
 	for _, r := range recs {
 		c.Observe(r)
 	}
-	cov, err := c.Coverage(defaultContract(t))
+	cov, err := c.Coverage(contracttest.Validator(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return cov
-}
-
-func defaultContract(t testing.TB) *contract.Validator {
-	t.Helper()
-	v, err := contract.DefaultValidator()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
 }
 
 func findResponse(cov Coverage, op string, status int) (Response, bool) {
@@ -328,7 +320,7 @@ func TestObserveSurvivesGarbageConcurrently(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	cov, err := c.Coverage(defaultContract(t))
+	cov, err := c.Coverage(contracttest.Validator(t))
 	if err != nil {
 		t.Fatal(err)
 	}

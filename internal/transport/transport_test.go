@@ -13,15 +13,13 @@ import (
 
 	"github.com/kconform/kconform/internal/brokentarget"
 	"github.com/kconform/kconform/internal/contract"
+	"github.com/kconform/kconform/internal/contract/contracttest"
 	"github.com/kconform/kconform/internal/exchange"
 )
 
 func newDoer(t *testing.T, kind Kind) (*Doer, *Recorder) {
 	t.Helper()
-	v, err := contract.DefaultValidator()
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := contracttest.Validator(t)
 	rec := &Recorder{}
 	return &Doer{Kind: kind, Client: NewHTTPClient(), Timeout: 300 * time.Millisecond, Recorder: rec, Validator: v, Mode: contract.Default}, rec
 }
