@@ -3,7 +3,6 @@ package audit
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"github.com/kconform/kconform/internal/contract"
 	"github.com/kconform/kconform/internal/contract/contracttest"
 	"github.com/kconform/kconform/internal/recording"
+	"github.com/kconform/kconform/internal/testkit"
 )
 
 // collect is a Sink that keeps everything, in the order it was given.
@@ -86,11 +86,7 @@ func violations(e Entry) []string {
 
 func writeFile(t testing.TB, dir, name, data string) string {
 	t.Helper()
-	p := filepath.Join(dir, name)
-	if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return testkit.WriteFile(t, filepath.Join(dir, name), data)
 }
 
 // harEntry is one HAR entry built for a test.

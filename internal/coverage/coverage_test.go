@@ -15,6 +15,7 @@ import (
 	"github.com/kconform/kconform/internal/contract"
 	"github.com/kconform/kconform/internal/contract/contracttest"
 	"github.com/kconform/kconform/internal/exchange"
+	"github.com/kconform/kconform/internal/testkit"
 	"github.com/kconform/kconform/internal/transport"
 )
 
@@ -283,9 +284,7 @@ func TestMermaidGolden(t *testing.T) {
 	got := coverageOf(t, transitionRecords()...).Mermaid()
 	path := filepath.Join("testdata", "transitions.mmd")
 	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		testkit.WriteFile(t, path, got)
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {

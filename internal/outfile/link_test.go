@@ -6,6 +6,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/kconform/kconform/internal/testkit"
 )
 
 // Every path here is inside t.TempDir(): a test that renames over a real
@@ -15,12 +17,8 @@ func TestCommitWritesThroughASymlink(t *testing.T) {
 	dir := t.TempDir()
 	real := filepath.Join(dir, "real.md")
 	link := filepath.Join(dir, "link.md")
-	if err := os.WriteFile(real, []byte("original"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink("real.md", link); err != nil {
-		t.Fatal(err)
-	}
+	testkit.WriteFile(t, real, "original")
+	testkit.Symlink(t, "real.md", link)
 	if err := WriteFile(link, []byte("new")); err != nil {
 		t.Fatal(err)
 	}
@@ -35,22 +33,13 @@ func TestCommitWritesThroughASymlink(t *testing.T) {
 
 func TestCommitWritesThroughASymlinkChainIntoAnotherFolder(t *testing.T) {
 	dir := t.TempDir()
-	other := filepath.Join(dir, "other")
-	if err := os.Mkdir(other, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	other := testkit.Mkdir(t, filepath.Join(dir, "other"))
 	real := filepath.Join(other, "real.json")
-	if err := os.WriteFile(real, []byte("original"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testkit.WriteFile(t, real, "original")
 	mid := filepath.Join(dir, "mid")
 	link := filepath.Join(dir, "link")
-	if err := os.Symlink(real, mid); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink("mid", link); err != nil {
-		t.Fatal(err)
-	}
+	testkit.Symlink(t, real, mid)
+	testkit.Symlink(t, "mid", link)
 	if err := WriteFile(link, []byte("new")); err != nil {
 		t.Fatal(err)
 	}
@@ -71,9 +60,7 @@ func TestCommitWritesThroughASymlinkChainIntoAnotherFolder(t *testing.T) {
 func TestCommitCreatesTheTargetOfADanglingSymlink(t *testing.T) {
 	dir := t.TempDir()
 	link := filepath.Join(dir, "link.md")
-	if err := os.Symlink("later.md", link); err != nil {
-		t.Fatal(err)
-	}
+	testkit.Symlink(t, "later.md", link)
 	if err := Check(link); err != nil {
 		t.Fatalf("Check refused a dangling link whose folder exists: %v", err)
 	}
@@ -88,9 +75,7 @@ func TestCommitCreatesTheTargetOfADanglingSymlink(t *testing.T) {
 	}
 
 	gone := filepath.Join(dir, "gone")
-	if err := os.Symlink(filepath.Join(dir, "no-such-folder", "x.md"), gone); err != nil {
-		t.Fatal(err)
-	}
+	testkit.Symlink(t, filepath.Join(dir, "no-such-folder", "x.md"), gone)
 	err := Check(gone)
 	if err == nil || !strings.Contains(err.Error(), "no-such-folder") {
 		t.Errorf("Check(link into a missing folder) = %v, want an error naming the folder", err)
@@ -104,9 +89,7 @@ func TestANonRegularFileIsRefusedNotReplaced(t *testing.T) {
 		t.Skipf("no FIFO here: %v", err)
 	}
 	link := filepath.Join(dir, "link")
-	if err := os.Symlink("pipe", link); err != nil {
-		t.Fatal(err)
-	}
+	testkit.Symlink(t, "pipe", link)
 	for _, p := range []string{fifo, link} {
 		err := Check(p)
 		if err == nil || !strings.Contains(err.Error(), "not a regular file") {
@@ -127,19 +110,12 @@ func TestANonRegularFileIsRefusedNotReplaced(t *testing.T) {
 
 func TestTheSweepLooksBesideTheLinksTarget(t *testing.T) {
 	dir := t.TempDir()
-	other := filepath.Join(dir, "other")
-	if err := os.Mkdir(other, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	other := testkit.Mkdir(t, filepath.Join(dir, "other"))
 	real := filepath.Join(other, "real.md")
 	link := filepath.Join(dir, "link.md")
-	if err := os.Symlink(real, link); err != nil {
-		t.Fatal(err)
-	}
+	testkit.Symlink(t, real, link)
 	stale := filepath.Join(other, tempPrefix(real)+"999999999-1")
-	if err := os.WriteFile(stale, []byte("half"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testkit.WriteFile(t, stale, "half")
 	if err := WriteFile(link, []byte("new")); err != nil {
 		t.Fatal(err)
 	}

@@ -5,13 +5,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kconform/kconform/internal/testkit"
 )
 
 func TestCommitReplacesThePathOnlyAtTheEnd(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "report.md")
-	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testkit.WriteFile(t, path, "old")
 	f, err := Create(path)
 	if err != nil {
 		t.Fatal(err)
@@ -40,9 +40,7 @@ func TestCommitReplacesThePathOnlyAtTheEnd(t *testing.T) {
 func TestAbortLeavesThePathAsItWas(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "run.har")
-	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testkit.WriteFile(t, path, "old")
 	f, err := Create(path)
 	if err != nil {
 		t.Fatal(err)

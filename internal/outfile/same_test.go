@@ -4,28 +4,22 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/kconform/kconform/internal/testkit"
 )
 
 func TestSameFileComparesFilesNotStrings(t *testing.T) {
 	dir := t.TempDir()
 	at := func(name string) string { return filepath.Join(dir, name) }
-	if err := os.WriteFile(at("real.xml"), nil, 0o644); err != nil {
+	testkit.WriteFile(t, at("real.xml"), "")
+	testkit.Symlink(t, "real.xml", at("link.xml"))
+	testkit.Symlink(t, "not-yet.json", at("dangling.json"))
+	if err := os.Link(at("real.xml"), at("hard.xml")); err != nil {
 		t.Fatal(err)
 	}
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	must(os.Symlink("real.xml", at("link.xml")))
-	must(os.Symlink("not-yet.json", at("dangling.json")))
-	must(os.Link(at("real.xml"), at("hard.xml")))
-	must(os.Mkdir(at("sub"), 0o755))
-	must(os.Symlink("sub", at("subLink")))
-	wd, _ := os.Getwd()
-	must(os.Chdir(dir))
-	t.Cleanup(func() { _ = os.Chdir(wd) })
+	testkit.Mkdir(t, at("sub"))
+	testkit.Symlink(t, "sub", at("subLink"))
+	t.Chdir(dir)
 
 	for _, c := range []struct {
 		a, b string

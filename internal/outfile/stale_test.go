@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kconform/kconform/internal/testkit"
 )
 
 // TestCreateRemovesStaleTemporaryFiles simulates runs killed while writing
@@ -37,10 +39,7 @@ func TestCreateRemovesStaleTemporaryFiles(t *testing.T) {
 	}
 	for name, f := range files {
 		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte("half"), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Chtimes(p, f.modified, f.modified); err != nil {
+		if err := os.Chtimes(testkit.WriteFile(t, p, "half"), f.modified, f.modified); err != nil {
 			t.Fatal(err)
 		}
 	}
