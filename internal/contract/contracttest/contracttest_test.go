@@ -6,12 +6,10 @@ import (
 	"github.com/kconform/kconform/internal/contract"
 )
 
+// Validator is the process's one default validator, not a second load.
 func TestValidatorIsTheDefault(t *testing.T) {
 	want, err := contract.DefaultValidator()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := Validator(t); got != want {
-		t.Fatal("Validator is not contract.DefaultValidator's")
+	if got := Validator(t); err != nil || got != want {
+		t.Fatalf("Validator is not contract.DefaultValidator's (its error: %v)", err)
 	}
 }
