@@ -111,10 +111,7 @@ func brokenLinks(t *testing.T, path string) []string {
 // numbers stay right.
 func proseLines(t *testing.T, path string) []string {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, path)
 	lines := strings.Split(string(b), "\n")
 	inFence := false
 	for i, l := range lines {

@@ -46,3 +46,13 @@ func Symlink(t testing.TB, target, link string) {
 func Env(vars map[string]string) func(string) string {
 	return func(k string) string { return vars[k] }
 }
+
+// ReadFile is the content of path; on an error the test stops.
+func ReadFile(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

@@ -10,8 +10,8 @@ import (
 func TestFilesArePutInPlace(t *testing.T) {
 	dir := t.TempDir()
 	p := WriteFile(t, filepath.Join(dir, "a", "b.txt"), "hello")
-	if b, err := os.ReadFile(p); err != nil || string(b) != "hello" {
-		t.Fatalf("WriteFile: read back %q, %v", b, err)
+	if b := ReadFile(t, p); string(b) != "hello" {
+		t.Fatalf("WriteFile, ReadFile: read back %q", b)
 	}
 	sub := Mkdir(t, filepath.Join(dir, "sub"))
 	if fi, err := os.Stat(sub); err != nil || !fi.IsDir() {
@@ -33,6 +33,7 @@ func TestAFailedStepStopsTheTest(t *testing.T) {
 		"WriteFile under a file": func(t testing.TB) { WriteFile(t, filepath.Join(file, "x"), "y") },
 		"Mkdir of an existing":   func(t testing.TB) { Mkdir(t, dir) },
 		"Symlink over a file":    func(t testing.TB) { Symlink(t, "x", file) },
+		"ReadFile of a missing":  func(t testing.TB) { ReadFile(t, filepath.Join(dir, "missing")) },
 	} {
 		if !fails(step) {
 			t.Errorf("%s did not stop the test", name)
