@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -190,10 +189,7 @@ func TestCommitCreatesTheTargetOfADanglingSymlink(t *testing.T) {
 
 func TestANonRegularFileIsRefusedNotReplaced(t *testing.T) {
 	dir := t.TempDir()
-	fifo := filepath.Join(dir, "pipe")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Skipf("no FIFO here: %v", err)
-	}
+	fifo := testkit.Fifo(t, filepath.Join(dir, "pipe"))
 	link := filepath.Join(dir, "link")
 	testkit.Symlink(t, "pipe", link)
 	for _, p := range []string{fifo, link} {

@@ -17,6 +17,9 @@ func TestFilesArePutInPlace(t *testing.T) {
 	if fi, err := os.Stat(sub); err != nil || !fi.IsDir() {
 		t.Fatalf("Mkdir: %v", err)
 	}
+	if fi, err := os.Lstat(Fifo(t, filepath.Join(dir, "pipe"))); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
+		t.Fatalf("Fifo: %v", err)
+	}
 	link := filepath.Join(dir, "link")
 	Symlink(t, "a/b.txt", link)
 	if b, err := os.ReadFile(link); err != nil || string(b) != "hello" {
@@ -24,8 +27,8 @@ func TestFilesArePutInPlace(t *testing.T) {
 	}
 }
 
-// A step that cannot be done stops the test: each runs in a test of its
-// own that must fail.
+// A step that cannot be done stops the test (Fifo skips it): each runs
+// in a test of its own that must stop.
 func TestAFailedStepStopsTheTest(t *testing.T) {
 	dir := t.TempDir()
 	file := WriteFile(t, filepath.Join(dir, "file"), "x")
@@ -34,6 +37,7 @@ func TestAFailedStepStopsTheTest(t *testing.T) {
 		"Mkdir of an existing":   func(t testing.TB) { Mkdir(t, dir) },
 		"Symlink over a file":    func(t testing.TB) { Symlink(t, "x", file) },
 		"ReadFile of a missing":  func(t testing.TB) { ReadFile(t, filepath.Join(dir, "missing")) },
+		"Fifo in a missing":      func(t testing.TB) { Fifo(t, filepath.Join(dir, "missing", "pipe")) },
 	} {
 		if !fails(step) {
 			t.Errorf("%s did not stop the test", name)
@@ -48,8 +52,9 @@ func TestEnvReadsTheMap(t *testing.T) {
 	}
 }
 
-// fails runs step with a testing.TB whose Fatal ends only the step, and
-// reports whether it was called.
+// fails runs step with a testing.TB whose Fatal or Skipf ends only the
+// step, and
+// reports whether one was called.
 func fails(step func(t testing.TB)) bool {
 	r := &recorder{}
 	done := make(chan struct{})
@@ -67,6 +72,8 @@ type recorder struct {
 }
 
 func (r *recorder) Helper() {}
+
+func (r *recorder) Skipf(string, ...any) { r.Fatal() }
 
 func (r *recorder) Fatal(args ...any) {
 	r.failed = true
