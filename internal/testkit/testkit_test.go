@@ -53,8 +53,7 @@ func TestEnvReadsTheMap(t *testing.T) {
 }
 
 // fails runs step with a testing.TB whose Fatal or Skipf ends only the
-// step, and
-// reports whether one was called.
+// step, and reports whether one was called.
 func fails(step func(t testing.TB)) bool {
 	r := &recorder{}
 	done := make(chan struct{})
