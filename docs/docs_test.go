@@ -11,6 +11,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/kconform/kconform/internal/testkit"
 )
 
 const readmeLimit = 40 << 10 // bytes
@@ -42,13 +44,7 @@ func TestDocsLinksResolve(t *testing.T) {
 // in another file and in the same one; and passes what is whole.
 func TestDocsLinksBroken(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, text string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name, text string) string { return testkit.WriteFile(t, filepath.Join(dir, name), text) }
 	write("other.md", "# Other\n\n## Run time\n\n```sh\n# not a heading\n```\n")
 	good := write("good.md", "# Good\n\n## The `validate` command (details)\n\n"+
 		"[o](other.md) [r](other.md#run-time) [s](#the-validate-command-details) [w](https://example.com/x.md) `[c](nope.md)`\n")
@@ -115,10 +111,7 @@ func brokenLinks(t *testing.T, path string) []string {
 // numbers stay right.
 func proseLines(t *testing.T, path string) []string {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, path)
 	lines := strings.Split(string(b), "\n")
 	inFence := false
 	for i, l := range lines {

@@ -1,12 +1,12 @@
 package audit
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/kconform/kconform/internal/recording"
+	"github.com/kconform/kconform/internal/testkit"
 )
 
 const goodSession = `{"purchase_country":"SE","purchase_currency":"SEK","order_amount":25000,"order_tax_amount":5000,
@@ -69,10 +69,7 @@ func TestSharedRecordingsAddUp(t *testing.T) {
 		}
 	}
 	for _, name := range []string{"klarna-payments-for-woocommerce__session-se-b2c.json", "klarna-payments-for-woocommerce__session-us-sales-tax.json"} {
-		raw, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
+		raw := testkit.ReadFile(t, filepath.Join(dir, name))
 		broken := strings.Replace(string(raw), `"order_tax_amount": `, `"order_tax_amount": 9`, 1)
 		c, _ := run(t, Options{}, writeFile(t, t.TempDir(), name, broken))
 		if got := strings.Join(violations(c.entries[0]), ","); got != "amounts.order-tax@/order_tax_amount" {

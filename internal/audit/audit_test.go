@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/kconform/kconform/internal/contract"
+	"github.com/kconform/kconform/internal/contract/contracttest"
 	"github.com/kconform/kconform/internal/lifecycle"
 	"github.com/kconform/kconform/internal/recording"
 )
@@ -341,7 +342,7 @@ func TestTarget(t *testing.T) {
 	if c.entries[0].Operation != "getSessionById" {
 		t.Errorf("target overrode the HAR: %s", c.entries[0].Operation)
 	}
-	if _, err := New(validator(t), Options{As: &Target{Operation: "noSuchOperation"}}); err == nil {
+	if _, err := New(contracttest.Validator(t), Options{As: &Target{Operation: "noSuchOperation"}}); err == nil {
 		t.Error("New accepted an unknown --as operation")
 	}
 }

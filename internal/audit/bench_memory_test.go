@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/kconform/kconform/internal/recording"
@@ -123,13 +122,7 @@ func BenchmarkValidateManySessions(b *testing.B) {
 	path := manySessionsCapture(b, b.TempDir(), n)
 	a := auditor(b, Options{})
 	peak := watchHeap()
-	for b.Loop() {
-		var s countSink
-		a.Run([]string{path}, &s)
-		if s.err != nil || s.entries != n || s.bad != 0 {
-			b.Fatalf("%d entries, %d not conforming, error %v", s.entries, s.bad, s.err)
-		}
-	}
+	auditLoop(b, a, path, n)
 	secs := b.Elapsed().Seconds() / float64(b.N)
 	b.ReportMetric(float64(n)/secs, "exchanges/s")
 	b.ReportMetric(float64(peak().rss)/(1<<20), "peak-RSS-MB")
@@ -139,27 +132,10 @@ func BenchmarkValidateManySessions(b *testing.B) {
 func manySessionsCapture(b *testing.B, dir string, n int) string {
 	b.Helper()
 	path := filepath.Join(dir, "sessions-"+strconv.Itoa(n)+".har")
-	f, err := os.Create(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	w.WriteString(`{"log":{"version":"1.2","entries":[`)
-	for i := range n {
-		if i > 0 {
-			w.WriteString(",\n")
-		}
+	writeEntriesHAR(b, path, `{"log":{"version":"1.2","entries":[`, n, func(i int) harEntry {
 		id := fmt.Sprintf("39a1c773-bafd-754d-af1f-%012d", i)
-		e := hppRead(id, hppSession(id, "WAITING", "2024-01-03T12:00:00Z", "2024-01-05T11:00:00Z", ""))
-		var sb strings.Builder
-		writeHAREntry(&sb, e)
-		w.WriteString(sb.String())
-	}
-	w.WriteString("]}}\n")
-	if err := w.Flush(); err != nil {
-		b.Fatal(err)
-	}
-	f.Close()
+		return hppRead(id, hppSession(id, "WAITING", "2024-01-03T12:00:00Z", "2024-01-05T11:00:00Z", ""))
+	})
 	return path
 }
 

@@ -53,17 +53,8 @@ const kpCreateResponse = `{"session_id":"%s","client_token":"eyJhbGciOiJSUzI1NiI
 func benchCapture(b *testing.B, dir string, n int) (string, int64) {
 	b.Helper()
 	path := filepath.Join(dir, "capture-"+strconv.Itoa(n)+".har")
-	f, err := os.Create(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	w.WriteString(`{"log":{"version":"1.2","creator":{"name":"kconform-bench","version":"1"},"entries":[`)
 	base := time.Date(2024, 1, 3, 12, 0, 0, 0, time.UTC)
-	for i := range n {
-		if i > 0 {
-			w.WriteString(",\n")
-		}
+	size := writeEntriesHAR(b, path, `{"log":{"version":"1.2","creator":{"name":"kconform-bench","version":"1"},"entries":[`, n, func(i int) harEntry {
 		var e harEntry
 		if i%2 == 0 {
 			kpID := fmt.Sprintf("0b1d9815-165e-42e2-8867-%012d", i)
@@ -83,8 +74,28 @@ func benchCapture(b *testing.B, dir string, n int) (string, int64) {
 			e = hppRead(id, hppSession(id, "IN_PROGRESS", updated, "2024-01-05T11:00:00Z", ""))
 		}
 		e.StartedOffset = i
+		return e
+	})
+	return path, size
+}
+
+// writeEntriesHAR writes a HAR to path: head (the log up to the '[' of its
+// entries), then entry(0) to entry(n-1), and returns its size.
+func writeEntriesHAR(b *testing.B, path, head string, n int, entry func(i int) harEntry) int64 {
+	b.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	w := bufio.NewWriterSize(f, 1<<20)
+	w.WriteString(head)
+	for i := range n {
+		if i > 0 {
+			w.WriteString(",\n")
+		}
 		var sb strings.Builder
-		writeHAREntry(&sb, e)
+		writeHAREntry(&sb, entry(i))
 		w.WriteString(sb.String())
 	}
 	w.WriteString("]}}\n")
@@ -95,8 +106,7 @@ func benchCapture(b *testing.B, dir string, n int) (string, int64) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	f.Close()
-	return path, info.Size()
+	return info.Size()
 }
 
 // countSink counts entries and fails on anything unexpected: a benchmark
@@ -127,13 +137,7 @@ func BenchmarkValidateHAR(b *testing.B) {
 			peak := watchHeap()
 			b.SetBytes(size)
 			b.ReportAllocs()
-			for b.Loop() {
-				var s countSink
-				a.Run([]string{path}, &s)
-				if s.err != nil || s.entries != n || s.bad != 0 {
-					b.Fatalf("%d entries, %d not conforming, error %v", s.entries, s.bad, s.err)
-				}
-			}
+			auditLoop(b, a, path, n)
 			reportRate(b, n, peak())
 		})
 	}
@@ -150,15 +154,23 @@ func BenchmarkValidateHAROneCore(b *testing.B) {
 		peak := watchHeap()
 		b.SetBytes(size)
 		b.ReportAllocs()
-		for b.Loop() {
-			var s countSink
-			a.Run([]string{path}, &s)
-			if s.entries != n || s.bad != 0 {
-				b.Fatalf("%d entries, %d not conforming", s.entries, s.bad)
-			}
-		}
+		auditLoop(b, a, path, n)
 		reportRate(b, n, peak())
 	})
+}
+
+// auditLoop runs a over path b.N times and stops the benchmark unless each
+// run read all n entries, every one conforming, without an error: a
+// benchmark that validated nothing would measure nothing.
+func auditLoop(b *testing.B, a *Auditor, path string, n int) {
+	b.Helper()
+	for b.Loop() {
+		var s countSink
+		a.Run([]string{path}, &s)
+		if s.err != nil || s.entries != n || s.bad != 0 {
+			b.Fatalf("%d entries, %d not conforming, error %v", s.entries, s.bad, s.err)
+		}
+	}
 }
 
 // floorEntry is the part of an entry the floor decodes: what an exchange is

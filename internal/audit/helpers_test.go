@@ -3,14 +3,15 @@ package audit
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/kconform/kconform/internal/contract"
+	"github.com/kconform/kconform/internal/contract/contracttest"
 	"github.com/kconform/kconform/internal/recording"
+	"github.com/kconform/kconform/internal/testkit"
 )
 
 // collect is a Sink that keeps everything, in the order it was given.
@@ -44,18 +45,9 @@ func (c *collect) EndFile(path string, err error) {
 	c.events = append(c.events, "end "+filepath.Base(path))
 }
 
-func validator(t testing.TB) *contract.Validator {
-	t.Helper()
-	v, err := contract.DefaultValidator()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
-
 func auditor(t testing.TB, opts Options) *Auditor {
 	t.Helper()
-	a, err := New(validator(t), opts)
+	a, err := New(contracttest.Validator(t), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,11 +86,7 @@ func violations(e Entry) []string {
 
 func writeFile(t testing.TB, dir, name, data string) string {
 	t.Helper()
-	p := filepath.Join(dir, name)
-	if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return testkit.WriteFile(t, filepath.Join(dir, name), data)
 }
 
 // harEntry is one HAR entry built for a test.

@@ -1,10 +1,11 @@
 package audit
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kconform/kconform/internal/testkit"
 )
 
 // A body over MaxBody is reported at its entry, never decoded: one 100 MB
@@ -15,9 +16,7 @@ func TestBodyOverMaxBodyIsReportedNotChecked(t *testing.T) {
 	small := hppSession("s1", "WAITING", "2024-01-03T12:00:00Z", "2024-01-05T11:00:00Z", "")
 	large := hppSession("s2", "WAITING", "2024-01-03T12:00:00Z", "2024-01-05T11:00:00Z", `,"padding":"`+strings.Repeat("x", 500)+`"`)
 	path := filepath.Join(dir, "capture.har")
-	if err := os.WriteFile(path, []byte(har(hppRead("s1", small), hppRead("s2", large))), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testkit.WriteFile(t, path, har(hppRead("s1", small), hppRead("s2", large)))
 	c, sum := run(t, Options{MaxBody: 300}, path)
 	if len(c.entries) != 2 {
 		t.Fatalf("%d entries", len(c.entries))

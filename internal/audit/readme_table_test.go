@@ -1,11 +1,12 @@
 package audit
 
 import (
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/kconform/kconform/internal/testkit"
 )
 
 // readmeCommand is a `kconform validate ...` command in docs/validate.md's table
@@ -16,10 +17,7 @@ var readmeCommand = regexp.MustCompile("`kconform validate ([^`]*)`")
 // result: its --as must be the one sharedTable checks the file with, and
 // every file of sharedTable has a row (issue 11, item 13).
 func TestReadmeSharedTableShowsTheCommands(t *testing.T) {
-	readme, err := os.ReadFile("../../docs/validate.md")
-	if err != nil {
-		t.Fatal(err)
-	}
+	readme := testkit.ReadFile(t, "../../docs/validate.md")
 	_, section, ok := strings.Cut(string(readme), "### What the shared recordings yield")
 	if !ok {
 		t.Fatal("docs/validate.md has no section \"What the shared recordings yield\"")
@@ -58,10 +56,7 @@ func TestReadmeSharedTableShowsTheCommands(t *testing.T) {
 // what its command prints (review fix2 item 3: the kco GetSessionStatusResponse
 // row left out the root schema.oneOf).
 func TestReadmeSharedTableNamesTheViolations(t *testing.T) {
-	readme, err := os.ReadFile("../../docs/validate.md")
-	if err != nil {
-		t.Fatal(err)
-	}
+	readme := testkit.ReadFile(t, "../../docs/validate.md")
 	_, section, _ := strings.Cut(string(readme), "### What the shared recordings yield")
 	section, _, _ = strings.Cut(section, "\n## ")
 	for _, tt := range sharedTable {

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/kconform/kconform/internal/contract"
+	"github.com/kconform/kconform/internal/contract/contracttest"
 	"github.com/kconform/kconform/internal/exchange"
 )
 
@@ -26,7 +27,7 @@ func BenchmarkValidateResponse(b *testing.B) {
 		{"kp-read", exchange.Exchange{Method: "GET", URL: "https://api.klarna.com/payments/v1/sessions/s",
 			Status: 200, ResponseHeader: jsonHeader(), ResponseBody: []byte(kpRead)}},
 	}
-	v := validator(b)
+	v := contracttest.Validator(b)
 	for _, c := range cases {
 		for _, mode := range []contract.Mode{contract.Default, contract.Strict} {
 			b.Run(c.name+"/"+mode.String(), func(b *testing.B) {
@@ -55,7 +56,7 @@ func BenchmarkValidateRequest(b *testing.B) {
 		`"order_lines":[` + line + `,` + line + `,` + line + `]}`
 	ex := exchange.Exchange{Method: "POST", URL: "https://api.klarna.com/payments/v1/sessions",
 		RequestHeader: jsonHeader(), RequestBody: []byte(body)}
-	v := validator(b)
+	v := contracttest.Validator(b)
 	if r := v.ValidateRequest(ex, contract.Default); len(r.Issues) != 0 {
 		b.Fatalf("benchmark input must be valid: %v", r.Issues)
 	}

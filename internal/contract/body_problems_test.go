@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/kconform/kconform/internal/contract"
+	"github.com/kconform/kconform/internal/contract/contracttest"
 	"github.com/kconform/kconform/internal/exchange"
 )
 
@@ -14,7 +15,7 @@ import (
 // the rest of the body is still checked: before, 1e400 hid every other
 // problem of its body (only body.number-out-of-range was reported).
 func TestBodyProblemsDoNotHideTheRest(t *testing.T) {
-	v := validator(t)
+	v := contracttest.Validator(t)
 	kpCreate := "https://api.klarna.com/payments/v1/sessions"
 	for _, tt := range []struct {
 		body string
@@ -61,7 +62,7 @@ func TestBodyProblemsDoNotHideTheRest(t *testing.T) {
 // "invalid character 'ï' looking for beginning of value", Go's rendering of
 // the BOM's first byte.
 func TestBodyWithAByteOrderMarkSaysSo(t *testing.T) {
-	v := validator(t)
+	v := contracttest.Validator(t)
 	r := v.ValidateRequest(exchange.Exchange{Method: "POST", URL: "https://api.klarna.com/payments/v1/sessions",
 		RequestHeader: http.Header{"Content-Type": {"application/json"}}, RequestBody: []byte("\ufeff{}")}, contract.Default)
 	msg := ""

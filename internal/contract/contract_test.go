@@ -13,6 +13,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"github.com/kconform/kconform/internal/contract"
+	"github.com/kconform/kconform/internal/contract/contracttest"
 	"github.com/kconform/kconform/internal/exchange"
 	"github.com/kconform/kconform/openapi"
 )
@@ -22,15 +23,6 @@ const (
 		`"updated_at":"2019-05-13T14:51:46.288Z","expires_at":"2019-05-15T13:51:43.507Z"}`
 	hppReadURL = "https://api.playground.klarna.com/hpp/v1/sessions/39a1c773-bafd-754d-af1f-b30c592f1267"
 )
-
-func validator(t testing.TB) *contract.Validator {
-	t.Helper()
-	v, err := contract.DefaultValidator()
-	if err != nil {
-		t.Fatalf("load contract: %v", err)
-	}
-	return v
-}
 
 func jsonHeader() http.Header { return http.Header{"Content-Type": {"application/json;charset=utf-8"}} }
 
@@ -50,7 +42,7 @@ func pointers(r contract.Result, sev contract.Severity) []string {
 }
 
 func TestFindMatchesAnyHostAndPrefix(t *testing.T) {
-	v := validator(t)
+	v := contracttest.Validator(t)
 	cases := []struct{ method, url, op, param string }{
 		{"GET", "https://api.playground.klarna.com/hpp/v1/sessions/abc", "getSessionById", "abc"},
 		{"GET", "https://api-oc.klarna.com/hpp/v1/sessions/abc", "getSessionById", "abc"},
@@ -98,14 +90,14 @@ func TestLeniencyClosedRoutingIgnoresServers(t *testing.T) {
 	if _, _, err := router.FindRoute(req); err == nil {
 		t.Fatalf("kin-openapi's router now matches hosts outside servers; revisit contract.Find")
 	}
-	op, _, err := validator(t).Find("GET", "http://127.0.0.1:8080/hpp/v1/sessions/abc")
+	op, _, err := contracttest.Validator(t).Find("GET", "http://127.0.0.1:8080/hpp/v1/sessions/abc")
 	if err != nil || op.ID != "getSessionById" {
 		t.Fatalf("contract.Find on a loopback host: op=%v err=%v", op, err)
 	}
 }
 
 func TestLeniencyClosedUndocumentedStatus(t *testing.T) {
-	v := validator(t)
+	v := contracttest.Validator(t)
 	op, params, _ := v.Find("GET", hppReadURL)
 	doc := v.Document()
 	route := mustRoute(t, doc, "/hpp/v1/sessions/{session_id}", "GET")
@@ -142,7 +134,7 @@ func TestLeniencyClosedFormats(t *testing.T) {
 		t.Fatalf("kin-openapi now checks format uri by default (%v); revisit", err)
 	}
 
-	v := validator(t)
+	v := contracttest.Validator(t)
 	cases := []struct{ op, body, pointer string }{
 		{"createHppSession", `{"session_id":"s","session_url":"not a url","distribution_url":"https://a.test/d","expires_at":"2038-01-19T03:14:07Z"}`, "/session_url"},
 		{"createHppSession", `{"session_id":"s","session_url":"/relative/only","distribution_url":"https://a.test/d","expires_at":"2038-01-19T03:14:07Z"}`, "/session_url"},
@@ -174,7 +166,7 @@ func TestLeniencyClosedUnknownFields(t *testing.T) {
 		t.Fatalf("kin-openapi now rejects unknown fields on open objects (%v); revisit", err)
 	}
 
-	v := validator(t)
+	v := contracttest.Validator(t)
 	def := v.ValidateResponse(hppRead(200, body), contract.Default)
 	if !def.OK() || strings.Join(pointers(def, contract.Warning), ",") != contract.RuleUnknownField+"@/auth_token" {
 		t.Errorf("default mode: ok=%v warnings=%v, want one unknown-field warning at /auth_token", def.OK(), pointers(def, contract.Warning))
@@ -201,7 +193,7 @@ func mustRoute(t *testing.T, doc *openapi3.T, path, method string) *routers.Rout
 
 func TestEveryViolationIsReported(t *testing.T) {
 	body := `{"session_id":"","status":"COMPLETE","updated_at":"2019-05-13 14:51:46","expires_at":"yesterday"}`
-	r := validator(t).ValidateResponse(hppRead(200, body), contract.Default)
+	r := contracttest.Validator(t).ValidateResponse(hppRead(200, body), contract.Default)
 	got := strings.Join(pointers(r, contract.Violation), " ")
 	for _, want := range []string{"schema.minLength@/session_id", "schema.enum@/status", "schema.format@/updated_at", "schema.format@/expires_at"} {
 		if !strings.Contains(got, want) {
@@ -211,7 +203,7 @@ func TestEveryViolationIsReported(t *testing.T) {
 }
 
 func TestCompletedSessionShapeDependsOnMode(t *testing.T) {
-	v := validator(t)
+	v := contracttest.Validator(t)
 	base := `"session_id":"s","updated_at":"2019-05-13T14:54:04.675Z","expires_at":"2019-05-15T13:51:43.507Z"`
 	cases := []struct {
 		name, body string
@@ -237,7 +229,7 @@ func TestCompletedSessionShapeDependsOnMode(t *testing.T) {
 }
 
 func TestEmptyAndNonJSONBodiesWhereRealServersSendThem(t *testing.T) {
-	v := validator(t)
+	v := contracttest.Validator(t)
 	kpRead := "https://api.playground.klarna.com/payments/v1/sessions/s"
 	cases := []struct {
 		name      string
@@ -275,7 +267,7 @@ func TestRejectedBadRequestConforms(t *testing.T) {
 		ResponseHeader: http.Header{"Content-Type": {"application/json"}, "Klarna-Correlation-Id": {"c"}},
 		ResponseBody:   []byte(`{"correlation_id":"c","error_code":"BAD_VALUE","error_messages":["Bad value: purchase_currency, purchase_country"]}`),
 	}
-	v := validator(t)
+	v := contracttest.Validator(t)
 	r := v.Validate(ex, contract.Strict)
 	if !r.OK() {
 		t.Fatalf("a correct 400 for a bad request must conform: %v", r.Issues)
@@ -291,7 +283,7 @@ func TestRejectedBadRequestConforms(t *testing.T) {
 }
 
 func TestRequestChecks(t *testing.T) {
-	v := validator(t)
+	v := contracttest.Validator(t)
 	del := exchange.Exchange{Method: "DELETE", URL: "https://api.klarna.com/hpp/v1/sessions/s",
 		RequestHeader: http.Header{"Content-Type": {"application/json"}}, Status: 204}
 	if r := v.Validate(del, contract.Strict); !r.OK() || len(r.Issues) != 0 {
@@ -323,7 +315,7 @@ func TestMessagesNeverEchoValues(t *testing.T) {
 		`{"session_id":"s","status":"COMPLETED","authorization_token":"` + secret + `","order_id":"o","klarna_reference":"k","updated_at":"2019-05-13T14:54:04.675Z","expires_at":"2019-05-15T13:51:43.507Z"}`,
 	}
 	for _, b := range bodies {
-		r := validator(t).ValidateResponse(hppRead(200, b), contract.Strict)
+		r := contracttest.Validator(t).ValidateResponse(hppRead(200, b), contract.Strict)
 		if r.OK() {
 			t.Fatalf("expected violations for %s", b)
 		}
@@ -336,7 +328,7 @@ func TestMessagesNeverEchoValues(t *testing.T) {
 }
 
 func TestCallbackBodies(t *testing.T) {
-	v := validator(t)
+	v := contracttest.Validator(t)
 	good := `{"event_id":"270b2adc-9a2d-4b4c-8b2f-8b6a4f0a9c11","session":` + waitingSession + `}`
 	if r, err := v.ValidateCallback("hppStatusUpdateCallback", "application/json", []byte(good), contract.Strict); err != nil || !r.OK() {
 		t.Errorf("good callback: %v %v", err, r.Issues)
@@ -368,7 +360,7 @@ func TestParseMode(t *testing.T) {
 // A duplicate key and a number no float64 holds are violations at their
 // pointer, in the user's terms (issue 11, items 6 and 7).
 func TestDuplicateKeysAndNumbersOutOfRange(t *testing.T) {
-	v := validator(t)
+	v := contracttest.Validator(t)
 	hppRead := "https://api.klarna.com/hpp/v1/sessions/s1"
 	waiting := `"session_id":"s1","status":"WAITING","updated_at":"2024-01-03T12:00:00Z","expires_at":"2024-01-05T11:00:00Z"`
 	for _, tt := range []struct {

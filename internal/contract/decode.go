@@ -10,6 +10,8 @@ import (
 	"strings"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/kconform/kconform/internal/jsonscan"
 )
 
 // bigString is the length from which a guided decode reads a string in
@@ -97,16 +99,7 @@ func (d *decoder) fail(msg string) {
 	}
 }
 
-func (d *decoder) skipSpace() {
-	for d.pos < len(d.data) {
-		switch d.data[d.pos] {
-		case ' ', '\t', '\r', '\n':
-			d.pos++
-		default:
-			return
-		}
-	}
-}
+func (d *decoder) skipSpace() { d.pos = jsonscan.SkipSpace(d.data, d.pos) }
 
 func (d *decoder) value(depth int, at *place) any {
 	if d.pos >= len(d.data) {
@@ -189,20 +182,12 @@ func (d *decoder) object(depth int, at *place) any {
 		}
 		d.path = d.path[:len(d.path)-1]
 		m[key] = v
-		d.skipSpace()
-		if d.pos >= len(d.data) {
-			d.fail("unexpected end of JSON input")
+		end, ok := d.separator('}', "an object member")
+		if !ok {
 			return nil
 		}
-		switch d.data[d.pos] {
-		case ',':
-			d.pos++
-		case '}':
-			d.pos++
+		if end {
 			return at.built(m)
-		default:
-			d.fail("want ',' or '}' after an object member")
-			return nil
 		}
 	}
 	return nil
@@ -242,26 +227,40 @@ func (d *decoder) array(depth int, at *place) any {
 			a = append(a, v)
 		}
 		d.path = d.path[:len(d.path)-1]
-		d.skipSpace()
-		if d.pos >= len(d.data) {
-			d.fail("unexpected end of JSON input")
+		end, ok := d.separator(']', "an array element")
+		if !ok {
 			return nil
 		}
-		switch d.data[d.pos] {
-		case ',':
-			d.pos++
-		case ']':
-			d.pos++
+		if end {
 			if s != nil {
 				return d.g.finish(s)
 			}
 			return at.built(a)
-		default:
-			d.fail("want ',' or ']' after an array element")
-			return nil
 		}
 	}
 	return nil
+}
+
+// separator reads what follows an object member or array element (what):
+// a ',' before the next one, or closer, which ends the value (end). Any
+// other byte, or the end of the input, fails (ok is false).
+func (d *decoder) separator(closer byte, what string) (end, ok bool) {
+	d.skipSpace()
+	if d.pos >= len(d.data) {
+		d.fail("unexpected end of JSON input")
+		return false, false
+	}
+	switch d.data[d.pos] {
+	case ',':
+		d.pos++
+		return false, true
+	case closer:
+		d.pos++
+		return true, true
+	default:
+		d.fail("want ',' or '" + string(closer) + "' after " + what)
+		return false, false
+	}
 }
 
 // countElements counts the elements of the array whose content starts data

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/kconform/kconform/internal/contract"
+	"github.com/kconform/kconform/internal/contract/contracttest"
 )
 
 func TestTooDeep(t *testing.T) {
@@ -26,7 +27,7 @@ func TestTooDeep(t *testing.T) {
 
 func TestDeepBodyIsReportedNotVisited(t *testing.T) {
 	body := `{"method":"email","contact_information":` + strings.Repeat("[", 10000) + `}`
-	r, err := validator(t).ValidateBody("distributeHppSession", contract.Request, 0, "application/json", []byte(body), contract.Default)
+	r, err := contracttest.Validator(t).ValidateBody("distributeHppSession", contract.Request, 0, "application/json", []byte(body), contract.Default)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +37,7 @@ func TestDeepBodyIsReportedNotVisited(t *testing.T) {
 }
 
 func TestUnparsableURLIsNotEchoed(t *testing.T) {
-	_, _, err := validator(t).Find("GET", "https://user:s3cret@api.klarna.com:bad/hpp/v1/sessions/x\x7f")
+	_, _, err := contracttest.Validator(t).Find("GET", "https://user:s3cret@api.klarna.com:bad/hpp/v1/sessions/x\x7f")
 	if err == nil || strings.Contains(err.Error(), "s3cret") {
 		t.Errorf("Find error = %v; must fail without the password", err)
 	}

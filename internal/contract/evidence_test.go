@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/kconform/kconform/internal/contract"
+	"github.com/kconform/kconform/internal/contract/contracttest"
 	"github.com/kconform/kconform/internal/exchange"
 )
 
@@ -13,7 +14,7 @@ import (
 // Klarna document (documented) conform in strict mode too. Each has a near
 // miss beside it that must still fail, so the widened rule can fail at all.
 func TestAcceptedByRealServers(t *testing.T) {
-	v := validator(t)
+	v := contracttest.Validator(t)
 	line := func(field, value string) string {
 		return strings.Replace(kpBody, `"name":"Running shoe"`, `"name":"Running shoe",`+field+`:`+value, 1)
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/kconform/kconform/internal/contract"
+	"github.com/kconform/kconform/internal/contract/contracttest"
 	"github.com/kconform/kconform/internal/exchange"
 )
 
@@ -69,7 +70,7 @@ func expectIssues(t *testing.T, what string, r contract.Result, want ...string) 
 // by default and a violation in strict mode; the same departure in a
 // response (or in a callback, which Klarna sends) stays a violation.
 func TestRequestLeniencyClasses(t *testing.T) {
-	v := validator(t)
+	v := contracttest.Validator(t)
 	cases := []struct {
 		name    string
 		request exchange.Exchange
@@ -134,7 +135,7 @@ func TestRequestLeniencyClasses(t *testing.T) {
 
 // The classes are narrow: what lies outside them stays a violation.
 func TestRequestLeniencyLimits(t *testing.T) {
-	v := validator(t)
+	v := contracttest.Validator(t)
 	for _, c := range []struct {
 		name string
 		ex   exchange.Exchange

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/kconform/kconform/internal/contract"
+	"github.com/kconform/kconform/internal/contract/contracttest"
 )
 
 // issueAt is the message of the issue of rule at pointer, "" when there is
@@ -22,7 +23,7 @@ func issueAt(r contract.Result, rule, pointer string) string {
 // long to be a misspelt one (it may be a secret in the wrong field) is
 // described by its length.
 func TestEnumMessageShowsTheValue(t *testing.T) {
-	v := validator(t)
+	v := contracttest.Validator(t)
 	for _, tt := range []struct {
 		status, shown string
 	}{
@@ -50,7 +51,7 @@ func TestEnumMessageShowsTheValue(t *testing.T) {
 // came closest to (the one whose enums it meets, then the fewest failures),
 // naming the others tried without their reasons.
 func TestOneOfMessageNamesTheClosestShape(t *testing.T) {
-	v := validator(t)
+	v := contracttest.Validator(t)
 	completed := func(extra string) string {
 		return strings.Replace(waitingSession, `"status":"WAITING"`, `"status":"COMPLETED"`+extra, 1)
 	}

@@ -7,14 +7,12 @@ import (
 	"testing"
 
 	"github.com/kconform/kconform/internal/contract"
+	"github.com/kconform/kconform/internal/contract/contracttest"
 	"github.com/kconform/kconform/openapi"
 )
 
 func TestStateMachine(t *testing.T) {
-	v, err := contract.DefaultValidator()
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := contracttest.Validator(t)
 	m, err := v.StateMachine()
 	if err != nil {
 		t.Fatal(err)

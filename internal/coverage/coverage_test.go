@@ -13,7 +13,9 @@ import (
 	"testing"
 
 	"github.com/kconform/kconform/internal/contract"
+	"github.com/kconform/kconform/internal/contract/contracttest"
 	"github.com/kconform/kconform/internal/exchange"
+	"github.com/kconform/kconform/internal/testkit"
 	"github.com/kconform/kconform/internal/transport"
 )
 
@@ -66,20 +68,11 @@ func coverageOf(t testing.TB, recs ...transport.Record) Coverage {
 	for _, r := range recs {
 		c.Observe(r)
 	}
-	cov, err := c.Coverage(defaultContract(t))
+	cov, err := c.Coverage(contracttest.Validator(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return cov
-}
-
-func defaultContract(t testing.TB) *contract.Validator {
-	t.Helper()
-	v, err := contract.DefaultValidator()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
 }
 
 func findResponse(cov Coverage, op string, status int) (Response, bool) {
@@ -291,9 +284,7 @@ func TestMermaidGolden(t *testing.T) {
 	got := coverageOf(t, transitionRecords()...).Mermaid()
 	path := filepath.Join("testdata", "transitions.mmd")
 	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		testkit.WriteFile(t, path, got)
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
@@ -328,7 +319,7 @@ func TestObserveSurvivesGarbageConcurrently(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	cov, err := c.Coverage(defaultContract(t))
+	cov, err := c.Coverage(contracttest.Validator(t))
 	if err != nil {
 		t.Fatal(err)
 	}

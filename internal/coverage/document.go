@@ -2,6 +2,7 @@ package coverage
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -69,12 +70,12 @@ func readDocument(v *contract.Validator) (*document, error) {
 			d.operations = append(d.operations, docOperation{
 				api: api, id: op.OperationID, method: strings.ToUpper(method), path: po.path, statuses: statusCodes(op.Responses),
 			})
-			for _, name := range sortedKeys(op.Callbacks) {
+			for _, name := range slices.Sorted(maps.Keys(op.Callbacks)) {
 				cb := op.Callbacks[name]
 				if cb == nil || cb.Value == nil {
 					continue
 				}
-				for _, expr := range sortedKeys(cb.Value.Map()) {
+				for _, expr := range slices.Sorted(maps.Keys(cb.Value.Map())) {
 					for _, cop := range cb.Value.Value(expr).Operations() {
 						d.callbacks = append(d.callbacks, docCallback{api: api, id: cop.OperationID, name: name, expression: expr})
 					}
@@ -176,13 +177,4 @@ func mappingValue(n *yaml.Node, key string) *yaml.Node {
 		}
 	}
 	return nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kconform/kconform/internal/contract"
+	"github.com/kconform/kconform/internal/contract/contracttest"
 	"github.com/kconform/kconform/internal/coverage"
 	"github.com/kconform/kconform/internal/mock"
 	"github.com/kconform/kconform/internal/transport"
@@ -29,10 +29,7 @@ func TestCoverageOfAPaidSessionOnTheMock(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	v, err := contract.DefaultValidator()
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := contracttest.Validator(t)
 	rec := &transport.Recorder{}
 	client := transport.NewHTTPClient()
 	apiDoer := &transport.Doer{Kind: transport.API, Client: client, Timeout: 5 * time.Second, Recorder: rec, Validator: v}

@@ -1,7 +1,9 @@
 package coverage
 
 import (
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -62,7 +64,7 @@ type templateIndex struct {
 
 func newTemplateIndex(raws map[string]bool) templateIndex {
 	idx := templateIndex{byBase: map[string][]template{}}
-	for _, raw := range sortedKeys(raws) {
+	for _, raw := range slices.Sorted(maps.Keys(raws)) {
 		t, ok := compileTemplate(raw)
 		if !ok {
 			continue

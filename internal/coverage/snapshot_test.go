@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/kconform/kconform/internal/contract/contracttest"
 	"github.com/kconform/kconform/internal/transport"
 )
 
@@ -23,7 +24,7 @@ func TestMergedSnapshotsGiveTheCoverageOfOneCollector(t *testing.T) {
 		read("s1", "COMPLETED"),
 		callback("https://m.example/cb/s1", "e2", "s1", "COMPLETED"),
 	}
-	v := defaultContract(t)
+	v := contracttest.Validator(t)
 	whole := NewCollector()
 	for _, r := range recs {
 		whole.Observe(r)

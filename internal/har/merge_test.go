@@ -3,7 +3,6 @@ package har_test
 import (
 	"bytes"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,6 +11,7 @@ import (
 	"github.com/kconform/kconform/internal/exchange"
 	"github.com/kconform/kconform/internal/har"
 	"github.com/kconform/kconform/internal/recording"
+	"github.com/kconform/kconform/internal/testkit"
 )
 
 // TestAddFilesMergesInCompletionOrder writes two captures (two processes)
@@ -31,31 +31,9 @@ func TestAddFilesMergesInCompletionOrder(t *testing.T) {
 	}
 	var paths []string
 	for name, es := range files {
-		f, err := har.Create(filepath.Join(dir, name), har.Creator{Name: "kconform", Version: "test"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, e := range es {
-			if err := f.Add(e); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := f.Commit(); err != nil {
-			t.Fatal(err)
-		}
-		paths = append(paths, filepath.Join(dir, name))
+		paths = append(paths, writeCapture(t, filepath.Join(dir, name), es...))
 	}
-	var buf bytes.Buffer
-	w, err := har.NewWriter(&buf, har.Creator{Name: "kconform", Version: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.AddFiles(paths...); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	buf, w := merge(t, paths...)
 	f, err := recording.OpenBytes("merged.har", buf.Bytes())
 	if err != nil {
 		t.Fatalf("the merged capture does not read back: %v\n%s", err, buf.String())
@@ -84,10 +62,7 @@ func TestAddFilesMergesInCompletionOrder(t *testing.T) {
 		}
 	}
 
-	bad := filepath.Join(dir, "bad.har")
-	if err := os.WriteFile(bad, []byte("{"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	bad := testkit.WriteFile(t, filepath.Join(dir, "bad.har"), "{")
 	if err := w.AddFiles(bad); err == nil || !strings.Contains(err.Error(), "bad.har") {
 		t.Errorf("a broken capture: %v, want an error naming it", err)
 	}
@@ -103,17 +78,28 @@ func TestAddFilesMergesInCompletionOrder(t *testing.T) {
 func TestAddFilesKeepsEachFileInOrder(t *testing.T) {
 	dir := t.TempDir()
 	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	path := filepath.Join(dir, "one.har")
+	// x: 0.1 ms to 0.6 ms; y: 0.7 ms to 0.8 ms. Written as started at 0
+	// ms, x seems done at 0.5 and y at 0.1.
+	path := writeCapture(t, filepath.Join(dir, "one.har"),
+		har.Entry{Started: t0.Add(100 * time.Microsecond), Duration: 500 * time.Microsecond, Exchange: exchange.Exchange{Method: "DELETE", URL: "http://127.0.0.1/hpp/v1/sessions/x", Status: 204}},
+		har.Entry{Started: t0.Add(700 * time.Microsecond), Duration: 100 * time.Microsecond, Exchange: exchange.Exchange{Method: "GET", URL: "http://127.0.0.1/hpp/v1/sessions/y", Status: 200}},
+	)
+	buf, _ := merge(t, path)
+	x, y := strings.Index(buf.String(), "sessions/x"), strings.Index(buf.String(), "sessions/y")
+	if x < 0 || y < 0 || x > y {
+		t.Errorf("one file's entries reordered (x at %d, y at %d), want them as written:\n%s", x, y, buf.String())
+	}
+}
+
+// writeCapture writes entries to a new HAR file at path, as one process of
+// a run does, and returns path.
+func writeCapture(t *testing.T, path string, entries ...har.Entry) string {
+	t.Helper()
 	f, err := har.Create(path, har.Creator{Name: "kconform", Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	// x: 0.1 ms to 0.6 ms; y: 0.7 ms to 0.8 ms. Written as started at 0
-	// ms, x seems done at 0.5 and y at 0.1.
-	for _, e := range []har.Entry{
-		{Started: t0.Add(100 * time.Microsecond), Duration: 500 * time.Microsecond, Exchange: exchange.Exchange{Method: "DELETE", URL: "http://127.0.0.1/hpp/v1/sessions/x", Status: 204}},
-		{Started: t0.Add(700 * time.Microsecond), Duration: 100 * time.Microsecond, Exchange: exchange.Exchange{Method: "GET", URL: "http://127.0.0.1/hpp/v1/sessions/y", Status: 200}},
-	} {
+	for _, e := range entries {
 		if err := f.Add(e); err != nil {
 			t.Fatal(err)
 		}
@@ -121,19 +107,23 @@ func TestAddFilesKeepsEachFileInOrder(t *testing.T) {
 	if err := f.Commit(); err != nil {
 		t.Fatal(err)
 	}
+	return path
+}
+
+// merge merges the captures at paths into one HAR and returns it, and the
+// (closed) writer that wrote it.
+func merge(t *testing.T, paths ...string) (*bytes.Buffer, *har.Writer) {
+	t.Helper()
 	var buf bytes.Buffer
 	w, err := har.NewWriter(&buf, har.Creator{Name: "kconform", Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.AddFiles(path); err != nil {
+	if err := w.AddFiles(paths...); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	x, y := strings.Index(buf.String(), "sessions/x"), strings.Index(buf.String(), "sessions/y")
-	if x < 0 || y < 0 || x > y {
-		t.Errorf("one file's entries reordered (x at %d, y at %d), want them as written:\n%s", x, y, buf.String())
-	}
+	return &buf, w
 }

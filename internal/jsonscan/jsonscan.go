@@ -1,7 +1,9 @@
 // Package jsonscan tells the string literals of JSON text from the rest, a
 // byte at a time and across buffers, for the scans that must not parse:
 // the contract's depth bound, the mock's number rewrite and the recording
-// reader's splitter. The text need not be valid JSON.
+// reader's splitter; and skips the whitespace between tokens, for the
+// contract's decoder and the recording reader's duplicate-key scan. The
+// text need not be valid JSON.
 package jsonscan
 
 import "bytes"
@@ -45,4 +47,18 @@ func (s *Strings) Plain(buf []byte) int {
 		return j
 	}
 	return len(buf)
+}
+
+// SkipSpace is the index of the first byte of data at or after i that is
+// not JSON whitespace (RFC 8259 section 2), or len(data).
+func SkipSpace(data []byte, i int) int {
+	for i < len(data) {
+		switch data[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
 }

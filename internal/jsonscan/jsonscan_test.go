@@ -50,3 +50,21 @@ func TestPlainSkipsOnlyContent(t *testing.T) {
 		t.Errorf("a quote did not end the string")
 	}
 }
+
+func TestSkipSpaceStopsAtTheFirstToken(t *testing.T) {
+	for _, tt := range []struct {
+		text     string
+		from, at int
+	}{
+		{" \t\r\n:1", 0, 4},
+		{"[1, 2]", 3, 4},
+		{"x", 0, 0},
+		{"  ", 0, 2},
+		{"\f1", 0, 0}, // form feed is not JSON whitespace
+		{"", 0, 0},
+	} {
+		if got := SkipSpace([]byte(tt.text), tt.from); got != tt.at {
+			t.Errorf("SkipSpace(%q, %d) = %d, want %d", tt.text, tt.from, got, tt.at)
+		}
+	}
+}

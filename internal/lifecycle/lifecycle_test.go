@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/kconform/kconform/internal/contract"
+	"github.com/kconform/kconform/internal/contract/contracttest"
 	"github.com/kconform/kconform/internal/exchange"
 	"github.com/kconform/kconform/openapi"
 )
@@ -14,10 +15,7 @@ const sessionURL = "https://api.playground.klarna.com/hpp/v1/sessions/"
 
 func checker(t testing.TB) *Checker {
 	t.Helper()
-	v, err := contract.DefaultValidator()
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := contracttest.Validator(t)
 	c, err := New(v)
 	if err != nil {
 		t.Fatal(err)
@@ -72,10 +70,7 @@ func TestTerminalFromContract(t *testing.T) {
 
 // sessionBodies must name exactly where the contract puts SessionResponseV1.
 func TestSessionBodiesMatchContract(t *testing.T) {
-	v, err := contract.DefaultValidator()
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := contracttest.Validator(t)
 	doc := v.Document()
 	const session = "#/components/schemas/SessionResponseV1"
 	read := doc.Paths.Value("/hpp/v1/sessions/{session_id}").Get

@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
 	"slices"
@@ -150,8 +151,8 @@ func (p *Profile) check() []error {
 			if h.Open != nil {
 				h.Open.check(add, "consumer.http.open", ConsumerVars, false)
 			}
-			checkActionNames(add, "consumer.http.actions", sortedKeys(h.Actions))
-			for _, name := range sortedKeys(h.Actions) {
+			checkActionNames(add, "consumer.http.actions", slices.Sorted(maps.Keys(h.Actions)))
+			for _, name := range slices.Sorted(maps.Keys(h.Actions)) {
 				call := h.Actions[name]
 				call.check(add, "consumer.http.actions."+name, ConsumerVars, true)
 				h.Actions[name] = call // with its defaults
@@ -159,8 +160,8 @@ func (p *Profile) check() []error {
 		}
 		if br := c.Browser; br != nil {
 			checkSteps(add, "consumer.browser.open", br.Open)
-			checkActionNames(add, "consumer.browser.actions", sortedKeys(br.Actions))
-			for _, name := range sortedKeys(br.Actions) {
+			checkActionNames(add, "consumer.browser.actions", slices.Sorted(maps.Keys(br.Actions)))
+			for _, name := range slices.Sorted(maps.Keys(br.Actions)) {
 				field := "consumer.browser.actions." + name
 				if len(br.Actions[name]) == 0 {
 					add(field, "has no steps")
@@ -201,7 +202,7 @@ func (c *Call) check(add func(field, format string, args ...any), field string, 
 	}
 	checkTemplate(add, field+".url", c.URL, vars)
 	checkTemplate(add, field+".body", c.Body, vars)
-	for _, k := range sortedKeys(c.Headers) {
+	for _, k := range slices.Sorted(maps.Keys(c.Headers)) {
 		checkTemplate(add, field+".headers."+k, c.Headers[k], vars)
 	}
 	if action {
@@ -289,13 +290,4 @@ func Expand(s string, vars map[string]string) string {
 		}
 		return vars[name]
 	})
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }

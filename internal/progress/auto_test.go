@@ -6,11 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-)
 
-func env(vars map[string]string) func(string) string {
-	return func(k string) string { return vars[k] }
-}
+	"github.com/kconform/kconform/internal/testkit"
+)
 
 // terminal is a character device, which is all Auto asks of a terminal.
 func terminal(t *testing.T) *os.File {
@@ -61,7 +59,7 @@ func TestAuto(t *testing.T) {
 		{"buffer", &bytes.Buffer{}, nil, false},
 		{"nil file", nilFile, nil, false},
 	} {
-		if got := Auto(tc.w, env(tc.env)); got != tc.want {
+		if got := Auto(tc.w, testkit.Env(tc.env)); got != tc.want {
 			t.Errorf("%s: Auto = %v, want %v", tc.name, got, tc.want)
 		}
 	}
@@ -69,8 +67,8 @@ func TestAuto(t *testing.T) {
 
 func TestModeOverridesAuto(t *testing.T) {
 	tty := terminal(t)
-	ci := env(map[string]string{"CI": "true"})
-	none := env(nil)
+	ci := testkit.Env(map[string]string{"CI": "true"})
+	none := testkit.Env(nil)
 	for _, tc := range []struct {
 		flag string
 		w    io.Writer
@@ -81,7 +79,7 @@ func TestModeOverridesAuto(t *testing.T) {
 		{"auto", tty, ci, false},
 		{"auto", &bytes.Buffer{}, none, false},
 		{"always", &bytes.Buffer{}, ci, true},
-		{"always", &bytes.Buffer{}, env(map[string]string{"TERM": "dumb"}), true},
+		{"always", &bytes.Buffer{}, testkit.Env(map[string]string{"TERM": "dumb"}), true},
 		{"never", tty, none, false},
 	} {
 		m, err := ParseMode(tc.flag)
@@ -104,7 +102,7 @@ func TestParseModeRejects(t *testing.T) {
 
 func TestColumns(t *testing.T) {
 	for v, want := range map[string]int{"": 80, "120": 120, "0": 80, "-3": 80, "wide": 80} {
-		if got := Columns(env(map[string]string{"COLUMNS": v})); got != want {
+		if got := Columns(testkit.Env(map[string]string{"COLUMNS": v})); got != want {
 			t.Errorf("COLUMNS=%q: %d, want %d", v, got, want)
 		}
 	}

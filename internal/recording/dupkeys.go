@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/kconform/kconform/internal/jsonscan"
 )
 
 // duplicateKey finds the first object key that appears twice in the
@@ -67,16 +69,7 @@ func (s *keyScan) pathString() string {
 
 func (s *keyScan) done() bool { return s.found || s.bad }
 
-func (s *keyScan) space() {
-	for s.i < len(s.data) {
-		switch s.data[s.i] {
-		case ' ', '\t', '\n', '\r':
-			s.i++
-		default:
-			return
-		}
-	}
-}
+func (s *keyScan) space() { s.i = jsonscan.SkipSpace(s.data, s.i) }
 
 // str skips a string literal at s.i and returns its raw content. A plain
 // loop: the strings of an entry are short, and bytes.IndexAny sets up a

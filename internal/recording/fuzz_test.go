@@ -19,14 +19,27 @@ import (
 // (-fuzzminimizetime keeps the minimization of each new input short;
 // the default minute per input stalls a 30 s run.)
 func FuzzHAR(f *testing.F) {
-	f.Add([]byte(harOf(harEntryStandard)))
-	f.Add([]byte(`{"log":{"entries":[{"request":{"method":"GET","url":"u"},"response":{"status":0}}],"version":"1.2"}}`))
-	f.Add([]byte(`{"log":{"version":"1.2","entries":[{"request":{"method":"POST","url":"u","postData":{"text":{"a":[1,2]}}},"response":{"status":200,"content":{"encoding":"base64","text":"e30="}}}]}}`))
-	f.Add([]byte(`{"exchanges":[{"method":"GET","url":"u","status":200,"response":{"body":"x"}}]}`))
-	f.Add([]byte("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{}"))
-	f.Add([]byte("http_interactions:\n- request: {method: get, uri: u}\n  response: {status: {code: 200}}\n"))
-	addShared(f, ".har")
-	fuzzReader(f, "fuzz.har")
+	fuzzFormat(f, "fuzz.har", ".har",
+		harOf(harEntryStandard),
+		`{"log":{"entries":[{"request":{"method":"GET","url":"u"},"response":{"status":0}}],"version":"1.2"}}`,
+		`{"log":{"version":"1.2","entries":[{"request":{"method":"POST","url":"u","postData":{"text":{"a":[1,2]}}},"response":{"status":200,"content":{"encoding":"base64","text":"e30="}}}]}}`,
+		`{"exchanges":[{"method":"GET","url":"u","status":200,"response":{"body":"x"}}]}`,
+		"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{}",
+		"http_interactions:\n- request: {method: get, uri: u}\n  response: {status: {code: 200}}\n",
+	)
+}
+
+// fuzzFormat fuzzes the reader of the files called name (see fuzzReader),
+// seeded with seeds and with the shared recordings whose names end in
+// shared ("" for none).
+func fuzzFormat(f *testing.F, name, shared string, seeds ...string) {
+	for _, s := range seeds {
+		f.Add([]byte(s))
+	}
+	if shared != "" {
+		addShared(f, shared)
+	}
+	fuzzReader(f, name)
 }
 
 // fuzzReader reads every record of data as a file called name: no panic,
@@ -75,38 +88,39 @@ func addShared(f *testing.F, suffix string) {
 
 // FuzzVCR: VCR cassettes (YAML).
 func FuzzVCR(f *testing.F) {
-	f.Add([]byte("http_interactions:\n- request: {method: get, uri: u}\n  response: {status: {code: 200}}\n"))
-	f.Add([]byte("interactions:\n- request:\n    method: POST\n    uri: https://api.klarna.com/payments/v1/sessions\n    body: {string: '{}'}\n  response:\n    status: {code: 200}\n    body: {string: '{\"session_id\":\"x\"}'}\n"))
-	f.Add([]byte("&a [*a, *a]\n"))
-	addShared(f, ".yml")
-	fuzzReader(f, "fuzz.yml")
+	fuzzFormat(f, "fuzz.yml", ".yml",
+		"http_interactions:\n- request: {method: get, uri: u}\n  response: {status: {code: 200}}\n",
+		"interactions:\n- request:\n    method: POST\n    uri: https://api.klarna.com/payments/v1/sessions\n    body: {string: '{}'}\n  response:\n    status: {code: 200}\n    body: {string: '{\"session_id\":\"x\"}'}\n",
+		"&a [*a, *a]\n",
+	)
 }
 
 // FuzzHTTPResponse: raw HTTP responses.
 func FuzzHTTPResponse(f *testing.F) {
-	f.Add([]byte("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{}"))
-	f.Add([]byte("HTTP/1.1 400 Bad Request\nTransfer-Encoding: chunked\n\n2\r\n{}\r\n0\r\n\r\n"))
-	f.Add([]byte("HTTP/2 204\r\n\r\n"))
-	addShared(f, ".txt")
-	fuzzReader(f, "fuzz.txt")
+	fuzzFormat(f, "fuzz.txt", ".txt",
+		"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{}",
+		"HTTP/1.1 400 Bad Request\nTransfer-Encoding: chunked\n\n2\r\n{}\r\n0\r\n\r\n",
+		"HTTP/2 204\r\n\r\n",
+	)
 }
 
 // FuzzExchanges: kconform's JSON exchange format, a list or one exchange.
 func FuzzExchanges(f *testing.F) {
-	f.Add([]byte(`{"exchanges":[{"method":"GET","url":"u","status":200,"response":{"body":"x"}}]}`))
-	f.Add([]byte(`{"exchanges":[{"operation":"hppStatusUpdateCallback","request":{"headers":{"A":["1","2"]},"body":{"a":1}}},{"status":200,"operation":"getSessionById","response":{"body":"e30=","encoding":"base64"}}],"_note":1}`))
-	f.Add([]byte(`{"_source":"x","method":"DELETE","url":"https://api.klarna.com/hpp/v1/sessions/x","status":204}`))
-	fuzzReader(f, "fuzz.json")
+	fuzzFormat(f, "fuzz.json", "",
+		`{"exchanges":[{"method":"GET","url":"u","status":200,"response":{"body":"x"}}]}`,
+		`{"exchanges":[{"operation":"hppStatusUpdateCallback","request":{"headers":{"A":["1","2"]},"body":{"a":1}}},{"status":200,"operation":"getSessionById","response":{"body":"e30=","encoding":"base64"}}],"_note":1}`,
+		`{"_source":"x","method":"DELETE","url":"https://api.klarna.com/hpp/v1/sessions/x","status":204}`,
+	)
 }
 
 // FuzzFixture: _source fixtures and bare JSON bodies.
 func FuzzFixture(f *testing.F) {
-	f.Add([]byte(`{"_source":{"endpoint":"POST /hpp/v1/sessions (201 body)"},"response":{"session_id":"x"}}`))
-	f.Add([]byte(`{"_source":{"endpoint":"status_update callback"},"callback":{"session":{}}}`))
-	f.Add([]byte(`{"_source":{"operation":"createCreditSession"},"method":"post","path":"/payments/v1/sessions","body":{}}`))
-	f.Add([]byte(`{"session_id":"x","status":"WAITING","a":1,"a":2}`))
-	addShared(f, ".json")
-	fuzzReader(f, "fuzz.json")
+	fuzzFormat(f, "fuzz.json", ".json",
+		`{"_source":{"endpoint":"POST /hpp/v1/sessions (201 body)"},"response":{"session_id":"x"}}`,
+		`{"_source":{"endpoint":"status_update callback"},"callback":{"session":{}}}`,
+		`{"_source":{"operation":"createCreditSession"},"method":"post","path":"/payments/v1/sessions","body":{}}`,
+		`{"session_id":"x","status":"WAITING","a":1,"a":2}`,
+	)
 }
 
 func checkFuzzError(t *testing.T, name string, err error) {

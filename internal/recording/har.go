@@ -287,13 +287,11 @@ func harRecord(e *har.LogEntry, index int) (Record, error) {
 		return rec, errors.New("request: method and url are required")
 	}
 	rec.Exchange.RequestHeader = harHeaders(e.Request.Headers)
+	var err error
 	if pd := e.Request.PostData; pd != nil {
-		body, err := harText(pd.Text, pd.Encoding)
-		if err != nil {
-			return rec, fmt.Errorf("request.postData.text: %w", err)
+		if rec.Exchange.RequestBody, err = harBody(pd.Text, pd.Encoding, pd.MimeType, "request.postData.text", rec.Exchange.RequestHeader); err != nil {
+			return rec, err
 		}
-		rec.Exchange.RequestBody = body
-		defaultContentType(rec.Exchange.RequestHeader, pd.MimeType, body)
 	}
 	if e.Response == nil {
 		return rec, errorf(ErrNoResponse, "the entry has no response (%s %s)", rec.Exchange.Method, exchange.RedactURL(rec.Exchange.URL))
@@ -305,14 +303,23 @@ func harRecord(e *har.LogEntry, index int) (Record, error) {
 	rec.Exchange.Status = e.Response.Status
 	rec.Exchange.ResponseHeader = harHeaders(e.Response.Headers)
 	if c := e.Response.Content; c != nil {
-		body, err := harText(c.Text, c.Encoding)
-		if err != nil {
-			return rec, fmt.Errorf("response.content.text: %w", err)
+		if rec.Exchange.ResponseBody, err = harBody(c.Text, c.Encoding, c.MimeType, "response.content.text", rec.Exchange.ResponseHeader); err != nil {
+			return rec, err
 		}
-		rec.Exchange.ResponseBody = body
-		defaultContentType(rec.Exchange.ResponseHeader, c.MimeType, body)
 	}
 	return rec, nil
+}
+
+// harBody is a request's postData or a response's content as bytes (field
+// names it in an error), with header's Content-Type filled in from
+// mimeType where the tool left it out.
+func harBody(text har.Text, encoding, mimeType, field string, header http.Header) ([]byte, error) {
+	body, err := harText(text, encoding)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", field, err)
+	}
+	defaultContentType(header, mimeType, body)
+	return body, nil
 }
 
 func harHeaders(hs []har.NameValue) http.Header {

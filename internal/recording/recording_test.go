@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/kconform/kconform/internal/groundtruth"
+	"github.com/kconform/kconform/internal/testkit"
 )
 
 // readAll opens data as a file called name and reads every record; err is
@@ -183,13 +184,7 @@ func readAllFile(path string) ([]Record, Format, error) {
 func TestDiscover(t *testing.T) {
 	dir := t.TempDir()
 	for _, name := range []string{"b.har", "a/c.json", "a/d.yml", "a/e.md", ".hidden/f.har", "a/.g.json", "z.TXT"} {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte("{}"), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		testkit.WriteFile(t, filepath.Join(dir, name), "{}")
 	}
 	named := filepath.Join(dir, "a", "e.md")
 	got := Discover([]string{filepath.Join(dir, "b.har"), dir, named, filepath.Join(dir, "missing.har")})

@@ -28,18 +28,14 @@ func TestSummaryGroupsByVerdictAndReason(t *testing.T) {
 		{LeafNodeType: types.NodeTypeBeforeSuite, State: types.SpecStatePassed},
 	}}
 	s := New(r, "", "", "", nil).Summary()
-	for _, want := range []string{
+	summaryHas(t, s,
 		"kconform: 5 rules judged on this target: 1 hold, 1 broken, 0 blocked, 3 not checkable; 1 not run",
 		"findings (1):",
 		"2 × needs the consumer page",
 		"1 × needs a movable clock",
 		"not-run, by reason:",
 		"contract violation: GET x → 200",
-	} {
-		if !strings.Contains(s, want) {
-			t.Errorf("summary lacks %q:\n%s", want, s)
-		}
-	}
+	)
 	if strings.Contains(s, "0xc000") || strings.Contains(s, "Unexpected error") || strings.Contains(s, "ViolationError") {
 		t.Errorf("summary keeps Gomega's framing or a Go type:\n%s", s)
 	}
@@ -49,17 +45,29 @@ func TestSummaryGroupsByVerdictAndReason(t *testing.T) {
 }
 
 func TestSummaryTellsNotRunApartFromTheTarget(t *testing.T) {
-	r := types.Report{
-		PreRunStats:                types.PreRunStats{TotalSpecs: 3, SpecsThatWillRun: 3},
+	r := interruptedRun(3, 3,
+		ended("MUST a", types.SpecStatePassed, ""),
+		ended("MUST b", types.SpecStateInterrupted, "interrupted by user"),
+		ended("MUST c", types.SpecStateSkipped, ""),
+	)
+	summaryHas(t, New(r, "", "", "", nil).Summary(),
+		"1 rules judged on this target: 1 hold, 0 broken, 0 blocked, 0 not checkable; 2 not run", "not run: the run was interrupted", "Interrupted by User")
+}
+
+// interruptedRun is the report of a run the user interrupted: total specs,
+// willRun of them selected, specs how they ended.
+func interruptedRun(total, willRun int, specs ...types.SpecReport) types.Report {
+	return types.Report{
+		PreRunStats:                types.PreRunStats{TotalSpecs: total, SpecsThatWillRun: willRun},
 		SpecialSuiteFailureReasons: []string{"Interrupted by User"},
-		SpecReports: types.SpecReports{
-			ended("MUST a", types.SpecStatePassed, ""),
-			ended("MUST b", types.SpecStateInterrupted, "interrupted by user"),
-			ended("MUST c", types.SpecStateSkipped, ""),
-		},
+		SpecReports:                specs,
 	}
-	s := New(r, "", "", "", nil).Summary()
-	for _, want := range []string{"1 rules judged on this target: 1 hold, 0 broken, 0 blocked, 0 not checkable; 2 not run", "not run: the run was interrupted", "Interrupted by User"} {
+}
+
+// summaryHas fails t for each of wants the summary s lacks.
+func summaryHas(t *testing.T, s string, wants ...string) {
+	t.Helper()
+	for _, want := range wants {
 		if !strings.Contains(s, want) {
 			t.Errorf("summary lacks %q:\n%s", want, s)
 		}
@@ -73,19 +81,15 @@ func TestSummaryTellsNotRunApartFromTheTarget(t *testing.T) {
 func TestSummarySquaresGinkgosSpecCounts(t *testing.T) {
 	cleanupOnly := ended("MUST hold despite the clean-up", types.SpecStateFailed, "clean-up: DELETE failed")
 	cleanupOnly.ReportEntries = types.ReportEntries{{Name: JudgementEntry, Value: types.WrapEntryValue(Judgement{Verdict: Holds, Cleanup: []string{"DELETE → 500"}})}}
-	r := types.Report{
-		PreRunStats:                types.PreRunStats{TotalSpecs: 6, SpecsThatWillRun: 5},
-		SpecialSuiteFailureReasons: []string{"Interrupted by User"},
-		SpecReports: types.SpecReports{
-			ended("MUST a", types.SpecStatePassed, ""),
-			ended("MUST b", types.SpecStatePassed, ""),
-			ended("MUST c", types.SpecStateFailed, "expected 400, got 200"),
-			cleanupOnly,
-			ended("MUST d", types.SpecStateInterrupted, "interrupted by user"),
-			ended("MUST e", types.SpecStateSkipped, "needs a movable clock"),
-			ended("MUST f", types.SpecStatePending, ""),
-		},
-	}
+	r := interruptedRun(6, 5,
+		ended("MUST a", types.SpecStatePassed, ""),
+		ended("MUST b", types.SpecStatePassed, ""),
+		ended("MUST c", types.SpecStateFailed, "expected 400, got 200"),
+		cleanupOnly,
+		ended("MUST d", types.SpecStateInterrupted, "interrupted by user"),
+		ended("MUST e", types.SpecStateSkipped, "needs a movable clock"),
+		ended("MUST f", types.SpecStatePending, ""),
+	)
 	rep := New(r, "", "", "", nil)
 	if n := rep.CutShort(); n != 1 {
 		t.Errorf("CutShort %d, want 1: the interrupted spec, not the pending one", n)

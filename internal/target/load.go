@@ -37,6 +37,8 @@ const (
 
 // Credentials the built-in mock accepts when started without options
 // (internal/mock/CONTROL.md); used for a loopback target given none.
+// Not imported from internal/mock, which would make this configuration
+// package carry the whole mock; TestLoadCredentials holds them equal.
 const (
 	MockDefaultUsername = "kconform"
 	MockDefaultPassword = "kconform-secret"

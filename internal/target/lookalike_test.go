@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/kconform/kconform/internal/testkit"
 )
 
 // Hosts net/http maps to a production host before it connects (IDNA
@@ -30,7 +32,7 @@ var playgroundLookalikes = []string{
 var invalidHosts = []string{"a\u200db.klarna.com", "-ａ.klarna.com", "ａ_b.example.com"}
 
 func TestLoadRefusesLookalikeProductionHosts(t *testing.T) {
-	creds := env(map[string]string{EnvUsername: "u", EnvPassword: "p"})
+	creds := testkit.Env(map[string]string{EnvUsername: "u", EnvPassword: "p"})
 	for _, tc := range lookalikes {
 		_, err := Load([]string{"--target", "https://" + tc.host}, creds)
 		if err == nil || !IsUsage(err) || !strings.Contains(err.Error(), tc.dialed+" is a") || !strings.Contains(err.Error(), "--allow-production") {

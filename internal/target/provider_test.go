@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/kconform/kconform/internal/testkit"
 )
 
 func TestPaymentProviderDefaultsByHostAndFlagWins(t *testing.T) {
@@ -28,7 +30,7 @@ func TestPaymentProviderDefaultsByHostAndFlagWins(t *testing.T) {
 			for k, v := range c.env {
 				vars[k] = v
 			}
-			cfg, err := Load(c.args, env(vars))
+			cfg, err := Load(c.args, testkit.Env(vars))
 			if err != nil {
 				t.Fatalf("Load: %v", err)
 			}
@@ -48,7 +50,7 @@ func TestPaymentProviderRefusesAnUnknownValueNamingItsSource(t *testing.T) {
 		{[]string{"--payment-provider", "stripe"}, nil, `--payment-provider "stripe" is not a payment provider: use kp or kco`},
 		{nil, map[string]string{EnvPaymentProvider: "hpp"}, EnvPaymentProvider + `="hpp" is not a payment provider`},
 	} {
-		_, err := Load(c.args, env(c.env))
+		_, err := Load(c.args, testkit.Env(c.env))
 		var u *UsageError
 		if !errors.As(err, &u) || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("Load(%q, %v): %v, want a usage error containing %q", c.args, c.env, err, c.want)

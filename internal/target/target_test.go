@@ -15,14 +15,13 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/kconform/kconform/openapi"
+
+	"github.com/kconform/kconform/internal/mock"
+	"github.com/kconform/kconform/internal/testkit"
 )
 
-func env(m map[string]string) func(string) string {
-	return func(k string) string { return m[k] }
-}
-
 func TestLoadDefaultsInProcess(t *testing.T) {
-	cfg, err := Load(nil, env(nil))
+	cfg, err := Load(nil, testkit.Env(nil))
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}
@@ -38,7 +37,7 @@ func TestLoadDefaultsInProcess(t *testing.T) {
 }
 
 func TestLoadTargetFromEnvAndFlagsWin(t *testing.T) {
-	e := env(map[string]string{
+	e := testkit.Env(map[string]string{
 		EnvTarget: "https://api.playground.klarna.com/", EnvUsername: "env-user", EnvPassword: "env-pass",
 		EnvRequestTimeout: "3s", EnvDeadline: "5m", EnvLabelFilter: "hpp",
 	})
@@ -70,7 +69,7 @@ func TestLoadTargetFromEnvAndFlagsWin(t *testing.T) {
 }
 
 func TestLoadGathersEveryProblem(t *testing.T) {
-	e := env(map[string]string{EnvDeadline: "soon", EnvTarget: "ftp://example.com"})
+	e := testkit.Env(map[string]string{EnvDeadline: "soon", EnvTarget: "ftp://example.com"})
 	_, err := Load([]string{"--request-timeout", "-1s", "--label-filter", "hpp &&", "--focus", "(", "--callback-listen", "nope", "extra"}, e)
 	if err == nil {
 		t.Fatal("want an error")
@@ -155,7 +154,7 @@ func TestProductionOperator(t *testing.T) {
 }
 
 func TestLoadRefusesProduction(t *testing.T) {
-	creds := env(map[string]string{EnvUsername: "u", EnvPassword: "p"})
+	creds := testkit.Env(map[string]string{EnvUsername: "u", EnvPassword: "p"})
 	for _, tt := range []struct{ target, host string }{
 		{"https://api.klarna.com", "api.klarna.com"},
 		{"https://API-NA.klarna.com.", "api-na.klarna.com"},
@@ -187,22 +186,24 @@ func TestLoadRefusesProduction(t *testing.T) {
 }
 
 func TestLoadCredentials(t *testing.T) {
-	_, err := Load([]string{"--target", "https://api.playground.klarna.com"}, env(nil))
+	_, err := Load([]string{"--target", "https://api.playground.klarna.com"}, testkit.Env(nil))
 	if err == nil || !strings.Contains(err.Error(), "--username / KCONFORM_USERNAME is required") || !strings.Contains(err.Error(), "KCONFORM_PASSWORD is required") {
 		t.Errorf("remote target without credentials: want both named, got %v", err)
 	}
-	cfg, err := Load([]string{"--target", "http://127.0.0.1:8080"}, env(nil))
+	cfg, err := Load([]string{"--target", "http://127.0.0.1:8080"}, testkit.Env(nil))
 	if err != nil {
 		t.Fatalf("loopback without credentials: %v", err)
 	}
-	if cfg.Username != MockDefaultUsername || cfg.Password.Reveal() != MockDefaultPassword || len(cfg.Notes) == 0 {
+	// The mock's own defaults, not this package's copy of them: the two
+	// must agree or a loopback run is refused by the mock it started.
+	if cfg.Username != mock.DefaultUsername || cfg.Password.Reveal() != mock.DefaultPassword || len(cfg.Notes) == 0 {
 		t.Errorf("loopback target should default to the mock credentials with a note: %q %q", cfg.Username, cfg.Notes)
 	}
-	_, err = Load([]string{"--target", "https://user:hunter2@api.playground.klarna.com"}, env(nil))
+	_, err = Load([]string{"--target", "https://user:hunter2@api.playground.klarna.com"}, testkit.Env(nil))
 	if err == nil || strings.Contains(err.Error(), "hunter2") || !strings.Contains(err.Error(), "must not carry credentials") {
 		t.Errorf("userinfo in target: want refusal without the password, got %v", err)
 	}
-	cfg, err = Load([]string{"--target", "https://api.playground.klarna.com", "--username", "u", "--password", "hunter2"}, env(nil))
+	cfg, err = Load([]string{"--target", "https://api.playground.klarna.com", "--username", "u", "--password", "hunter2"}, testkit.Env(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,7 +213,7 @@ func TestLoadCredentials(t *testing.T) {
 }
 
 func TestConfigNeverPrintsThePassword(t *testing.T) {
-	cfg, err := Load([]string{"--target", "https://api.playground.klarna.com"}, env(map[string]string{EnvUsername: "u", EnvPassword: "hunter2"}))
+	cfg, err := Load([]string{"--target", "https://api.playground.klarna.com"}, testkit.Env(map[string]string{EnvUsername: "u", EnvPassword: "hunter2"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,45 +229,45 @@ func TestConfigNeverPrintsThePassword(t *testing.T) {
 }
 
 func TestLoadCallbackAndFaults(t *testing.T) {
-	_, err := Load([]string{"--callback-url", "https://hooks.example.com"}, env(nil))
+	_, err := Load([]string{"--callback-url", "https://hooks.example.com"}, testkit.Env(nil))
 	if err == nil || !strings.Contains(err.Error(), "needs --callback-listen") {
 		t.Errorf("callback-url without listen: %v", err)
 	}
-	_, err = Load([]string{"--callback-url", "https://hooks.example.com", "--callback-listen", "127.0.0.1:0"}, env(nil))
+	_, err = Load([]string{"--callback-url", "https://hooks.example.com", "--callback-listen", "127.0.0.1:0"}, testkit.Env(nil))
 	if err == nil || !strings.Contains(err.Error(), "fixed port") {
 		t.Errorf("callback-url with port 0: %v", err)
 	}
-	cfg, err := Load([]string{"--callback-url", "https://hooks.example.com/k", "--callback-listen", "127.0.0.1:9911"}, env(nil))
+	cfg, err := Load([]string{"--callback-url", "https://hooks.example.com/k", "--callback-listen", "127.0.0.1:9911"}, testkit.Env(nil))
 	if err != nil || cfg.CallbackURL == nil || cfg.CallbackListen != "127.0.0.1:9911" {
 		t.Errorf("callback config: %v %+v", err, cfg)
 	}
-	cfg, err = Load([]string{"--callback-timeout", "150ms", "--callback-retry-delay", "20ms"}, env(nil))
+	cfg, err = Load([]string{"--callback-timeout", "150ms", "--callback-retry-delay", "20ms"}, testkit.Env(nil))
 	if err != nil || cfg.Timeouts.CallbackTimeout != 150*time.Millisecond || cfg.Timeouts.CallbackRetryDelay != 20*time.Millisecond {
 		t.Errorf("callback timings: %v %+v", err, cfg.Timeouts)
 	}
-	_, err = Load([]string{"--callback-timeout", "soon"}, env(nil))
+	_, err = Load([]string{"--callback-timeout", "soon"}, testkit.Env(nil))
 	if err == nil || !strings.Contains(err.Error(), `--callback-timeout "soon" is not a duration`) {
 		t.Errorf("bad callback timeout: %v", err)
 	}
-	cfg, err = Load([]string{"--mock-faults", "a, b"}, env(nil))
+	cfg, err = Load([]string{"--mock-faults", "a, b"}, testkit.Env(nil))
 	if err != nil || strings.Join(cfg.MockFaults, "|") != "a|b" {
 		t.Errorf("mock faults: %v %q", err, cfg.MockFaults)
 	}
 	// An empty name (a trailing comma, ",,") is a typo, not "no fault".
-	if _, err = Load([]string{"--mock-faults", "a, b,"}, env(nil)); err == nil || !IsUsage(err) || !strings.Contains(err.Error(), "empty fault name") {
+	if _, err = Load([]string{"--mock-faults", "a, b,"}, testkit.Env(nil)); err == nil || !IsUsage(err) || !strings.Contains(err.Error(), "empty fault name") {
 		t.Errorf("mock faults with an empty name: %v", err)
 	}
-	_, err = Load([]string{"--mock-faults", "a", "--target", "http://127.0.0.1:1"}, env(nil))
+	_, err = Load([]string{"--mock-faults", "a", "--target", "http://127.0.0.1:1"}, testkit.Env(nil))
 	if err == nil || !strings.Contains(err.Error(), "--mock-faults") {
 		t.Errorf("mock faults with a target: %v", err)
 	}
 }
 
 func TestLoadHelpAndUnknownFlag(t *testing.T) {
-	if _, err := Load([]string{"-h"}, env(nil)); !errors.Is(err, flag.ErrHelp) {
+	if _, err := Load([]string{"-h"}, testkit.Env(nil)); !errors.Is(err, flag.ErrHelp) {
 		t.Errorf("-h: want flag.ErrHelp, got %v", err)
 	}
-	_, err := Load([]string{"--tagret", "x"}, env(nil))
+	_, err := Load([]string{"--tagret", "x"}, testkit.Env(nil))
 	if !IsUsage(err) || !strings.Contains(err.Error(), "tagret") {
 		t.Errorf("unknown flag: %v", err)
 	}

@@ -13,15 +13,13 @@ import (
 
 	"github.com/kconform/kconform/internal/brokentarget"
 	"github.com/kconform/kconform/internal/contract"
+	"github.com/kconform/kconform/internal/contract/contracttest"
 	"github.com/kconform/kconform/internal/exchange"
 )
 
 func newDoer(t *testing.T, kind Kind) (*Doer, *Recorder) {
 	t.Helper()
-	v, err := contract.DefaultValidator()
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := contracttest.Validator(t)
 	rec := &Recorder{}
 	return &Doer{Kind: kind, Client: NewHTTPClient(), Timeout: 300 * time.Millisecond, Recorder: rec, Validator: v, Mode: contract.Default}, rec
 }
@@ -36,20 +34,29 @@ func get(t *testing.T, d *Doer, ctx context.Context, url string) (*http.Response
 	return d.Do(req)
 }
 
-func TestViolationIsAnErrorWithPointerStatusAndRedactedAuth(t *testing.T) {
+// readViolation serves body as a session read and returns the message of
+// the ViolationError the API GET of it must end with, its URL and the
+// recorder.
+func readViolation(t *testing.T, body string) (msg, url string, rec *Recorder) {
+	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write([]byte(`{"session_id":"s1","status":"completed","updated_at":"2024-01-01T00:00:00Z"}`))
+		_, _ = w.Write([]byte(body))
 	}))
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 	d, rec := newDoer(t, API)
-	_, err := get(t, d, t.Context(), srv.URL+"/hpp/v1/sessions/s1")
+	url = srv.URL + "/hpp/v1/sessions/s1"
+	_, err := get(t, d, t.Context(), url)
 	var ve *ViolationError
 	if !errors.As(err, &ve) {
 		t.Fatalf("want a ViolationError, got %v", err)
 	}
-	msg := err.Error()
-	for _, want := range []string{"GET " + srv.URL + "/hpp/v1/sessions/s1 → 200", "getSessionById", "/expires_at", "/status", `"status":"completed"`} {
+	return err.Error(), url, rec
+}
+
+func TestViolationIsAnErrorWithPointerStatusAndRedactedAuth(t *testing.T) {
+	msg, url, rec := readViolation(t, `{"session_id":"s1","status":"completed","updated_at":"2024-01-01T00:00:00Z"}`)
+	for _, want := range []string{"GET " + url + " → 200", "getSessionById", "/expires_at", "/status", `"status":"completed"`} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("message lacks %q:\n%s", want, msg)
 		}
@@ -198,19 +205,9 @@ func TestObserveSeesEveryRecord(t *testing.T) {
 // The run checks bodies with the validator's decoding: a response with a
 // key twice fails at its pointer (issue 11, item 6).
 func TestDuplicateKeyInAResponseIsAViolation(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write([]byte(`{"session_id":"s1","status":"WAITING","updated_at":"2024-01-01T00:00:00Z",` +
-			`"expires_at":"2024-01-02T00:00:00Z","status":"WAITING"}`))
-	}))
-	defer srv.Close()
-	d, _ := newDoer(t, API)
-	_, err := get(t, d, t.Context(), srv.URL+"/hpp/v1/sessions/s1")
-	var ve *ViolationError
-	if !errors.As(err, &ve) {
-		t.Fatalf("want a ViolationError, got %v", err)
-	}
-	if msg := err.Error(); !strings.Contains(msg, contract.RuleBodyDuplicateKey) || !strings.Contains(msg, "/status") {
+	msg, _, _ := readViolation(t, `{"session_id":"s1","status":"WAITING","updated_at":"2024-01-01T00:00:00Z",`+
+		`"expires_at":"2024-01-02T00:00:00Z","status":"WAITING"}`)
+	if !strings.Contains(msg, contract.RuleBodyDuplicateKey) || !strings.Contains(msg, "/status") {
 		t.Errorf("message lacks %s at /status:\n%s", contract.RuleBodyDuplicateKey, msg)
 	}
 }
