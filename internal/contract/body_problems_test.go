@@ -82,7 +82,7 @@ func TestBodyWithAByteOrderMarkSaysSo(t *testing.T) {
 // the body still is. Before, a status given as "WAITING" then "COMPLETE"
 // counted 3 violations.
 func TestDuplicateKeyIsOneViolation(t *testing.T) {
-	v := validator(t)
+	v := contracttest.Validator(t)
 	for _, tt := range []struct {
 		body, folded string
 		want         []string

@@ -90,7 +90,7 @@ func TestOneOfMessageNamesTheClosestShape(t *testing.T) {
 // in the wrong field has letters) is described by its length. The two
 // values of one defect read the same without them.
 func TestDateTimeMessageShowsTheValue(t *testing.T) {
-	v := validator(t)
+	v := contracttest.Validator(t)
 	for _, tt := range []struct {
 		updated, shown string
 	}{
