@@ -8,7 +8,6 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 
 	"github.com/kconform/kconform/internal/runreport"
 	"github.com/kconform/kconform/internal/target"
@@ -52,9 +51,16 @@ func TestSuites(t *testing.T) {
 	default:
 		suiteConfig.LabelFilter = "(" + suiteConfig.LabelFilter + ") && (" + cfg.LabelFilter + ")"
 	}
-	RegisterFailHandler(framework.FailHandler)
-	RunSpecs(t, runner.SuiteName, suiteConfig, reporterConfig)
-	if r := framework.LastReport(); r != nil {
+	r, _, err := framework.Run(t, runner.SuiteName, env, suiteConfig, reporterConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r != nil {
 		fmt.Println(runreport.New(*r, "", "", "", nil).Summary())
+	}
+	// Ginkgo runs a process's specs once: a second run is refused, not
+	// the end of the process.
+	if _, _, err := framework.Run(t, runner.SuiteName, env, suiteConfig, reporterConfig); err == nil {
+		t.Error("a second framework.Run in one process was not refused")
 	}
 }

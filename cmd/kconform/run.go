@@ -10,10 +10,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/formatter"
 	"github.com/onsi/ginkgo/v2/types"
-	"github.com/onsi/gomega"
 	"golang.org/x/term"
 
 	"github.com/kconform/kconform/internal/cli"
@@ -139,7 +137,6 @@ func runSpecs(start time.Time, cfg target.RunConfig, stdout, stderr io.Writer, c
 		fmt.Fprintf(stderr, "kconform run: the --deadline of %s ran out before the first spec\n", cfg.Deadline)
 		return runFailed
 	}
-	gomega.RegisterFailHandler(framework.FailHandler)
 	// Ginkgo handles SIGINT and SIGTERM itself (it stops the specs and
 	// reports); this only notes which came, for the exit code.
 	signals := make(chan os.Signal, 1)
@@ -149,14 +146,18 @@ func runSpecs(start time.Time, cfg target.RunConfig, stdout, stderr io.Writer, c
 	// Ginkgo prints to these two; they are package variables.
 	// without the goroutine stacks of Ginkgo's interrupt report
 	restore := redirectGinkgo(runner.WithoutStacks(stdout), runner.WithoutStacks(stderr))
-	passed := ginkgo.RunSpecs(t, runner.SuiteName, suiteConfig, reporterConfig)
+	r, passed, err := framework.Run(t, runner.SuiteName, env, suiteConfig, reporterConfig)
 	restore()
+	if err != nil {
+		fmt.Fprintf(stderr, "kconform run: %v\n", err)
+		return runFailed
+	}
 	var sig os.Signal
 	select {
 	case sig = <-signals:
 	default:
 	}
-	return finish(framework.LastReport(), passed && !t.failed, sig, env.Scrubber, env.Unserved, outputs, stdout, stderr)
+	return finish(r, passed && !t.failed, sig, env.Scrubber, env.Unserved, outputs, stdout, stderr)
 }
 
 // finish ends a run with its report r (nil when Ginkgo produced none):
