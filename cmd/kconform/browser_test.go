@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kconform/kconform/internal/labels"
+	"github.com/kconform/kconform/suites/runner"
 )
 
 var updateScreenshot = flag.Bool("update-screenshot", false, "copy the consumer page's screenshot of the browser run to docs/consumer-page-browser.png")
@@ -40,7 +41,7 @@ func TestBrowserConsumer(t *testing.T) {
 	needChromium(t)
 	shots := t.TempDir()
 	r := runChild(t, 3*time.Minute, nil, "--consumer", "browser", "--label-filter", labels.Consumer, "--screenshots", shots, "--deadline", "170s")
-	if r.exit != runPassed {
+	if r.exit != runner.ExitPassed {
 		t.Fatalf("exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
 	}
 	var ran int
@@ -76,7 +77,7 @@ func TestBrowserConsumer(t *testing.T) {
 
 	bad := runChild(t, 2*time.Minute, nil, "--consumer", "browser", "--label-filter", labels.Placeholders, "--mock-faults", "placeholder-unsubstituted")
 	msg, ok := bad.failures()["HPP merchant URL placeholders when the consumer is sent back to the merchant MUST fill only {{session_id}} in the back URL"]
-	if bad.exit != runFailed || !ok || !strings.Contains(msg, "{{session_id}} MUST be filled in the back URL") {
+	if bad.exit != runner.ExitFailed || !ok || !strings.Contains(msg, "{{session_id}} MUST be filled in the back URL") {
 		t.Errorf("with placeholder-unsubstituted, the browser run should fail the back-URL spec naming the placeholder: exit %d, %v", bad.exit, bad.failures())
 	}
 }
@@ -88,7 +89,7 @@ func TestBrowserProfile(t *testing.T) {
 	needChromium(t)
 	prof, _ := filepath.Abs("../../profiles/kconform-mock-browser.yaml")
 	r := runChild(t, 2*time.Minute, nil, "--consumer", "browser", "--profile", prof, "--label-filter", labels.Placeholders)
-	if r.exit != runPassed || strings.Contains(r.output, "not checkable, by reason") {
+	if r.exit != runner.ExitPassed || strings.Contains(r.output, "not checkable, by reason") {
 		t.Fatalf("exit %d, want 0 with every placeholder spec checked:\n%s", r.exit, lastOutput(r.output))
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kconform/kconform/internal/labels"
+	"github.com/kconform/kconform/suites/runner"
 )
 
 // hopTarget is the built-in mock behind a proxy that sends the consumer
@@ -57,11 +58,11 @@ func TestPlaceholdersJudgeWhereTheBrowserArrives(t *testing.T) {
 	args := []string{"--label-filter", labels.Placeholders, "--request-timeout", "5s", "--deadline", "60s"}
 
 	good := runChild(t, 90*time.Second, env, append(args, "--target", hopTarget(t, password, false, false))...)
-	if good.exit != runPassed {
+	if good.exit != runner.ExitPassed {
 		t.Fatalf("through an extra redirect: exit %d, want 0:\n%s", good.exit, lastOutput(good.output))
 	}
 	bad := runChild(t, 90*time.Second, env, append(args, "--target", hopTarget(t, password, false, true))...)
-	if bad.exit != runFailed {
+	if bad.exit != runner.ExitFailed {
 		t.Fatalf("an extra redirect that drops the query: exit %d, want 1:\n%s", bad.exit, lastOutput(bad.output))
 	}
 	msg, ok := bad.failures()["HPP merchant URL placeholders when the consumer is sent back to the merchant MUST fill only {{session_id}} in the back URL"]
@@ -83,15 +84,15 @@ func TestConsumerFlag(t *testing.T) {
 	args := []string{"--label-filter", labels.Placeholders, "--request-timeout", "5s", "--deadline", "60s"}
 
 	skipped := runChild(t, 90*time.Second, env, append(args, "--target", hidden)...)
-	if skipped.exit != runPassed || !strings.Contains(skipped.output, "pass --consumer http") {
+	if skipped.exit != runner.ExitPassed || !strings.Contains(skipped.output, "pass --consumer http") {
 		t.Errorf("without a driver: exit %d, and the not-checkable reason should name --consumer http:\n%s", skipped.exit, lastOutput(skipped.output))
 	}
 	driven := runChild(t, 90*time.Second, env, append(args, "--target", hidden, "--consumer", "http", "-v")...)
-	if driven.exit != runPassed || strings.Contains(driven.output, "needs the consumer page") || !strings.Contains(driven.output, "consumer:     http") {
+	if driven.exit != runner.ExitPassed || strings.Contains(driven.output, "needs the consumer page") || !strings.Contains(driven.output, "consumer:     http") {
 		t.Errorf("with --consumer http: exit %d, want the consumer specs run and pass:\n%s", driven.exit, lastOutput(driven.output))
 	}
 	none := runChild(t, 90*time.Second, nil, "--label-filter", labels.Placeholders, "--consumer", "none")
-	if none.exit != runPassed || !strings.Contains(none.output, "--consumer none was given") {
+	if none.exit != runner.ExitPassed || !strings.Contains(none.output, "--consumer none was given") {
 		t.Errorf("with --consumer none: exit %d, want not-checkable naming the flag:\n%s", none.exit, lastOutput(none.output))
 	}
 }

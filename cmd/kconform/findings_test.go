@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/kconform/kconform/internal/runreport"
+	"github.com/kconform/kconform/suites/runner"
 )
 
 // brokenField is a target that breaks one response field of one operation.
@@ -53,7 +54,7 @@ func TestOneFindingPerBrokenField(t *testing.T) {
 			t.Parallel()
 			js := filepath.Join(t.TempDir(), "report.json")
 			r := runChild(t, 2*time.Minute, c.env, append([]string{"--report-json", js}, c.args...)...)
-			if r.exit != runFailed {
+			if r.exit != runner.ExitFailed {
 				t.Fatalf("exit %d, want 1 (a violation anywhere fails the run):\n%s", r.exit, lastOutput(r.output))
 			}
 			rep := readRunReport(t, js)
@@ -137,7 +138,7 @@ func TestOwnAssertionIsTheEvidence(t *testing.T) {
 	t.Parallel()
 	js := filepath.Join(t.TempDir(), "report.json")
 	r := runChild(t, 2*time.Minute, nil, "--report-json", js, "--mock-faults", "validation-off", "--label-filter", "errors && kp")
-	if r.exit != runFailed {
+	if r.exit != runner.ExitFailed {
 		t.Fatalf("exit %d, want 1:\n%s", r.exit, lastOutput(r.output))
 	}
 	const rule = "Errors a KP session without a required field MUST answer 400 naming purchase_currency when it is missing"
@@ -165,7 +166,7 @@ func TestFindingsSayWhatTheRuleExpected(t *testing.T) {
 		t.Run(fault, func(t *testing.T) {
 			t.Parallel()
 			r := runChild(t, 2*time.Minute, nil, "--no-color", "--mock-faults", fault, "--focus", c.focus)
-			if r.exit != runFailed || !strings.Contains(r.output, c.want) || strings.Contains(r.output, "expected it not to be") || strings.Contains(r.output, "expected it to be >=") {
+			if r.exit != runner.ExitFailed || !strings.Contains(r.output, c.want) || strings.Contains(r.output, "expected it not to be") || strings.Contains(r.output, "expected it to be >=") {
 				t.Errorf("exit %d, want 1 saying %q in the rule's words:\n%s", r.exit, c.want, lastOutput(r.output))
 			}
 		})

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kconform/kconform/internal/mock"
 	"github.com/kconform/kconform/internal/target"
+	"github.com/kconform/kconform/suites/runner"
 )
 
 // With --payment-provider kco every HPP session hosts a KCO order (issue 16).
@@ -21,7 +22,7 @@ var kcoArgs = []string{"--payment-provider", "kco"}
 func TestRunBuiltInMockKCO(t *testing.T) {
 	t.Parallel()
 	r := runChild(t, 2*time.Minute, nil, kcoArgs...)
-	if r.exit != runPassed {
+	if r.exit != runner.ExitPassed {
 		t.Fatalf("exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
 	}
 	if !strings.Contains(r.output, " hold, 0 broken, 0 blocked, ") {
@@ -63,7 +64,7 @@ func TestRunSplitBaseURLsKCO(t *testing.T) {
 	kp, hpp := front(t, proxy, "/hpp/", "/checkout/"), front(t, proxy, "/payments/")
 	creds := map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password}
 	r := runChild(t, 2*time.Minute, creds, append([]string{"--kp-target", kp.URL, "--hpp-target", hpp.URL, "--label-filter", "hpp && lifecycle"}, kcoArgs...)...)
-	if r.exit != runPassed {
+	if r.exit != runner.ExitPassed {
 		t.Fatalf("exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
 	}
 }
@@ -79,7 +80,7 @@ func TestRunKustomLikeTarget(t *testing.T) {
 	kustom := front(t, httputil.NewSingleHostReverseProxy(u), "/payments/")
 	creds := map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password, "KCONFORM_LABEL_FILTER": "hpp && !kp && !callbacks"}
 	r := runChild(t, 2*time.Minute, creds, append([]string{"--target", kustom.URL}, kcoArgs...)...)
-	if r.exit != runPassed {
+	if r.exit != runner.ExitPassed {
 		t.Fatalf("exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
 	}
 	if !strings.Contains(r.output, " hold, 0 broken, 0 blocked, ") {

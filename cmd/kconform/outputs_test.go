@@ -8,6 +8,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/kconform/kconform/suites/runner"
 )
 
 // TestRunRefusesTwoOutputsThatAreOneFile: outputs are compared as files,
@@ -39,8 +41,8 @@ func TestRunRefusesTwoOutputsThatAreOneFile(t *testing.T) {
 		}
 		var stdout, stderr bytes.Buffer
 		code := runSuites(args, func(string) string { return "" }, &stdout, &stderr)
-		if code != runBadUsage {
-			t.Errorf("%q: exit %d, want %d (stderr %s)", args, code, runBadUsage, stderr.String())
+		if code != runner.ExitBadUsage {
+			t.Errorf("%q: exit %d, want %d (stderr %s)", args, code, runner.ExitBadUsage, stderr.String())
 		}
 		if !strings.Contains(stderr.String(), "name the same file") || !strings.Contains(stderr.String(), args[0]) || !strings.Contains(stderr.String(), args[2]) {
 			t.Errorf("%q: stderr does not name both flags and the file:\n%s", args, stderr.String())
@@ -60,7 +62,7 @@ func TestBadLabelFilterSaysWhatIsWrongWithoutColour(t *testing.T) {
 		var stdout, stderr bytes.Buffer
 		code := runSuites([]string{"--label-filter", "(("}, func(k string) string { return env[k] }, &stdout, &stderr)
 		out := stdout.String() + stderr.String()
-		if code != runBadUsage || strings.Contains(out, "\x1b") || !strings.Contains(out, `--label-filter "((" is not a label filter: mismatched '(' - could not find matching ')'`) {
+		if code != runner.ExitBadUsage || strings.Contains(out, "\x1b") || !strings.Contains(out, `--label-filter "((" is not a label filter: mismatched '(' - could not find matching ')'`) {
 			t.Errorf("env %v: exit %d, output %q; want 2, plain text saying the '(' is unmatched", env, code, out)
 		}
 	}
@@ -124,8 +126,8 @@ func TestRunRefusesAnOutputThatIsNotARegularFile(t *testing.T) {
 	for _, args := range [][]string{{"--report-json", link}, {"--report", fifo}, {"--record", link}, {"--junit-report", fifo}} {
 		var stdout, stderr bytes.Buffer
 		code := runSuites(args, func(string) string { return "" }, &stdout, &stderr)
-		if code != runBadUsage {
-			t.Errorf("%q: exit %d, want %d (stderr %s)", args, code, runBadUsage, stderr.String())
+		if code != runner.ExitBadUsage {
+			t.Errorf("%q: exit %d, want %d (stderr %s)", args, code, runner.ExitBadUsage, stderr.String())
 		}
 		if !strings.Contains(stderr.String(), args[0]+` "`+args[1]+`"`) || !strings.Contains(stderr.String(), "not a regular file") {
 			t.Errorf("%q: stderr does not name the flag, the path and the problem:\n%s", args, stderr.String())

@@ -15,6 +15,7 @@ import (
 	"github.com/kconform/kconform/internal/brokentarget"
 	"github.com/kconform/kconform/internal/labels"
 	"github.com/kconform/kconform/internal/runreport"
+	"github.com/kconform/kconform/suites/runner"
 )
 
 // TestRunUnreachableTargetEndsInOneLine: a host that does not resolve or
@@ -31,7 +32,7 @@ func TestRunUnreachableTargetEndsInOneLine(t *testing.T) {
 			t.Parallel()
 			r := runChild(t, time.Minute, creds, "--target", target)
 			lines := strings.Count(strings.TrimSpace(runOutput(r.output)), "\n") + 1
-			if r.exit != runFailed || !strings.Contains(r.output, want) || lines > 25 {
+			if r.exit != runner.ExitFailed || !strings.Contains(r.output, want) || lines > 25 {
 				t.Errorf("exit %d, %d lines, want 1 and at most 25 saying %q:\n%s", r.exit, lines, want, lastOutput(r.output))
 			}
 			if r.elapsed > 20*time.Second {
@@ -50,7 +51,7 @@ func TestRunProbeGarbageTargetSaysNoHTTP(t *testing.T) {
 	target := brokentarget.Garbage(t)
 	r := runChild(t, time.Minute, map[string]string{"KCONFORM_USERNAME": "u", "KCONFORM_PASSWORD": "p"}, "--target", target)
 	want := "the target at " + target + " does not answer HTTP (malformed status line)"
-	if r.exit != runFailed || !strings.Contains(r.output, want) || strings.Contains(r.output, "cannot reach") || strings.Contains(r.output, "net/http") {
+	if r.exit != runner.ExitFailed || !strings.Contains(r.output, want) || strings.Contains(r.output, "cannot reach") || strings.Contains(r.output, "net/http") {
 		t.Errorf("exit %d, want 1 and %q:\n%s", r.exit, want, lastOutput(r.output))
 	}
 }
@@ -81,12 +82,12 @@ func TestRunWrongPrefixStops(t *testing.T) {
 
 	r := runChild(t, time.Minute, creds, "--target", srv.URL)
 	want := "no Klarna API at " + srv.URL + ": is a path prefix missing?"
-	if r.exit != runFailed || !strings.Contains(r.output, want) || strings.Count(strings.TrimSpace(runOutput(r.output)), "\n") > 2 {
+	if r.exit != runner.ExitFailed || !strings.Contains(r.output, want) || strings.Count(strings.TrimSpace(runOutput(r.output)), "\n") > 2 {
 		t.Errorf("exit %d, want 1 and %q alone:\n%s", r.exit, want, lastOutput(r.output))
 	}
 	// With the prefix the same server is a faithful target.
 	r = runChild(t, 2*time.Minute, creds, "--target", srv.URL+"/klarna", "--label-filter", "kp && lifecycle && !consumer")
-	if r.exit != runPassed {
+	if r.exit != runner.ExitPassed {
 		t.Errorf("with the prefix: exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
 	}
 }
@@ -109,7 +110,7 @@ func TestRunUnservedRouteIsAFinding(t *testing.T) {
 	md := filepath.Join(t.TempDir(), "report.md")
 	r := runChild(t, 2*time.Minute, map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password},
 		"--target", target, "--report-json", js, "--report", md, "--label-filter", labels.Errors)
-	if r.exit != runFailed {
+	if r.exit != runner.ExitFailed {
 		t.Fatalf("exit %d, want 1:\n%s", r.exit, lastOutput(r.output))
 	}
 	rep := readRunReport(t, js)
@@ -160,7 +161,7 @@ func TestRunRefusedCredentialsStop(t *testing.T) {
 	r := runChild(t, time.Minute, map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": "wrong"}, "--target", target)
 	const want = "the target refused the credentials (401) for createCreditSession: check KCONFORM_USERNAME / KCONFORM_PASSWORD"
 	out := runOutput(r.output)
-	if r.exit != runFailed || !strings.Contains(out, want) || strings.Count(strings.TrimSpace(out), "\n") > 2 || strings.Contains(out, "invalid character") {
+	if r.exit != runner.ExitFailed || !strings.Contains(out, want) || strings.Count(strings.TrimSpace(out), "\n") > 2 || strings.Contains(out, "invalid character") {
 		t.Errorf("exit %d, want 1 and %q alone:\n%s", r.exit, want, lastOutput(r.output))
 	}
 }
@@ -175,7 +176,7 @@ func TestRunWrongPrefixOnTheBuiltInMock(t *testing.T) {
 	base := startMerchantMock(t, password)
 	r := runChild(t, time.Minute, map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password}, "--target", base+"/klarna")
 	want := "no Klarna API at " + base + "/klarna: is a path prefix missing?"
-	if r.exit != runFailed || !strings.Contains(r.output, want) || strings.Count(strings.TrimSpace(runOutput(r.output)), "\n") > 2 {
+	if r.exit != runner.ExitFailed || !strings.Contains(r.output, want) || strings.Count(strings.TrimSpace(runOutput(r.output)), "\n") > 2 {
 		t.Errorf("exit %d, want 1 and %q alone:\n%s", r.exit, want, lastOutput(r.output))
 	}
 }

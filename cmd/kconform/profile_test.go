@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/kconform/kconform/internal/profile"
+	"github.com/kconform/kconform/suites/runner"
 )
 
 // hookServer is a loopback target with test hooks of its own, and none of
@@ -140,7 +141,7 @@ func TestProfileDrivesATargetWithItsOwnHooks(t *testing.T) {
 	}
 
 	good := runChild(t, 2*time.Minute, env, args(hookServer(t, password, ""))...)
-	if good.exit != runPassed {
+	if good.exit != runner.ExitPassed {
 		t.Fatalf("through the profile: exit %d, want 0:\n%s", good.exit, lastOutput(good.output))
 	}
 	for _, bad := range []string{"needs the consumer page", "needs a movable clock", "needs the consumer action"} {
@@ -159,7 +160,7 @@ func TestProfileDrivesATargetWithItsOwnHooks(t *testing.T) {
 		"redirect": {"MUST fill only {{session_id}} in the back URL", "in the back URL in mode NONE"},
 	} {
 		r := runChild(t, 2*time.Minute, env, args(hookServer(t, password, defect))...)
-		if r.exit != runFailed {
+		if r.exit != runner.ExitFailed {
 			t.Errorf("defect %s: exit %d, want 1:\n%s", defect, r.exit, lastOutput(r.output))
 			continue
 		}
@@ -194,7 +195,7 @@ func TestShippedMockProfileDrivesTheMock(t *testing.T) {
 	t.Parallel()
 	prof, _ := filepath.Abs("../../profiles/kconform-mock-http.yaml")
 	r := runChild(t, 2*time.Minute, nil, "--profile", prof, "--label-filter", "consumer || clock", "-v")
-	if r.exit != runPassed || !strings.Contains(r.output, "profile:      "+prof) {
+	if r.exit != runner.ExitPassed || !strings.Contains(r.output, "profile:      "+prof) {
 		t.Fatalf("exit %d, want 0 with the profile in the header:\n%s", r.exit, lastOutput(r.output))
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/kconform/kconform/internal/recording"
 	"github.com/kconform/kconform/internal/runreport"
 	"github.com/kconform/kconform/internal/transport"
+	"github.com/kconform/kconform/suites/runner"
 )
 
 // TestRunRecord: `kconform run --record FILE` against a target with a
@@ -33,7 +34,7 @@ func TestRunRecord(t *testing.T) {
 		"--target", base, "--request-timeout", "5s", "--record", path,
 		"--label-filter", "lifecycle || errors",
 		"--focus", "mode NONE|401 to getSessionById with a wrong password|404 to getSessionById with an unknown id")
-	if r.exit != runPassed {
+	if r.exit != runner.ExitPassed {
 		t.Fatalf("exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
 	}
 	if !strings.Contains(r.output, "API exchanges to "+path) {
@@ -112,7 +113,7 @@ func TestRunTooLargeAnswerBreaksItsOwnRule(t *testing.T) {
 	js, har := filepath.Join(dir, "report.json"), filepath.Join(dir, "run.har")
 	r := runChild(t, 2*time.Minute, map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password},
 		"--target", target, "--report-json", js, "--record", har, "--focus", "MUST create a KP session with 200")
-	if r.exit != runFailed {
+	if r.exit != runner.ExitFailed {
 		t.Fatalf("exit %d, want 1:\n%s", r.exit, lastOutput(r.output))
 	}
 	rep := readRunReport(t, js)

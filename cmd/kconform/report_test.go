@@ -12,6 +12,7 @@ import (
 	"github.com/kconform/kconform/internal/coverage"
 	"github.com/kconform/kconform/internal/labels"
 	"github.com/kconform/kconform/internal/runreport"
+	"github.com/kconform/kconform/suites/runner"
 )
 
 // TestRunReportAgainstTheBuiltInMock: the conformance report of a run
@@ -23,7 +24,7 @@ func TestRunReportAgainstTheBuiltInMock(t *testing.T) {
 	dir := t.TempDir()
 	md, js := filepath.Join(dir, "report.md"), filepath.Join(dir, "report.json")
 	r := runChild(t, 2*time.Minute, nil, "--report", md, "--report-json", js)
-	if r.exit != runPassed {
+	if r.exit != runner.ExitPassed {
 		t.Fatalf("exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
 	}
 	rep := readRunReport(t, js)
@@ -82,7 +83,7 @@ func TestRunReportShowsABrokenRule(t *testing.T) {
 	t.Parallel()
 	js := filepath.Join(t.TempDir(), "report.json")
 	r := runChild(t, 2*time.Minute, nil, "--report-json", js, "--mock-faults", "terminal-state-reopened", "--label-filter", labels.Lifecycle)
-	if r.exit != runFailed {
+	if r.exit != runner.ExitFailed {
 		t.Fatalf("exit %d, want 1:\n%s", r.exit, lastOutput(r.output))
 	}
 	rep := readRunReport(t, js)
@@ -117,7 +118,7 @@ func TestRunReportShowsABrokenAssumption(t *testing.T) {
 	dir := t.TempDir()
 	md, js := filepath.Join(dir, "report.md"), filepath.Join(dir, "report.json")
 	r := runChild(t, 2*time.Minute, nil, "--report", md, "--report-json", js, "--mock-faults", "token-reusable", "--label-filter", "lifecycle && kp")
-	if r.exit != runFailed {
+	if r.exit != runner.ExitFailed {
 		t.Fatalf("exit %d, want 1:\n%s", r.exit, lastOutput(r.output))
 	}
 	const rule = "KP session and authorization lifecycle with an authorization token from the hosted page MUST refuse a second order with the same authorization token with 403 INVALID_OPERATION"

@@ -195,8 +195,8 @@ func TestRunBadUsageExits2NamingTheFlag(t *testing.T) {
 	for _, c := range cases {
 		var stdout, stderr bytes.Buffer
 		code := runSuites(c.args, func(k string) string { return c.env[k] }, &stdout, &stderr)
-		if code != runBadUsage {
-			t.Errorf("%q: exit %d, want %d (stderr %s)", c.args, code, runBadUsage, stderr.String())
+		if code != runner.ExitBadUsage {
+			t.Errorf("%q: exit %d, want %d (stderr %s)", c.args, code, runner.ExitBadUsage, stderr.String())
 		}
 		for _, w := range c.want {
 			if !strings.Contains(stderr.String(), w) {
@@ -208,7 +208,7 @@ func TestRunBadUsageExits2NamingTheFlag(t *testing.T) {
 		}
 	}
 	var stdout bytes.Buffer
-	if code := runSuites([]string{"-h"}, func(string) string { return "" }, &stdout, &stdout); code != runPassed || !strings.Contains(stdout.String(), "--target") && !strings.Contains(stdout.String(), "-target") {
+	if code := runSuites([]string{"-h"}, func(string) string { return "" }, &stdout, &stdout); code != runner.ExitPassed || !strings.Contains(stdout.String(), "--target") && !strings.Contains(stdout.String(), "-target") {
 		t.Errorf("-h: exit %d, output:\n%s", code, stdout.String())
 	}
 }
@@ -218,7 +218,7 @@ func TestRunBadUsageExits2NamingTheFlag(t *testing.T) {
 func TestRunBuiltInMock(t *testing.T) {
 	t.Parallel()
 	r := runChild(t, 2*time.Minute, nil)
-	if r.exit != runPassed {
+	if r.exit != runner.ExitPassed {
 		t.Fatalf("exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
 	}
 	// The only rules not checked are the hosted-KCO ones (kco_test.go).
@@ -252,7 +252,7 @@ func TestRunSkipsWhatTheTargetCannotDo(t *testing.T) {
 	r := runChild(t, 2*time.Minute, map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password},
 		"--target", hidden.URL, "--junit-report", junit, "--report", md, "--report-json", js, "--request-timeout", "5s",
 		"--callback-timeout", "200ms", "--callback-retry-delay", "50ms")
-	if r.exit != runPassed {
+	if r.exit != runner.ExitPassed {
 		t.Fatalf("exit %d, want 0 (skips are not failures):\n%s", r.exit, lastOutput(r.output))
 	}
 	if i := strings.Index(r.output, "kconform: "); i >= 0 {
@@ -315,7 +315,7 @@ func TestRunHostileTargets(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			r := runChild(t, time.Minute, nil, "--target", tc.url, "--request-timeout", "300ms", "--deadline", "40s", "--label-filter", "kp || distribution")
-			if r.exit != runFailed {
+			if r.exit != runner.ExitFailed {
 				t.Fatalf("exit %d, want 1:\n%s", r.exit, lastOutput(r.output))
 			}
 			if !strings.Contains(r.output, tc.want) {
@@ -455,7 +455,7 @@ func judgeFaultRun(t *testing.T, fr faultRun, r childRun, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.exit != runFailed {
+	if r.exit != runner.ExitFailed {
 		t.Fatalf("with %s on, kconform run exited %d, want 1:\n%s", fr.fault, r.exit, lastOutput(r.output))
 	}
 	failed := r.failures()

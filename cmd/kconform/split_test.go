@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kconform/kconform/suites/runner"
 )
 
 // TestRunSplitBaseURLs: a mock that serves KP and HPP on different base
@@ -24,7 +26,7 @@ func TestRunSplitBaseURLs(t *testing.T) {
 	creds := map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password}
 
 	r := runChild(t, 2*time.Minute, creds, "--kp-target", kp.URL, "--hpp-target", hpp.URL, "--label-filter", "lifecycle || distribution")
-	if r.exit != runPassed {
+	if r.exit != runner.ExitPassed {
 		t.Fatalf("exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
 	}
 	t.Logf("split run:\n%s", lastOutput(r.output))
@@ -40,18 +42,18 @@ func TestRunSplitBaseURLs(t *testing.T) {
 		env[k] = v
 	}
 	r = runChild(t, 2*time.Minute, env, "--target", kp.URL, "--label-filter", "hpp && lifecycle")
-	if r.exit != runPassed {
+	if r.exit != runner.ExitPassed {
 		t.Errorf("--target with KCONFORM_HPP_TARGET: exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
 	}
 	// Without the override the HPP API is not at --target: the probe says
 	// its routes are not served, and the run fails.
 	r = runChild(t, 2*time.Minute, creds, "--target", kp.URL, "--label-filter", "hpp && lifecycle")
-	if r.exit != runFailed || !strings.Contains(r.output, "is not served") {
+	if r.exit != runner.ExitFailed || !strings.Contains(r.output, "is not served") {
 		t.Errorf("without --hpp-target: exit %d, want 1 naming the unserved HPP routes:\n%s", r.exit, lastOutput(r.output))
 	}
 
 	var stderr bytes.Buffer
-	if code := runSuites([]string{"--hpp-target", hpp.URL}, func(k string) string { return creds[k] }, &stderr, &stderr); code != runBadUsage ||
+	if code := runSuites([]string{"--hpp-target", hpp.URL}, func(k string) string { return creds[k] }, &stderr, &stderr); code != runner.ExitBadUsage ||
 		!strings.Contains(stderr.String(), "give both, or --target") {
 		t.Errorf("--hpp-target alone: exit %d, want 2 saying what is missing:\n%s", code, stderr.String())
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kconform/kconform/suites/runner"
 	"github.com/onsi/gomega/gbytes"
 )
 
@@ -49,7 +50,7 @@ func TestRunRefusesEmptyMockFaultNames(t *testing.T) {
 	for _, v := range []string{",,", "terminal-state-reopened,", " , "} {
 		var stdout, stderr bytes.Buffer
 		code := runSuites([]string{"--mock-faults", v}, func(string) string { return "" }, &stdout, &stderr)
-		if code != runBadUsage || !strings.Contains(stderr.String(), "--mock-faults") || !strings.Contains(stderr.String(), "empty") {
+		if code != runner.ExitBadUsage || !strings.Contains(stderr.String(), "--mock-faults") || !strings.Contains(stderr.String(), "empty") {
 			t.Errorf("--mock-faults %q: exit %d, stderr %q; want 2 naming the flag and the empty name", v, code, stderr.String())
 		}
 	}
