@@ -22,15 +22,13 @@ import (
 // refuses connections ends the run at once, exit 1, with one line that says
 // why (the issue saw 1,600 lines, each cut before the cause).
 func TestRunUnreachableTargetEndsInOneLine(t *testing.T) {
-	t.Parallel()
 	creds := map[string]string{"KCONFORM_USERNAME": "u", "KCONFORM_PASSWORD": "p"}
 	for target, want := range map[string]string{
 		"http://kconform-no-such-host.invalid": "kconform-no-such-host.invalid does not resolve",
 		"http://127.0.0.1:1":                   "127.0.0.1:1 refused the connection",
 	} {
 		t.Run(target, func(t *testing.T) {
-			t.Parallel()
-			r := runChild(t, time.Minute, creds, "--target", target)
+			r := runInProcess(t, creds, "--target", target)
 			lines := strings.Count(strings.TrimSpace(runOutput(r.output)), "\n") + 1
 			if r.exit != runner.ExitFailed || !strings.Contains(r.output, want) || lines > 25 {
 				t.Errorf("exit %d, %d lines, want 1 and at most 25 saying %q:\n%s", r.exit, lines, want, lastOutput(r.output))
@@ -47,46 +45,45 @@ func TestRunUnreachableTargetEndsInOneLine(t *testing.T) {
 // are no HTTP was reached: the probe says it does not answer HTTP, not
 // that it cannot be reached, and never in Go's words.
 func TestRunProbeGarbageTargetSaysNoHTTP(t *testing.T) {
-	t.Parallel()
 	target := brokentarget.Garbage(t)
-	r := runChild(t, time.Minute, map[string]string{"KCONFORM_USERNAME": "u", "KCONFORM_PASSWORD": "p"}, "--target", target)
+	r := runInProcess(t, map[string]string{"KCONFORM_USERNAME": "u", "KCONFORM_PASSWORD": "p"}, "--target", target)
 	want := "the target at " + target + " does not answer HTTP (malformed status line)"
 	if r.exit != runner.ExitFailed || !strings.Contains(r.output, want) || strings.Contains(r.output, "cannot reach") || strings.Contains(r.output, "net/http") {
 		t.Errorf("exit %d, want 1 and %q:\n%s", r.exit, want, lastOutput(r.output))
 	}
 }
 
-// runOutput is the child's output without go test's own lines.
-func runOutput(s string) string {
-	var keep []string
-	for _, l := range strings.Split(s, "\n") {
-		if strings.HasPrefix(l, "=== ") || strings.HasPrefix(l, "--- ") || strings.HasPrefix(l, "PASS") || strings.HasPrefix(l, "ok ") || strings.HasPrefix(l, "    ") && strings.Contains(l, "_test.go") {
-			continue
-		}
-		keep = append(keep, l)
-	}
-	return strings.Join(keep, "\n")
-}
-
-// TestRunWrongPrefixStops: a mock served under /klarna, with the prefix
-// left out of --target, is told apart from a broken API.
-func TestRunWrongPrefixStops(t *testing.T) {
-	t.Parallel()
-	const password = "kconform-test-password-prefix"
+// prefixedMock serves the built-in mock (user merchant) under /klarna.
+func prefixedMock(t *testing.T, password string) string {
+	t.Helper()
 	u, _ := url.Parse(startMerchantMock(t, password))
 	mux := http.NewServeMux()
 	mux.Handle("/klarna/", http.StripPrefix("/klarna", httputil.NewSingleHostReverseProxy(u)))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	creds := map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password}
+	return srv.URL
+}
 
-	r := runChild(t, time.Minute, creds, "--target", srv.URL)
-	want := "no Klarna API at " + srv.URL + ": is a path prefix missing?"
+// TestRunWrongPrefixStops: a mock served under /klarna, with the prefix
+// left out of --target, is told apart from a broken API.
+func TestRunWrongPrefixStops(t *testing.T) {
+	const password = "kconform-test-password-prefix"
+	base := prefixedMock(t, password)
+	r := runInProcess(t, map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password}, "--target", base)
+	want := "no Klarna API at " + base + ": is a path prefix missing?"
 	if r.exit != runner.ExitFailed || !strings.Contains(r.output, want) || strings.Count(strings.TrimSpace(runOutput(r.output)), "\n") > 2 {
 		t.Errorf("exit %d, want 1 and %q alone:\n%s", r.exit, want, lastOutput(r.output))
 	}
-	// With the prefix the same server is a faithful target.
-	r = runChild(t, 2*time.Minute, creds, "--target", srv.URL+"/klarna", "--label-filter", "kp && lifecycle && !consumer")
+}
+
+// TestRunWithThePrefixPasses: the server of TestRunWrongPrefixStops,
+// with the prefix in --target, is a faithful target.
+func TestRunWithThePrefixPasses(t *testing.T) {
+	t.Parallel()
+	const password = "kconform-test-password-prefix"
+	base := prefixedMock(t, password)
+	r := runChild(t, 2*time.Minute, map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password},
+		"--target", base+"/klarna", "--label-filter", "kp && lifecycle && !consumer")
 	if r.exit != runner.ExitPassed {
 		t.Errorf("with the prefix: exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
 	}
@@ -156,9 +153,8 @@ func TestRunUnservedRouteIsAFinding(t *testing.T) {
 // names the variables to check, exit 1, instead of a report of failures
 // (the review saw 2,554 lines and 25 findings with Go's JSON parser error).
 func TestRunRefusedCredentialsStop(t *testing.T) {
-	t.Parallel()
 	target := startMerchantMock(t, "kconform-test-password-right")
-	r := runChild(t, time.Minute, map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": "wrong"}, "--target", target)
+	r := runInProcess(t, map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": "wrong"}, "--target", target)
 	const want = "the target refused the credentials (401) for createCreditSession: check KCONFORM_USERNAME / KCONFORM_PASSWORD"
 	out := runOutput(r.output)
 	if r.exit != runner.ExitFailed || !strings.Contains(out, want) || strings.Count(strings.TrimSpace(out), "\n") > 2 || strings.Contains(out, "invalid character") {
@@ -171,10 +167,9 @@ func TestRunRefusedCredentialsStop(t *testing.T) {
 // 405 Allow: POST to POST /klarna/payments/v1/sessions, so a full report
 // came out instead).
 func TestRunWrongPrefixOnTheBuiltInMock(t *testing.T) {
-	t.Parallel()
 	const password = "kconform-test-password-mockprefix"
 	base := startMerchantMock(t, password)
-	r := runChild(t, time.Minute, map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password}, "--target", base+"/klarna")
+	r := runInProcess(t, map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password}, "--target", base+"/klarna")
 	want := "no Klarna API at " + base + "/klarna: is a path prefix missing?"
 	if r.exit != runner.ExitFailed || !strings.Contains(r.output, want) || strings.Count(strings.TrimSpace(runOutput(r.output)), "\n") > 2 {
 		t.Errorf("exit %d, want 1 and %q alone:\n%s", r.exit, want, lastOutput(r.output))
