@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,8 +12,6 @@ import (
 	"github.com/kconform/kconform/internal/labels"
 	"github.com/kconform/kconform/suites/runner"
 )
-
-var updateScreenshot = flag.Bool("update-screenshot", false, "copy the consumer page's screenshot of the browser run to docs/consumer-page-browser.png")
 
 // needChromium skips without Chromium on a developer's machine (`make
 // chromium` installs it); in CI, where `make test` installed it, its
@@ -41,9 +38,7 @@ func TestBrowserConsumer(t *testing.T) {
 	needChromium(t)
 	shots := t.TempDir()
 	r := runChild(t, 3*time.Minute, nil, "--consumer", "browser", "--label-filter", labels.Consumer, "--screenshots", shots, "--deadline", "170s")
-	if r.exit != runner.ExitPassed {
-		t.Fatalf("exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
-	}
+	wantExit(t, r, runner.ExitPassed, "kconform run")
 	var ran int
 	for _, rep := range r.report {
 		ran += rep.PreRunStats.SpecsThatWillRun
@@ -70,9 +65,7 @@ func TestBrowserConsumer(t *testing.T) {
 	}
 	if *updateScreenshot {
 		b, _ := os.ReadFile(best)
-		if err := os.WriteFile("../../docs/consumer-page-browser.png", b, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		must(t, os.WriteFile("../../docs/consumer-page-browser.png", b, 0o644))
 	}
 
 	bad := runChild(t, 2*time.Minute, nil, "--consumer", "browser", "--label-filter", labels.Placeholders, "--mock-faults", "placeholder-unsubstituted")

@@ -6,8 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -104,8 +102,7 @@ func TestOneFindingPerBrokenField(t *testing.T) {
 func withoutClientToken(t *testing.T) (string, map[string]string) {
 	t.Helper()
 	const password = "kconform-test-password-ct"
-	u, _ := url.Parse(startMerchantMock(t, password))
-	proxy := httputil.NewSingleHostReverseProxy(u)
+	proxy := mockProxy(t, password)
 	proxy.ModifyResponse = func(resp *http.Response) error {
 		req := resp.Request
 		if req.Method != http.MethodPost || req.URL.Path != "/payments/v1/sessions" || resp.StatusCode != http.StatusOK {
@@ -128,7 +125,7 @@ func withoutClientToken(t *testing.T) (string, map[string]string) {
 	}
 	front := httptest.NewServer(proxy)
 	t.Cleanup(front.Close)
-	return front.URL, map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password}
+	return front.URL, merchant(password)
 }
 
 // TestOwnAssertionIsTheEvidence: a target that accepts an invalid request
@@ -138,9 +135,7 @@ func TestOwnAssertionIsTheEvidence(t *testing.T) {
 	t.Parallel()
 	js := filepath.Join(t.TempDir(), "report.json")
 	r := runChild(t, 2*time.Minute, nil, "--report-json", js, "--mock-faults", "validation-off", "--label-filter", "errors && kp")
-	if r.exit != runner.ExitFailed {
-		t.Fatalf("exit %d, want 1:\n%s", r.exit, lastOutput(r.output))
-	}
+	wantExit(t, r, runner.ExitFailed, "kconform run")
 	const rule = "Errors a KP session without a required field MUST answer 400 naming purchase_currency when it is missing"
 	rep := readRunReport(t, js)
 	i := slices.IndexFunc(rep.Rules, func(r runreport.Rule) bool { return r.Rule == rule })

@@ -10,7 +10,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -28,6 +33,13 @@ const (
 	childArgsEnv = "KCONFORM_TEST_CHILD_ARGS" // JSON []string: the args of `kconform run`
 	childEnvEnv  = "KCONFORM_TEST_CHILD_ENV"  // JSON map: the only KCONFORM_* variables the child sees
 	childExitEnv = "KCONFORM_TEST_CHILD_EXIT" // file the child writes its exit code to
+)
+
+// The test binary's own flags: each rewrites a document from what the
+// tests found.
+var (
+	updateFaultMatrix = flag.Bool("update-fault-matrix", false, "rewrite the tables of faults in docs/fault-matrix.md and internal/mock/CONTROL.md from the catalogue and the specs' declarations")
+	updateScreenshot  = flag.Bool("update-screenshot", false, "copy the consumer page's screenshot of the browser run to docs/consumer-page-browser.png")
 )
 
 // TestRunChild is not a test: it is `kconform run` inside the test binary,
@@ -170,4 +182,64 @@ func runOutput(s string) string {
 		keep = append(keep, l)
 	}
 	return strings.Join(keep, "\n")
+}
+
+// merchant is the environment of a run as user "merchant" with password.
+func merchant(password string) map[string]string {
+	return map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password}
+}
+
+// wantExit stops the test unless the run (what names it) exited with code.
+func wantExit(t *testing.T, r childRun, code int, what string) {
+	t.Helper()
+	if r.exit != code {
+		t.Fatalf("%s: exit %d, want %d:\n%s", what, r.exit, code, lastOutput(r.output))
+	}
+}
+
+// must stops the test at a setup step that failed.
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// mockProxy starts the built-in mock for user "merchant" with password
+// (startMerchantMock) and returns a reverse proxy to it, for fronts that
+// change one thing about it.
+func mockProxy(t *testing.T, password string) *httputil.ReverseProxy {
+	t.Helper()
+	u, _ := url.Parse(startMerchantMock(t, password))
+	return httputil.NewSingleHostReverseProxy(u)
+}
+
+// mockBehind starts the built-in mock (user merchant, password) behind a
+// front that lets answer take a request over (it returns true) and passes
+// the rest on: one broken behaviour, everything else faithful.
+func mockBehind(t *testing.T, password string, answer func(w http.ResponseWriter, r *http.Request) bool) string {
+	t.Helper()
+	proxy := mockProxy(t, password)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !answer(w, r) {
+			proxy.ServeHTTP(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// front serves everything through proxy but the paths under others (404).
+func front(t *testing.T, proxy http.Handler, others ...string) *httptest.Server {
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for _, other := range others {
+			if strings.HasPrefix(r.URL.Path, other) {
+				http.NotFound(w, r)
+				return
+			}
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(s.Close)
+	return s
 }

@@ -75,9 +75,7 @@ func manualRun(t *testing.T, lazy bool, args ...string) (childRun, int, int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	must(t, cmd.Start())
 	var opened, acted int
 	done := make(chan struct{})
 	go func() {
@@ -105,9 +103,7 @@ func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 func TestManualConsumer(t *testing.T) {
 	t.Parallel()
 	r, opened, acted := manualRun(t, false, "--label-filter", "placeholders || (hpp && lifecycle && consumer)")
-	if r.exit != runner.ExitPassed {
-		t.Fatalf("exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
-	}
+	wantExit(t, r, runner.ExitPassed, "kconform run")
 	if opened == 0 || acted == 0 || !strings.Contains(r.output, "█") {
 		t.Errorf("the person opened %d pages and acted %d times; QR code shown: %v", opened, acted, strings.Contains(r.output, "█"))
 	}

@@ -18,26 +18,18 @@ import (
 func TestRunRefusesTwoOutputsThatAreOneFile(t *testing.T) {
 	dir := t.TempDir()
 	report := filepath.Join(dir, "report.md")
-	if err := os.WriteFile(report, []byte("old"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	must(t, os.WriteFile(report, []byte("old"), 0o644))
 	link := filepath.Join(dir, "link.xml")
 	hard := filepath.Join(dir, "hard.har")
-	if err := os.Symlink("report.md", link); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Link(report, hard); err != nil {
-		t.Fatal(err)
-	}
+	must(t, os.Symlink("report.md", link))
+	must(t, os.Link(report, hard))
 	for _, args := range [][]string{
 		{"--report", report, "--junit-report", link},
 		{"--report", report, "--record", hard},
 		{"--record", filepath.Join(dir, "dangling.har"), "--report-json", filepath.Join(dir, "new.json")},
 	} {
 		if strings.HasSuffix(args[1], "dangling.har") {
-			if err := os.Symlink("new.json", args[1]); err != nil {
-				t.Fatal(err)
-			}
+			must(t, os.Symlink("new.json", args[1]))
 		}
 		var stdout, stderr bytes.Buffer
 		code := runSuites(args, func(string) string { return "" }, &stdout, &stderr)
@@ -76,13 +68,9 @@ func TestRunWritesThroughSymlinkedOutputs(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	other := filepath.Join(dir, "other")
-	if err := os.Mkdir(other, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	must(t, os.Mkdir(other, 0o755))
 	real := filepath.Join(dir, "real.md")
-	if err := os.WriteFile(real, []byte("original"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	must(t, os.WriteFile(real, []byte("original"), 0o644))
 	links := map[string]string{ // link -> the file it ends in
 		filepath.Join(dir, "link.md"):   real,
 		filepath.Join(dir, "link.json"): filepath.Join(other, "r.json"), // dangling: created
@@ -90,9 +78,7 @@ func TestRunWritesThroughSymlinkedOutputs(t *testing.T) {
 		filepath.Join(dir, "link.xml"):  filepath.Join(other, "junit.xml"),
 	}
 	for l, target := range links {
-		if err := os.Symlink(target, l); err != nil {
-			t.Fatal(err)
-		}
+		must(t, os.Symlink(target, l))
 	}
 	r := runChild(t, 2*time.Minute, nil, "--label-filter", "kp && lifecycle && !consumer",
 		"--report", filepath.Join(dir, "link.md"), "--report-json", filepath.Join(dir, "link.json"),
@@ -120,9 +106,7 @@ func TestRunRefusesAnOutputThatIsNotARegularFile(t *testing.T) {
 		t.Skipf("no FIFO here: %v", err)
 	}
 	link := filepath.Join(dir, "out")
-	if err := os.Symlink(fifo, link); err != nil {
-		t.Fatal(err)
-	}
+	must(t, os.Symlink(fifo, link))
 	for _, args := range [][]string{{"--report-json", link}, {"--report", fifo}, {"--record", link}, {"--junit-report", fifo}} {
 		var stdout, stderr bytes.Buffer
 		code := runSuites(args, func(string) string { return "" }, &stdout, &stderr)

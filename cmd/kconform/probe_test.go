@@ -3,8 +3,6 @@ package main
 import (
 	"net/http"
 	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -56,9 +54,8 @@ func TestRunProbeGarbageTargetSaysNoHTTP(t *testing.T) {
 // prefixedMock serves the built-in mock (user merchant) under /klarna.
 func prefixedMock(t *testing.T, password string) string {
 	t.Helper()
-	u, _ := url.Parse(startMerchantMock(t, password))
 	mux := http.NewServeMux()
-	mux.Handle("/klarna/", http.StripPrefix("/klarna", httputil.NewSingleHostReverseProxy(u)))
+	mux.Handle("/klarna/", http.StripPrefix("/klarna", mockProxy(t, password)))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return srv.URL
@@ -69,7 +66,7 @@ func prefixedMock(t *testing.T, password string) string {
 func TestRunWrongPrefixStops(t *testing.T) {
 	const password = "kconform-test-password-prefix"
 	base := prefixedMock(t, password)
-	r := runInProcess(t, map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password}, "--target", base)
+	r := runInProcess(t, merchant(password), "--target", base)
 	want := "no Klarna API at " + base + ": is a path prefix missing?"
 	if r.exit != runner.ExitFailed || !strings.Contains(r.output, want) || strings.Count(strings.TrimSpace(runOutput(r.output)), "\n") > 2 {
 		t.Errorf("exit %d, want 1 and %q alone:\n%s", r.exit, want, lastOutput(r.output))
@@ -82,7 +79,7 @@ func TestRunWithThePrefixPasses(t *testing.T) {
 	t.Parallel()
 	const password = "kconform-test-password-prefix"
 	base := prefixedMock(t, password)
-	r := runChild(t, 2*time.Minute, map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password},
+	r := runChild(t, 2*time.Minute, merchant(password),
 		"--target", base+"/klarna", "--label-filter", "kp && lifecycle && !consumer")
 	if r.exit != runner.ExitPassed {
 		t.Errorf("with the prefix: exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
@@ -105,11 +102,9 @@ func TestRunUnservedRouteIsAFinding(t *testing.T) {
 	})
 	js := filepath.Join(t.TempDir(), "report.json")
 	md := filepath.Join(t.TempDir(), "report.md")
-	r := runChild(t, 2*time.Minute, map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password},
+	r := runChild(t, 2*time.Minute, merchant(password),
 		"--target", target, "--report-json", js, "--report", md, "--label-filter", labels.Errors)
-	if r.exit != runner.ExitFailed {
-		t.Fatalf("exit %d, want 1:\n%s", r.exit, lastOutput(r.output))
-	}
+	wantExit(t, r, runner.ExitFailed, "kconform run")
 	rep := readRunReport(t, js)
 	var ops []string
 	for _, f := range rep.Findings {
@@ -169,25 +164,9 @@ func TestRunRefusedCredentialsStop(t *testing.T) {
 func TestRunWrongPrefixOnTheBuiltInMock(t *testing.T) {
 	const password = "kconform-test-password-mockprefix"
 	base := startMerchantMock(t, password)
-	r := runInProcess(t, map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password}, "--target", base+"/klarna")
+	r := runInProcess(t, merchant(password), "--target", base+"/klarna")
 	want := "no Klarna API at " + base + "/klarna: is a path prefix missing?"
 	if r.exit != runner.ExitFailed || !strings.Contains(r.output, want) || strings.Count(strings.TrimSpace(runOutput(r.output)), "\n") > 2 {
 		t.Errorf("exit %d, want 1 and %q alone:\n%s", r.exit, want, lastOutput(r.output))
 	}
-}
-
-// mockBehind starts the built-in mock (user merchant, password) behind a
-// front that lets answer take a request over (it returns true) and passes
-// the rest on: one broken behaviour, everything else faithful.
-func mockBehind(t *testing.T, password string, answer func(w http.ResponseWriter, r *http.Request) bool) string {
-	t.Helper()
-	u, _ := url.Parse(startMerchantMock(t, password))
-	proxy := httputil.NewSingleHostReverseProxy(u)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !answer(w, r) {
-			proxy.ServeHTTP(w, r)
-		}
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL
 }

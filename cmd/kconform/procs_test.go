@@ -265,9 +265,7 @@ func TestCrashingShard(t *testing.T) {
 func TestProcsReportAChildThatDies(t *testing.T) {
 	t.Parallel()
 	r := runChild(t, 2*time.Minute, map[string]string{crashShardEnv: "2"}, "--procs", "4")
-	if r.exit != runner.ExitFailed {
-		t.Fatalf("exit %d, want 1:\n%s", r.exit, lastOutput(r.output))
-	}
+	wantExit(t, r, runner.ExitFailed, "kconform run")
 	for _, want := range []string{"kconform run: process 2 (", "ended without a result (exit status 3)", "crashing shard: dying on purpose"} {
 		if !strings.Contains(r.output, want) {
 			t.Errorf("output lacks %q:\n%s", want, lastOutput(r.output))
@@ -296,9 +294,7 @@ func TestProcsChildWithoutSpecsNamesNoTempFile(t *testing.T) {
 	dir := t.TempDir()
 	r := runChild(t, 2*time.Minute, map[string]string{starvedShardEnv: "2"},
 		"--procs", "4", "--report-json", filepath.Join(dir, "conformance.json"))
-	if r.exit != runner.ExitFailed {
-		t.Fatalf("exit %d, want 1:\n%s", r.exit, lastOutput(r.output))
-	}
+	wantExit(t, r, runner.ExitFailed, "kconform run")
 	if !strings.Contains(r.output, "kconform run: process 2 (") || !strings.Contains(r.output, "cannot reach the target") {
 		t.Errorf("the output does not say process 2 gave up, and why:\n%s", lastOutput(r.output))
 	}
@@ -320,9 +316,7 @@ func TestProcsChildWithoutSpecsNamesNoTempFile(t *testing.T) {
 func TestProcsDeadlineCloseToTheRequestTimeout(t *testing.T) {
 	t.Parallel()
 	r := runChild(t, 2*time.Minute, nil, "--procs", "4", "--request-timeout", "60s", "--deadline", "60010ms")
-	if r.exit != runner.ExitPassed {
-		t.Fatalf("exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
-	}
+	wantExit(t, r, runner.ExitPassed, "kconform run")
 	if strings.Contains(r.output, "bad usage") {
 		t.Errorf("a child refused its flags:\n%s", lastOutput(r.output))
 	}
@@ -339,9 +333,7 @@ func TestProcsInterruptedSaysSoAndExits130(t *testing.T) {
 	cmd := childCommand(t.Context(), dir, nil, "--no-color", "--procs", "4", "--mock-faults", "callback-missing")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	must(t, cmd.Start())
 	time.Sleep(2 * time.Second)
 	_ = cmd.Process.Signal(syscall.SIGINT)
 	_ = cmd.Wait()

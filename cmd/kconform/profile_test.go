@@ -133,7 +133,7 @@ func hookServer(t *testing.T, password, defect string) string {
 func TestProfileDrivesATargetWithItsOwnHooks(t *testing.T) {
 	t.Parallel()
 	const password = "s3cret-kconform-hooks"
-	env := map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password}
+	env := merchant(password)
 	prof, _ := filepath.Abs("testdata/hooks-profile.yaml")
 	args := func(target string) []string {
 		return []string{"--target", target, "--profile", prof, "--label-filter", "consumer || clock",
@@ -141,9 +141,7 @@ func TestProfileDrivesATargetWithItsOwnHooks(t *testing.T) {
 	}
 
 	good := runChild(t, 2*time.Minute, env, args(hookServer(t, password, ""))...)
-	if good.exit != runner.ExitPassed {
-		t.Fatalf("through the profile: exit %d, want 0:\n%s", good.exit, lastOutput(good.output))
-	}
+	wantExit(t, good, runner.ExitPassed, "through the profile")
 	for _, bad := range []string{"needs the consumer page", "needs a movable clock", "needs the consumer action"} {
 		if strings.Contains(good.output, bad) {
 			t.Errorf("through the profile, specs were still not checkable (%q):\n%s", bad, lastOutput(good.output))

@@ -4,14 +4,11 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"maps"
 	"net/http"
 	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -32,8 +29,6 @@ import (
 	"github.com/kconform/kconform/suites/framework"
 	"github.com/kconform/kconform/suites/runner"
 )
-
-var updateFaultMatrix = flag.Bool("update-fault-matrix", false, "rewrite the tables of faults in docs/fault-matrix.md and internal/mock/CONTROL.md from the catalogue and the specs' declarations")
 
 func TestRunBadUsageExits2NamingTheFlag(t *testing.T) {
 	cases := []struct {
@@ -90,9 +85,7 @@ func TestRunBadUsageExits2NamingTheFlag(t *testing.T) {
 func TestRunBuiltInMock(t *testing.T) {
 	t.Parallel()
 	r := runChild(t, 2*time.Minute, nil)
-	if r.exit != runner.ExitPassed {
-		t.Fatalf("exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
-	}
+	wantExit(t, r, runner.ExitPassed, "kconform run")
 	// The only rules not checked are the hosted-KCO ones (kco_test.go).
 	if !strings.Contains(r.output, "rules judged on this target: ") || !strings.Contains(r.output, " hold, 0 broken, 0 blocked, ") ||
 		strings.Count(r.output, " × ") != 1 || !strings.Contains(r.output, " × only with --payment-provider kco: ") {
@@ -107,21 +100,11 @@ func TestRunBuiltInMock(t *testing.T) {
 func TestRunSkipsWhatTheTargetCannotDo(t *testing.T) {
 	t.Parallel()
 	const password = "s3cret-kconform-test-password"
-	base := startMerchantMock(t, password)
-	u, _ := url.Parse(base)
-	proxy := httputil.NewSingleHostReverseProxy(u)
-	hidden := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/_kconform/") {
-			http.NotFound(w, r)
-			return
-		}
-		proxy.ServeHTTP(w, r)
-	}))
-	t.Cleanup(hidden.Close)
+	hidden := front(t, mockProxy(t, password), "/_kconform/")
 
 	dir := t.TempDir()
 	junit, md, js := filepath.Join(dir, "junit.xml"), filepath.Join(dir, "report.md"), filepath.Join(dir, "report.json")
-	r := runChild(t, 2*time.Minute, map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password},
+	r := runChild(t, 2*time.Minute, merchant(password),
 		"--target", hidden.URL, "--junit-report", junit, "--report", md, "--report-json", js, "--request-timeout", "5s",
 		"--callback-timeout", "200ms", "--callback-retry-delay", "50ms")
 	if r.exit != runner.ExitPassed {
@@ -191,9 +174,7 @@ func TestRunGarbageTarget(t *testing.T) {
 func hostile(t *testing.T, name, url, want string, specs bool, run func(t *testing.T, env map[string]string, args ...string) childRun) {
 	t.Run(name, func(t *testing.T) {
 		r := run(t, nil, "--target", url, "--request-timeout", "300ms", "--deadline", "40s", "--label-filter", "kp || distribution")
-		if r.exit != runner.ExitFailed {
-			t.Fatalf("exit %d, want 1:\n%s", r.exit, lastOutput(r.output))
-		}
+		wantExit(t, r, runner.ExitFailed, "kconform run")
 		if !strings.Contains(r.output, want) {
 			t.Errorf("output does not say what happened (%q):\n%s", want, lastOutput(r.output))
 		}
@@ -242,9 +223,7 @@ type faultRun struct {
 func faultRuns(t *testing.T, provider string) []faultRun {
 	t.Helper()
 	tree := ginkgo.PreviewSpecs(runner.SuiteName)
-	if err := framework.CheckSpecs(tree); err != nil {
-		t.Fatal(err)
-	}
+	must(t, framework.CheckSpecs(tree))
 	byFault := map[mock.FaultID][]framework.Catch{}
 	for _, c := range framework.DeclaredCatches(tree) {
 		byFault[c.Fault] = append(byFault[c.Fault], c)
@@ -358,9 +337,7 @@ func judgeFaultRun(t *testing.T, fr faultRun, r childRun, err error) {
 // -update-fault-matrix rewrites them.
 func TestFaultMatrixTables(t *testing.T) {
 	tree := ginkgo.PreviewSpecs(runner.SuiteName)
-	if err := framework.CheckSpecs(tree); err != nil {
-		t.Fatal(err)
-	}
+	must(t, framework.CheckSpecs(tree))
 	matrix := "| fault | rule it breaks | spec that catches it | its failure says | provider |\n|---|---|---|---|---|\n"
 	catches := framework.DeclaredCatches(tree)
 	for _, f := range mock.Faults() {

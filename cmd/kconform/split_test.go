@@ -2,10 +2,6 @@ package main
 
 import (
 	"bytes"
-	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -19,16 +15,13 @@ import (
 func TestRunSplitBaseURLs(t *testing.T) {
 	t.Parallel()
 	const password = "kconform-test-password-split"
-	u, _ := url.Parse(startMerchantMock(t, password))
-	proxy := httputil.NewSingleHostReverseProxy(u)
+	proxy := mockProxy(t, password)
 	// Each front serves everything but the other API.
 	kp, hpp := front(t, proxy, "/hpp/"), front(t, proxy, "/payments/")
-	creds := map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password}
+	creds := merchant(password)
 
 	r := runChild(t, 2*time.Minute, creds, "--kp-target", kp.URL, "--hpp-target", hpp.URL, "--label-filter", "lifecycle || distribution")
-	if r.exit != runner.ExitPassed {
-		t.Fatalf("exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
-	}
+	wantExit(t, r, runner.ExitPassed, "kconform run")
 	t.Logf("split run:\n%s", lastOutput(r.output))
 	for _, want := range []string{"KP base URL:  " + kp.URL, "HPP base URL: " + hpp.URL, "0 broken, 0 blocked"} {
 		if !strings.Contains(r.output, want) {
@@ -57,19 +50,4 @@ func TestRunSplitBaseURLs(t *testing.T) {
 		!strings.Contains(stderr.String(), "give both, or --target") {
 		t.Errorf("--hpp-target alone: exit %d, want 2 saying what is missing:\n%s", code, stderr.String())
 	}
-}
-
-// front serves everything through proxy but the paths under others (404).
-func front(t *testing.T, proxy http.Handler, others ...string) *httptest.Server {
-	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		for _, other := range others {
-			if strings.HasPrefix(r.URL.Path, other) {
-				http.NotFound(w, r)
-				return
-			}
-		}
-		proxy.ServeHTTP(w, r)
-	}))
-	t.Cleanup(s.Close)
-	return s
 }

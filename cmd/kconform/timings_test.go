@@ -24,9 +24,7 @@ func TestRunAdoptsAnnouncedCallbackTimings(t *testing.T) {
 	creds := map[string]string{"KCONFORM_USERNAME": mock.DefaultUsername, "KCONFORM_PASSWORD": mock.DefaultPassword}
 
 	r := runChild(t, 2*time.Minute, creds, "--target", base, "--label-filter", labels.Callbacks)
-	if r.exit != runner.ExitPassed {
-		t.Fatalf("without timing flags: exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
-	}
+	wantExit(t, r, runner.ExitPassed, "without timing flags")
 	if want := "timeout 700ms (announced by kconform-mock), retry delay 30ms (announced by kconform-mock)"; !strings.Contains(r.output, want) {
 		t.Errorf("the header should say the timings were adopted (%q):\n%s", want, lastOutput(r.output))
 	}
