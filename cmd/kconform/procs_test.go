@@ -331,10 +331,20 @@ func TestProcsInterruptedSaysSoAndExits130(t *testing.T) {
 	// callback-missing: the callback specs wait seconds for calls that
 	// never come, so the run is under way when the signal comes.
 	cmd := childCommand(t.Context(), dir, nil, "--no-color", "--procs", "4", "--mock-faults", "callback-missing")
+	// The run's temporary folder is in tmp, so the test sees when the
+	// children start: the signal comes then, on a loaded machine too.
+	tmp := filepath.Join(dir, "tmp")
+	must(t, os.Mkdir(tmp, 0o700))
+	cmd.Env = append(cmd.Env, "TMPDIR="+tmp)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	must(t, cmd.Start())
-	time.Sleep(2 * time.Second)
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if shards, _ := filepath.Glob(filepath.Join(tmp, "kconform-run-*", "shard-*")); len(shards) > 0 {
+			break
+		}
+	}
+	time.Sleep(time.Second) // the children are under way
 	_ = cmd.Process.Signal(syscall.SIGINT)
 	_ = cmd.Wait()
 	code, err := os.ReadFile(filepath.Join(dir, "exit"))

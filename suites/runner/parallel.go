@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
@@ -42,7 +40,7 @@ type shardRun struct {
 
 // runShard is a child of a parallel run: the shard's specs, its outputs to
 // the shard's folder instead of the user's paths, and its result last.
-func runShard(inv Invocation) int {
+func runShard(inv Invocation, signals <-chan os.Signal) int {
 	s, err := parallel.ReadShard(inv.Shard)
 	if err != nil {
 		fmt.Fprintf(inv.Stderr, "kconform run: %v\n", err)
@@ -61,7 +59,7 @@ func runShard(inv Invocation) int {
 		cfg.Record = s.RecordPath()
 	}
 	inv.Config = cfg
-	child.result.Exit = runSpecs(inv, child)
+	child.result.Exit = runSpecs(inv, child, signals)
 	if err := s.WriteResult(child.result); err != nil {
 		fmt.Fprintf(inv.Stderr, "kconform run: %v\n", err)
 		return ExitFailed
@@ -86,7 +84,7 @@ func planParallel(cfg target.RunConfig) plan {
 
 // runParallel runs p's shards in child processes and ends the run with the
 // merged report, as runSpecs would.
-func runParallel(inv Invocation, p plan) int {
+func runParallel(inv Invocation, p plan, signals <-chan os.Signal) int {
 	cfg, stdout, stderr := inv.Config, inv.Stdout, inv.Stderr
 	// The children scrub what they write (the built-in mock's credentials
 	// are theirs); this scrubs the user's credentials once more.
@@ -131,7 +129,7 @@ func runParallel(inv Invocation, p plan) int {
 		p.shards[i].RunDeadline = cfg.Deadline
 	}
 
-	outcomes, sig := runChildren(inv, dir, p.shards)
+	outcomes, sig := runChildren(inv, dir, p.shards, signals)
 
 	var (
 		parts   []parallel.ShardReport
@@ -219,13 +217,10 @@ func runParallel(inv Invocation, p plan) int {
 // SIGINT or SIGTERM, which it returns (nil for none). The children are in
 // their own process groups: a Ctrl-C at the terminal reaches this process
 // only, which stops each child once.
-func runChildren(inv Invocation, dir string, shards []parallel.Shard) ([]parallel.Outcome, os.Signal) {
+func runChildren(inv Invocation, dir string, shards []parallel.Shard, signals <-chan os.Signal) ([]parallel.Outcome, os.Signal) {
 	cfg := inv.Config
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(signals)
 	var (
 		mu  sync.Mutex
 		got os.Signal

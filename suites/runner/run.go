@@ -53,22 +53,30 @@ type Invocation struct {
 // such a child, its shard; prints the header, Ginkgo's progress and the
 // summary; writes the outputs; and returns the exit code.
 func Run(inv Invocation) int {
+	// Ginkgo's spec preview (CheckSpecs, the --procs plan) leaves a SIGINT
+	// and SIGTERM handler of its own that nothing reads: a signal before
+	// the run's own watch would be lost and the run go on. So the run
+	// watches from its first step; Ginkgo still gets its copy while the
+	// specs run, and stops them.
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(signals)
 	if err := CheckSpecs(); err != nil {
 		fmt.Fprintf(inv.Stderr, "kconform run: %v\n", err)
 		return ExitFailed
 	}
 	if inv.Shard != "" {
-		return runShard(inv)
+		return runShard(inv, signals)
 	}
 	cfg := inv.Config
 	if cfg.Procs > 1 {
 		if why := parallel.OneProcess(cfg); why != "" {
 			inv.Config.Notes = append(inv.Config.Notes, "one process: "+why)
 		} else if p := planParallel(cfg); len(p.shards) > 1 {
-			return runParallel(inv, p)
+			return runParallel(inv, p, signals)
 		}
 	}
-	return runSpecs(inv, nil)
+	return runSpecs(inv, nil, signals)
 }
 
 // runT is the GinkgoTestingT of a binary: Ginkgo only needs Fail.
@@ -78,8 +86,8 @@ func (t *runT) Fail() { t.failed = true }
 
 // runSpecs runs the selected specs in this process. A child of a parallel
 // run passes its shard, whose result gets what the parent needs besides
-// the reports.
-func runSpecs(inv Invocation, child *shardRun) int {
+// the reports. signals gets the SIGINT or SIGTERM that stops the run.
+func runSpecs(inv Invocation, child *shardRun, signals <-chan os.Signal) int {
 	cfg, stdout, stderr := inv.Config, inv.Stdout, inv.Stderr
 	// The deadline covers the whole run: what preparing took (probing a
 	// slow target, say) is taken from the specs' share.
@@ -125,11 +133,15 @@ func runSpecs(inv Invocation, child *shardRun) int {
 		fmt.Fprintf(stderr, "kconform run: the --deadline of %s ran out before the first spec\n", cfg.Deadline)
 		return ExitFailed
 	}
-	// Ginkgo handles SIGINT and SIGTERM itself (it stops the specs and
-	// reports); this only notes which came, for the exit code.
-	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(signals)
+	// Ginkgo handles SIGINT and SIGTERM itself once the specs run (it
+	// stops them and reports); signals only notes which came, for the
+	// exit code. One that came before is the end of the run.
+	select {
+	case sig := <-signals:
+		fmt.Fprintf(stderr, "kconform run: interrupted by %s before the specs: no rule was run or judged\n", signalName(sig))
+		return exitFor(sig)
+	default:
+	}
 	t := &runT{}
 	// Ginkgo prints to these two; they are package variables.
 	// without the goroutine stacks of Ginkgo's interrupt report

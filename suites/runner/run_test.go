@@ -122,3 +122,21 @@ func TestIndentIndentsEveryLine(t *testing.T) {
 		t.Errorf("%q", got)
 	}
 }
+
+// TestASignalBeforeTheSpecsEndsTheRun: a SIGINT or SIGTERM that comes
+// while the run prepares (Ginkgo's spec preview would swallow it) ends the
+// run before its specs, saying so last, with the signal's exit code.
+func TestASignalBeforeTheSpecsEndsTheRun(t *testing.T) {
+	cfg, err := target.Load(nil, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	signals := make(chan os.Signal, 1)
+	signals <- syscall.SIGTERM
+	var out bytes.Buffer
+	code := runSpecs(Invocation{Start: time.Now(), Config: cfg, Version: "v-test", Stdout: &out, Stderr: &out}, nil, signals)
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if code != ExitTerminated || lines[len(lines)-1] != "kconform run: interrupted by SIGTERM before the specs: no rule was run or judged" {
+		t.Errorf("exit %d, want %d; output:\n%s", code, ExitTerminated, out.String())
+	}
+}
