@@ -8,7 +8,6 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 
 	"github.com/kconform/kconform/internal/runreport"
 	"github.com/kconform/kconform/internal/target"
@@ -52,9 +51,11 @@ func TestSuites(t *testing.T) {
 	default:
 		suiteConfig.LabelFilter = "(" + suiteConfig.LabelFilter + ") && (" + cfg.LabelFilter + ")"
 	}
-	RegisterFailHandler(framework.FailHandler)
-	runner.RunSpecs(t, suiteConfig, reporterConfig)
-	if r := framework.LastReport(); r != nil {
+	r, _, err := framework.Run(t, runner.SuiteName, env, suiteConfig, reporterConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r != nil {
 		fmt.Println(runreport.New(*r, "", "", "", nil).Summary())
 	}
 }

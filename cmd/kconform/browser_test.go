@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,9 +10,8 @@ import (
 	"time"
 
 	"github.com/kconform/kconform/internal/labels"
+	"github.com/kconform/kconform/suites/runner"
 )
-
-var updateScreenshot = flag.Bool("update-screenshot", false, "copy the consumer page's screenshot of the browser run to docs/consumer-page-browser.png")
 
 // needChromium skips without Chromium on a developer's machine (`make
 // chromium` installs it); in CI, where `make test` installed it, its
@@ -40,9 +38,7 @@ func TestBrowserConsumer(t *testing.T) {
 	needChromium(t)
 	shots := t.TempDir()
 	r := runChild(t, 3*time.Minute, nil, "--consumer", "browser", "--label-filter", labels.Consumer, "--screenshots", shots, "--deadline", "170s")
-	if r.exit != runPassed {
-		t.Fatalf("exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
-	}
+	wantExit(t, r, runner.ExitPassed, "kconform run")
 	var ran int
 	for _, rep := range r.report {
 		ran += rep.PreRunStats.SpecsThatWillRun
@@ -69,14 +65,12 @@ func TestBrowserConsumer(t *testing.T) {
 	}
 	if *updateScreenshot {
 		b, _ := os.ReadFile(best)
-		if err := os.WriteFile("../../docs/consumer-page-browser.png", b, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		must(t, os.WriteFile("../../docs/consumer-page-browser.png", b, 0o644))
 	}
 
 	bad := runChild(t, 2*time.Minute, nil, "--consumer", "browser", "--label-filter", labels.Placeholders, "--mock-faults", "placeholder-unsubstituted")
 	msg, ok := bad.failures()["HPP merchant URL placeholders when the consumer is sent back to the merchant MUST fill only {{session_id}} in the back URL"]
-	if bad.exit != runFailed || !ok || !strings.Contains(msg, "{{session_id}} MUST be filled in the back URL") {
+	if bad.exit != runner.ExitFailed || !ok || !strings.Contains(msg, "{{session_id}} MUST be filled in the back URL") {
 		t.Errorf("with placeholder-unsubstituted, the browser run should fail the back-URL spec naming the placeholder: exit %d, %v", bad.exit, bad.failures())
 	}
 }
@@ -88,7 +82,7 @@ func TestBrowserProfile(t *testing.T) {
 	needChromium(t)
 	prof, _ := filepath.Abs("../../profiles/kconform-mock-browser.yaml")
 	r := runChild(t, 2*time.Minute, nil, "--consumer", "browser", "--profile", prof, "--label-filter", labels.Placeholders)
-	if r.exit != runPassed || strings.Contains(r.output, "not checkable, by reason") {
+	if r.exit != runner.ExitPassed || strings.Contains(r.output, "not checkable, by reason") {
 		t.Fatalf("exit %d, want 0 with every placeholder spec checked:\n%s", r.exit, lastOutput(r.output))
 	}
 }

@@ -3,13 +3,13 @@ package main
 import (
 	"net/http"
 	"net/http/httptest"
-	"net/http/httputil"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/kconform/kconform/internal/labels"
+	"github.com/kconform/kconform/suites/runner"
 )
 
 // hopTarget is the built-in mock behind a proxy that sends the consumer
@@ -20,8 +20,7 @@ import (
 // not.
 func hopTarget(t *testing.T, password string, hideControl, dropQuery bool) string {
 	t.Helper()
-	base, _ := url.Parse(startMerchantMock(t, password))
-	proxy := httputil.NewSingleHostReverseProxy(base)
+	proxy := mockProxy(t, password)
 	proxy.ModifyResponse = func(resp *http.Response) error {
 		if resp.Request.Method == http.MethodPost && strings.HasPrefix(resp.Request.URL.Path, "/pay/") && resp.StatusCode == http.StatusSeeOther {
 			resp.Header.Set("Location", "/hop?to="+url.QueryEscape(resp.Header.Get("Location")))
@@ -53,17 +52,13 @@ func hopTarget(t *testing.T, password string, hideControl, dropQuery bool) strin
 func TestPlaceholdersJudgeWhereTheBrowserArrives(t *testing.T) {
 	t.Parallel()
 	const password = "s3cret-kconform-hop"
-	env := map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password}
+	env := merchant(password)
 	args := []string{"--label-filter", labels.Placeholders, "--request-timeout", "5s", "--deadline", "60s"}
 
 	good := runChild(t, 90*time.Second, env, append(args, "--target", hopTarget(t, password, false, false))...)
-	if good.exit != runPassed {
-		t.Fatalf("through an extra redirect: exit %d, want 0:\n%s", good.exit, lastOutput(good.output))
-	}
+	wantExit(t, good, runner.ExitPassed, "through an extra redirect")
 	bad := runChild(t, 90*time.Second, env, append(args, "--target", hopTarget(t, password, false, true))...)
-	if bad.exit != runFailed {
-		t.Fatalf("an extra redirect that drops the query: exit %d, want 1:\n%s", bad.exit, lastOutput(bad.output))
-	}
+	wantExit(t, bad, runner.ExitFailed, "an extra redirect that drops the query")
 	msg, ok := bad.failures()["HPP merchant URL placeholders when the consumer is sent back to the merchant MUST fill only {{session_id}} in the back URL"]
 	// Which placeholder it names first depends on map order; each is lost.
 	if !ok || !strings.Contains(msg, "in the back URL in mode NONE") {
@@ -78,20 +73,20 @@ func TestPlaceholdersJudgeWhereTheBrowserArrives(t *testing.T) {
 func TestConsumerFlag(t *testing.T) {
 	t.Parallel()
 	const password = "s3cret-kconform-flag"
-	env := map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password}
+	env := merchant(password)
 	hidden := hopTarget(t, password, true, false)
 	args := []string{"--label-filter", labels.Placeholders, "--request-timeout", "5s", "--deadline", "60s"}
 
 	skipped := runChild(t, 90*time.Second, env, append(args, "--target", hidden)...)
-	if skipped.exit != runPassed || !strings.Contains(skipped.output, "pass --consumer http") {
+	if skipped.exit != runner.ExitPassed || !strings.Contains(skipped.output, "pass --consumer http") {
 		t.Errorf("without a driver: exit %d, and the not-checkable reason should name --consumer http:\n%s", skipped.exit, lastOutput(skipped.output))
 	}
 	driven := runChild(t, 90*time.Second, env, append(args, "--target", hidden, "--consumer", "http", "-v")...)
-	if driven.exit != runPassed || strings.Contains(driven.output, "needs the consumer page") || !strings.Contains(driven.output, "consumer:     http") {
+	if driven.exit != runner.ExitPassed || strings.Contains(driven.output, "needs the consumer page") || !strings.Contains(driven.output, "consumer:     http") {
 		t.Errorf("with --consumer http: exit %d, want the consumer specs run and pass:\n%s", driven.exit, lastOutput(driven.output))
 	}
 	none := runChild(t, 90*time.Second, nil, "--label-filter", labels.Placeholders, "--consumer", "none")
-	if none.exit != runPassed || !strings.Contains(none.output, "--consumer none was given") {
+	if none.exit != runner.ExitPassed || !strings.Contains(none.output, "--consumer none was given") {
 		t.Errorf("with --consumer none: exit %d, want not-checkable naming the flag:\n%s", none.exit, lastOutput(none.output))
 	}
 }

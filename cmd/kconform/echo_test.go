@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/kconform/kconform/internal/exchange"
+	"github.com/kconform/kconform/suites/runner"
 )
 
 // The credentials of the echo test: every character that an encoding
@@ -105,7 +106,7 @@ func TestRunAgainstAnEchoingTargetLeaksNoCredential(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.exit != runFailed {
+	if r.exit != runner.ExitFailed {
 		t.Errorf("exit %d, want 1 (every spec meets a 400):\n%s", r.exit, lastOutput(r.output))
 	}
 	outputs["--json-report"] = filepath.Join(dir, "report.json") // startChild's

@@ -6,8 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -17,6 +15,7 @@ import (
 	"time"
 
 	"github.com/kconform/kconform/internal/runreport"
+	"github.com/kconform/kconform/suites/runner"
 )
 
 // brokenField is a target that breaks one response field of one operation.
@@ -53,7 +52,7 @@ func TestOneFindingPerBrokenField(t *testing.T) {
 			t.Parallel()
 			js := filepath.Join(t.TempDir(), "report.json")
 			r := runChild(t, 2*time.Minute, c.env, append([]string{"--report-json", js}, c.args...)...)
-			if r.exit != runFailed {
+			if r.exit != runner.ExitFailed {
 				t.Fatalf("exit %d, want 1 (a violation anywhere fails the run):\n%s", r.exit, lastOutput(r.output))
 			}
 			rep := readRunReport(t, js)
@@ -103,8 +102,7 @@ func TestOneFindingPerBrokenField(t *testing.T) {
 func withoutClientToken(t *testing.T) (string, map[string]string) {
 	t.Helper()
 	const password = "kconform-test-password-ct"
-	u, _ := url.Parse(startMerchantMock(t, password))
-	proxy := httputil.NewSingleHostReverseProxy(u)
+	proxy := mockProxy(t, password)
 	proxy.ModifyResponse = func(resp *http.Response) error {
 		req := resp.Request
 		if req.Method != http.MethodPost || req.URL.Path != "/payments/v1/sessions" || resp.StatusCode != http.StatusOK {
@@ -127,7 +125,7 @@ func withoutClientToken(t *testing.T) (string, map[string]string) {
 	}
 	front := httptest.NewServer(proxy)
 	t.Cleanup(front.Close)
-	return front.URL, map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password}
+	return front.URL, merchant(password)
 }
 
 // TestOwnAssertionIsTheEvidence: a target that accepts an invalid request
@@ -137,9 +135,7 @@ func TestOwnAssertionIsTheEvidence(t *testing.T) {
 	t.Parallel()
 	js := filepath.Join(t.TempDir(), "report.json")
 	r := runChild(t, 2*time.Minute, nil, "--report-json", js, "--mock-faults", "validation-off", "--label-filter", "errors && kp")
-	if r.exit != runFailed {
-		t.Fatalf("exit %d, want 1:\n%s", r.exit, lastOutput(r.output))
-	}
+	wantExit(t, r, runner.ExitFailed, "kconform run")
 	const rule = "Errors a KP session without a required field MUST answer 400 naming purchase_currency when it is missing"
 	rep := readRunReport(t, js)
 	i := slices.IndexFunc(rep.Rules, func(r runreport.Rule) bool { return r.Rule == rule })
@@ -165,7 +161,7 @@ func TestFindingsSayWhatTheRuleExpected(t *testing.T) {
 		t.Run(fault, func(t *testing.T) {
 			t.Parallel()
 			r := runChild(t, 2*time.Minute, nil, "--no-color", "--mock-faults", fault, "--focus", c.focus)
-			if r.exit != runFailed || !strings.Contains(r.output, c.want) || strings.Contains(r.output, "expected it not to be") || strings.Contains(r.output, "expected it to be >=") {
+			if r.exit != runner.ExitFailed || !strings.Contains(r.output, c.want) || strings.Contains(r.output, "expected it not to be") || strings.Contains(r.output, "expected it to be >=") {
 				t.Errorf("exit %d, want 1 saying %q in the rule's words:\n%s", r.exit, c.want, lastOutput(r.output))
 			}
 		})

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"os"
 	"sync"
 	"time"
 
@@ -41,12 +43,12 @@ func inProcess(env map[string]string, args []string) bool {
 	return true
 }
 
-// runInProcess is startChild's run in this process: runSuites with only
+// runHere is startChild's run in this process: runSuites with only
 // env's variables, output and exit code kept. limit counts from the run's
 // start, not from the wait for the runs before it. A run that outlives
 // limit is reported and left to end on its own (a run is never cut off
 // midway: the next one waits for it).
-func runInProcess(ctx context.Context, dir string, limit time.Duration, env map[string]string, reportPath string, args []string) (childRun, error) {
+func runHere(ctx context.Context, dir string, limit time.Duration, env map[string]string, reportPath string, args []string) (childRun, error) {
 	inProcessRun.Lock()
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
@@ -66,4 +68,14 @@ func runInProcess(ctx context.Context, dir string, limit time.Duration, env map[
 	}
 	r.output, r.elapsed = string(out.Contents()), time.Since(start)
 	return r, r.readReport(reportPath)
+}
+
+// readReport reads the run's JSON report when it wrote one.
+func (r *childRun) readReport(path string) error {
+	if b, err := os.ReadFile(path); err == nil {
+		if err := json.Unmarshal(b, &r.report); err != nil {
+			return fmt.Errorf("JSON report: %w", err)
+		}
+	}
+	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/onsi/gomega/gbytes"
 
 	"github.com/kconform/kconform/internal/labels"
+	"github.com/kconform/kconform/suites/runner"
 )
 
 // TestRunInterruptedSaysSoAndExits130or143: a signal in the middle of the
@@ -20,7 +21,7 @@ import (
 // interrupted, and counts the rules it did not reach as not run.
 func TestRunInterruptedSaysSoAndExits130or143(t *testing.T) {
 	t.Parallel()
-	for sig, want := range map[syscall.Signal]int{syscall.SIGINT: runInterrupted, syscall.SIGTERM: runTerminated} {
+	for sig, want := range map[syscall.Signal]int{syscall.SIGINT: runner.ExitInterrupted, syscall.SIGTERM: runner.ExitTerminated} {
 		t.Run(sig.String(), func(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
@@ -29,9 +30,7 @@ func TestRunInterruptedSaysSoAndExits130or143(t *testing.T) {
 			cmd := childCommand(t.Context(), dir, nil, "--no-color", "--mock-faults", "callback-missing", "--label-filter", labels.Callbacks)
 			out := gbytes.NewBuffer()
 			cmd.Stdout, cmd.Stderr = out, out
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
+			must(t, cmd.Start())
 			deadline := time.Now().Add(30 * time.Second)
 			for !strings.Contains(string(out.Contents()), "Will run") && time.Now().Before(deadline) {
 				time.Sleep(50 * time.Millisecond)
@@ -90,9 +89,7 @@ func TestRunNoColourInPipes(t *testing.T) {
 func TestRunOutputSpeaksPlainly(t *testing.T) {
 	t.Parallel()
 	r := runChild(t, 2*time.Minute, nil, "--mock-faults", "hpp-read-missing-field", "--label-filter", "hpp && lifecycle")
-	if r.exit != runFailed {
-		t.Fatalf("exit %d, want 1:\n%s", r.exit, lastOutput(r.output))
-	}
+	wantExit(t, r, runner.ExitFailed, "kconform run")
 	for _, bad := range []string{"| 0x", "ViolationError", "ginkgo -vv", "Unexpected error:"} {
 		if strings.Contains(r.output, bad) {
 			t.Errorf("the output shows %q:\n%s", bad, lastOutput(r.output))

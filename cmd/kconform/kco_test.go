@@ -1,8 +1,6 @@
 package main
 
 import (
-	"net/http/httputil"
-	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -10,6 +8,7 @@ import (
 
 	"github.com/kconform/kconform/internal/mock"
 	"github.com/kconform/kconform/internal/target"
+	"github.com/kconform/kconform/suites/runner"
 )
 
 // With --payment-provider kco every HPP session hosts a KCO order (issue 16).
@@ -21,9 +20,7 @@ var kcoArgs = []string{"--payment-provider", "kco"}
 func TestRunBuiltInMockKCO(t *testing.T) {
 	t.Parallel()
 	r := runChild(t, 2*time.Minute, nil, kcoArgs...)
-	if r.exit != runPassed {
-		t.Fatalf("exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
-	}
+	wantExit(t, r, runner.ExitPassed, "kconform run")
 	if !strings.Contains(r.output, " hold, 0 broken, 0 blocked, ") {
 		t.Errorf("the summary should say no rule is broken or blocked:\n%s", lastOutput(r.output))
 	}
@@ -58,14 +55,11 @@ func TestFaultMatrixKCO(t *testing.T) {
 func TestRunSplitBaseURLsKCO(t *testing.T) {
 	t.Parallel()
 	const password = "kconform-test-password-split-kco"
-	u, _ := url.Parse(startMerchantMock(t, password))
-	proxy := httputil.NewSingleHostReverseProxy(u)
+	proxy := mockProxy(t, password)
 	kp, hpp := front(t, proxy, "/hpp/", "/checkout/"), front(t, proxy, "/payments/")
-	creds := map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password}
+	creds := merchant(password)
 	r := runChild(t, 2*time.Minute, creds, append([]string{"--kp-target", kp.URL, "--hpp-target", hpp.URL, "--label-filter", "hpp && lifecycle"}, kcoArgs...)...)
-	if r.exit != runPassed {
-		t.Fatalf("exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
-	}
+	wantExit(t, r, runner.ExitPassed, "kconform run")
 }
 
 // TestRunKustomLikeTarget is the README's Kustom command against a mock
@@ -75,13 +69,11 @@ func TestRunSplitBaseURLsKCO(t *testing.T) {
 func TestRunKustomLikeTarget(t *testing.T) {
 	t.Parallel()
 	const password = "kconform-test-password-kustom-like"
-	u, _ := url.Parse(startMerchantMock(t, password))
-	kustom := front(t, httputil.NewSingleHostReverseProxy(u), "/payments/")
-	creds := map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password, "KCONFORM_LABEL_FILTER": "hpp && !kp && !callbacks"}
+	kustom := front(t, mockProxy(t, password), "/payments/")
+	creds := merchant(password)
+	creds["KCONFORM_LABEL_FILTER"] = "hpp && !kp && !callbacks"
 	r := runChild(t, 2*time.Minute, creds, append([]string{"--target", kustom.URL}, kcoArgs...)...)
-	if r.exit != runPassed {
-		t.Fatalf("exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
-	}
+	wantExit(t, r, runner.ExitPassed, "kconform run")
 	if !strings.Contains(r.output, " hold, 0 broken, 0 blocked, ") {
 		t.Errorf("no rule may be broken or blocked:\n%s", lastOutput(r.output))
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/kconform/kconform/suites/framework"
+	"github.com/kconform/kconform/suites/runner"
 )
 
 // person is a scripted person at the terminal of `kconform run --consumer
@@ -74,9 +75,7 @@ func manualRun(t *testing.T, lazy bool, args ...string) (childRun, int, int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	must(t, cmd.Start())
 	var opened, acted int
 	done := make(chan struct{})
 	go func() {
@@ -104,9 +103,7 @@ func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 func TestManualConsumer(t *testing.T) {
 	t.Parallel()
 	r, opened, acted := manualRun(t, false, "--label-filter", "placeholders || (hpp && lifecycle && consumer)")
-	if r.exit != runPassed {
-		t.Fatalf("exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
-	}
+	wantExit(t, r, runner.ExitPassed, "kconform run")
 	if opened == 0 || acted == 0 || !strings.Contains(r.output, "█") {
 		t.Errorf("the person opened %d pages and acted %d times; QR code shown: %v", opened, acted, strings.Contains(r.output, "█"))
 	}
@@ -118,7 +115,7 @@ func TestManualConsumer(t *testing.T) {
 	// a person who does nothing says nothing of the target: the rule is
 	// not checkable, no finding, nothing broken
 	lazy, _, _ := manualRun(t, true, "--focus", "MUST fill only {{session_id}} in the back URL", "--manual-timeout", "1s")
-	if lazy.exit == runFailed || !strings.Contains(lazy.output, framework.SkipNoManualAction) || !strings.Contains(lazy.output, "did not open the page of HPP session") ||
+	if lazy.exit == runner.ExitFailed || !strings.Contains(lazy.output, framework.SkipNoManualAction) || !strings.Contains(lazy.output, "did not open the page of HPP session") ||
 		strings.Contains(lazy.output, "distinct defects") || strings.Contains(lazy.output, "breaks 1 rule") {
 		t.Errorf("a person who does nothing: exit %d, want the rule not checkable (%q) and no finding:\n%s", lazy.exit, framework.SkipNoManualAction, lastOutput(lazy.output))
 	}

@@ -8,6 +8,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/kconform/kconform/suites/runner"
 )
 
 // TestRunRefusesTwoOutputsThatAreOneFile: outputs are compared as files,
@@ -16,31 +18,23 @@ import (
 func TestRunRefusesTwoOutputsThatAreOneFile(t *testing.T) {
 	dir := t.TempDir()
 	report := filepath.Join(dir, "report.md")
-	if err := os.WriteFile(report, []byte("old"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	must(t, os.WriteFile(report, []byte("old"), 0o644))
 	link := filepath.Join(dir, "link.xml")
 	hard := filepath.Join(dir, "hard.har")
-	if err := os.Symlink("report.md", link); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Link(report, hard); err != nil {
-		t.Fatal(err)
-	}
+	must(t, os.Symlink("report.md", link))
+	must(t, os.Link(report, hard))
 	for _, args := range [][]string{
 		{"--report", report, "--junit-report", link},
 		{"--report", report, "--record", hard},
 		{"--record", filepath.Join(dir, "dangling.har"), "--report-json", filepath.Join(dir, "new.json")},
 	} {
 		if strings.HasSuffix(args[1], "dangling.har") {
-			if err := os.Symlink("new.json", args[1]); err != nil {
-				t.Fatal(err)
-			}
+			must(t, os.Symlink("new.json", args[1]))
 		}
 		var stdout, stderr bytes.Buffer
 		code := runSuites(args, func(string) string { return "" }, &stdout, &stderr)
-		if code != runBadUsage {
-			t.Errorf("%q: exit %d, want %d (stderr %s)", args, code, runBadUsage, stderr.String())
+		if code != runner.ExitBadUsage {
+			t.Errorf("%q: exit %d, want %d (stderr %s)", args, code, runner.ExitBadUsage, stderr.String())
 		}
 		if !strings.Contains(stderr.String(), "name the same file") || !strings.Contains(stderr.String(), args[0]) || !strings.Contains(stderr.String(), args[2]) {
 			t.Errorf("%q: stderr does not name both flags and the file:\n%s", args, stderr.String())
@@ -60,7 +54,7 @@ func TestBadLabelFilterSaysWhatIsWrongWithoutColour(t *testing.T) {
 		var stdout, stderr bytes.Buffer
 		code := runSuites([]string{"--label-filter", "(("}, func(k string) string { return env[k] }, &stdout, &stderr)
 		out := stdout.String() + stderr.String()
-		if code != runBadUsage || strings.Contains(out, "\x1b") || !strings.Contains(out, `--label-filter "((" is not a label filter: mismatched '(' - could not find matching ')'`) {
+		if code != runner.ExitBadUsage || strings.Contains(out, "\x1b") || !strings.Contains(out, `--label-filter "((" is not a label filter: mismatched '(' - could not find matching ')'`) {
 			t.Errorf("env %v: exit %d, output %q; want 2, plain text saying the '(' is unmatched", env, code, out)
 		}
 	}
@@ -74,13 +68,9 @@ func TestRunWritesThroughSymlinkedOutputs(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	other := filepath.Join(dir, "other")
-	if err := os.Mkdir(other, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	must(t, os.Mkdir(other, 0o755))
 	real := filepath.Join(dir, "real.md")
-	if err := os.WriteFile(real, []byte("original"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	must(t, os.WriteFile(real, []byte("original"), 0o644))
 	links := map[string]string{ // link -> the file it ends in
 		filepath.Join(dir, "link.md"):   real,
 		filepath.Join(dir, "link.json"): filepath.Join(other, "r.json"), // dangling: created
@@ -88,9 +78,7 @@ func TestRunWritesThroughSymlinkedOutputs(t *testing.T) {
 		filepath.Join(dir, "link.xml"):  filepath.Join(other, "junit.xml"),
 	}
 	for l, target := range links {
-		if err := os.Symlink(target, l); err != nil {
-			t.Fatal(err)
-		}
+		must(t, os.Symlink(target, l))
 	}
 	r := runChild(t, 2*time.Minute, nil, "--label-filter", "kp && lifecycle && !consumer",
 		"--report", filepath.Join(dir, "link.md"), "--report-json", filepath.Join(dir, "link.json"),
@@ -118,14 +106,12 @@ func TestRunRefusesAnOutputThatIsNotARegularFile(t *testing.T) {
 		t.Skipf("no FIFO here: %v", err)
 	}
 	link := filepath.Join(dir, "out")
-	if err := os.Symlink(fifo, link); err != nil {
-		t.Fatal(err)
-	}
+	must(t, os.Symlink(fifo, link))
 	for _, args := range [][]string{{"--report-json", link}, {"--report", fifo}, {"--record", link}, {"--junit-report", fifo}} {
 		var stdout, stderr bytes.Buffer
 		code := runSuites(args, func(string) string { return "" }, &stdout, &stderr)
-		if code != runBadUsage {
-			t.Errorf("%q: exit %d, want %d (stderr %s)", args, code, runBadUsage, stderr.String())
+		if code != runner.ExitBadUsage {
+			t.Errorf("%q: exit %d, want %d (stderr %s)", args, code, runner.ExitBadUsage, stderr.String())
 		}
 		if !strings.Contains(stderr.String(), args[0]+` "`+args[1]+`"`) || !strings.Contains(stderr.String(), "not a regular file") {
 			t.Errorf("%q: stderr does not name the flag, the path and the problem:\n%s", args, stderr.String())

@@ -3,8 +3,6 @@ package main
 import (
 	"net/http"
 	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,23 +13,22 @@ import (
 	"github.com/kconform/kconform/internal/brokentarget"
 	"github.com/kconform/kconform/internal/labels"
 	"github.com/kconform/kconform/internal/runreport"
+	"github.com/kconform/kconform/suites/runner"
 )
 
 // TestRunUnreachableTargetEndsInOneLine: a host that does not resolve or
 // refuses connections ends the run at once, exit 1, with one line that says
 // why (the issue saw 1,600 lines, each cut before the cause).
 func TestRunUnreachableTargetEndsInOneLine(t *testing.T) {
-	t.Parallel()
 	creds := map[string]string{"KCONFORM_USERNAME": "u", "KCONFORM_PASSWORD": "p"}
 	for target, want := range map[string]string{
 		"http://kconform-no-such-host.invalid": "kconform-no-such-host.invalid does not resolve",
 		"http://127.0.0.1:1":                   "127.0.0.1:1 refused the connection",
 	} {
 		t.Run(target, func(t *testing.T) {
-			t.Parallel()
-			r := runChild(t, time.Minute, creds, "--target", target)
+			r := runInProcess(t, creds, "--target", target)
 			lines := strings.Count(strings.TrimSpace(runOutput(r.output)), "\n") + 1
-			if r.exit != runFailed || !strings.Contains(r.output, want) || lines > 25 {
+			if r.exit != runner.ExitFailed || !strings.Contains(r.output, want) || lines > 25 {
 				t.Errorf("exit %d, %d lines, want 1 and at most 25 saying %q:\n%s", r.exit, lines, want, lastOutput(r.output))
 			}
 			if r.elapsed > 20*time.Second {
@@ -46,47 +43,45 @@ func TestRunUnreachableTargetEndsInOneLine(t *testing.T) {
 // are no HTTP was reached: the probe says it does not answer HTTP, not
 // that it cannot be reached, and never in Go's words.
 func TestRunProbeGarbageTargetSaysNoHTTP(t *testing.T) {
-	t.Parallel()
 	target := brokentarget.Garbage(t)
-	r := runChild(t, time.Minute, map[string]string{"KCONFORM_USERNAME": "u", "KCONFORM_PASSWORD": "p"}, "--target", target)
+	r := runInProcess(t, map[string]string{"KCONFORM_USERNAME": "u", "KCONFORM_PASSWORD": "p"}, "--target", target)
 	want := "the target at " + target + " does not answer HTTP (malformed status line)"
-	if r.exit != runFailed || !strings.Contains(r.output, want) || strings.Contains(r.output, "cannot reach") || strings.Contains(r.output, "net/http") {
+	if r.exit != runner.ExitFailed || !strings.Contains(r.output, want) || strings.Contains(r.output, "cannot reach") || strings.Contains(r.output, "net/http") {
 		t.Errorf("exit %d, want 1 and %q:\n%s", r.exit, want, lastOutput(r.output))
 	}
 }
 
-// runOutput is the child's output without go test's own lines.
-func runOutput(s string) string {
-	var keep []string
-	for _, l := range strings.Split(s, "\n") {
-		if strings.HasPrefix(l, "=== ") || strings.HasPrefix(l, "--- ") || strings.HasPrefix(l, "PASS") || strings.HasPrefix(l, "ok ") || strings.HasPrefix(l, "    ") && strings.Contains(l, "_test.go") {
-			continue
-		}
-		keep = append(keep, l)
-	}
-	return strings.Join(keep, "\n")
+// prefixedMock serves the built-in mock (user merchant) under /klarna.
+func prefixedMock(t *testing.T, password string) string {
+	t.Helper()
+	mux := http.NewServeMux()
+	mux.Handle("/klarna/", http.StripPrefix("/klarna", mockProxy(t, password)))
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv.URL
 }
 
 // TestRunWrongPrefixStops: a mock served under /klarna, with the prefix
 // left out of --target, is told apart from a broken API.
 func TestRunWrongPrefixStops(t *testing.T) {
-	t.Parallel()
 	const password = "kconform-test-password-prefix"
-	u, _ := url.Parse(startMerchantMock(t, password))
-	mux := http.NewServeMux()
-	mux.Handle("/klarna/", http.StripPrefix("/klarna", httputil.NewSingleHostReverseProxy(u)))
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	creds := map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password}
-
-	r := runChild(t, time.Minute, creds, "--target", srv.URL)
-	want := "no Klarna API at " + srv.URL + ": is a path prefix missing?"
-	if r.exit != runFailed || !strings.Contains(r.output, want) || strings.Count(strings.TrimSpace(runOutput(r.output)), "\n") > 2 {
+	base := prefixedMock(t, password)
+	r := runInProcess(t, merchant(password), "--target", base)
+	want := "no Klarna API at " + base + ": is a path prefix missing?"
+	if r.exit != runner.ExitFailed || !strings.Contains(r.output, want) || strings.Count(strings.TrimSpace(runOutput(r.output)), "\n") > 2 {
 		t.Errorf("exit %d, want 1 and %q alone:\n%s", r.exit, want, lastOutput(r.output))
 	}
-	// With the prefix the same server is a faithful target.
-	r = runChild(t, 2*time.Minute, creds, "--target", srv.URL+"/klarna", "--label-filter", "kp && lifecycle && !consumer")
-	if r.exit != runPassed {
+}
+
+// TestRunWithThePrefixPasses: the server of TestRunWrongPrefixStops,
+// with the prefix in --target, is a faithful target.
+func TestRunWithThePrefixPasses(t *testing.T) {
+	t.Parallel()
+	const password = "kconform-test-password-prefix"
+	base := prefixedMock(t, password)
+	r := runChild(t, 2*time.Minute, merchant(password),
+		"--target", base+"/klarna", "--label-filter", "kp && lifecycle && !consumer")
+	if r.exit != runner.ExitPassed {
 		t.Errorf("with the prefix: exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
 	}
 }
@@ -107,11 +102,9 @@ func TestRunUnservedRouteIsAFinding(t *testing.T) {
 	})
 	js := filepath.Join(t.TempDir(), "report.json")
 	md := filepath.Join(t.TempDir(), "report.md")
-	r := runChild(t, 2*time.Minute, map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password},
+	r := runChild(t, 2*time.Minute, merchant(password),
 		"--target", target, "--report-json", js, "--report", md, "--label-filter", labels.Errors)
-	if r.exit != runFailed {
-		t.Fatalf("exit %d, want 1:\n%s", r.exit, lastOutput(r.output))
-	}
+	wantExit(t, r, runner.ExitFailed, "kconform run")
 	rep := readRunReport(t, js)
 	var ops []string
 	for _, f := range rep.Findings {
@@ -155,12 +148,11 @@ func TestRunUnservedRouteIsAFinding(t *testing.T) {
 // names the variables to check, exit 1, instead of a report of failures
 // (the review saw 2,554 lines and 25 findings with Go's JSON parser error).
 func TestRunRefusedCredentialsStop(t *testing.T) {
-	t.Parallel()
 	target := startMerchantMock(t, "kconform-test-password-right")
-	r := runChild(t, time.Minute, map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": "wrong"}, "--target", target)
+	r := runInProcess(t, map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": "wrong"}, "--target", target)
 	const want = "the target refused the credentials (401) for createCreditSession: check KCONFORM_USERNAME / KCONFORM_PASSWORD"
 	out := runOutput(r.output)
-	if r.exit != runFailed || !strings.Contains(out, want) || strings.Count(strings.TrimSpace(out), "\n") > 2 || strings.Contains(out, "invalid character") {
+	if r.exit != runner.ExitFailed || !strings.Contains(out, want) || strings.Count(strings.TrimSpace(out), "\n") > 2 || strings.Contains(out, "invalid character") {
 		t.Errorf("exit %d, want 1 and %q alone:\n%s", r.exit, want, lastOutput(r.output))
 	}
 }
@@ -170,28 +162,11 @@ func TestRunRefusedCredentialsStop(t *testing.T) {
 // 405 Allow: POST to POST /klarna/payments/v1/sessions, so a full report
 // came out instead).
 func TestRunWrongPrefixOnTheBuiltInMock(t *testing.T) {
-	t.Parallel()
 	const password = "kconform-test-password-mockprefix"
 	base := startMerchantMock(t, password)
-	r := runChild(t, time.Minute, map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password}, "--target", base+"/klarna")
+	r := runInProcess(t, merchant(password), "--target", base+"/klarna")
 	want := "no Klarna API at " + base + "/klarna: is a path prefix missing?"
-	if r.exit != runFailed || !strings.Contains(r.output, want) || strings.Count(strings.TrimSpace(runOutput(r.output)), "\n") > 2 {
+	if r.exit != runner.ExitFailed || !strings.Contains(r.output, want) || strings.Count(strings.TrimSpace(runOutput(r.output)), "\n") > 2 {
 		t.Errorf("exit %d, want 1 and %q alone:\n%s", r.exit, want, lastOutput(r.output))
 	}
-}
-
-// mockBehind starts the built-in mock (user merchant, password) behind a
-// front that lets answer take a request over (it returns true) and passes
-// the rest on: one broken behaviour, everything else faithful.
-func mockBehind(t *testing.T, password string, answer func(w http.ResponseWriter, r *http.Request) bool) string {
-	t.Helper()
-	u, _ := url.Parse(startMerchantMock(t, password))
-	proxy := httputil.NewSingleHostReverseProxy(u)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !answer(w, r) {
-			proxy.ServeHTTP(w, r)
-		}
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/kconform/kconform/internal/parallel"
+	"github.com/kconform/kconform/suites/runner"
 )
 
 // testShardCommand starts a child of a parallel run as the test binary
@@ -182,7 +183,7 @@ func TestProcsAgainstATarget(t *testing.T) {
 // sameResults compares a --procs 1 and a --procs 4 run that passed.
 func sameResults(t *testing.T, one, four childRun) {
 	t.Helper()
-	if one.exit != runPassed || four.exit != runPassed {
+	if one.exit != runner.ExitPassed || four.exit != runner.ExitPassed {
 		t.Fatalf("exits %d and %d, want 0:\n%s\n%s", one.exit, four.exit, lastOutput(one.output), lastOutput(four.output))
 	}
 	v1, v4 := one.verdicts(), four.verdicts()
@@ -234,7 +235,7 @@ func TestProcsFindTheSameFaults(t *testing.T) {
 		t.Run(fault, func(t *testing.T) {
 			t.Parallel()
 			one, four := runBoth(t, "--mock-faults", fault)
-			if one.exit != runFailed || four.exit != runFailed {
+			if one.exit != runner.ExitFailed || four.exit != runner.ExitFailed {
 				t.Fatalf("exits %d and %d, want 1", one.exit, four.exit)
 			}
 			f1, f4 := slices.Sorted(maps.Keys(one.failures())), slices.Sorted(maps.Keys(four.failures()))
@@ -264,9 +265,7 @@ func TestCrashingShard(t *testing.T) {
 func TestProcsReportAChildThatDies(t *testing.T) {
 	t.Parallel()
 	r := runChild(t, 2*time.Minute, map[string]string{crashShardEnv: "2"}, "--procs", "4")
-	if r.exit != runFailed {
-		t.Fatalf("exit %d, want 1:\n%s", r.exit, lastOutput(r.output))
-	}
+	wantExit(t, r, runner.ExitFailed, "kconform run")
 	for _, want := range []string{"kconform run: process 2 (", "ended without a result (exit status 3)", "crashing shard: dying on purpose"} {
 		if !strings.Contains(r.output, want) {
 			t.Errorf("output lacks %q:\n%s", want, lastOutput(r.output))
@@ -295,9 +294,7 @@ func TestProcsChildWithoutSpecsNamesNoTempFile(t *testing.T) {
 	dir := t.TempDir()
 	r := runChild(t, 2*time.Minute, map[string]string{starvedShardEnv: "2"},
 		"--procs", "4", "--report-json", filepath.Join(dir, "conformance.json"))
-	if r.exit != runFailed {
-		t.Fatalf("exit %d, want 1:\n%s", r.exit, lastOutput(r.output))
-	}
+	wantExit(t, r, runner.ExitFailed, "kconform run")
 	if !strings.Contains(r.output, "kconform run: process 2 (") || !strings.Contains(r.output, "cannot reach the target") {
 		t.Errorf("the output does not say process 2 gave up, and why:\n%s", lastOutput(r.output))
 	}
@@ -319,9 +316,7 @@ func TestProcsChildWithoutSpecsNamesNoTempFile(t *testing.T) {
 func TestProcsDeadlineCloseToTheRequestTimeout(t *testing.T) {
 	t.Parallel()
 	r := runChild(t, 2*time.Minute, nil, "--procs", "4", "--request-timeout", "60s", "--deadline", "60010ms")
-	if r.exit != runPassed {
-		t.Fatalf("exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
-	}
+	wantExit(t, r, runner.ExitPassed, "kconform run")
 	if strings.Contains(r.output, "bad usage") {
 		t.Errorf("a child refused its flags:\n%s", lastOutput(r.output))
 	}
@@ -336,20 +331,28 @@ func TestProcsInterruptedSaysSoAndExits130(t *testing.T) {
 	// callback-missing: the callback specs wait seconds for calls that
 	// never come, so the run is under way when the signal comes.
 	cmd := childCommand(t.Context(), dir, nil, "--no-color", "--procs", "4", "--mock-faults", "callback-missing")
+	// The run's temporary folder is in tmp, so the test sees when the
+	// children start: the signal comes then, on a loaded machine too.
+	tmp := filepath.Join(dir, "tmp")
+	must(t, os.Mkdir(tmp, 0o700))
+	cmd.Env = append(cmd.Env, "TMPDIR="+tmp)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+	must(t, cmd.Start())
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if shards, _ := filepath.Glob(filepath.Join(tmp, "kconform-run-*", "shard-*")); len(shards) > 0 {
+			break
+		}
 	}
-	time.Sleep(2 * time.Second)
+	time.Sleep(time.Second) // the children are under way
 	_ = cmd.Process.Signal(syscall.SIGINT)
 	_ = cmd.Wait()
 	code, err := os.ReadFile(filepath.Join(dir, "exit"))
 	if err != nil {
 		t.Fatalf("no exit code (%v):\n%s", err, lastOutput(out.String()))
 	}
-	if got, _ := strconv.Atoi(string(code)); got != runInterrupted {
-		t.Errorf("exit %d, want %d:\n%s", got, runInterrupted, lastOutput(out.String()))
+	if got, _ := strconv.Atoi(string(code)); got != runner.ExitInterrupted {
+		t.Errorf("exit %d, want %d:\n%s", got, runner.ExitInterrupted, lastOutput(out.String()))
 	}
 	lines := strings.Split(strings.TrimSpace(runOutput(out.String())), "\n")
 	if last := lines[len(lines)-1]; !strings.HasPrefix(last, "kconform run: interrupted by SIGINT") {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/kconform/kconform/internal/profile"
+	"github.com/kconform/kconform/suites/runner"
 )
 
 // hookServer is a loopback target with test hooks of its own, and none of
@@ -132,7 +133,7 @@ func hookServer(t *testing.T, password, defect string) string {
 func TestProfileDrivesATargetWithItsOwnHooks(t *testing.T) {
 	t.Parallel()
 	const password = "s3cret-kconform-hooks"
-	env := map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password}
+	env := merchant(password)
 	prof, _ := filepath.Abs("testdata/hooks-profile.yaml")
 	args := func(target string) []string {
 		return []string{"--target", target, "--profile", prof, "--label-filter", "consumer || clock",
@@ -140,9 +141,7 @@ func TestProfileDrivesATargetWithItsOwnHooks(t *testing.T) {
 	}
 
 	good := runChild(t, 2*time.Minute, env, args(hookServer(t, password, ""))...)
-	if good.exit != runPassed {
-		t.Fatalf("through the profile: exit %d, want 0:\n%s", good.exit, lastOutput(good.output))
-	}
+	wantExit(t, good, runner.ExitPassed, "through the profile")
 	for _, bad := range []string{"needs the consumer page", "needs a movable clock", "needs the consumer action"} {
 		if strings.Contains(good.output, bad) {
 			t.Errorf("through the profile, specs were still not checkable (%q):\n%s", bad, lastOutput(good.output))
@@ -159,7 +158,7 @@ func TestProfileDrivesATargetWithItsOwnHooks(t *testing.T) {
 		"redirect": {"MUST fill only {{session_id}} in the back URL", "in the back URL in mode NONE"},
 	} {
 		r := runChild(t, 2*time.Minute, env, args(hookServer(t, password, defect))...)
-		if r.exit != runFailed {
+		if r.exit != runner.ExitFailed {
 			t.Errorf("defect %s: exit %d, want 1:\n%s", defect, r.exit, lastOutput(r.output))
 			continue
 		}
@@ -194,7 +193,7 @@ func TestShippedMockProfileDrivesTheMock(t *testing.T) {
 	t.Parallel()
 	prof, _ := filepath.Abs("../../profiles/kconform-mock-http.yaml")
 	r := runChild(t, 2*time.Minute, nil, "--profile", prof, "--label-filter", "consumer || clock", "-v")
-	if r.exit != runPassed || !strings.Contains(r.output, "profile:      "+prof) {
+	if r.exit != runner.ExitPassed || !strings.Contains(r.output, "profile:      "+prof) {
 		t.Fatalf("exit %d, want 0 with the profile in the header:\n%s", r.exit, lastOutput(r.output))
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/kconform/kconform/internal/recording"
 	"github.com/kconform/kconform/internal/runreport"
 	"github.com/kconform/kconform/internal/transport"
+	"github.com/kconform/kconform/suites/runner"
 )
 
 // TestRunRecord: `kconform run --record FILE` against a target with a
@@ -29,13 +30,11 @@ func TestRunRecord(t *testing.T) {
 
 	dir := t.TempDir()
 	path := filepath.Join(dir, "run.har")
-	r := runChild(t, 2*time.Minute, map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password},
+	r := runChild(t, 2*time.Minute, merchant(password),
 		"--target", base, "--request-timeout", "5s", "--record", path,
 		"--label-filter", "lifecycle || errors",
 		"--focus", "mode NONE|401 to getSessionById with a wrong password|404 to getSessionById with an unknown id")
-	if r.exit != runPassed {
-		t.Fatalf("exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
-	}
+	wantExit(t, r, runner.ExitPassed, "kconform run")
 	if !strings.Contains(r.output, "API exchanges to "+path) {
 		t.Errorf("the output does not say where the capture went:\n%s", lastOutput(r.output))
 	}
@@ -110,11 +109,9 @@ func TestRunTooLargeAnswerBreaksItsOwnRule(t *testing.T) {
 	})
 	dir := t.TempDir()
 	js, har := filepath.Join(dir, "report.json"), filepath.Join(dir, "run.har")
-	r := runChild(t, 2*time.Minute, map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password},
+	r := runChild(t, 2*time.Minute, merchant(password),
 		"--target", target, "--report-json", js, "--record", har, "--focus", "MUST create a KP session with 200")
-	if r.exit != runFailed {
-		t.Fatalf("exit %d, want 1:\n%s", r.exit, lastOutput(r.output))
-	}
+	wantExit(t, r, runner.ExitFailed, "kconform run")
 	rep := readRunReport(t, js)
 	i := slices.IndexFunc(rep.Rules, func(r runreport.Rule) bool { return strings.Contains(r.Rule, "MUST create a KP session with 200") })
 	if i < 0 || rep.Rules[i].Verdict != runreport.Broken {

@@ -12,6 +12,7 @@ import (
 	"github.com/kconform/kconform/internal/coverage"
 	"github.com/kconform/kconform/internal/labels"
 	"github.com/kconform/kconform/internal/runreport"
+	"github.com/kconform/kconform/suites/runner"
 )
 
 // TestRunReportAgainstTheBuiltInMock: the conformance report of a run
@@ -23,9 +24,7 @@ func TestRunReportAgainstTheBuiltInMock(t *testing.T) {
 	dir := t.TempDir()
 	md, js := filepath.Join(dir, "report.md"), filepath.Join(dir, "report.json")
 	r := runChild(t, 2*time.Minute, nil, "--report", md, "--report-json", js)
-	if r.exit != runPassed {
-		t.Fatalf("exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
-	}
+	wantExit(t, r, runner.ExitPassed, "kconform run")
 	rep := readRunReport(t, js)
 	// The hosted-KCO rules are skipped in a kp run (kco_test.go runs them).
 	if rep.Counts.Rules == 0 || rep.Counts.Holds+rep.Counts.NotCheckable != rep.Counts.Rules {
@@ -82,9 +81,7 @@ func TestRunReportShowsABrokenRule(t *testing.T) {
 	t.Parallel()
 	js := filepath.Join(t.TempDir(), "report.json")
 	r := runChild(t, 2*time.Minute, nil, "--report-json", js, "--mock-faults", "terminal-state-reopened", "--label-filter", labels.Lifecycle)
-	if r.exit != runFailed {
-		t.Fatalf("exit %d, want 1:\n%s", r.exit, lastOutput(r.output))
-	}
+	wantExit(t, r, runner.ExitFailed, "kconform run")
 	rep := readRunReport(t, js)
 	const rule = "HPP session lifecycle in a terminal status MUST keep a CANCELLED session CANCELLED and refuse the consumer"
 	found := false
@@ -117,9 +114,7 @@ func TestRunReportShowsABrokenAssumption(t *testing.T) {
 	dir := t.TempDir()
 	md, js := filepath.Join(dir, "report.md"), filepath.Join(dir, "report.json")
 	r := runChild(t, 2*time.Minute, nil, "--report", md, "--report-json", js, "--mock-faults", "token-reusable", "--label-filter", "lifecycle && kp")
-	if r.exit != runFailed {
-		t.Fatalf("exit %d, want 1:\n%s", r.exit, lastOutput(r.output))
-	}
+	wantExit(t, r, runner.ExitFailed, "kconform run")
 	const rule = "KP session and authorization lifecycle with an authorization token from the hosted page MUST refuse a second order with the same authorization token with 403 INVALID_OPERATION"
 	rep := readRunReport(t, js)
 	var got *runreport.Rule

@@ -2,19 +2,14 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/base64"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"maps"
 	"net/http"
 	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -24,8 +19,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/onsi/ginkgo/v2/types"
-
 	"github.com/kconform/kconform/internal/brokentarget"
 	"github.com/kconform/kconform/internal/mock"
 	"github.com/kconform/kconform/internal/outfile"
@@ -34,145 +27,6 @@ import (
 	"github.com/kconform/kconform/suites/framework"
 	"github.com/kconform/kconform/suites/runner"
 )
-
-// A test that runs specs runs `kconform run` (runSuites) in this process,
-// one run after another (runner.RunSpecs builds Ginkgo's spec tree afresh
-// for each), and reads its exit code, output and JSON report. The runs that
-// need a process of their own (signals, --procs children, -v, whose
-// GinkgoWriter streams to the process's stdout) start this test binary
-// again as `kconform run` (TestRunChild).
-
-const (
-	childArgsEnv = "KCONFORM_TEST_CHILD_ARGS" // JSON []string: the args of `kconform run`
-	childEnvEnv  = "KCONFORM_TEST_CHILD_ENV"  // JSON map: the only KCONFORM_* variables the child sees
-	childExitEnv = "KCONFORM_TEST_CHILD_EXIT" // file the child writes its exit code to
-)
-
-var updateFaultMatrix = flag.Bool("update-fault-matrix", false, "rewrite the tables of faults in docs/fault-matrix.md and internal/mock/CONTROL.md from the catalogue and the specs' declarations")
-
-// TestRunChild is not a test: it is `kconform run` inside the test binary,
-// entered when the parent sets the child variables. It writes its exit code
-// to a file instead of calling os.Exit (which a test must not do).
-func TestRunChild(t *testing.T) {
-	raw := os.Getenv(childArgsEnv)
-	if raw == "" {
-		t.Skip("helper process for the run tests")
-	}
-	var args []string
-	var env map[string]string
-	if err := json.Unmarshal([]byte(raw), &args); err != nil {
-		t.Fatal(err)
-	}
-	_ = json.Unmarshal([]byte(os.Getenv(childEnvEnv)), &env)
-	shardCommand = testShardCommand(env)
-	code := runSuites(args, func(k string) string { return env[k] }, os.Stdout, os.Stderr)
-	if err := os.WriteFile(os.Getenv(childExitEnv), []byte(strconv.Itoa(code)), 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// childRun is one `kconform run` in a child process.
-type childRun struct {
-	dir     string // where it ran
-	exit    int
-	output  string // stdout and stderr
-	report  []types.Report
-	elapsed time.Duration
-}
-
-func runChild(t *testing.T, limit time.Duration, env map[string]string, args ...string) childRun {
-	t.Helper()
-	r, err := startChild(t.Context(), t.TempDir(), limit, env, args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
-
-// startChild runs `kconform run args`, in dir, for at most limit: in this
-// process when it can (runSuites, one run at a time), else in a child
-// process; it is safe to call from any goroutine.
-func startChild(ctx context.Context, dir string, limit time.Duration, env map[string]string, args ...string) (childRun, error) {
-	reportPath := filepath.Join(dir, "report.json")
-	exitPath := filepath.Join(dir, "exit")
-	args = append([]string{"--no-color", "--json-report", reportPath}, args...)
-	if inProcess(env, args) {
-		return runInProcess(ctx, dir, limit, env, reportPath, args)
-	}
-	ctx, cancel := context.WithTimeout(ctx, limit)
-	defer cancel()
-	cmd := childCommand(ctx, dir, env, args...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	start := time.Now()
-	err := cmd.Run()
-	r := childRun{dir: dir, output: out.String(), elapsed: time.Since(start), exit: -1}
-	if ctx.Err() != nil {
-		return r, fmt.Errorf("kconform run %q did not end within %s:\n%s", args, limit, lastOutput(r.output))
-	}
-	code, readErr := os.ReadFile(exitPath)
-	if readErr != nil {
-		return r, fmt.Errorf("kconform run %q ended without an exit code (%v):\n%s", args, err, lastOutput(r.output))
-	}
-	r.exit, _ = strconv.Atoi(string(code))
-	return r, r.readReport(reportPath)
-}
-
-// readReport reads the run's JSON report when it wrote one.
-func (r *childRun) readReport(path string) error {
-	if b, err := os.ReadFile(path); err == nil {
-		if err := json.Unmarshal(b, &r.report); err != nil {
-			return fmt.Errorf("JSON report: %w", err)
-		}
-	}
-	return nil
-}
-
-// startMerchantMock starts the built-in mock for user "merchant" with
-// password, its callbacks quick, until the test ends; it returns the base URL.
-func startMerchantMock(t *testing.T, password string) string {
-	t.Helper()
-	return startMock(t, mock.Options{Username: "merchant", Password: password, ClockControl: true,
-		CallbackTimeout: 200 * time.Millisecond, CallbackRetryDelay: 50 * time.Millisecond})
-}
-
-// childCommand is `kconform run args` as a child process in dir, which
-// writes its exit code to dir/exit.
-func childCommand(ctx context.Context, dir string, env map[string]string, args ...string) *exec.Cmd {
-	a, _ := json.Marshal(args)
-	e, _ := json.Marshal(env)
-	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestRunChild$", "-test.count=1")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), childArgsEnv+"="+string(a), childEnvEnv+"="+string(e), childExitEnv+"="+filepath.Join(dir, "exit"))
-	return cmd
-}
-
-func lastOutput(s string) string {
-	if len(s) > 6000 {
-		return "…" + s[len(s)-6000:]
-	}
-	return s
-}
-
-// failures maps each failed spec's name to all its failure messages.
-func (r childRun) failures() map[string]string {
-	out := map[string]string{}
-	for _, rep := range r.report {
-		for _, s := range rep.SpecReports {
-			if s.LeafNodeType != types.NodeTypeIt || !s.State.Is(types.SpecStateFailureStates) {
-				continue
-			}
-			msgs := []string{s.Failure.Message}
-			for _, af := range s.AdditionalFailures {
-				msgs = append(msgs, af.Failure.Message)
-			}
-			// Full names: leaf texts repeat across tables, and a map keyed
-			// by them would count two failed specs as one.
-			out[s.FullText()] = strings.Join(msgs, "\n")
-		}
-	}
-	return out
-}
 
 func TestRunBadUsageExits2NamingTheFlag(t *testing.T) {
 	cases := []struct {
@@ -206,8 +60,8 @@ func TestRunBadUsageExits2NamingTheFlag(t *testing.T) {
 	for _, c := range cases {
 		var stdout, stderr bytes.Buffer
 		code := runSuites(c.args, func(k string) string { return c.env[k] }, &stdout, &stderr)
-		if code != runBadUsage {
-			t.Errorf("%q: exit %d, want %d (stderr %s)", c.args, code, runBadUsage, stderr.String())
+		if code != runner.ExitBadUsage {
+			t.Errorf("%q: exit %d, want %d (stderr %s)", c.args, code, runner.ExitBadUsage, stderr.String())
 		}
 		for _, w := range c.want {
 			if !strings.Contains(stderr.String(), w) {
@@ -219,7 +73,7 @@ func TestRunBadUsageExits2NamingTheFlag(t *testing.T) {
 		}
 	}
 	var stdout bytes.Buffer
-	if code := runSuites([]string{"-h"}, func(string) string { return "" }, &stdout, &stdout); code != runPassed || !strings.Contains(stdout.String(), "--target") && !strings.Contains(stdout.String(), "-target") {
+	if code := runSuites([]string{"-h"}, func(string) string { return "" }, &stdout, &stdout); code != runner.ExitPassed || !strings.Contains(stdout.String(), "--target") && !strings.Contains(stdout.String(), "-target") {
 		t.Errorf("-h: exit %d, output:\n%s", code, stdout.String())
 	}
 }
@@ -229,9 +83,7 @@ func TestRunBadUsageExits2NamingTheFlag(t *testing.T) {
 func TestRunBuiltInMock(t *testing.T) {
 	t.Parallel()
 	r := runChild(t, 2*time.Minute, nil)
-	if r.exit != runPassed {
-		t.Fatalf("exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
-	}
+	wantExit(t, r, runner.ExitPassed, "kconform run")
 	// The only rules not checked are the hosted-KCO ones (kco_test.go).
 	if !strings.Contains(r.output, "rules judged on this target: ") || !strings.Contains(r.output, " hold, 0 broken, 0 blocked, ") ||
 		strings.Count(r.output, " × ") != 1 || !strings.Contains(r.output, " × only with --payment-provider kco: ") {
@@ -246,24 +98,14 @@ func TestRunBuiltInMock(t *testing.T) {
 func TestRunSkipsWhatTheTargetCannotDo(t *testing.T) {
 	t.Parallel()
 	const password = "s3cret-kconform-test-password"
-	base := startMerchantMock(t, password)
-	u, _ := url.Parse(base)
-	proxy := httputil.NewSingleHostReverseProxy(u)
-	hidden := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/_kconform/") {
-			http.NotFound(w, r)
-			return
-		}
-		proxy.ServeHTTP(w, r)
-	}))
-	t.Cleanup(hidden.Close)
+	hidden := front(t, mockProxy(t, password), "/_kconform/")
 
 	dir := t.TempDir()
 	junit, md, js := filepath.Join(dir, "junit.xml"), filepath.Join(dir, "report.md"), filepath.Join(dir, "report.json")
-	r := runChild(t, 2*time.Minute, map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password},
+	r := runChild(t, 2*time.Minute, merchant(password),
 		"--target", hidden.URL, "--junit-report", junit, "--report", md, "--report-json", js, "--request-timeout", "5s",
 		"--callback-timeout", "200ms", "--callback-retry-delay", "50ms")
-	if r.exit != runPassed {
+	if r.exit != runner.ExitPassed {
 		t.Fatalf("exit %d, want 0 (skips are not failures):\n%s", r.exit, lastOutput(r.output))
 	}
 	if i := strings.Index(r.output, "kconform: "); i >= 0 {
@@ -296,10 +138,10 @@ func TestRunSkipsWhatTheTargetCannotDo(t *testing.T) {
 }
 
 // TestRunHostileTargets: a target that hangs or resets connections ends the
-// run at the probe, before any spec, with one line that says what happened;
-// one that answers garbage fails its specs saying so. Exit 1, no panic.
+// run at the probe, before any spec (so the run is in this process), with
+// one line that says what happened; one that answers garbage fails its
+// specs saying so (TestRunGarbageTarget). Exit 1, no panic.
 func TestRunHostileTargets(t *testing.T) {
-	t.Parallel()
 	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Read the body first: the server notices a client going away only
 		// once the request body is consumed.
@@ -307,40 +149,41 @@ func TestRunHostileTargets(t *testing.T) {
 		<-r.Context().Done()
 	}))
 	t.Cleanup(hang.Close)
+	hostile(t, "hanging", hang.URL, "did not answer within 300ms", false, runInProcess)
+	hostile(t, "resetting", brokentarget.Resetting(t), "connection", false, runInProcess)
+}
+
+// TestRunGarbageTarget: see TestRunHostileTargets.
+func TestRunGarbageTarget(t *testing.T) {
+	t.Parallel()
 	garbage := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte("<html>\x00\xff definitely not json"))
 	}))
 	t.Cleanup(garbage.Close)
-	resetting := brokentarget.Resetting(t)
+	hostile(t, "garbage", garbage.URL, "body.malformed-json", true, func(t *testing.T, env map[string]string, args ...string) childRun {
+		return runChild(t, time.Minute, env, args...)
+	})
+}
 
-	for name, tc := range map[string]struct {
-		url   string
-		want  string
-		specs bool // whether specs run (and fail), or the probe stops the run
-	}{
-		"hanging":   {hang.URL, "did not answer within 300ms", false},
-		"resetting": {resetting, "connection", false},
-		"garbage":   {garbage.URL, "body.malformed-json", true},
-	} {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			r := runChild(t, time.Minute, nil, "--target", tc.url, "--request-timeout", "300ms", "--deadline", "40s", "--label-filter", "kp || distribution")
-			if r.exit != runFailed {
-				t.Fatalf("exit %d, want 1:\n%s", r.exit, lastOutput(r.output))
-			}
-			if !strings.Contains(r.output, tc.want) {
-				t.Errorf("output does not say what happened (%q):\n%s", tc.want, lastOutput(r.output))
-			}
-			if strings.Contains(r.output, "[PANICKED]") || strings.Contains(r.output, "panic:") {
-				t.Errorf("a spec panicked:\n%s", lastOutput(r.output))
-			}
-			if got := len(r.failures()) > 0; got != tc.specs {
-				t.Errorf("failed specs in the report: %v, want %v (the probe stops a target that does not answer)", got, tc.specs)
-			}
-			t.Logf("%s target: %d failed specs in %s", name, len(r.failures()), r.elapsed.Round(time.Millisecond))
-		})
-	}
+// hostile runs against the hostile target at url with run: exit 1, output
+// saying want, no panic; failed specs when specs is set (the others stop
+// at the probe).
+func hostile(t *testing.T, name, url, want string, specs bool, run func(t *testing.T, env map[string]string, args ...string) childRun) {
+	t.Run(name, func(t *testing.T) {
+		r := run(t, nil, "--target", url, "--request-timeout", "300ms", "--deadline", "40s", "--label-filter", "kp || distribution")
+		wantExit(t, r, runner.ExitFailed, "kconform run")
+		if !strings.Contains(r.output, want) {
+			t.Errorf("output does not say what happened (%q):\n%s", want, lastOutput(r.output))
+		}
+		if strings.Contains(r.output, "[PANICKED]") || strings.Contains(r.output, "panic:") {
+			t.Errorf("a spec panicked:\n%s", lastOutput(r.output))
+		}
+		if got := len(r.failures()) > 0; got != specs {
+			t.Errorf("failed specs in the report: %v, want %v (the probe stops a target that does not answer)", got, specs)
+		}
+		t.Logf("%s target: %d failed specs in %s", name, len(r.failures()), r.elapsed.Round(time.Millisecond))
+	})
 }
 
 // The fault matrix is a table in docs/fault-matrix.md, the faults a table
@@ -378,9 +221,7 @@ type faultRun struct {
 func faultRuns(t *testing.T, provider string) []faultRun {
 	t.Helper()
 	tree := runner.PreviewSpecs()
-	if err := framework.CheckSpecs(tree); err != nil {
-		t.Fatal(err)
-	}
+	must(t, framework.CheckSpecs(tree))
 	byFault := map[mock.FaultID][]framework.Catch{}
 	for _, c := range framework.DeclaredCatches(tree) {
 		byFault[c.Fault] = append(byFault[c.Fault], c)
@@ -466,7 +307,7 @@ func judgeFaultRun(t *testing.T, fr faultRun, r childRun, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.exit != runFailed {
+	if r.exit != runner.ExitFailed {
 		t.Fatalf("with %s on, kconform run exited %d, want 1:\n%s", fr.fault, r.exit, lastOutput(r.output))
 	}
 	failed := r.failures()
@@ -494,9 +335,7 @@ func judgeFaultRun(t *testing.T, fr faultRun, r childRun, err error) {
 // -update-fault-matrix rewrites them.
 func TestFaultMatrixTables(t *testing.T) {
 	tree := runner.PreviewSpecs()
-	if err := framework.CheckSpecs(tree); err != nil {
-		t.Fatal(err)
-	}
+	must(t, framework.CheckSpecs(tree))
 	matrix := "| fault | rule it breaks | spec that catches it | its failure says | provider |\n|---|---|---|---|---|\n"
 	catches := framework.DeclaredCatches(tree)
 	for _, f := range mock.Faults() {

@@ -2,13 +2,11 @@ package main
 
 import (
 	"bytes"
-	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kconform/kconform/suites/runner"
 )
 
 // TestRunSplitBaseURLs: a mock that serves KP and HPP on different base
@@ -17,16 +15,13 @@ import (
 func TestRunSplitBaseURLs(t *testing.T) {
 	t.Parallel()
 	const password = "kconform-test-password-split"
-	u, _ := url.Parse(startMerchantMock(t, password))
-	proxy := httputil.NewSingleHostReverseProxy(u)
+	proxy := mockProxy(t, password)
 	// Each front serves everything but the other API.
 	kp, hpp := front(t, proxy, "/hpp/"), front(t, proxy, "/payments/")
-	creds := map[string]string{"KCONFORM_USERNAME": "merchant", "KCONFORM_PASSWORD": password}
+	creds := merchant(password)
 
 	r := runChild(t, 2*time.Minute, creds, "--kp-target", kp.URL, "--hpp-target", hpp.URL, "--label-filter", "lifecycle || distribution")
-	if r.exit != runPassed {
-		t.Fatalf("exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
-	}
+	wantExit(t, r, runner.ExitPassed, "kconform run")
 	t.Logf("split run:\n%s", lastOutput(r.output))
 	for _, want := range []string{"KP base URL:  " + kp.URL, "HPP base URL: " + hpp.URL, "0 broken, 0 blocked"} {
 		if !strings.Contains(r.output, want) {
@@ -40,34 +35,19 @@ func TestRunSplitBaseURLs(t *testing.T) {
 		env[k] = v
 	}
 	r = runChild(t, 2*time.Minute, env, "--target", kp.URL, "--label-filter", "hpp && lifecycle")
-	if r.exit != runPassed {
+	if r.exit != runner.ExitPassed {
 		t.Errorf("--target with KCONFORM_HPP_TARGET: exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
 	}
 	// Without the override the HPP API is not at --target: the probe says
 	// its routes are not served, and the run fails.
 	r = runChild(t, 2*time.Minute, creds, "--target", kp.URL, "--label-filter", "hpp && lifecycle")
-	if r.exit != runFailed || !strings.Contains(r.output, "is not served") {
+	if r.exit != runner.ExitFailed || !strings.Contains(r.output, "is not served") {
 		t.Errorf("without --hpp-target: exit %d, want 1 naming the unserved HPP routes:\n%s", r.exit, lastOutput(r.output))
 	}
 
 	var stderr bytes.Buffer
-	if code := runSuites([]string{"--hpp-target", hpp.URL}, func(k string) string { return creds[k] }, &stderr, &stderr); code != runBadUsage ||
+	if code := runSuites([]string{"--hpp-target", hpp.URL}, func(k string) string { return creds[k] }, &stderr, &stderr); code != runner.ExitBadUsage ||
 		!strings.Contains(stderr.String(), "give both, or --target") {
 		t.Errorf("--hpp-target alone: exit %d, want 2 saying what is missing:\n%s", code, stderr.String())
 	}
-}
-
-// front serves everything through proxy but the paths under others (404).
-func front(t *testing.T, proxy http.Handler, others ...string) *httptest.Server {
-	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		for _, other := range others {
-			if strings.HasPrefix(r.URL.Path, other) {
-				http.NotFound(w, r)
-				return
-			}
-		}
-		proxy.ServeHTTP(w, r)
-	}))
-	t.Cleanup(s.Close)
-	return s
 }

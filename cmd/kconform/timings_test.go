@@ -9,6 +9,7 @@ import (
 
 	"github.com/kconform/kconform/internal/labels"
 	"github.com/kconform/kconform/internal/mock"
+	"github.com/kconform/kconform/suites/runner"
 )
 
 // TestRunAdoptsAnnouncedCallbackTimings: a mock started separately with
@@ -23,9 +24,7 @@ func TestRunAdoptsAnnouncedCallbackTimings(t *testing.T) {
 	creds := map[string]string{"KCONFORM_USERNAME": mock.DefaultUsername, "KCONFORM_PASSWORD": mock.DefaultPassword}
 
 	r := runChild(t, 2*time.Minute, creds, "--target", base, "--label-filter", labels.Callbacks)
-	if r.exit != runPassed {
-		t.Fatalf("without timing flags: exit %d, want 0:\n%s", r.exit, lastOutput(r.output))
-	}
+	wantExit(t, r, runner.ExitPassed, "without timing flags")
 	if want := "timeout 700ms (announced by kconform-mock), retry delay 30ms (announced by kconform-mock)"; !strings.Contains(r.output, want) {
 		t.Errorf("the header should say the timings were adopted (%q):\n%s", want, lastOutput(r.output))
 	}
@@ -33,7 +32,7 @@ func TestRunAdoptsAnnouncedCallbackTimings(t *testing.T) {
 	// The failing spec waits out its whole window (Async, 30s remote).
 	r = runChild(t, 2*time.Minute, creds, "--target", base, "--label-filter", labels.Callbacks, "--callback-timeout", "100ms")
 	const slow = "HPP status callbacks when the receiver does not acknowledge MUST retry a callback the receiver answers too slowly, with the same event_id"
-	if _, failed := r.failures()[slow]; r.exit != runFailed || !failed {
+	if _, failed := r.failures()[slow]; r.exit != runner.ExitFailed || !failed {
 		t.Errorf("with --callback-timeout 100ms against a mock waiting 700ms: exit %d, failures %v; want exit 1 and %q failed:\n%s",
 			r.exit, slices.Sorted(maps.Keys(r.failures())), slow, lastOutput(r.output))
 	}
@@ -76,7 +75,7 @@ func TestRunAheadFailureFailsTheAdoptingSpecs(t *testing.T) {
 			t.Errorf("%q should fail with the set-up's message; failures: %v\n%s", spec, slices.Sorted(maps.Keys(failures)), lastOutput(r.output))
 		}
 	}
-	if r.exit != runFailed {
+	if r.exit != runner.ExitFailed {
 		t.Errorf("exit %d, want 1", r.exit)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kconform/kconform/suites/runner"
 	"github.com/onsi/gomega/gbytes"
 )
 
@@ -54,7 +55,7 @@ func TestRunRefusesEmptyMockFaultNames(t *testing.T) {
 	for _, v := range []string{",,", "terminal-state-reopened,", " , "} {
 		var stdout, stderr bytes.Buffer
 		code := runSuites([]string{"--mock-faults", v}, func(string) string { return "" }, &stdout, &stderr)
-		if code != runBadUsage || !strings.Contains(stderr.String(), "--mock-faults") || !strings.Contains(stderr.String(), "empty") {
+		if code != runner.ExitBadUsage || !strings.Contains(stderr.String(), "--mock-faults") || !strings.Contains(stderr.String(), "empty") {
 			t.Errorf("--mock-faults %q: exit %d, stderr %q; want 2 naming the flag and the empty name", v, code, stderr.String())
 		}
 	}
@@ -170,9 +171,9 @@ func TestRunSelectingNothingSaysSoInItsFlags(t *testing.T) {
 		var stdout, stderr bytes.Buffer
 		code := runSuites(c.args, noEnv, &stdout, &stderr)
 		lines := strings.Split(stderr.String(), "\n")
-		if code != runBadUsage || stdout.Len() != 0 || len(lines) != 3 || !strings.HasPrefix(lines[0], "kconform run: "+c.want) ||
+		if code != runner.ExitBadUsage || stdout.Len() != 0 || len(lines) != 3 || !strings.HasPrefix(lines[0], "kconform run: "+c.want) ||
 			lines[1] != "(kconform run -h lists the flags)" || strings.Contains(stderr.String(), "fail-on-empty") {
-			t.Errorf("kconform run %q: exit %d, stdout %.200q, stderr %q; want %d and %q then the pointer to -h", c.args, code, stdout.String(), stderr.String(), runBadUsage, c.want)
+			t.Errorf("kconform run %q: exit %d, stdout %.200q, stderr %q; want %d and %q then the pointer to -h", c.args, code, stdout.String(), stderr.String(), runner.ExitBadUsage, c.want)
 		}
 	}
 }

@@ -15,9 +15,7 @@ import (
 func TestValidateNothingCheckedIsNotAPass(t *testing.T) {
 	dir := t.TempDir()
 	empty := filepath.Join(dir, "empty")
-	if err := os.Mkdir(empty, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	must(t, os.Mkdir(empty, 0o755))
 	noRecordings := filepath.Join(dir, "notes")
 	writeRecording(t, noRecordings, "README.md", "# not a recording\n")
 	for _, tt := range []struct {
@@ -70,9 +68,7 @@ func TestValidateRefusesPipesAndDevices(t *testing.T) {
 	folder := filepath.Join(dir, "folder")
 	writeRecording(t, folder, "ok.json", exchangesFile(waiting))
 	inFolder := filepath.Join(folder, "pipe.json")
-	if err := syscall.Mkfifo(inFolder, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	must(t, syscall.Mkfifo(inFolder, 0o644))
 	socket := filepath.Join(dir, "socket.har")
 	if l, err := net.Listen("unix", socket); err == nil {
 		defer l.Close()

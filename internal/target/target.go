@@ -381,3 +381,19 @@ func IsUsage(err error) bool {
 	var u *UsageError
 	return errors.As(err, &u)
 }
+
+// Selection describes the run's spec filters in its flags' words
+// (`--label-filter "kp" --focus "x"`), "" when every spec is selected.
+func (c RunConfig) Selection() string {
+	var parts []string
+	if c.LabelFilter != "" {
+		parts = append(parts, fmt.Sprintf("--label-filter %q", c.LabelFilter))
+	}
+	for _, f := range c.Focus {
+		parts = append(parts, fmt.Sprintf("--focus %q", f))
+	}
+	for _, s := range c.Skip {
+		parts = append(parts, fmt.Sprintf("--skip %q", s))
+	}
+	return strings.Join(parts, " ")
+}

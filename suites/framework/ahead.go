@@ -31,7 +31,7 @@ type Started struct {
 // recorded but no spec checks them.
 func Ahead(start func(a *Framework)) *Started {
 	GinkgoHelper()
-	e, err := Current()
+	e, err := current()
 	Expect(err).NotTo(HaveOccurred())
 	for _, labels := range CurrentSpecReport().ContainerHierarchyLabels {
 		for _, l := range labels {

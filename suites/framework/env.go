@@ -6,15 +6,20 @@
 //
 // The spec package (suites/conformance) registers specs with
 // `var _ = Describe(...)`; a runner (suites_suite_test.go for `go test`,
-// cmd/kconform for `kconform run`) builds the Env, calls Configure and
-// then RunSpecs.
+// suites/runner for `kconform run`) builds the Env and hands it to Run,
+// which runs the specs and returns Ginkgo's report of them.
 package framework
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"sync"
 	"sync/atomic"
+
+	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/types"
+	"github.com/onsi/gomega"
 
 	"github.com/kconform/kconform/internal/contract"
 	"github.com/kconform/kconform/internal/exchange"
@@ -92,28 +97,78 @@ func (e *Env) observe(rec transport.Record) {
 	}
 }
 
+// The run under way. Ginkgo keeps one spec tree per process and its specs'
+// closures are declared before any run exists (tree.go), so they cannot be
+// handed their Env as an argument: they find it in this one process-wide
+// slot, which Run fills for exactly the duration of RunSpecs and nothing
+// else writes or reads. The runner gets everything back from Run as values.
 var (
-	envMu   sync.RWMutex
-	current *Env
+	runMu   sync.RWMutex
+	running *suiteRun // nil outside Run
 	seq     atomic.Int64
 )
 
-// Configure sets the environment of the run; call it before RunSpecs.
-func Configure(e *Env) {
-	envMu.Lock()
-	defer envMu.Unlock()
-	current = e
+// oneAtATime keeps runs and previews of the spec tree apart: Ginkgo's tree,
+// its console writers and the fail handler are the process's, and
+// buildTree empties the tree.
+var oneAtATime sync.Mutex
+
+// suiteRun is what one Run shares with the specs and Ginkgo's reporting
+// node (report.go).
+type suiteRun struct {
+	env    *Env
+	report *types.Report // the suite's, once Ginkgo reported it
 }
 
-// Current returns the configured environment, or an error when the suites
-// are run without a runner.
-func Current() (*Env, error) {
-	envMu.RLock()
-	defer envMu.RUnlock()
-	if current == nil {
-		return nil, fmt.Errorf("framework.Configure was not called: run the suites with `go test ./suites/...` or `kconform run`")
+// Run runs the suites (the containers declared with Group) with env as
+// their environment and returns Ginkgo's report of the suite (nil when
+// Ginkgo produced none) and whether the suite passed. Failed Gomega
+// assertions go through FailHandler. A process may run the suites any
+// number of times, one run after another (a second caller waits): each run
+// builds the tree afresh (buildTree).
+func Run(t ginkgo.GinkgoTestingT, description string, env *Env, sc types.SuiteConfig, rc types.ReporterConfig) (*types.Report, bool, error) {
+	if env == nil {
+		return nil, false, errors.New("framework.Run: no environment for the specs")
 	}
-	return current, nil
+	oneAtATime.Lock()
+	defer oneAtATime.Unlock()
+	r := &suiteRun{env: env}
+	runMu.Lock()
+	running = r
+	runMu.Unlock()
+	defer func() {
+		runMu.Lock()
+		defer runMu.Unlock()
+		running = nil
+	}()
+
+	buildTree()
+	gomega.RegisterFailHandler(FailHandler)
+	passed := ginkgo.RunSpecs(t, description, sc, rc)
+	runMu.RLock()
+	defer runMu.RUnlock()
+	return r.report, passed, nil
+}
+
+// Preview is ginkgo.PreviewSpecs of the suites: their tree, with the
+// filters of a types.SuiteConfig in args applied, built afresh. It waits
+// for a run under way to end.
+func Preview(description string, args ...any) types.Report {
+	oneAtATime.Lock()
+	defer oneAtATime.Unlock()
+	buildTree()
+	return ginkgo.PreviewSpecs(description, args...)
+}
+
+// current returns the environment of the run under way, or an error when
+// the specs run without Run.
+func current() (*Env, error) {
+	runMu.RLock()
+	defer runMu.RUnlock()
+	if running == nil {
+		return nil, fmt.Errorf("no run under way: run the suites with `go test ./suites/...` or `kconform run`")
+	}
+	return running.env, nil
 }
 
 // nextRef returns a reference unique to this run and spec.

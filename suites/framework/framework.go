@@ -74,7 +74,7 @@ func New() *Framework {
 func (f *Framework) setUp() {
 	GinkgoHelper()
 	f.Recorder, f.steps, f.returnBox, f.tab = nil, nil, "", nil
-	e, err := Current()
+	e, err := current()
 	Expect(err).NotTo(HaveOccurred())
 	for _, l := range CurrentSpecReport().Labels() {
 		Requires(e, l)

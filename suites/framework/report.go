@@ -1,30 +1,19 @@
 package framework
 
 import (
-	"sync"
-
 	. "github.com/onsi/ginkgo/v2"
-	"github.com/onsi/ginkgo/v2/types"
 )
 
-var (
-	reportMu   sync.Mutex
-	lastReport *types.Report
-)
-
-// The suite report is kept for the runner's summary (LastReport; the
-// summary's words are internal/runreport's Report.Summary).
+// The suite report goes back to Run's caller (for the summary, whose words
+// are internal/runreport's Report.Summary, and the run's reports). Ginkgo
+// hands it over only to a reporting node, registered with every tree
+// BuildTree builds.
 var _ = suiteNode(func() {
 	ReportAfterSuite("kconform: keep the report for the summary", func(r Report) {
-		reportMu.Lock()
-		defer reportMu.Unlock()
-		lastReport = &r
+		runMu.Lock()
+		defer runMu.Unlock()
+		if running != nil {
+			running.report = &r
+		}
 	})
 })
-
-// LastReport returns the report of the run that just ended, or nil.
-func LastReport() *types.Report {
-	reportMu.Lock()
-	defer reportMu.Unlock()
-	return lastReport
-}

@@ -17,7 +17,7 @@ import (
 // ginkgo's extensions/globals.Reset emptied the tree first, and then the
 // tree must be declared again. Declaring the containers through Group
 // below, instead of ginkgo.Describe at package initialisation, is what lets
-// BuildTree do that: `kconform run`'s tests run whole runs one after
+// buildTree do that: `kconform run`'s tests run whole runs one after
 // another in one test process.
 var suiteTree struct {
 	sync.Mutex
@@ -26,7 +26,7 @@ var suiteTree struct {
 }
 
 // Group declares a top-level container of the conformance suites, as
-// ginkgo.Describe does (same text and decorators), for every tree BuildTree
+// ginkgo.Describe does (same text and decorators), for every tree buildTree
 // builds. Use it as `var _ = fw.Group(...)`; nested containers use
 // ginkgo's own Describe/Context. Specs keep their source location: the
 // caller's file and line are passed on to Ginkgo.
@@ -40,7 +40,7 @@ func Group(text string, args ...any) bool {
 }
 
 // suiteNode declares a suite-level node of the framework itself (a
-// ReportAfterSuite, say) for every tree BuildTree builds.
+// ReportAfterSuite, say) for every tree buildTree builds.
 func suiteNode(declare func()) bool {
 	suiteTree.Lock()
 	defer suiteTree.Unlock()
@@ -48,12 +48,11 @@ func suiteNode(declare func()) bool {
 	return true
 }
 
-// BuildTree empties Ginkgo's process-wide spec tree (and its "already ran"
-// mark) and declares the suites in it again. Call it before each
-// ginkgo.PreviewSpecs or ginkgo.RunSpecs of a run; never while specs run.
-// Containers declared with ginkgo.Describe directly, outside Group, are
-// dropped by it.
-func BuildTree() {
+// buildTree empties Ginkgo's process-wide spec tree (and its "already ran"
+// mark) and declares the suites in it again. Run and Preview call it;
+// never call it while specs run. Containers declared with ginkgo.Describe
+// directly, outside Group, are dropped by it.
+func buildTree() {
 	suiteTree.Lock()
 	defer suiteTree.Unlock()
 	globals.Reset()

@@ -1,7 +1,7 @@
 // Package runner turns a target.RunConfig into a running suite: it starts the
 // built-in mock when there is no target, probes the target's capabilities,
-// starts the callback receiver when the target can reach it, configures the
-// framework, and builds Ginkgo's configuration from the flags (a binary does
+// starts the callback receiver when the target can reach it, builds the
+// specs' environment, and builds Ginkgo's configuration from the flags (a binary does
 // not get Ginkgo's own flags parsed). Both `go test ./suites/...` and
 // `kconform run` use it, so they run the same way.
 package runner
@@ -51,9 +51,9 @@ func CheckSpecs() error {
 	return framework.CheckSpecs(PreviewSpecs())
 }
 
-// Prepare builds the run's environment and configures the framework. The
-// returned stop function releases what Prepare started (the in-process
-// mock, the callback receiver); call it after RunSpecs.
+// Prepare builds the run's environment, for framework.Run. The returned
+// stop function releases what Prepare started (the in-process mock, the
+// callback receiver); call it after the specs ran.
 func Prepare(ctx context.Context, cfg target.RunConfig) (*framework.Env, func(), error) {
 	var stops []func()
 	stop := func() {
@@ -150,7 +150,6 @@ func Prepare(ctx context.Context, cfg target.RunConfig) (*framework.Env, func(),
 		env.ReceiverReason = fmt.Sprintf("the target %s cannot call a receiver on this machine's loopback; "+
 			"pass --callback-url (a public URL, https for Klarna) that forwards to --callback-listen to run them", cfg.TargetString())
 	}
-	framework.Configure(env)
 	return env, stop, nil
 }
 

@@ -1,51 +1,31 @@
-package main
+package runner
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
-	"os/signal"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/ginkgo/v2/types"
 
-	"github.com/kconform/kconform/internal/contract"
-	"github.com/kconform/kconform/internal/coverage"
 	"github.com/kconform/kconform/internal/exchange"
 	"github.com/kconform/kconform/internal/parallel"
+	"github.com/kconform/kconform/internal/runfiles"
 	"github.com/kconform/kconform/internal/runreport"
 	"github.com/kconform/kconform/internal/target"
-	"github.com/kconform/kconform/suites/runner"
 )
 
 // `kconform run --procs N`: the parent plans the shards and merges what
-// the children wrote (internal/parallel); each child is this binary again,
-// `kconform run` with the same flags and a shard file (runShard).
-
-// shardCommand starts one child. The tests replace it: their binary is
-// the test binary, which runs `kconform run` through TestRunChild.
-var shardCommand parallel.Command = func(ctx context.Context, args []string, env map[string]string) *exec.Cmd {
-	exe, err := os.Executable()
-	if err != nil {
-		exe = os.Args[0]
-	}
-	cmd := exec.CommandContext(ctx, exe, append([]string{"run"}, args...)...)
-	cmd.Env = os.Environ()
-	for k, v := range env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	return cmd
-}
+// the children wrote (internal/parallel); each child is `kconform run`
+// again, with the same flags and a shard file (runShard), started by the
+// Invocation's Command.
 
 // childGrace is how long a stopped child has to write its reports: Ginkgo's
-// grace period (runner.GinkgoConfig) and some.
+// grace period (GinkgoConfig) and some.
 const childGrace = 15 * time.Second
 
 // shardRun is a child's shard and what it tells the parent.
@@ -59,27 +39,29 @@ type shardRun struct {
 
 // runShard is a child of a parallel run: the shard's specs, its outputs to
 // the shard's folder instead of the user's paths, and its result last.
-func runShard(start time.Time, path string, cfg target.RunConfig, stdout, stderr io.Writer) int {
-	s, err := parallel.ReadShard(path)
+func runShard(inv Invocation, signals <-chan os.Signal) int {
+	s, err := parallel.ReadShard(inv.Shard)
 	if err != nil {
-		fmt.Fprintf(stderr, "kconform run: %v\n", err)
-		return runFailed
+		fmt.Fprintf(inv.Stderr, "kconform run: %v\n", err)
+		return ExitFailed
 	}
+	cfg := inv.Config
 	child := &shardRun{shard: s, user: cfg}
 	child.user.Deadline = s.RunDeadline
 	if !s.Until.IsZero() {
 		cfg.Deadline = time.Until(s.Until)
 	}
-	cfg.Focus = s.Focus(runner.SuiteName)
+	cfg.Focus = s.Focus(SuiteName)
 	cfg.JUnitReport, cfg.Report, cfg.ReportJSON, cfg.Record = "", "", "", ""
 	cfg.JSONReport = s.ReportPath()
 	if s.Record {
 		cfg.Record = s.RecordPath()
 	}
-	child.result.Exit = runSpecs(start, cfg, stdout, stderr, child)
+	inv.Config = cfg
+	child.result.Exit = runSpecs(inv, child, signals)
 	if err := s.WriteResult(child.result); err != nil {
-		fmt.Fprintf(stderr, "kconform run: %v\n", err)
-		return runFailed
+		fmt.Fprintf(inv.Stderr, "kconform run: %v\n", err)
+		return ExitFailed
 	}
 	return child.result.Exit
 }
@@ -94,14 +76,15 @@ type plan struct {
 // selected ones into cfg.Procs shards. Against a target the children
 // share, its clock is shared too, so Serial specs get a shard of their own.
 func planParallel(cfg target.RunConfig) plan {
-	sc, _ := runner.GinkgoConfig(cfg)
-	preview := runner.PreviewSpecs(sc)
+	sc, _ := GinkgoConfig(cfg)
+	preview := PreviewSpecs(sc)
 	return plan{preview: preview, shards: parallel.Plan(preview, cfg.Procs, !cfg.InProcess())}
 }
 
 // runParallel runs p's shards in child processes and ends the run with the
 // merged report, as runSpecs would.
-func runParallel(start time.Time, cfg target.RunConfig, args []string, p plan, stdout, stderr io.Writer) int {
+func runParallel(inv Invocation, p plan, signals <-chan os.Signal) int {
+	cfg, stdout, stderr := inv.Config, inv.Stdout, inv.Stderr
 	// The children scrub what they write (the built-in mock's credentials
 	// are theirs); this scrubs the user's credentials once more.
 	scrub := exchange.NewScrubber(exchange.BasicSecrets(cfg.Username, cfg.Password.Reveal())...)
@@ -117,35 +100,35 @@ func runParallel(start time.Time, cfg target.RunConfig, args []string, p plan, s
 	header := ""
 	if !cfg.InProcess() {
 		ctx, cancel := context.WithTimeout(context.Background(), cfg.Deadline)
-		env, stopEnv, err := runner.Prepare(ctx, cfg)
+		env, stopEnv, err := Prepare(ctx, cfg)
 		stopEnv()
 		cancel()
 		if err != nil {
 			fmt.Fprintf(stderr, "kconform run: %v\n", err)
-			return runFailed
+			return ExitFailed
 		}
-		header, unserved = env.Scrubber.String(runner.Header(env)), env.Unserved
+		header, unserved = env.Scrubber.String(Header(env)), env.Unserved
 		printHeader(stdout, header, cfg, p)
 	}
 
-	outputs, err := parallelOutputs(cfg)
+	outputs, err := runfiles.OpenForParent(cfg, inv.Version)
 	if err != nil {
 		fmt.Fprintf(stderr, "kconform run: %v\n", err)
-		return runFailed
+		return ExitFailed
 	}
-	defer outputs.abort()
+	defer outputs.Abort()
 	dir, err := os.MkdirTemp("", "kconform-run-")
 	if err != nil {
 		fmt.Fprintf(stderr, "kconform run: %v\n", err)
-		return runFailed
+		return ExitFailed
 	}
 	defer os.RemoveAll(dir)
 	for i := range p.shards {
-		p.shards[i].Record, p.shards[i].Coverage = outputs.record != nil, outputs.coverage != nil
+		p.shards[i].Record, p.shards[i].Coverage = outputs.Records(), outputs.Covers()
 		p.shards[i].RunDeadline = cfg.Deadline
 	}
 
-	outcomes, sig := runChildren(start, cfg, args, dir, p.shards)
+	outcomes, sig := runChildren(inv, dir, p.shards, signals)
 
 	var (
 		parts   []parallel.ShardReport
@@ -169,7 +152,7 @@ func runParallel(start time.Time, cfg target.RunConfig, args []string, p plan, s
 		if o.Result == nil {
 			continue
 		}
-		passed = passed && o.Result.Exit == runPassed
+		passed = passed && o.Result.Exit == ExitPassed
 		if header == "" && o.Result.Header != "" {
 			header, unserved = o.Result.Header, o.Result.Unserved
 			printHeader(stdout, header, cfg, p)
@@ -181,7 +164,7 @@ func runParallel(start time.Time, cfg target.RunConfig, args []string, p plan, s
 		// why below): it observed nothing, and its missing file is no
 		// news to the user.
 		if o.Shard.Coverage && part.Err == nil {
-			if err := mergeCoverage(outputs.coverage, o.Shard.CoveragePath()); err != nil {
+			if err := outputs.MergeCoverage(o.Shard.CoveragePath()); err != nil {
 				fmt.Fprintf(stderr, "kconform run: the coverage of %s: %v\n", o.Shard.Describe(), err)
 				passed = false
 			}
@@ -207,7 +190,7 @@ func runParallel(start time.Time, cfg target.RunConfig, args []string, p plan, s
 				fmt.Fprintln(stderr, o.Output)
 			}
 		}
-		return runFailed
+		return ExitFailed
 	}
 	for _, o := range lost {
 		if o.Output == "" {
@@ -216,43 +199,27 @@ func runParallel(start time.Time, cfg target.RunConfig, args []string, p plan, s
 		}
 		fmt.Fprintf(stderr, "kconform run: %v; its output:\n%s\n", o.Err, indent(o.Output))
 	}
-	if outputs.record != nil {
-		if err := outputs.record.AddFiles(records...); err != nil {
+	if outputs.Records() {
+		if err := outputs.AddRecords(records...); err != nil {
 			fmt.Fprintf(stderr, "kconform run: --record: %v\n", err)
 			passed = false
 		}
 	}
 	merged := parallel.MergeReports(p.preview, parts)
 	var rc types.ReporterConfig
-	merged.SuiteConfig, rc = runner.GinkgoConfig(cfg)
+	merged.SuiteConfig, rc = GinkgoConfig(cfg)
 	replay(merged, rc, workers(p.shards), stdout)
-	outputs.unserved = unserved
 	return finish(&merged, passed && merged.SuiteSucceeded, sig, scrub, unserved, outputs, stdout, stderr)
-}
-
-// parallelOutputs are the parent's outputs: the children observe, the
-// parent writes. The contract is loaded only for a coverage.
-func parallelOutputs(cfg target.RunConfig) (*runOutputs, error) {
-	var v *contract.Validator
-	if cfg.Report != "" || cfg.ReportJSON != "" {
-		var err error
-		if v, err = contract.DefaultValidator(); err != nil {
-			return nil, fmt.Errorf("load the contract: %v", err)
-		}
-	}
-	return newOutputs(cfg, v)
 }
 
 // runChildren runs the shards' children until they end, stopping them on
 // SIGINT or SIGTERM, which it returns (nil for none). The children are in
 // their own process groups: a Ctrl-C at the terminal reaches this process
 // only, which stops each child once.
-func runChildren(start time.Time, cfg target.RunConfig, args []string, dir string, shards []parallel.Shard) ([]parallel.Outcome, os.Signal) {
+func runChildren(inv Invocation, dir string, shards []parallel.Shard, signals <-chan os.Signal) ([]parallel.Outcome, os.Signal) {
+	cfg := inv.Config
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(signals)
 	var (
 		mu  sync.Mutex
 		got os.Signal
@@ -283,8 +250,8 @@ func runChildren(start time.Time, cfg target.RunConfig, args []string, dir strin
 		credentials[target.EnvUsername], credentials[target.EnvPassword] = cfg.Username, cfg.Password.Reveal()
 	}
 	r := parallel.Runner{
-		Dir: dir, Args: target.WithoutFlag(target.WithoutFlag(args, "password"), "username"), Env: credentials,
-		Command: shardCommand, Deadline: start.Add(cfg.Deadline), Stop: stop, Grace: childGrace,
+		Dir: dir, Args: target.WithoutFlag(target.WithoutFlag(inv.Args, "password"), "username"), Env: credentials,
+		Command: inv.Command, Deadline: inv.Start.Add(cfg.Deadline), Stop: stop, Grace: childGrace,
 	}
 	outcomes := r.Run(ctx, shards)
 	cancel()
@@ -324,7 +291,7 @@ func printHeader(w io.Writer, header string, cfg target.RunConfig, p plan) {
 // parallel run of its own (so -v shows each spec's output with the spec),
 // the specs in the order they are written.
 func replay(r types.Report, rc types.ReporterConfig, procs int, w io.Writer) {
-	rep := reporters.NewDefaultReporter(rc, runner.WithoutStacks(w))
+	rep := reporters.NewDefaultReporter(rc, WithoutStacks(w))
 	r.SuiteConfig.ParallelTotal = procs
 	rep.SuiteWillBegin(r)
 	for _, s := range r.SpecReports {
@@ -345,19 +312,6 @@ func workers(shards []parallel.Shard) int {
 		}
 	}
 	return n
-}
-
-func mergeCoverage(c *coverage.Collector, path string) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	var s coverage.Snapshot
-	if err := json.Unmarshal(b, &s); err != nil {
-		return err
-	}
-	c.Merge(s)
-	return nil
 }
 
 func indent(s string) string {

@@ -1,25 +1,22 @@
-package main
+package runner
 
 import (
 	"fmt"
 
-	"github.com/onsi/ginkgo/v2"
-
 	"github.com/kconform/kconform/internal/parallel"
 	"github.com/kconform/kconform/internal/target"
-	"github.com/kconform/kconform/suites/runner"
 )
 
-// checkSelectsSpecs refuses filters (--focus, --skip, --label-filter) that
+// CheckSelectsSpecs refuses filters (--focus, --skip, --label-filter) that
 // select no spec, before the target is probed: Ginkgo would run nothing
 // and fail with its own "--fail-on-empty is set", a flag kconform does not
 // have. A usage error (exit 2), said in the run's flags.
-func checkSelectsSpecs(cfg target.RunConfig) error {
-	sc, _ := runner.GinkgoConfig(cfg)
-	preview := ginkgo.PreviewSpecs(runner.SuiteName, sc)
+func CheckSelectsSpecs(cfg target.RunConfig) error {
+	sc, _ := GinkgoConfig(cfg)
+	preview := PreviewSpecs(sc)
 	if len(parallel.Selected(preview)) > 0 {
 		return nil
 	}
 	return fmt.Errorf("no spec matches %s (of the %d specs): nothing to run",
-		selection(cfg), preview.PreRunStats.TotalSpecs)
+		cfg.Selection(), preview.PreRunStats.TotalSpecs)
 }
