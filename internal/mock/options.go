@@ -6,12 +6,16 @@ import (
 	"log/slog"
 	"math"
 	"time"
+
+	"github.com/kconform/kconform/internal/target"
 )
 
-// Default credentials, documented for `kconform mock` and the suites.
+// Default credentials, documented for `kconform mock` and the suites. They
+// are defined with the run's configuration, which uses them for a loopback
+// target given no credentials, so the two cannot drift apart.
 const (
-	DefaultUsername = "kconform"
-	DefaultPassword = "kconform-secret"
+	DefaultUsername = target.MockDefaultUsername
+	DefaultPassword = target.MockDefaultPassword
 )
 
 // Callback delivery defaults: D-cb gives 3 s to answer and a retry "a few

@@ -36,9 +36,9 @@ const (
 )
 
 // Credentials the built-in mock accepts when started without options
-// (internal/mock/CONTROL.md); used for a loopback target given none.
-// Not imported from internal/mock, which would make this configuration
-// package carry the whole mock; TestLoadCredentials holds them equal.
+// (internal/mock/CONTROL.md); used for a loopback target given none. The
+// mock's DefaultUsername/DefaultPassword are these: defined here, where the
+// run needs them, so this configuration package does not carry the mock.
 const (
 	MockDefaultUsername = "kconform"
 	MockDefaultPassword = "kconform-secret"

@@ -16,7 +16,6 @@ import (
 
 	"github.com/kconform/kconform/openapi"
 
-	"github.com/kconform/kconform/internal/mock"
 	"github.com/kconform/kconform/internal/testkit"
 )
 
@@ -196,7 +195,7 @@ func TestLoadCredentials(t *testing.T) {
 	}
 	// The mock's own defaults, not this package's copy of them: the two
 	// must agree or a loopback run is refused by the mock it started.
-	if cfg.Username != mock.DefaultUsername || cfg.Password.Reveal() != mock.DefaultPassword || len(cfg.Notes) == 0 {
+	if cfg.Username != MockDefaultUsername || cfg.Password.Reveal() != MockDefaultPassword || len(cfg.Notes) == 0 {
 		t.Errorf("loopback target should default to the mock credentials with a note: %q %q", cfg.Username, cfg.Notes)
 	}
 	_, err = Load([]string{"--target", "https://user:hunter2@api.playground.klarna.com"}, testkit.Env(nil))
