@@ -200,9 +200,29 @@ const (
 // TestFaultMatrix proves the suites catch every fault of the mock, as
 // the specs declare it (framework.Catches): for each fault, a run with the
 // fault switched on and only its declaring specs focused exits 1, and each
-// of those specs fails with the message its declaration names.
+// of those specs fails with the message its declaration names. The runs
+// go in this one process, one after another (startChild).
 func TestFaultMatrix(t *testing.T) {
 	proveFaults(t, faultRuns(t, ""))
+}
+
+// TestFaultMatrixInParallel proves, for a few faults, that a run split
+// into processes (--procs, as against a remote target) catches them as
+// one process does: a fault of a plain spec, one of an Ordered container
+// (the status callbacks) and one of a Serial clock spec.
+func TestFaultMatrixInParallel(t *testing.T) {
+	var runs []faultRun
+	for _, fr := range faultRuns(t, "") {
+		switch fr.fault {
+		case mock.FaultHPPCreateWrongStatus, mock.FaultCallbackEventIDChanges, mock.FaultTokenNeverExpires:
+			fr.procs = target.DefaultProcs
+			runs = append(runs, fr)
+		}
+	}
+	if len(runs) != 3 {
+		t.Fatalf("%d of the 3 sample faults have a run", len(runs))
+	}
+	proveFaults(t, runs)
 }
 
 // faultRun is one run of a fault matrix: fault on, with --payment-provider
@@ -211,6 +231,7 @@ type faultRun struct {
 	fault    mock.FaultID
 	provider string
 	catches  []framework.Catch
+	procs    int // --procs, 0 for the default (one process for the built-in mock)
 }
 
 // faultRuns derives a matrix from the suites' declarations. With provider
@@ -240,12 +261,12 @@ func faultRuns(t *testing.T, provider string) []faultRun {
 		switch {
 		case provider != "":
 			if cs := pick(provider); len(cs) > 0 {
-				runs = append(runs, faultRun{f, provider, cs})
+				runs = append(runs, faultRun{fault: f, provider: provider, catches: cs})
 			}
 		case len(pick(target.ProviderKP)) > 0:
-			runs = append(runs, faultRun{f, "", pick(target.ProviderKP)})
+			runs = append(runs, faultRun{fault: f, catches: pick(target.ProviderKP)})
 		case len(pick(target.ProviderKCO)) > 0:
-			runs = append(runs, faultRun{f, target.ProviderKCO, pick(target.ProviderKCO)})
+			runs = append(runs, faultRun{fault: f, provider: target.ProviderKCO, catches: pick(target.ProviderKCO)})
 		default:
 			t.Errorf("no spec declares it catches fault %q: decorate the spec that fails under it with framework.Catches", f)
 		}
@@ -257,9 +278,10 @@ func faultRuns(t *testing.T, provider string) []faultRun {
 // declaring spec (its whole name, so that no other spec runs; Ginkgo
 // matches focus against the suite's name and the spec's).
 func (fr faultRun) args(dir string) []string {
-	// In parallel mode (the built-in mock's default is one process), so that
-	// every fault is proved the way a run against a remote target goes.
-	args := []string{"--procs", strconv.Itoa(target.DefaultProcs), "--mock-faults", fr.fault.String(), "--report-json", filepath.Join(dir, "conformance.json")}
+	args := []string{"--mock-faults", fr.fault.String(), "--report-json", filepath.Join(dir, "conformance.json")}
+	if fr.procs > 0 {
+		args = append(args, "--procs", strconv.Itoa(fr.procs))
+	}
 	if fr.provider != "" {
 		args = append(args, "--payment-provider", fr.provider)
 	}
@@ -272,9 +294,8 @@ func (fr faultRun) args(dir string) []string {
 // proveFaults starts every run, then judges each one.
 func proveFaults(t *testing.T, runs []faultRun) {
 	t.Helper()
-	// The runs mostly wait (callback retries, timeouts), so they go all at
-	// once, a few more than go test's -parallel would allow, and are
-	// checked one by one after.
+	// All are started at once and checked one by one after: runs in this
+	// process queue for it, runs in child processes (--procs) overlap.
 	type result struct {
 		run childRun
 		err error
