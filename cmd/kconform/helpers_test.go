@@ -84,14 +84,23 @@ func runChild(t *testing.T, limit time.Duration, env map[string]string, args ...
 }
 
 // startChild runs `kconform run args`, in dir, for at most limit: in this
-// process when it can (runHere), else in a child process; it is safe to
-// call from any goroutine.
+// process when the run can go here and no other run is under way here
+// (runHere), else in a child process, so runs of parallel tests still
+// overlap; it is safe to call from any goroutine.
 func startChild(ctx context.Context, dir string, limit time.Duration, env map[string]string, args ...string) (childRun, error) {
+	return startRun(ctx, dir, limit, env, false, args...)
+}
+
+// startRun is startChild; with wait, a run that can go in this process
+// waits for the runs before it instead of going to a child process.
+func startRun(ctx context.Context, dir string, limit time.Duration, env map[string]string, wait bool, args ...string) (childRun, error) {
 	reportPath := filepath.Join(dir, "report.json")
 	exitPath := filepath.Join(dir, "exit")
 	args = append([]string{"--no-color", "--json-report", reportPath}, args...)
 	if inProcess(env, args) {
-		return runHere(ctx, dir, limit, env, reportPath, args)
+		if r, ran, err := runHere(ctx, dir, limit, env, reportPath, args, wait); ran {
+			return r, err
+		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()

@@ -24,8 +24,7 @@ var inProcessRun sync.Mutex
 //     which the test could not read;
 //   - runs that mostly wait (a browser, callbacks given a short
 //     --callback-timeout that the target lets pass): they take 25–80 s, and
-//     in this process they would hold up every other run; as children they
-//     overlap.
+//     in this process they would keep every other run out of it.
 func inProcess(env map[string]string, args []string) bool {
 	if env[crashShardEnv] != "" || env[starvedShardEnv] != "" {
 		return false
@@ -43,13 +42,18 @@ func inProcess(env map[string]string, args []string) bool {
 	return true
 }
 
-// runHere is startChild's run in this process: runSuites with only
-// env's variables, output and exit code kept. limit counts from the run's
-// start, not from the wait for the runs before it. A run that outlives
-// limit is reported and left to end on its own (a run is never cut off
-// midway: the next one waits for it).
-func runHere(ctx context.Context, dir string, limit time.Duration, env map[string]string, reportPath string, args []string) (childRun, error) {
-	inProcessRun.Lock()
+// runHere is startChild's run in this process: runSuites with only env's
+// variables, output and exit code kept. Without wait it runs only when no
+// other run is under way here (ran false otherwise). limit counts from
+// the run's start, not from the wait for the runs before it. A run that
+// outlives limit is reported and left to end on its own (a run is never
+// cut off midway: the next one waits for it).
+func runHere(ctx context.Context, dir string, limit time.Duration, env map[string]string, reportPath string, args []string, wait bool) (r childRun, ran bool, err error) {
+	if wait {
+		inProcessRun.Lock()
+	} else if !inProcessRun.TryLock() {
+		return childRun{}, false, nil
+	}
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	out := gbytes.NewBuffer()
@@ -59,15 +63,15 @@ func runHere(ctx context.Context, dir string, limit time.Duration, env map[strin
 		defer inProcessRun.Unlock()
 		done <- runSuites(args, func(k string) string { return env[k] }, out, out)
 	}()
-	r := childRun{dir: dir, exit: -1}
+	r = childRun{dir: dir, exit: -1}
 	select {
 	case r.exit = <-done:
 	case <-ctx.Done():
 		r.output, r.elapsed = string(out.Contents()), time.Since(start)
-		return r, fmt.Errorf("kconform run %q did not end within %s:\n%s", args, limit, lastOutput(r.output))
+		return r, true, fmt.Errorf("kconform run %q did not end within %s:\n%s", args, limit, lastOutput(r.output))
 	}
 	r.output, r.elapsed = string(out.Contents()), time.Since(start)
-	return r, r.readReport(reportPath)
+	return r, true, r.readReport(reportPath)
 }
 
 // readReport reads the run's JSON report when it wrote one.

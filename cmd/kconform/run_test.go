@@ -295,7 +295,7 @@ func (fr faultRun) args(dir string) []string {
 func proveFaults(t *testing.T, runs []faultRun) {
 	t.Helper()
 	// All are started at once and checked one by one after: runs in this
-	// process queue for it, runs in child processes (--procs) overlap.
+	// process queue for it, runs with --procs (their children) overlap.
 	type result struct {
 		run childRun
 		err error
@@ -308,7 +308,9 @@ func proveFaults(t *testing.T, runs []faultRun) {
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			r, err := startChild(t.Context(), dir, 2*time.Minute, nil, fr.args(dir)...)
+			// One process: the runs without --procs wait their turn in
+			// this one instead of going to child processes.
+			r, err := startRun(t.Context(), dir, 2*time.Minute, nil, true, fr.args(dir)...)
 			results[i] = result{r, err}
 		})
 	}
