@@ -79,6 +79,10 @@ type Record struct {
 	// Err is set when this entry cannot be turned into an exchange (a HAR
 	// entry with no response). The file's other entries are still read.
 	Err error
+	// Credentials are those the entry's raw form carries, found when Err
+	// is set: its message may quote a secret that Exchange, decoded only in
+	// part, does not hold (see exchange.Credentials for the forms).
+	Credentials []string
 }
 
 // Format names a recording format.

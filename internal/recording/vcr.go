@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/kconform/kconform/internal/exchange"
 )
 
 // VCR cassettes: Ruby VCR's `http_interactions` and vcrpy's `interactions`.
@@ -49,6 +51,7 @@ func readVCR(name, ext string, br *bufio.Reader, rc io.ReadCloser) (*File, error
 		rec, err := vcrRecord(n, i)
 		if err != nil {
 			rec.Err = &Error{File: name, Entry: i, Err: err}
+			rec.Credentials = vcrCredentials(n, 0)
 		}
 		recs[i] = rec
 	}
@@ -94,6 +97,43 @@ func vcrRecord(n *yaml.Node, index int) (Record, error) {
 		return rec, fmt.Errorf("response.body: %w", err)
 	}
 	return rec, nil
+}
+
+// vcrCredentials are the credentials an interaction that cannot be read
+// carries (see Record.Credentials): every value under a key named
+// Authorization or Proxy-Authorization, and every URL password.
+// Aliases are not followed (an alias bomb would make the walk
+// exponential): what they name is walked where it is defined.
+func vcrCredentials(n *yaml.Node, depth int) []string {
+	if n == nil || n.Kind == yaml.AliasNode || depth > 32 {
+		return nil
+	}
+	var out []string
+	switch n.Kind {
+	case yaml.ScalarNode:
+		if strings.Contains(n.Value, "@") && strings.Contains(n.Value, "://") {
+			out = append(out, exchange.Credentials(nil, n.Value)...)
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if v := resolve(n.Content[i+1]); v != nil && isCredentialHeader(n.Content[i].Value) {
+				if v.Kind == yaml.ScalarNode {
+					out = append(out, v.Value)
+				}
+				for _, e := range v.Content {
+					if e = resolve(e); e != nil && e.Kind == yaml.ScalarNode {
+						out = append(out, e.Value)
+					}
+				}
+			}
+			out = append(out, vcrCredentials(n.Content[i+1], depth+1)...)
+		}
+	case yaml.SequenceNode:
+		for _, e := range n.Content {
+			out = append(out, vcrCredentials(e, depth+1)...)
+		}
+	}
+	return out
 }
 
 // vcrHeaders reads name: [values] (or name: value).
