@@ -89,3 +89,29 @@ func TestValidateScrubsUnreadableInteractions(t *testing.T) {
 	}
 	assertScrubbed(t, path)
 }
+
+// A credential carried by one entry scrubs what every entry of the file
+// prints, the entries before it too: entry 0 has a field named after the
+// password that only entry 1's Authorization reveals.
+func TestValidateScrubsWithTheWholeFilesCredentials(t *testing.T) {
+	dir := t.TempDir()
+	plain := `[{"name":"Content-Type","value":"application/json"}]`
+	auth := `[{"name":"Authorization","value":"` + scrubBasic + `"}]`
+	field := `{"session_id":"s1","status":"WAITING","updated_at":"2024-01-03T12:00:00Z","expires_at":"2024-01-05T11:00:00Z","x_` + scrubPassword + `":1}`
+	path := writeRecording(t, dir, "order.har", harWith(
+		harEntry(plain, plain, field),
+		harEntry(auth, plain, waiting),
+	))
+	if _, out, _ := validate(t, "--strict", path); !strings.Contains(out, "/x_[REDACTED]") {
+		t.Fatalf("the unknown field is not reported, scrubbed:\n%s", out)
+	}
+	assertScrubbed(t, path)
+	// Two files: the second's output is scrubbed with the first's too.
+	other := writeRecording(t, dir, "other.har", harWith(harEntry(plain, plain, field)))
+	for _, format := range []string{"text", "json", "junit"} {
+		_, out, errOut := validate(t, "--strict", "--format", format, path, other)
+		if strings.Contains(out+errOut, scrubPassword) {
+			t.Errorf("%s: two files: the password is shown:\n%s\n%s", format, out, errOut)
+		}
+	}
+}
