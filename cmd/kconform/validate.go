@@ -272,14 +272,14 @@ type readErrors struct {
 
 func (r readErrors) Entry(e *audit.Entry) {
 	if e.Err != nil {
-		fmt.Fprintf(r.stderr, "kconform validate: %v\n", e.Err)
+		fmt.Fprintf(r.stderr, "kconform validate: %s\n", validateout.Printable(e.Err.Error()))
 	}
 	r.Sink.Entry(e)
 }
 
 func (r readErrors) EndFile(path string, err error) {
 	if err != nil {
-		fmt.Fprintf(r.stderr, "kconform validate: %v\n", err)
+		fmt.Fprintf(r.stderr, "kconform validate: %s\n", validateout.Printable(err.Error()))
 	}
 	r.Sink.EndFile(path, err)
 }
