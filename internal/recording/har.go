@@ -208,7 +208,7 @@ func decodeHAREntryParts(file string, index int, off int64, raw []byte) Record {
 	// Before decoding: a large body is unquoted in raw's own bytes.
 	if where, key, dup := duplicateKey(raw); dup {
 		return Record{Index: index, Err: &Error{File: file, Entry: index,
-			Err: errorf(ErrDuplicateKey, "%q appears twice in %s: readers disagree on which one counts", key, where)}}
+			Err: duplicateKeyError(key, where)}}
 	}
 	var e har.LogEntry
 	if err := json.Unmarshal(raw, &e); err != nil {

@@ -142,6 +142,15 @@ var (
 	ErrDuplicateKey = errors.New("duplicate key")
 )
 
+// duplicateKeyError says that key appears twice in where (a path such as
+// "response" or "request.headers[2]"; "" for the top level).
+func duplicateKeyError(key, where string) error {
+	if where == "" {
+		where = "the top level"
+	}
+	return errorf(ErrDuplicateKey, "%q appears twice in %s: readers disagree on which one counts", key, where)
+}
+
 // errorf wraps a reason with more detail, keeping it matchable by errors.Is.
 func errorf(reason error, format string, args ...any) error {
 	return fmt.Errorf("%w: %s", reason, fmt.Sprintf(format, args...))
