@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -91,13 +92,16 @@ func runValidate(args []string, getenv func(string) string, stdout, stderr io.Wr
 		defer line.Stop()
 	}
 	// Everything printed is scrubbed of the credentials found in the
-	// recordings (scrubSecrets learns them entry by entry, before the
-	// entry is reported). The progress line shows only counts.
+	// recordings. What a file's entries print is held until the file ends
+	// (heldOut, heldErr), so that it is scrubbed of every credential the
+	// file carries, in whichever entry (scrubSecrets). The progress line
+	// shows only counts.
 	scrub := exchange.NewScrubber()
 	scrubbedOut, scrubbedErr := scrub.Writer(stdout), scrub.Writer(stderr)
 	defer scrubbedErr.Flush()
 	defer scrubbedOut.Flush()
-	stdout, stderr = scrubbedOut, scrubbedErr
+	heldOut, heldErr := &heldWriter{w: scrubbedOut}, &heldWriter{w: scrubbedErr}
+	stdout, stderr = heldOut, heldErr
 	a, err := audit.NewDefault(opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "kconform validate: %v\n", err)
@@ -118,7 +122,7 @@ func runValidate(args []string, getenv func(string) string, stdout, stderr io.Wr
 		// could not be read where a person sees it too.
 		sink = readErrors{Sink: w, stderr: stderr}
 	}
-	sink = scrubSecrets{Sink: sink, scrub: scrub}
+	sink = scrubSecrets{Sink: sink, scrub: scrub, held: []*heldWriter{heldOut, heldErr}}
 	if line != nil {
 		line.Start(progress.Interval)
 	}
@@ -268,26 +272,78 @@ type readErrors struct {
 
 func (r readErrors) Entry(e *audit.Entry) {
 	if e.Err != nil {
-		fmt.Fprintf(r.stderr, "kconform validate: %v\n", e.Err)
+		fmt.Fprintf(r.stderr, "kconform validate: %s\n", validateout.Printable(e.Err.Error()))
 	}
 	r.Sink.Entry(e)
 }
 
 func (r readErrors) EndFile(path string, err error) {
 	if err != nil {
-		fmt.Fprintf(r.stderr, "kconform validate: %v\n", err)
+		fmt.Fprintf(r.stderr, "kconform validate: %s\n", validateout.Printable(err.Error()))
 	}
 	r.Sink.EndFile(path, err)
 }
 
 // scrubSecrets makes the scrubber of the output learn each entry's
-// credentials before the entry is reported.
+// credentials, and holds what a file prints until the file ends: a
+// credential of entry 1 may be quoted by entry 0 (an unknown field named
+// after the password).
 type scrubSecrets struct {
 	audit.Sink
 	scrub *exchange.Scrubber
+	held  []*heldWriter
+}
+
+func (s scrubSecrets) BeginFile(path string, format recording.Format) {
+	for _, h := range s.held {
+		h.hold()
+	}
+	s.Sink.BeginFile(path, format)
 }
 
 func (s scrubSecrets) Entry(e *audit.Entry) {
 	s.scrub.AddCredentials(e.Credentials...)
 	s.Sink.Entry(e)
+}
+
+func (s scrubSecrets) EndFile(path string, err error) {
+	s.Sink.EndFile(path, err)
+	for _, h := range s.held {
+		h.release()
+	}
+}
+
+// heldWriter passes writes on to w, but between hold and release keeps
+// them in memory: the report of one file, about 100 bytes an entry that
+// conforms (far less than the entry itself), more per issue. It is used
+// from the goroutine that reports. A write error of the release is
+// returned by the next Write, so the report's writer still sees it.
+type heldWriter struct {
+	w       io.Writer
+	holding bool
+	buf     bytes.Buffer
+	err     error
+}
+
+func (h *heldWriter) Write(p []byte) (int, error) {
+	if h.err != nil {
+		return 0, h.err
+	}
+	if h.holding {
+		return h.buf.Write(p)
+	}
+	return h.w.Write(p)
+}
+
+func (h *heldWriter) hold() { h.holding = true }
+
+func (h *heldWriter) release() {
+	h.holding = false
+	if h.buf.Len() == 0 {
+		return
+	}
+	if _, err := h.buf.WriteTo(h.w); err != nil && h.err == nil {
+		h.err = err
+	}
+	h.buf.Reset()
 }

@@ -10,6 +10,7 @@ import (
 	"math"
 	"net/url"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -116,6 +117,7 @@ func (a *Auditor) check(file string, rec recording.Record) checked {
 	e := &c.entry
 	if rec.Err != nil {
 		e.Err = rec.Err
+		e.Credentials = append(slices.Clip(e.Credentials), rec.Credentials...)
 		e.Verdict = Unreadable
 		return c
 	}

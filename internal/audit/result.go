@@ -98,12 +98,14 @@ type Summary struct {
 	Files           int `json:"files"`
 	UnreadableFiles int `json:"unreadable_files"`
 	Entries         int `json:"entries"`
-	Conforming      int `json:"conforming"`
-	Violating       int `json:"violating"`
-	Outside         int `json:"outside"`
-	Unreadable      int `json:"unreadable"`
-	Violations      int `json:"violations"`
-	Warnings        int `json:"warnings"`
+	// Conforming: entries that conform, of files read to their end; those
+	// of a file that could not be are counted as Unreadable.
+	Conforming int `json:"conforming"`
+	Violating  int `json:"violating"`
+	Outside    int `json:"outside"`
+	Unreadable int `json:"unreadable"`
+	Violations int `json:"violations"`
+	Warnings   int `json:"warnings"`
 	// UncheckedFiles are files (and folders) in which nothing was checked
 	// against the contract: no entry, or only entries outside it.
 	UncheckedFiles int `json:"unchecked_files"`

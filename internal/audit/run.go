@@ -17,7 +17,8 @@ type Sink interface {
 	BeginFile(path string, format recording.Format)
 	Entry(e *Entry)
 	// EndFile: err is why the file could not be read to its end (its
-	// entries so far have been reported), nil when it was.
+	// entries so far have been reported; the Summary counts none of them
+	// as conforming), nil when it was.
 	EndFile(path string, err error)
 }
 
@@ -85,14 +86,14 @@ func (a *Auditor) Run(files []string, sink Sink) Summary {
 	var sum Summary
 	var seq *lifecycle.Sequence
 	// Of the current file: its entries, those checked against the contract
-	// (neither outside nor unreadable), and the unreadable ones (which fail
-	// the run already).
-	var entries, checkedEntries, unreadableEntries int
+	// (neither outside nor unreadable), the unreadable ones (which fail
+	// the run already), and those that conform.
+	var entries, checkedEntries, unreadableEntries, conforming int
 	for it := range order {
 		switch it.kind {
 		case beginFile:
 			sum.Files++
-			entries, checkedEntries, unreadableEntries = 0, 0, 0
+			entries, checkedEntries, unreadableEntries, conforming = 0, 0, 0, 0
 			seq = a.life.NewSequence()
 			sink.BeginFile(it.file, it.format)
 		case records:
@@ -108,7 +109,10 @@ func (a *Auditor) Run(files []string, sink Sink) Summary {
 				sum.add(e)
 				entries++
 				switch e.Verdict {
-				case Conforms, Violates:
+				case Conforms:
+					checkedEntries++
+					conforming++
+				case Violates:
 					checkedEntries++
 				case Unreadable:
 					unreadableEntries++
@@ -125,6 +129,11 @@ func (a *Auditor) Run(files []string, sink Sink) Summary {
 				sum.UncheckedFiles++
 			case it.err != nil:
 				sum.UnreadableFiles++
+				// A file refused as unreadable (two "log"s: which entries
+				// count is not known; truncated) vouches for none of its
+				// entries: those that conformed count as unreadable.
+				sum.Conforming -= conforming
+				sum.Unreadable += conforming
 			}
 			a.progress.addFile()
 			sink.EndFile(it.file, it.err)

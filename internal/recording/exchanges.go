@@ -84,6 +84,7 @@ func (s *exchangeStream) read() (Record, error) {
 		rec, err := parseExchange(raw, i)
 		if err != nil {
 			rec.Err = &Error{File: s.w.name, Entry: i, Err: err}
+			rec.Credentials = rawCredentials(raw)
 		}
 		return rec, nil
 	}

@@ -39,6 +39,7 @@ func classifyObject(name string, keys map[string]json.RawMessage, reopen func() 
 		rec, err := parseExchange(raw, 0)
 		if err != nil {
 			rec.Err = &Error{File: name, Entry: 0, Err: err}
+			rec.Credentials = rawCredentials(raw)
 		}
 		return single(name, FormatExchanges, rec), nil
 	}

@@ -197,10 +197,18 @@ func (s *harStream) finish() error {
 // is wrong with it (syntax, types, no response) stays with the entry. raw is
 // the entry's own (a splitter's element): a large body is unquoted in it.
 func decodeHAREntry(file string, index int, off int64, raw []byte) Record {
+	rec := decodeHAREntryParts(file, index, off, raw)
+	if rec.Err != nil {
+		rec.Credentials = rawCredentials(raw)
+	}
+	return rec
+}
+
+func decodeHAREntryParts(file string, index int, off int64, raw []byte) Record {
 	// Before decoding: a large body is unquoted in raw's own bytes.
 	if where, key, dup := duplicateKey(raw); dup {
 		return Record{Index: index, Err: &Error{File: file, Entry: index,
-			Err: errorf(ErrDuplicateKey, "%q appears twice in %s: readers disagree on which one counts", key, where)}}
+			Err: duplicateKeyError(key, where)}}
 	}
 	var e har.LogEntry
 	if err := json.Unmarshal(raw, &e); err != nil {

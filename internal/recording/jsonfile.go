@@ -87,11 +87,10 @@ func (w *jsonWalk) once(key, where string) error {
 		w.seen[where] = keys
 	}
 	if keys[key] {
-		in := "the top-level object"
-		if where != "" {
-			in = where
+		if where == "" {
+			where = "the top-level object"
 		}
-		return errorf(ErrDuplicateKey, "%q appears twice in %s: readers disagree on which one counts", key, in)
+		return duplicateKeyError(key, where)
 	}
 	keys[key] = true
 	return nil

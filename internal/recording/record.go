@@ -79,6 +79,10 @@ type Record struct {
 	// Err is set when this entry cannot be turned into an exchange (a HAR
 	// entry with no response). The file's other entries are still read.
 	Err error
+	// Credentials are those the entry's raw form carries, found when Err
+	// is set: its message may quote a secret that Exchange, decoded only in
+	// part, does not hold (see exchange.Credentials for the forms).
+	Credentials []string
 }
 
 // Format names a recording format.
@@ -137,6 +141,15 @@ var (
 	// twice (two "log"s in a HAR): readers disagree on which one counts.
 	ErrDuplicateKey = errors.New("duplicate key")
 )
+
+// duplicateKeyError says that key appears twice in where (a path such as
+// "response" or "request.headers[2]"; "" for the top level).
+func duplicateKeyError(key, where string) error {
+	if where == "" {
+		where = "the top level"
+	}
+	return errorf(ErrDuplicateKey, "%q appears twice in %s: readers disagree on which one counts", key, where)
+}
 
 // errorf wraps a reason with more detail, keeping it matchable by errors.Is.
 func errorf(reason error, format string, args ...any) error {

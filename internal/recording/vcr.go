@@ -7,10 +7,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/kconform/kconform/internal/exchange"
 )
 
 // VCR cassettes: Ruby VCR's `http_interactions` and vcrpy's `interactions`.
@@ -37,6 +40,19 @@ func readVCR(name, ext string, br *bufio.Reader, rc io.ReadCloser) (*File, error
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
 		root = root.Content[0]
 	}
+	// A key named twice in the cassette's own structure (outside the
+	// interactions) refuses the file; inside one, that interaction.
+	var items []*yaml.Node
+	if root.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			if k := root.Content[i].Value; k == "http_interactions" || k == "interactions" {
+				items = append(items, root.Content[i+1])
+			}
+		}
+	}
+	if where, key, dup := yamlDuplicateKey(root, "", items); dup {
+		return fail("", duplicateKeyError(key, where))
+	}
 	list := mapValue(root, "http_interactions")
 	if list == nil {
 		list = mapValue(root, "interactions")
@@ -47,8 +63,15 @@ func readVCR(name, ext string, br *bufio.Reader, rc io.ReadCloser) (*File, error
 	recs := make([]Record, len(list.Content))
 	for i, n := range list.Content {
 		rec, err := vcrRecord(n, i)
+		if where, key, dup := yamlDuplicateKey(n, "", nil); dup {
+			if where == "" {
+				where = "the interaction"
+			}
+			rec, err = Record{Index: i}, duplicateKeyError(key, where)
+		}
 		if err != nil {
 			rec.Err = &Error{File: name, Entry: i, Err: err}
+			rec.Credentials = vcrCredentials(n, 0)
 		}
 		recs[i] = rec
 	}
@@ -94,6 +117,89 @@ func vcrRecord(n *yaml.Node, index int) (Record, error) {
 		return rec, fmt.Errorf("response.body: %w", err)
 	}
 	return rec, nil
+}
+
+// yamlDuplicateKey finds the first mapping key named twice under n (where
+// is the path to its mapping, "" for n). yaml.v3 decodes a node tree without
+// complaint and mapValue takes the first, Ruby's YAML the last: such a
+// cassette is refused rather than read one way. The nodes of skip (the
+// interactions, checked one by one) are not looked into, nor aliases
+// (checked where they are defined).
+func yamlDuplicateKey(n *yaml.Node, where string, skip []*yaml.Node) (string, string, bool) {
+	return yamlDupKey(n, where, skip, 0)
+}
+
+func yamlDupKey(n *yaml.Node, where string, skip []*yaml.Node, depth int) (string, string, bool) {
+	if n == nil || n.Kind == yaml.AliasNode || depth > 64 || slices.Contains(skip, n) {
+		return "", "", false
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		seen := make(map[string]bool, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if k.Kind == yaml.ScalarNode {
+				if seen[k.Value] {
+					return where, k.Value, true
+				}
+				seen[k.Value] = true
+			}
+			if w, key, dup := yamlDupKey(n.Content[i+1], joinPath(where, k.Value), skip, depth+1); dup {
+				return w, key, true
+			}
+		}
+	case yaml.SequenceNode, yaml.DocumentNode:
+		for i, c := range n.Content {
+			if w, key, dup := yamlDupKey(c, where+"["+strconv.Itoa(i)+"]", skip, depth+1); dup {
+				return w, key, true
+			}
+		}
+	}
+	return "", "", false
+}
+
+func joinPath(where, key string) string {
+	if where == "" {
+		return key
+	}
+	return where + "." + key
+}
+
+// vcrCredentials are the credentials an interaction that cannot be read
+// carries (see Record.Credentials): every value under a key named
+// Authorization or Proxy-Authorization, and every URL password.
+// Aliases are not followed (an alias bomb would make the walk
+// exponential): what they name is walked where it is defined.
+func vcrCredentials(n *yaml.Node, depth int) []string {
+	if n == nil || n.Kind == yaml.AliasNode || depth > 32 {
+		return nil
+	}
+	var out []string
+	switch n.Kind {
+	case yaml.ScalarNode:
+		if strings.Contains(n.Value, "@") && strings.Contains(n.Value, "://") {
+			out = append(out, exchange.Credentials(nil, n.Value)...)
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if v := resolve(n.Content[i+1]); v != nil && isCredentialHeader(n.Content[i].Value) {
+				if v.Kind == yaml.ScalarNode {
+					out = append(out, v.Value)
+				}
+				for _, e := range v.Content {
+					if e = resolve(e); e != nil && e.Kind == yaml.ScalarNode {
+						out = append(out, e.Value)
+					}
+				}
+			}
+			out = append(out, vcrCredentials(n.Content[i+1], depth+1)...)
+		}
+	case yaml.SequenceNode:
+		for _, e := range n.Content {
+			out = append(out, vcrCredentials(e, depth+1)...)
+		}
+	}
+	return out
 }
 
 // vcrHeaders reads name: [values] (or name: value).

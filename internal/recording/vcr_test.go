@@ -120,3 +120,31 @@ func TestVCRErrors(t *testing.T) {
 	_, _, err = readAll(t, "c.yml", "# only a comment\n")
 	wantError(t, err, nil, "c.yml", -1)
 }
+
+// A key named twice in a cassette is refused, never read one way (yaml.v3's
+// node tree keeps both, Ruby's YAML the last): in an interaction that entry
+// is unreadable, naming the key and where; outside, the whole file.
+func TestVCRDuplicateKeys(t *testing.T) {
+	twoStatuses := strings.Replace(rubyCassette, "      message: Bad Request\n", "      message: Bad Request\n    status:\n      code: 200\n", 1)
+	recs, _ := mustRead(t, "c.yml", twoStatuses)
+	wantError(t, recs[0].Err, ErrDuplicateKey, "c.yml", 0, `"status" appears twice in response`)
+	if recs[1].Err != nil {
+		t.Errorf("second interaction: %v", recs[1].Err)
+	}
+
+	twoCodes := strings.Replace(rubyCassette, "      code: 400\n", "      code: 400\n      code: 200\n", 1)
+	recs, _ = mustRead(t, "c.yml", twoCodes)
+	wantError(t, recs[0].Err, ErrDuplicateKey, "c.yml", 0, `"code" appears twice in response.status`)
+
+	twoRequests := "http_interactions:\n- request: {method: post}\n  request: {method: get}\n"
+	recs, _ = mustRead(t, "c.yml", twoRequests)
+	wantError(t, recs[0].Err, ErrDuplicateKey, "c.yml", 0, `"request" appears twice in the interaction`)
+
+	twoLists := strings.Replace(rubyCassette, "---\n", "---\nhttp_interactions: []\n", 1)
+	_, _, err := readAll(t, "c.yml", twoLists)
+	wantError(t, err, ErrDuplicateKey, "c.yml", -1, `"http_interactions" appears twice in the top level`)
+
+	// The same header named twice is two values, not a duplicate: only a
+	// mapping's keys are looked at.
+	mustRead(t, "c.yml", strings.Replace(rubyCassette, "      - application/json\n", "      - application/json\n      - text/plain\n", 1))
+}

@@ -2,6 +2,7 @@ package validateout
 
 import (
 	"errors"
+	"fmt"
 	"io"
 
 	"github.com/kconform/kconform/internal/audit"
@@ -39,7 +40,7 @@ func (t *textWriter) BeginFile(path string, format recording.Format) {
 
 func (t *textWriter) printHeader() {
 	if !t.printed {
-		t.w.printf("%s\n", t.header)
+		t.printf("%s", t.header)
 		t.printed = true
 	}
 }
@@ -50,16 +51,16 @@ func (t *textWriter) Entry(e *audit.Entry) {
 	}
 	t.printHeader()
 	if e.Verdict == audit.Unreadable {
-		t.w.printf("  #%d %s: unreadable: %v\n", e.Index, request(e), e.Err)
+		t.printf("  #%d %s: unreadable: %v", e.Index, request(e), e.Err)
 		return
 	}
 	verdict := string(e.Verdict)
 	if c := counts(e); c != "" {
 		verdict += " (" + c + ")"
 	}
-	t.w.printf("  #%d %s -> %s: %s\n", e.Index, request(e), target(e), verdict)
+	t.printf("  #%d %s -> %s: %s", e.Index, request(e), target(e), verdict)
 	for _, i := range e.Issues {
-		t.w.printf("      %s\n", i.String())
+		t.printf("      %s", i.String())
 	}
 }
 
@@ -69,13 +70,20 @@ func (t *textWriter) EndFile(path string, err error) {
 	}
 	t.printHeader()
 	if errors.Is(err, recording.ErrNothingChecked) {
-		t.w.printf("  %v\n", err) // "FILE: nothing was checked: why"
+		t.printf("  %v", err) // "FILE: nothing was checked: why"
 		return
 	}
-	t.w.printf("  unreadable: %v\n", err)
+	t.printf("  unreadable: %v", err)
+}
+
+// printf prints one line with its control characters escaped (see
+// Printable): a URL, field or file name from a recording may hold escape
+// codes that would otherwise drive the terminal.
+func (t *textWriter) printf(format string, args ...any) {
+	t.w.printf("%s\n", Printable(fmt.Sprintf(format, args...)))
 }
 
 func (t *textWriter) Finish(s audit.Summary) error {
-	t.w.printf("%s\n", SummaryLine(s))
+	t.printf("%s", SummaryLine(s))
 	return t.w.err
 }
