@@ -5,10 +5,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/kconform/kconform/internal/testkit"
 	"github.com/kconform/kconform/suites/runner"
 )
 
@@ -101,10 +101,7 @@ func TestRunWritesThroughSymlinkedOutputs(t *testing.T) {
 // it starts, exit 2, naming the flag and the path, and the FIFO stays.
 func TestRunRefusesAnOutputThatIsNotARegularFile(t *testing.T) {
 	dir := t.TempDir()
-	fifo := filepath.Join(dir, "pipe")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Skipf("no FIFO here: %v", err)
-	}
+	fifo := testkit.Fifo(t, filepath.Join(dir, "pipe"))
 	link := filepath.Join(dir, "out")
 	must(t, os.Symlink(fifo, link))
 	for _, args := range [][]string{{"--report-json", link}, {"--report", fifo}, {"--record", link}, {"--junit-report", fifo}} {

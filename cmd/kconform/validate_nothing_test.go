@@ -5,9 +5,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/kconform/kconform/internal/testkit"
 )
 
 // A run that checked nothing must not pass: each of these read fine but
@@ -61,14 +62,11 @@ func TestValidateNothingCheckedIsNotAPass(t *testing.T) {
 // them, with exit 2 (issue 11, item 4).
 func TestValidateRefusesPipesAndDevices(t *testing.T) {
 	dir := t.TempDir()
-	fifo := filepath.Join(dir, "capture.har")
-	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
-		t.Skipf("no named pipes here: %v", err)
-	}
+	fifo := testkit.Fifo(t, filepath.Join(dir, "capture.har"))
 	folder := filepath.Join(dir, "folder")
 	writeRecording(t, folder, "ok.json", exchangesFile(waiting))
 	inFolder := filepath.Join(folder, "pipe.json")
-	must(t, syscall.Mkfifo(inFolder, 0o644))
+	testkit.Fifo(t, inFolder)
 	socket := filepath.Join(dir, "socket.har")
 	if l, err := net.Listen("unix", socket); err == nil {
 		defer l.Close()
