@@ -355,7 +355,7 @@ func (f Finding) Effect() string {
 		parts = append(parts, fmt.Sprintf("breaks %d rule(s)", n))
 	}
 	if n := len(f.Failed); n > 0 {
-		parts = append(parts, fmt.Sprintf("fails %d rule(s) about other operations whose steps met it", n))
+		parts = append(parts, fmt.Sprintf("fails %d other rule(s) whose steps or clean-ups met it", n))
 	}
 	if n := len(f.Blocked); n > 0 {
 		parts = append(parts, fmt.Sprintf("blocks %d", n))

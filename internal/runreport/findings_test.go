@@ -224,3 +224,50 @@ func TestAStepsDefectFailsTheSpecNotTheReport(t *testing.T) {
 		t.Errorf("the headline %q counts a hold", rep.Counts.Headline())
 	}
 }
+
+// TestACleanUpsDefectFailsTheSpecNotTheReport: a clean-up's DELETE that
+// answered a wrong error body fails the spec in Ginkgo; the report says
+// failed-elsewhere, naming the clean-up's exchange and operation, and the
+// defect is one finding of disableHppSession that says it failed the rule
+// (not "met in a rule that holds"), however many specs' clean-ups met it.
+func TestACleanUpsDefectFailsTheSpecNotTheReport(t *testing.T) {
+	wrongShape := contract.Issue{Severity: contract.Violation, Side: contract.Response, In: contract.InBody, Pointer: "/error_code", Rule: "schema.required", Message: `property "error_code" is missing`}
+	del := Exchange{Kind: "api", Operation: "disableHppSession", Status: 400, Brief: "api DELETE http://h/hpp/v1/sessions/x → 400 (disableHppSession)",
+		Cleanup: true, Started: at(3), Issues: []contract.Issue{wrongShape}}
+	read := Exchange{Kind: "api", Operation: "getSessionById", Status: 200, Brief: "api GET http://h/hpp/v1/sessions/x → 200 (getSessionById)", Started: at(2)}
+	entry := func(j Judgement) types.ReportEntry {
+		return types.ReportEntry{Name: JudgementEntry, Value: types.WrapEntryValue(j)}
+	}
+	checkContract := "1 exchange(s) of this spec broke the contract:\n  disableHppSession → 400: response body /error_code: ..."
+	hpp := [][]string{{labels.HPP, labels.Lifecycle}}
+	var specs []types.SpecReport
+	for _, name := range []string{"MUST read a session", "MUST read it again"} {
+		specs = append(specs, spec([]string{"HPP"}, hpp, name, types.SpecStateFailed, checkContract, entry(Judge(Facts{Exchanges: []Exchange{read, del}}))))
+	}
+	rep := New(types.Report{PreRunStats: types.PreRunStats{TotalSpecs: 2, SpecsThatWillRun: 2}, SpecReports: specs}, "test", "http://h", "", nil)
+	for _, rule := range rep.Rules {
+		if rule.Verdict != FailedElsewhere {
+			t.Errorf("%q, whose spec Ginkgo failed in its clean-up: %s, want failed-elsewhere", rule.Rule, rule.Verdict)
+		}
+	}
+	if len(rep.Findings) != 1 {
+		t.Fatalf("%d findings, want the clean-up's defect once: %+v", len(rep.Findings), rep.Findings)
+	}
+	f := rep.Findings[0]
+	if f.Operation != "disableHppSession" || f.Pointer != "/error_code" || len(f.Failed) != 2 || len(f.Touched) != 0 || strings.Contains(f.Effect(), "hold") {
+		t.Errorf("finding %+v (%s): want disableHppSession /error_code failing both rules, touching none", f, f.Effect())
+	}
+	var md bytes.Buffer
+	if err := rep.WriteMarkdown(&md); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(md.String(), "\n") {
+		if strings.Contains(line, "| HPP MUST read a session |") && strings.HasPrefix(line, "| 🟠 failed-elsewhere") &&
+			!strings.Contains(line, "`api DELETE http://h/hpp/v1/sessions/x → 400 (disableHppSession)`") {
+			t.Errorf("the row %q does not name the clean-up's exchange", line)
+		}
+	}
+	if want := "2 Failed = 2 failed elsewhere"; !strings.Contains(rep.SpecsLine(), want) {
+		t.Errorf("the counts line %q, want %q", rep.SpecsLine(), want)
+	}
+}

@@ -93,8 +93,9 @@ type Seen struct {
 // operation it is about broke the contract; blocked when a setup step
 // about another operation could not be done; otherwise it holds. A
 // violation in another operation's exchange is seen (a finding of that
-// operation) but does not break the rule, and clean-ups never change the
-// verdict.
+// operation) but does not break the rule; when it failed the spec (a step's,
+// a callback's or a clean-up's exchange, or a clean-up's own failure) the
+// rule is failed-elsewhere, never holds: Ginkgo says [FAIL].
 func Judge(f Facts) Judgement {
 	about := slices.Clone(f.About)
 	for _, e := range f.Exchanges {
@@ -148,11 +149,16 @@ func Judge(f Facts) Judgement {
 			return j
 		}
 	}
-	// Ginkgo fails the spec for any exchange of its body that broke the
-	// contract (framework.checkContract), about the rule or not: such a
-	// rule does not hold, though the defect is another operation's.
-	for _, e := range f.Exchanges {
-		if !e.Cleanup && len(e.Issues) > 0 {
+	// Ginkgo fails the spec for any exchange that broke the contract
+	// (framework.checkContract), its body's or a clean-up's, about the rule
+	// or not: such a rule does not hold, though the defect is another
+	// operation's (or a clean-up's). The body's exchanges come first: they
+	// are nearer the rule.
+	for _, cleanup := range []bool{false, true} {
+		for _, e := range f.Exchanges {
+			if e.Cleanup != cleanup || len(e.Issues) == 0 {
+				continue
+			}
 			j.Verdict, j.Step = FailedElsewhere, e.Step
 			j.Evidence = violationEvidence(e)
 			op := e.Operation
@@ -161,6 +167,8 @@ func Judge(f Facts) Judgement {
 			}
 			where := "an exchange of the spec"
 			switch {
+			case e.Cleanup:
+				where = "its clean-up"
 			case e.Step != "":
 				where = "its step “" + e.Step + "”"
 			case e.Kind == "callback":
@@ -171,6 +179,12 @@ func Judge(f Facts) Judgement {
 			j.Why = fmt.Sprintf("the spec failed for a contract defect of %s that %s met (that operation's finding, counted there once); the rule's own assertions passed", op, where)
 			return j
 		}
+	}
+	// A clean-up that failed fails the spec too (Ginkgo's [FAIL]).
+	if f.CleanupFailure != "" {
+		j.Verdict = FailedElsewhere
+		j.Evidence = &Evidence{Violation: "clean-up: " + Plain(f.CleanupFailure), Kind: KindExpectation}
+		j.Why = "the spec failed in a clean-up after the rule's own assertions passed"
 	}
 	return j
 }
