@@ -148,6 +148,11 @@ func Findings(rules []Rule) []Finding {
 				Kind: KindContract, Operation: e.Operation, Status: e.Status, Pointer: e.Pointer, ContractRule: e.ContractRule,
 				What: e.Violation, Example: e.Exchange, Seen: 1, message: contractMessage(e.Violation), side: e.Side,
 			})
+		} else if strings.HasPrefix(e.Violation, e.Operation+NoCallback) && e.Operation != "" {
+			// One missing callback, whatever each rule expected of it.
+			f = get("n\x00"+e.Operation, Finding{Kind: KindExpectation, Operation: e.Operation,
+				What: e.Operation + ": the target sent no callback where the rules expected one", first: e.Violation})
+			f.Seen++
 		} else if key, what, ok := wrongAnswer(e.Operation, e.Status, e.Violation); ok {
 			f = get(key, Finding{Kind: KindExpectation, Operation: e.Operation, Status: e.Status, What: what, Example: e.Exchange})
 			if m := wrongStatus.FindStringSubmatchIndex(e.Violation); m != nil && f.expected == "" {

@@ -2,6 +2,7 @@ package runreport
 
 import (
 	"bytes"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -269,5 +270,48 @@ func TestACleanUpsDefectFailsTheSpecNotTheReport(t *testing.T) {
 	}
 	if want := "2 Failed = 2 failed elsewhere"; !strings.Contains(rep.SpecsLine(), want) {
 		t.Errorf("the counts line %q, want %q", rep.SpecsLine(), want)
+	}
+}
+
+// TestAMissingCallbackIsOneFindingOfTheCallback: with no callback at all
+// (mock fault callback-missing) the review saw 5 findings titled "got nil"
+// and "got []", filed under getSessionById and disableHppSession, which
+// answered correctly. The rules' failures are the missing
+// hppStatusUpdateCallback's: one finding of that operation, breaking them
+// all, its title saying what was expected and that nothing arrived.
+func TestAMissingCallbackIsOneFindingOfTheCallback(t *testing.T) {
+	read := Exchange{Kind: "api", Operation: "getSessionById", Status: 200, Brief: "api GET http://h/hpp/v1/sessions/x → 200 (getSessionById)", Started: at(1)}
+	del := Exchange{Kind: "api", Operation: "disableHppSession", Status: 204, Brief: "api DELETE http://h/hpp/v1/sessions/x → 204 (disableHppSession)", Started: at(2)}
+	entry := func(j Judgement) types.ReportEntry {
+		return types.ReportEntry{Name: JudgementEntry, Value: types.WrapEntryValue(j)}
+	}
+	lbls := []string{labels.HPP, labels.Callbacks, "about:hppStatusUpdateCallback"}
+	var specs []types.SpecReport
+	for i, msg := range []string{
+		"Timed out after 3.000s.\nhppStatusUpdateCallback calls: one callback for the change to IN_PROGRESS\nExpected\n    <int>: 0\nto equal\n    <int>: 1",
+		"Timed out after 3.000s.\nhppStatusUpdateCallback /session/status: one callback for the change to DISABLED\nExpected\n    <[]api.HppStatus | len:0, cap:0>: []\nto equal\n    <[]api.HppStatus | len:1, cap:1>: [\"DISABLED\"]",
+	} {
+		j := Judge(Facts{About: []string{"hppStatusUpdateCallback"}, Labels: lbls, Exchanges: []Exchange{read, del}, Failure: &Failure{Message: msg, At: at(3)}})
+		if j.Verdict != Broken || j.Evidence == nil || j.Evidence.Operation != "hppStatusUpdateCallback" || j.Evidence.Exchange != "" {
+			t.Fatalf("got %s %+v, want broken by the callback that never came, not by a read or a DELETE", j.Verdict, j.Evidence)
+		}
+		specs = append(specs, spec([]string{"HPP status callbacks"}, [][]string{lbls}, fmt.Sprintf("MUST call back %d", i), types.SpecStateFailed, msg, entry(j)))
+	}
+	rep := New(types.Report{PreRunStats: types.PreRunStats{TotalSpecs: 2, SpecsThatWillRun: 2}, SpecReports: specs}, "test", "http://h", "", nil)
+	if len(rep.Findings) != 1 {
+		t.Fatalf("%d findings, want the missing callback once: %+v", len(rep.Findings), rep.Findings)
+	}
+	f := rep.Findings[0]
+	if f.Operation != "hppStatusUpdateCallback" || len(f.Broken) != 2 || !strings.Contains(f.What, "sent no callback") || strings.Contains(f.What, "got nil") {
+		t.Errorf("finding %+v: want one of hppStatusUpdateCallback saying no callback came, breaking both rules", f)
+	}
+}
+
+// TestPlainDropsConsistentlysTiming: "Failed after 0.000s." opened the
+// title of a finding (callback-event-id-changes); it says when, not what.
+func TestPlainDropsConsistentlysTiming(t *testing.T) {
+	got := Plain("Failed after 0.000s.\nhppStatusUpdateCallback /event_id: every retry carries the event_id of the first call\nExpected\n    <string>: b\nto equal\n    <string>: a")
+	if want := "hppStatusUpdateCallback /event_id: every retry carries the event_id of the first call: got b; expected it to equal a"; got != want {
+		t.Errorf("got %q\nwant %q", got, want)
 	}
 }

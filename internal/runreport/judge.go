@@ -140,6 +140,11 @@ func Judge(f Facts) Judgement {
 		}
 		j.Verdict = Broken
 		j.Evidence = failureEvidence(subjectExchange(f, fl.At), fl.Message)
+		if op := awaitedCallback(f, about, fl.At); op != "" {
+			// No callback came: the defect is the callback's, not that of
+			// the read or the DELETE the spec sent before it gave up.
+			j.Evidence = &Evidence{Operation: op, Violation: op + NoCallback + Plain(fl.Message), Kind: KindExpectation}
+		}
 		return j
 	}
 	for _, e := range f.Exchanges {
@@ -187,6 +192,24 @@ func Judge(f Facts) Judgement {
 		j.Why = "the spec failed in a clean-up after the rule's own assertions passed"
 	}
 	return j
+}
+
+// NoCallback follows the callback operation in the evidence of a callback
+// rule that failed because no callback arrived.
+const NoCallback = ": the target sent no callback; "
+
+// awaitedCallback is the callback operation a callback rule is about
+// (framework.About) when none of its calls arrived before at, else "".
+func awaitedCallback(f Facts, about []string, at time.Time) string {
+	if !slices.Contains(f.Labels, labels.Callbacks) || lastOf(f.Exchanges, at, func(e Exchange) bool { return e.Kind == "callback" }) != nil {
+		return ""
+	}
+	for _, op := range about {
+		if !slices.ContainsFunc(f.Exchanges, func(e Exchange) bool { return e.Operation == op }) {
+			return op
+		}
+	}
+	return ""
 }
 
 // distinct leaves out the issues that only restate another of the same
@@ -277,7 +300,11 @@ func failureEvidence(e *Exchange, message string) *Evidence {
 	if len(e.Issues) > 0 && (e.Step != "" || strings.Contains(message, "contract violation")) {
 		return violationEvidence(*e)
 	}
-	return &Evidence{Exchange: e.Brief, Operation: e.Operation, Status: e.Status, Violation: Plain(message), Kind: KindExpectation}
+	status := e.Status
+	if e.Kind == "callback" {
+		status = 0 // kconform's receiver answered it: says nothing of the target
+	}
+	return &Evidence{Exchange: e.Brief, Operation: e.Operation, Status: status, Violation: Plain(message), Kind: KindExpectation}
 }
 
 func violationEvidence(e Exchange) *Evidence {
