@@ -22,7 +22,7 @@ import (
 // in setup steps, callback-missing in callbacks.
 func TestVerdictsAgreeWithGinkgo(t *testing.T) {
 	t.Parallel()
-	for _, fault := range []string{"error-body-wrong-shape", "correlation-id-mismatch", "hpp-read-missing-field", "callback-missing", "callback-event-id-changes", "callback-not-retried", "unauthorized-json"} {
+	for _, fault := range []string{"error-body-wrong-shape", "correlation-id-mismatch", "hpp-read-missing-field", "callback-missing", "callback-event-id-changes", "callback-not-retried", "unauthorized-json", "distribution-unavailable"} {
 		t.Run(fault, func(t *testing.T) {
 			t.Parallel()
 			js := filepath.Join(t.TempDir(), "report.json")
@@ -77,6 +77,7 @@ var wantFindings = map[string]struct {
 	"callback-event-id-changes": {"hppStatusUpdateCallback", 1},
 	"callback-not-retried":      {"hppStatusUpdateCallback", 2}, // not retried after a 500, nor after a slow answer
 	"unauthorized-json":         {"createCreditSession", 1},
+	"distribution-unavailable":  {"distributeHppSession", 1}, // 503 to email, sms and token alike
 }
 
 // checkFindingWords: every finding's title speaks the user's terms, and

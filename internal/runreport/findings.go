@@ -69,7 +69,8 @@ var (
 	operationWord = regexp.MustCompile(`\b[a-z]+(?:[A-Z][a-z]+)+\b`)
 	withBody      = regexp.MustCompile(`(?s)with body:?.*$`)
 	// wrongStatus is a failed status expectation (framework.HaveStatus).
-	wrongStatus = regexp.MustCompile(`Expected HTTP status (\d{3}), the target answered (\d{3})( \([^)]*\))?`)
+	// (framework.HaveStatus, HaveStatusIn: "Expected HTTP status 201 or 204").
+	wrongStatus = regexp.MustCompile(`Expected HTTP status (\d{3}(?: or \d{3})*), the target answered (\d{3})( \([^)]*\))?`)
 	// gotExpected is the "got X; expected it Y" of a failed value
 	// expectation (Plain), after the rule's own description.
 	gotExpected = regexp.MustCompile(`got .*; expected it .*$`)

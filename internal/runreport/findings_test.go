@@ -69,6 +69,26 @@ func TestTheSameWrongStatusIsOneFinding(t *testing.T) {
 	}
 }
 
+// TestOneWrongAnswerToSeveralStatusesIsOneFinding: distribution by email,
+// sms and token each expect 201 or 204 (framework.HaveStatusIn); a target
+// answering 503 to all three has one defect, not three findings whose words
+// differ by channel (mock fault distribution-unavailable).
+func TestOneWrongAnswerToSeveralStatusesIsOneFinding(t *testing.T) {
+	var rules []Rule
+	for _, channel := range []string{"email", "sms", "token"} {
+		rules = append(rules, Rule{Rule: channel, Verdict: Broken, Evidence: &Evidence{Kind: KindExpectation, Operation: "distributeHppSession", Status: 503,
+			Exchange:  "api POST http://h/hpp/v1/sessions/x/distribution → 503 (distributeHppSession)",
+			Violation: "distribution by " + channel + `: Expected HTTP status 201 or 204, the target answered 503 (application/json) with body: {"error_code":"INTERNAL_SERVER_ERROR"}`}})
+	}
+	got := Findings(rules)
+	if len(got) != 1 {
+		t.Fatalf("%d findings, want the 503 once: %+v", len(got), got)
+	}
+	if want := "distributeHppSession: expected HTTP status 201 or 204, the target answered 503 (application/json)"; got[0].What != want || len(got[0].Broken) != 3 {
+		t.Errorf("finding %q breaking %v, want %q breaking the 3 rules", got[0].What, got[0].Broken, want)
+	}
+}
+
 // TestTheSameWrongValueIsOneFinding: two rules that read the same wrong
 // value of the same operation, described in their own words, meet one
 // defect.
