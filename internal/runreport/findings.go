@@ -35,7 +35,7 @@ type Finding struct {
 	// Broken and Blocked are the rules it broke or blocked; Failed those
 	// whose specs it failed on the way, though they are about other
 	// operations (FailedElsewhere); Touched the others whose exchanges met
-	// it (they hold or fail on their own).
+	// it (they failed first on their own assertion or another defect).
 	Broken  []string `json:"broken,omitempty"`
 	Blocked []string `json:"blocked,omitempty"`
 	Failed  []string `json:"failed_elsewhere,omitempty"`
@@ -367,7 +367,9 @@ func (f Finding) Effect() string {
 		parts = append(parts, fmt.Sprintf("blocks %d", n))
 	}
 	if n := len(f.Touched); n > 0 {
-		parts = append(parts, fmt.Sprintf("met in %d other rule(s) that hold or fail on their own", n))
+		// Never "hold": any violation fails the spec (framework.checkContract),
+		// so a rule that met this one failed first on something else.
+		parts = append(parts, fmt.Sprintf("met in %d other rule(s) that failed first on something else", n))
 	}
 	return strings.Join(append(parts, fmt.Sprintf("seen %d×", f.Seen)), ", ")
 }

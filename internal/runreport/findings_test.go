@@ -335,3 +335,22 @@ func TestPlainDropsConsistentlysTiming(t *testing.T) {
 		t.Errorf("got %q\nwant %q", got, want)
 	}
 }
+
+// TestAFindingNeverSaysARuleItFailedHolds: a spec whose read and clean-up
+// both broke the contract fails (Ginkgo) on the first; the clean-up's
+// finding names the rule as met elsewhere, never as one that holds (the
+// review saw "met in 43 other rule(s) that hold or fail on their own" for
+// rules that failed because of it).
+func TestAFindingNeverSaysARuleItFailedHolds(t *testing.T) {
+	wrongShape := contract.Issue{Severity: contract.Violation, Side: contract.Response, In: contract.InBody, Pointer: "/error_code", Rule: "schema.required", Message: `property "error_code" is missing`}
+	j := Judge(Facts{Exchanges: []Exchange{kpCreate(1, missingToken),
+		{Kind: "api", Operation: "disableHppSession", Status: 400, Brief: "api DELETE http://h/hpp/v1/sessions/x → 400", Cleanup: true, Started: at(3), Issues: []contract.Issue{wrongShape}}}})
+	rep := New(types.Report{PreRunStats: types.PreRunStats{TotalSpecs: 1, SpecsThatWillRun: 1}, SpecReports: []types.SpecReport{
+		spec([]string{"HPP"}, [][]string{{labels.HPP}}, "MUST x", types.SpecStateFailed, "2 exchange(s) of this spec broke the contract",
+			types.ReportEntry{Name: JudgementEntry, Value: types.WrapEntryValue(j)})}}, "test", "http://h", "", nil)
+	for _, f := range rep.Findings {
+		if strings.Contains(f.Effect(), "hold") {
+			t.Errorf("finding %q: %s", f.What, f.Effect())
+		}
+	}
+}

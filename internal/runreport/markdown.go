@@ -103,7 +103,7 @@ func (r Report) findings(w io.Writer, short bool) {
 		}
 	}
 	if quiet > 0 {
-		fmt.Fprintf(w, "\nAnd %d more contract violation(s) met only in rules that hold or fail on their own (the whole report lists them).\n", quiet)
+		fmt.Fprintf(w, "\nAnd %d more contract violation(s) met only in rules that failed first on something else (the whole report lists them).\n", quiet)
 	}
 	fmt.Fprintln(w)
 }
