@@ -325,6 +325,16 @@ func TestAMissingCallbackIsOneFindingOfTheCallback(t *testing.T) {
 	if f.Operation != "hppStatusUpdateCallback" || len(f.Broken) != 2 || !strings.Contains(f.What, "sent no callback") || strings.Contains(f.What, "got nil") {
 		t.Errorf("finding %+v: want one of hppStatusUpdateCallback saying no callback came, breaking both rules", f)
 	}
+	// A callback rule whose own read broke the contract before it waited
+	// for a call is broken by the read (hpp-read-missing-field), not by a
+	// callback it never got to wait for.
+	bad := read
+	bad.Issues = []contract.Issue{{Severity: contract.Violation, Side: contract.Response, In: contract.InBody, Pointer: "/expires_at", Rule: "schema.required", Message: `property "expires_at" is missing`}}
+	j := Judge(Facts{About: []string{"hppStatusUpdateCallback"}, Labels: lbls, Exchanges: []Exchange{bad},
+		Failure: &Failure{Message: "read HPP session x: contract violation: response body /expires_at", At: at(3)}})
+	if j.Evidence == nil || j.Evidence.Operation != "getSessionById" || j.Evidence.Pointer != "/expires_at" {
+		t.Errorf("a callback rule broken by its own read: %+v, want the read's /expires_at", j.Evidence)
+	}
 }
 
 // TestPlainDropsConsistentlysTiming: "Failed after 0.000s." opened the

@@ -140,7 +140,7 @@ func Judge(f Facts) Judgement {
 		}
 		j.Verdict = Broken
 		j.Evidence = failureEvidence(subjectExchange(f, fl.At), fl.Message)
-		if op := awaitedCallback(f, about, fl.At); op != "" {
+		if op := awaitedCallback(f, about, fl.At); op != "" && j.Evidence.Kind == KindExpectation && strings.HasPrefix(Plain(fl.Message), gaveUp) {
 			// No callback came: the defect is the callback's, not that of
 			// the read or the DELETE the spec sent before it gave up.
 			j.Evidence = &Evidence{Operation: op, Violation: op + NoCallback + Plain(fl.Message), Kind: KindExpectation}
@@ -197,6 +197,10 @@ func Judge(f Facts) Judgement {
 // NoCallback follows the callback operation in the evidence of a callback
 // rule that failed because no callback arrived.
 const NoCallback = ": the target sent no callback; "
+
+// gaveUp opens the plain words of an Eventually that timed out (Tidy):
+// a callback rule waiting for a call that never came.
+const gaveUp = "still not so after "
 
 // awaitedCallback is the callback operation a callback rule is about
 // (framework.About) when none of its calls arrived before at, else "".
