@@ -35,7 +35,7 @@ type Finding struct {
 	// Broken and Blocked are the rules it broke or blocked; Failed those
 	// whose specs it failed on the way, though they are about other
 	// operations (FailedElsewhere); Touched the others whose exchanges met
-	// it (they hold or fail on their own).
+	// it (they failed first on their own assertion or another defect).
 	Broken  []string `json:"broken,omitempty"`
 	Blocked []string `json:"blocked,omitempty"`
 	Failed  []string `json:"failed_elsewhere,omitempty"`
@@ -69,7 +69,8 @@ var (
 	operationWord = regexp.MustCompile(`\b[a-z]+(?:[A-Z][a-z]+)+\b`)
 	withBody      = regexp.MustCompile(`(?s)with body:?.*$`)
 	// wrongStatus is a failed status expectation (framework.HaveStatus).
-	wrongStatus = regexp.MustCompile(`Expected HTTP status (\d{3}), the target answered (\d{3})( \([^)]*\))?`)
+	// (framework.HaveStatus, HaveStatusIn: "Expected HTTP status 201 or 204").
+	wrongStatus = regexp.MustCompile(`Expected HTTP status (\d{3}(?: or \d{3})*), the target answered (\d{3})( \([^)]*\))?`)
 	// gotExpected is the "got X; expected it Y" of a failed value
 	// expectation (Plain), after the rule's own description.
 	gotExpected = regexp.MustCompile(`got .*; expected it .*$`)
@@ -148,6 +149,11 @@ func Findings(rules []Rule) []Finding {
 				Kind: KindContract, Operation: e.Operation, Status: e.Status, Pointer: e.Pointer, ContractRule: e.ContractRule,
 				What: e.Violation, Example: e.Exchange, Seen: 1, message: contractMessage(e.Violation), side: e.Side,
 			})
+		} else if strings.HasPrefix(e.Violation, e.Operation+NoCallback) && e.Operation != "" {
+			// One missing callback, whatever each rule expected of it.
+			f = get("n\x00"+e.Operation, Finding{Kind: KindExpectation, Operation: e.Operation,
+				What: e.Operation + ": the target sent no callback where the rules expected one", first: e.Violation})
+			f.Seen++
 		} else if key, what, ok := wrongAnswer(e.Operation, e.Status, e.Violation); ok {
 			f = get(key, Finding{Kind: KindExpectation, Operation: e.Operation, Status: e.Status, What: what, Example: e.Exchange})
 			if m := wrongStatus.FindStringSubmatchIndex(e.Violation); m != nil && f.expected == "" {
@@ -355,13 +361,15 @@ func (f Finding) Effect() string {
 		parts = append(parts, fmt.Sprintf("breaks %d rule(s)", n))
 	}
 	if n := len(f.Failed); n > 0 {
-		parts = append(parts, fmt.Sprintf("fails %d rule(s) about other operations whose steps met it", n))
+		parts = append(parts, fmt.Sprintf("fails %d other rule(s) whose steps or clean-ups met it", n))
 	}
 	if n := len(f.Blocked); n > 0 {
 		parts = append(parts, fmt.Sprintf("blocks %d", n))
 	}
 	if n := len(f.Touched); n > 0 {
-		parts = append(parts, fmt.Sprintf("met in %d other rule(s) that hold or fail on their own", n))
+		// Never "hold": any violation fails the spec (framework.checkContract),
+		// so a rule that met this one failed first on something else.
+		parts = append(parts, fmt.Sprintf("met in %d other rule(s) that failed first on something else", n))
 	}
 	return strings.Join(append(parts, fmt.Sprintf("seen %d×", f.Seen)), ", ")
 }

@@ -2,6 +2,7 @@ package runreport
 
 import (
 	"bytes"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -65,6 +66,26 @@ func TestTheSameWrongStatusIsOneFinding(t *testing.T) {
 	f := got[0]
 	if len(f.Broken) != 2 || len(f.Blocked) != 2 || !strings.Contains(f.What, "201") || !strings.Contains(f.What, "answered 200") {
 		t.Errorf("finding %+v: want rules c, d broken and a, b blocked, saying 201 expected and 200 answered", f)
+	}
+}
+
+// TestOneWrongAnswerToSeveralStatusesIsOneFinding: distribution by email,
+// sms and token each expect 201 or 204 (framework.HaveStatusIn); a target
+// answering 503 to all three has one defect, not three findings whose words
+// differ by channel (mock fault distribution-unavailable).
+func TestOneWrongAnswerToSeveralStatusesIsOneFinding(t *testing.T) {
+	var rules []Rule
+	for _, channel := range []string{"email", "sms", "token"} {
+		rules = append(rules, Rule{Rule: channel, Verdict: Broken, Evidence: &Evidence{Kind: KindExpectation, Operation: "distributeHppSession", Status: 503,
+			Exchange:  "api POST http://h/hpp/v1/sessions/x/distribution → 503 (distributeHppSession)",
+			Violation: "distribution by " + channel + `: Expected HTTP status 201 or 204, the target answered 503 (application/json) with body: {"error_code":"INTERNAL_SERVER_ERROR"}`}})
+	}
+	got := Findings(rules)
+	if len(got) != 1 {
+		t.Fatalf("%d findings, want the 503 once: %+v", len(got), got)
+	}
+	if want := "distributeHppSession: expected HTTP status 201 or 204, the target answered 503 (application/json)"; got[0].What != want || len(got[0].Broken) != 3 {
+		t.Errorf("finding %q breaking %v, want %q breaking the 3 rules", got[0].What, got[0].Broken, want)
 	}
 }
 
@@ -222,5 +243,124 @@ func TestAStepsDefectFailsTheSpecNotTheReport(t *testing.T) {
 	}
 	if strings.Contains(rep.Counts.Headline(), "1 hold") {
 		t.Errorf("the headline %q counts a hold", rep.Counts.Headline())
+	}
+}
+
+// TestACleanUpsDefectFailsTheSpecNotTheReport: a clean-up's DELETE that
+// answered a wrong error body fails the spec in Ginkgo; the report says
+// failed-elsewhere, naming the clean-up's exchange and operation, and the
+// defect is one finding of disableHppSession that says it failed the rule
+// (not "met in a rule that holds"), however many specs' clean-ups met it.
+func TestACleanUpsDefectFailsTheSpecNotTheReport(t *testing.T) {
+	wrongShape := contract.Issue{Severity: contract.Violation, Side: contract.Response, In: contract.InBody, Pointer: "/error_code", Rule: "schema.required", Message: `property "error_code" is missing`}
+	del := Exchange{Kind: "api", Operation: "disableHppSession", Status: 400, Brief: "api DELETE http://h/hpp/v1/sessions/x → 400 (disableHppSession)",
+		Cleanup: true, Started: at(3), Issues: []contract.Issue{wrongShape}}
+	read := Exchange{Kind: "api", Operation: "getSessionById", Status: 200, Brief: "api GET http://h/hpp/v1/sessions/x → 200 (getSessionById)", Started: at(2)}
+	entry := func(j Judgement) types.ReportEntry {
+		return types.ReportEntry{Name: JudgementEntry, Value: types.WrapEntryValue(j)}
+	}
+	checkContract := "1 exchange(s) of this spec broke the contract:\n  disableHppSession → 400: response body /error_code: ..."
+	hpp := [][]string{{labels.HPP, labels.Lifecycle}}
+	var specs []types.SpecReport
+	for _, name := range []string{"MUST read a session", "MUST read it again"} {
+		specs = append(specs, spec([]string{"HPP"}, hpp, name, types.SpecStateFailed, checkContract, entry(Judge(Facts{Exchanges: []Exchange{read, del}}))))
+	}
+	rep := New(types.Report{PreRunStats: types.PreRunStats{TotalSpecs: 2, SpecsThatWillRun: 2}, SpecReports: specs}, "test", "http://h", "", nil)
+	for _, rule := range rep.Rules {
+		if rule.Verdict != FailedElsewhere {
+			t.Errorf("%q, whose spec Ginkgo failed in its clean-up: %s, want failed-elsewhere", rule.Rule, rule.Verdict)
+		}
+	}
+	if len(rep.Findings) != 1 {
+		t.Fatalf("%d findings, want the clean-up's defect once: %+v", len(rep.Findings), rep.Findings)
+	}
+	f := rep.Findings[0]
+	if f.Operation != "disableHppSession" || f.Pointer != "/error_code" || len(f.Failed) != 2 || len(f.Touched) != 0 || strings.Contains(f.Effect(), "hold") {
+		t.Errorf("finding %+v (%s): want disableHppSession /error_code failing both rules, touching none", f, f.Effect())
+	}
+	var md bytes.Buffer
+	if err := rep.WriteMarkdown(&md); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(md.String(), "\n") {
+		if strings.Contains(line, "| HPP MUST read a session |") && strings.HasPrefix(line, "| 🟠 failed-elsewhere") &&
+			!strings.Contains(line, "`api DELETE http://h/hpp/v1/sessions/x → 400 (disableHppSession)`") {
+			t.Errorf("the row %q does not name the clean-up's exchange", line)
+		}
+	}
+	if want := "2 Failed = 2 failed elsewhere"; !strings.Contains(rep.SpecsLine(), want) {
+		t.Errorf("the counts line %q, want %q", rep.SpecsLine(), want)
+	}
+}
+
+// TestAMissingCallbackIsOneFindingOfTheCallback: with no callback at all
+// (mock fault callback-missing) the review saw 5 findings titled "got nil"
+// and "got []", filed under getSessionById and disableHppSession, which
+// answered correctly. The rules' failures are the missing
+// hppStatusUpdateCallback's: one finding of that operation, breaking them
+// all, its title saying what was expected and that nothing arrived.
+func TestAMissingCallbackIsOneFindingOfTheCallback(t *testing.T) {
+	read := Exchange{Kind: "api", Operation: "getSessionById", Status: 200, Brief: "api GET http://h/hpp/v1/sessions/x → 200 (getSessionById)", Started: at(1)}
+	del := Exchange{Kind: "api", Operation: "disableHppSession", Status: 204, Brief: "api DELETE http://h/hpp/v1/sessions/x → 204 (disableHppSession)", Started: at(2)}
+	entry := func(j Judgement) types.ReportEntry {
+		return types.ReportEntry{Name: JudgementEntry, Value: types.WrapEntryValue(j)}
+	}
+	lbls := []string{labels.HPP, labels.Callbacks, "about:hppStatusUpdateCallback"}
+	var specs []types.SpecReport
+	for i, msg := range []string{
+		"Timed out after 3.000s.\nhppStatusUpdateCallback calls: one callback for the change to IN_PROGRESS\nExpected\n    <int>: 0\nto equal\n    <int>: 1",
+		"Timed out after 3.000s.\nhppStatusUpdateCallback /session/status: one callback for the change to DISABLED\nExpected\n    <[]api.HppStatus | len:0, cap:0>: []\nto equal\n    <[]api.HppStatus | len:1, cap:1>: [\"DISABLED\"]",
+	} {
+		j := Judge(Facts{About: []string{"hppStatusUpdateCallback"}, Labels: lbls, Exchanges: []Exchange{read, del}, Failure: &Failure{Message: msg, At: at(3)}})
+		if j.Verdict != Broken || j.Evidence == nil || j.Evidence.Operation != "hppStatusUpdateCallback" || j.Evidence.Exchange != "" {
+			t.Fatalf("got %s %+v, want broken by the callback that never came, not by a read or a DELETE", j.Verdict, j.Evidence)
+		}
+		specs = append(specs, spec([]string{"HPP status callbacks"}, [][]string{lbls}, fmt.Sprintf("MUST call back %d", i), types.SpecStateFailed, msg, entry(j)))
+	}
+	rep := New(types.Report{PreRunStats: types.PreRunStats{TotalSpecs: 2, SpecsThatWillRun: 2}, SpecReports: specs}, "test", "http://h", "", nil)
+	if len(rep.Findings) != 1 {
+		t.Fatalf("%d findings, want the missing callback once: %+v", len(rep.Findings), rep.Findings)
+	}
+	f := rep.Findings[0]
+	if f.Operation != "hppStatusUpdateCallback" || len(f.Broken) != 2 || !strings.Contains(f.What, "sent no callback") || strings.Contains(f.What, "got nil") {
+		t.Errorf("finding %+v: want one of hppStatusUpdateCallback saying no callback came, breaking both rules", f)
+	}
+	// A callback rule whose own read broke the contract before it waited
+	// for a call is broken by the read (hpp-read-missing-field), not by a
+	// callback it never got to wait for.
+	bad := read
+	bad.Issues = []contract.Issue{{Severity: contract.Violation, Side: contract.Response, In: contract.InBody, Pointer: "/expires_at", Rule: "schema.required", Message: `property "expires_at" is missing`}}
+	j := Judge(Facts{About: []string{"hppStatusUpdateCallback"}, Labels: lbls, Exchanges: []Exchange{bad},
+		Failure: &Failure{Message: "read HPP session x: contract violation: response body /expires_at", At: at(3)}})
+	if j.Evidence == nil || j.Evidence.Operation != "getSessionById" || j.Evidence.Pointer != "/expires_at" {
+		t.Errorf("a callback rule broken by its own read: %+v, want the read's /expires_at", j.Evidence)
+	}
+}
+
+// TestPlainDropsConsistentlysTiming: "Failed after 0.000s." opened the
+// title of a finding (callback-event-id-changes); it says when, not what.
+func TestPlainDropsConsistentlysTiming(t *testing.T) {
+	got := Plain("Failed after 0.000s.\nhppStatusUpdateCallback /event_id: every retry carries the event_id of the first call\nExpected\n    <string>: b\nto equal\n    <string>: a")
+	if want := "hppStatusUpdateCallback /event_id: every retry carries the event_id of the first call: got b; expected it to equal a"; got != want {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+}
+
+// TestAFindingNeverSaysARuleItFailedHolds: a spec whose read and clean-up
+// both broke the contract fails (Ginkgo) on the first; the clean-up's
+// finding names the rule as met elsewhere, never as one that holds (the
+// review saw "met in 43 other rule(s) that hold or fail on their own" for
+// rules that failed because of it).
+func TestAFindingNeverSaysARuleItFailedHolds(t *testing.T) {
+	wrongShape := contract.Issue{Severity: contract.Violation, Side: contract.Response, In: contract.InBody, Pointer: "/error_code", Rule: "schema.required", Message: `property "error_code" is missing`}
+	j := Judge(Facts{Exchanges: []Exchange{kpCreate(1, missingToken),
+		{Kind: "api", Operation: "disableHppSession", Status: 400, Brief: "api DELETE http://h/hpp/v1/sessions/x → 400", Cleanup: true, Started: at(3), Issues: []contract.Issue{wrongShape}}}})
+	rep := New(types.Report{PreRunStats: types.PreRunStats{TotalSpecs: 1, SpecsThatWillRun: 1}, SpecReports: []types.SpecReport{
+		spec([]string{"HPP"}, [][]string{{labels.HPP}}, "MUST x", types.SpecStateFailed, "2 exchange(s) of this spec broke the contract",
+			types.ReportEntry{Name: JudgementEntry, Value: types.WrapEntryValue(j)})}}, "test", "http://h", "", nil)
+	for _, f := range rep.Findings {
+		if strings.Contains(f.Effect(), "hold") {
+			t.Errorf("finding %q: %s", f.What, f.Effect())
+		}
 	}
 }

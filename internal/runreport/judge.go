@@ -93,8 +93,9 @@ type Seen struct {
 // operation it is about broke the contract; blocked when a setup step
 // about another operation could not be done; otherwise it holds. A
 // violation in another operation's exchange is seen (a finding of that
-// operation) but does not break the rule, and clean-ups never change the
-// verdict.
+// operation) but does not break the rule; when it failed the spec (a step's,
+// a callback's or a clean-up's exchange, or a clean-up's own failure) the
+// rule is failed-elsewhere, never holds: Ginkgo says [FAIL].
 func Judge(f Facts) Judgement {
 	about := slices.Clone(f.About)
 	for _, e := range f.Exchanges {
@@ -139,6 +140,11 @@ func Judge(f Facts) Judgement {
 		}
 		j.Verdict = Broken
 		j.Evidence = failureEvidence(subjectExchange(f, fl.At), fl.Message)
+		if op := awaitedCallback(f, about, fl.At); op != "" && j.Evidence.Kind == KindExpectation && strings.HasPrefix(Plain(fl.Message), gaveUp) {
+			// No callback came: the defect is the callback's, not that of
+			// the read or the DELETE the spec sent before it gave up.
+			j.Evidence = &Evidence{Operation: op, Violation: op + NoCallback + Plain(fl.Message), Kind: KindExpectation}
+		}
 		return j
 	}
 	for _, e := range f.Exchanges {
@@ -148,11 +154,16 @@ func Judge(f Facts) Judgement {
 			return j
 		}
 	}
-	// Ginkgo fails the spec for any exchange of its body that broke the
-	// contract (framework.checkContract), about the rule or not: such a
-	// rule does not hold, though the defect is another operation's.
-	for _, e := range f.Exchanges {
-		if !e.Cleanup && len(e.Issues) > 0 {
+	// Ginkgo fails the spec for any exchange that broke the contract
+	// (framework.checkContract), its body's or a clean-up's, about the rule
+	// or not: such a rule does not hold, though the defect is another
+	// operation's (or a clean-up's). The body's exchanges come first: they
+	// are nearer the rule.
+	for _, cleanup := range []bool{false, true} {
+		for _, e := range f.Exchanges {
+			if e.Cleanup != cleanup || len(e.Issues) == 0 {
+				continue
+			}
 			j.Verdict, j.Step = FailedElsewhere, e.Step
 			j.Evidence = violationEvidence(e)
 			op := e.Operation
@@ -161,6 +172,8 @@ func Judge(f Facts) Judgement {
 			}
 			where := "an exchange of the spec"
 			switch {
+			case e.Cleanup:
+				where = "its clean-up"
 			case e.Step != "":
 				where = "its step “" + e.Step + "”"
 			case e.Kind == "callback":
@@ -172,7 +185,35 @@ func Judge(f Facts) Judgement {
 			return j
 		}
 	}
+	// A clean-up that failed fails the spec too (Ginkgo's [FAIL]).
+	if f.CleanupFailure != "" {
+		j.Verdict = FailedElsewhere
+		j.Evidence = &Evidence{Violation: "clean-up: " + Plain(f.CleanupFailure), Kind: KindExpectation}
+		j.Why = "the spec failed in a clean-up after the rule's own assertions passed"
+	}
 	return j
+}
+
+// NoCallback follows the callback operation in the evidence of a callback
+// rule that failed because no callback arrived.
+const NoCallback = ": the target sent no callback; "
+
+// gaveUp opens the plain words of an Eventually that timed out (Tidy):
+// a callback rule waiting for a call that never came.
+const gaveUp = "still not so after "
+
+// awaitedCallback is the callback operation a callback rule is about
+// (framework.About) when none of its calls arrived before at, else "".
+func awaitedCallback(f Facts, about []string, at time.Time) string {
+	if !slices.Contains(f.Labels, labels.Callbacks) || lastOf(f.Exchanges, at, func(e Exchange) bool { return e.Kind == "callback" }) != nil {
+		return ""
+	}
+	for _, op := range about {
+		if !slices.ContainsFunc(f.Exchanges, func(e Exchange) bool { return e.Operation == op }) {
+			return op
+		}
+	}
+	return ""
 }
 
 // distinct leaves out the issues that only restate another of the same
@@ -263,7 +304,11 @@ func failureEvidence(e *Exchange, message string) *Evidence {
 	if len(e.Issues) > 0 && (e.Step != "" || strings.Contains(message, "contract violation")) {
 		return violationEvidence(*e)
 	}
-	return &Evidence{Exchange: e.Brief, Operation: e.Operation, Status: e.Status, Violation: Plain(message), Kind: KindExpectation}
+	status := e.Status
+	if e.Kind == "callback" {
+		status = 0 // kconform's receiver answered it: says nothing of the target
+	}
+	return &Evidence{Exchange: e.Brief, Operation: e.Operation, Status: status, Violation: Plain(message), Kind: KindExpectation}
 }
 
 func violationEvidence(e Exchange) *Evidence {

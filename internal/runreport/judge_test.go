@@ -73,13 +73,30 @@ func TestJudgeOwnAssertionOverEarlierViolation(t *testing.T) {
 	}
 }
 
-func TestJudgeCleanupNeverChangesTheVerdict(t *testing.T) {
+// TestJudgeCleanupDefectFailsTheRuleElsewhere: Ginkgo fails a spec whose
+// clean-up met a contract defect (framework.checkContract) or failed; the
+// rule, whose own assertions passed, is failed-elsewhere with the clean-up's
+// exchange as evidence, never holds (the review saw 23 "✅ holds" rows for
+// [FAIL] specs with the mock fault error-body-wrong-shape). A broken rule
+// stays broken on its own assertion.
+func TestJudgeCleanupDefectFailsTheRuleElsewhere(t *testing.T) {
 	cleanup := Exchange{Kind: "api", Operation: "disableHppSession", Status: 404, Brief: "api DELETE http://h/hpp/v1/sessions/x → 404 (disableHppSession)",
 		Cleanup: true, Started: at(5), Issues: []contract.Issue{{Side: contract.Response, In: contract.InBody, Pointer: "/error_code", Rule: "schema.required", Message: "missing"}}}
-	f := Facts{About: []string{"disableHppSession"}, Exchanges: []Exchange{cleanup}, CleanupFailure: "cleanup DELETE\nExpected\n    <int>: 404\nto equal\n    <int>: 204"}
-	j := Judge(f)
-	if j.Verdict != Holds || len(j.Cleanup) != 2 || !strings.Contains(j.Cleanup[0], "/error_code") {
-		t.Errorf("got %s, cleanup %q; want holds with both clean-up failures listed", j.Verdict, j.Cleanup)
+	failure := "cleanup DELETE\nExpected\n    <int>: 404\nto equal\n    <int>: 204"
+	j := Judge(Facts{About: []string{"getSessionById"}, Exchanges: []Exchange{cleanup}, CleanupFailure: failure})
+	if j.Verdict != FailedElsewhere || len(j.Cleanup) != 2 || !strings.Contains(j.Cleanup[0], "/error_code") {
+		t.Errorf("got %s, cleanup %q; want failed-elsewhere with both clean-up failures listed", j.Verdict, j.Cleanup)
+	}
+	if e := j.Evidence; e == nil || e.Exchange != cleanup.Brief || e.Operation != "disableHppSession" || e.Pointer != "/error_code" || !strings.Contains(j.Why, "disableHppSession that its clean-up met") {
+		t.Errorf("evidence %+v, why %q: want the clean-up's DELETE and its operation named", j.Evidence, j.Why)
+	}
+	j = Judge(Facts{Exchanges: []Exchange{{Kind: "api", Operation: "getSessionById", Status: 200, Brief: "api GET http://h/hpp/v1/sessions/x → 200", Started: at(1)}}, CleanupFailure: failure})
+	if j.Verdict != FailedElsewhere || j.Evidence == nil || !strings.Contains(j.Evidence.Violation, "clean-up: cleanup DELETE: got 404; expected it to equal 204") {
+		t.Errorf("a failed clean-up: got %s %+v, want failed-elsewhere naming the clean-up's failure", j.Verdict, j.Evidence)
+	}
+	j = Judge(Facts{Exchanges: []Exchange{cleanup}, Failure: &Failure{Message: "expected 400, got 200", At: at(2)}})
+	if j.Verdict != Broken {
+		t.Errorf("a rule whose own assertion failed: %s, want broken", j.Verdict)
 	}
 }
 

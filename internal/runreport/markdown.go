@@ -103,7 +103,7 @@ func (r Report) findings(w io.Writer, short bool) {
 		}
 	}
 	if quiet > 0 {
-		fmt.Fprintf(w, "\nAnd %d more contract violation(s) met only in rules that hold or fail on their own (the whole report lists them).\n", quiet)
+		fmt.Fprintf(w, "\nAnd %d more contract violation(s) met only in rules that failed first on something else (the whole report lists them).\n", quiet)
 	}
 	fmt.Fprintln(w)
 }
@@ -128,7 +128,7 @@ func inline(s string) string {
 
 func (r Report) writeAreas(w io.Writer) {
 	fmt.Fprintf(w, "## Rules\n\n")
-	fmt.Fprintf(w, "A rule is one spec of the suites (its name states the rule with MUST), judged by its subject: the operations it is about. `holds`: its assertions passed and its operations kept to the contract. `broken`: its own assertion failed, or an exchange of its operation broke the contract. `failed-elsewhere`: its own assertions passed and its operations kept to the contract, but a setup step (or a callback) met a contract defect of another operation, so the spec failed (Ginkgo says FAIL); the defect is that operation's finding, counted once. `blocked`: a setup step about another operation could not be done (the step is named). `not-checkable`: the target lacks what the rule needs (the reason says how to provide it). `not-run`: the run left it out. A violation met in a setup step is a finding of that step's operation, not of every rule that passed through it. A rule marked *assumption* rests on no public Klarna or Kustom source: when it is broken, that is a finding to look into, not a proven breach.\n\n")
+	fmt.Fprintf(w, "A rule is one spec of the suites (its name states the rule with MUST), judged by its subject: the operations it is about. `holds`: its assertions passed and its operations kept to the contract. `broken`: its own assertion failed, or an exchange of its operation broke the contract. `failed-elsewhere`: its own assertions passed and its operations kept to the contract, but a setup step, a callback or a clean-up met a contract defect of another operation (or a clean-up failed), so the spec failed (Ginkgo says FAIL); the defect is that operation's finding, counted once. `blocked`: a setup step about another operation could not be done (the step is named). `not-checkable`: the target lacks what the rule needs (the reason says how to provide it). `not-run`: the run left it out. A violation met in a setup step is a finding of that step's operation, not of every rule that passed through it. A rule marked *assumption* rests on no public Klarna or Kustom source: when it is broken, that is a finding to look into, not a proven breach.\n\n")
 	areas, counts := r.CountsByArea()
 	// The failed-elsewhere column only when a rule has that verdict, as
 	// the counts line says it.
@@ -164,13 +164,14 @@ func (r Report) writeRules(w io.Writer) {
 	}
 }
 
-// writeCleanup lists the clean-ups that failed, apart from the verdicts
-// they never change.
+// writeCleanup lists the clean-ups that failed: a rule whose body passed
+// is failed-elsewhere for them (Ginkgo failed its spec), a broken one stays
+// broken.
 func (r Report) writeCleanup(w io.Writer) {
 	if r.Counts.CleanupFailures == 0 {
 		return
 	}
-	fmt.Fprintf(w, "## Clean-up failures\n\nWhat went wrong after a rule was judged (disabling the sessions it made, say); the verdicts above stand.\n\n| rule | clean-up |\n|---|---|\n")
+	fmt.Fprintf(w, "## Clean-up failures\n\nWhat went wrong in the clean-ups after a rule's body (disabling the sessions it made, say). Ginkgo fails the spec for them: a rule whose own assertions passed is failed-elsewhere, naming the clean-up's exchange; the defect is a finding of its operation, counted there once.\n\n| rule | clean-up |\n|---|---|\n")
 	for _, rule := range r.Rules {
 		for _, c := range rule.Cleanup {
 			fmt.Fprintf(w, "| %s | %s |\n", cell(rule.Rule), cell(c))

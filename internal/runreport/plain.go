@@ -18,6 +18,8 @@ var (
 	// Eventually: where in kconform's code it was, not news for the user.
 	asyncFrame = regexp.MustCompile(`^The function passed to (Eventually|Consistently) (failed|returned) at \S+ with:?$`)
 	timedOut   = regexp.MustCompile(`^Timed out after ([0-9.]+)s\.$`)
+	// failedAfter opens the failure of a Consistently: when, not what.
+	failedAfter = regexp.MustCompile(`^Failed after [0-9.]+s\.$`)
 	// diffBar is the column mark Gomega puts after "to equal" in a string diff.
 	diffBar = regexp.MustCompile(`\s+\|$`)
 )
@@ -79,7 +81,7 @@ func Tidy(msg string) string {
 		t = timedOut.ReplaceAllString(t, "still not so after ${1}s:")
 		t = notJSON.ReplaceAllString(t, "the body is not JSON (it starts with ${1})")
 		t = strings.ReplaceAll(t, "unexpected end of JSON input", "the body is not JSON (it ends before the value does)")
-		if t == "" || t == "Unexpected error:" || t == "occurred" || asyncFrame.MatchString(t) ||
+		if t == "" || t == "Unexpected error:" || failedAfter.MatchString(t) || t == "occurred" || asyncFrame.MatchString(t) ||
 			(strings.HasPrefix(t, "(the ") && strings.HasSuffix(t, " above)")) {
 			continue
 		}

@@ -86,8 +86,8 @@ type Rule struct {
 	About []string `json:"about,omitempty"`
 	// Step is the setup step a blocked rule could not do.
 	Step string `json:"step,omitempty"`
-	// Cleanup lists what went wrong in the rule's clean-ups; it never
-	// changes the verdict.
+	// Cleanup lists what went wrong in the rule's clean-ups; a rule whose
+	// clean-up alone failed its spec is failed-elsewhere, never holds.
 	Cleanup []string `json:"cleanup,omitempty"`
 	// Seen are the contract violations the rule's exchanges met; the
 	// report's Findings gather them.
@@ -159,6 +159,12 @@ func Rules(r types.Report) []Rule {
 				rule.Verdict, rule.Evidence, rule.About, rule.Step, rule.Cleanup, rule.Seen = j.Verdict, j.Evidence, j.About, j.Step, j.Cleanup, j.Seen
 				if j.Why != "" {
 					rule.Why = j.Why
+				}
+				if rule.Verdict == Holds && s.State.Is(types.SpecStateFailureStates) {
+					// Ginkgo failed the spec after the judgement was made:
+					// the report never says holds where the console says FAIL.
+					rule.Verdict, rule.Why = FailedElsewhere, "the spec failed after the rule's own assertions passed"
+					rule.Evidence = evidenceIn(s)
 				}
 			} else if rule.Verdict == Broken {
 				rule.Evidence = evidenceIn(s)

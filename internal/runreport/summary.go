@@ -169,7 +169,7 @@ func (r Report) Summary() string {
 		writeReasons(&b, string(v)+", by reason:", reasons)
 	}
 	if n := r.Counts.CleanupFailures; n > 0 {
-		fmt.Fprintf(&b, "clean-up failures: %d rule(s); they change no verdict (--report lists them)\n", n)
+		fmt.Fprintf(&b, "clean-up failures: %d rule(s); a rule whose clean-up alone failed is failed elsewhere, not holds (--report lists them)\n", n)
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

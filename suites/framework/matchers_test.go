@@ -38,3 +38,12 @@ func TestHaveStatusNamesAMissingContentType(t *testing.T) {
 		}
 	}
 }
+
+// HaveStatusIn names the statuses in words, never as a Go slice: runreport
+// keys one wrong answer on "Expected HTTP status 201 or 204".
+func TestHaveStatusInSaysTheStatusesInWords(t *testing.T) {
+	m := HaveStatusIn(201, 204)
+	if msg := m.FailureMessage(answer{503, "application/json", "{}"}); !strings.HasPrefix(msg, "Expected HTTP status 201 or 204, the target answered 503") {
+		t.Errorf("failure message %q", msg)
+	}
+}
