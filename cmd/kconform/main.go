@@ -5,6 +5,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +13,8 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
+
+	"github.com/kconform/kconform/internal/cli"
 )
 
 // commands maps a subcommand to its entry point, which returns the exit
@@ -67,12 +70,21 @@ func usage() string {
 // version is set at build time: go build -ldflags "-X main.version=v1.2.3".
 var version = ""
 
-func versionCmd(args []string) int {
-	if len(args) > 0 {
-		fmt.Fprintln(os.Stderr, "kconform version: takes no arguments")
-		return 2
+func versionCmd(args []string) int { return runVersion(args, os.Stdout, os.Stderr) }
+
+// runVersion is `kconform version`: no flags but -h, no arguments.
+func runVersion(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("kconform version", flag.ContinueOnError)
+	err := cli.Parse(fs, args)
+	if err == nil && fs.NArg() > 0 {
+		err = fmt.Errorf("unexpected argument %q: kconform version takes no arguments", fs.Arg(0))
 	}
-	fmt.Println(versionString())
+	if err != nil {
+		return cli.Report("version", err, func(w io.Writer) {
+			fmt.Fprint(w, "usage: kconform version\n\nPrints kconform's version and the Go version it was built with.\n")
+		}, stdout, stderr)
+	}
+	fmt.Fprintln(stdout, versionString())
 	return 0
 }
 

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -91,22 +93,64 @@ func loadMock(args []string, getenv func(string) string) (mockConfig, error) {
 	if cfg.opts.Password, err = credential(given, "password", cfg.opts.Password, envMockPassword, mock.DefaultPassword, getenv); err != nil {
 		return mockConfig{}, err
 	}
+	if err := checkAddr(cfg.addr); err != nil {
+		return mockConfig{}, err
+	}
 	// mock.Options reads 0 as the default: a user who typed 0 meant
 	// something else, most likely "no limit", which for a timeout is a
 	// hang (a receiver that never answers holds the callback for ever).
-	for _, d := range []struct {
-		flag      string
-		got, dflt time.Duration
-	}{
-		{"callback-timeout", cfg.opts.CallbackTimeout, mock.DefaultCallbackTimeout},
-		{"callback-retry-delay", cfg.opts.CallbackRetryDelay, mock.DefaultCallbackRetryDelay},
-		{"request-read-timeout", cfg.opts.RequestReadTimeout, mock.DefaultRequestReadTimeout},
-	} {
-		if d.got <= 0 {
+	for _, d := range mockDurations(cfg.opts) {
+		switch {
+		case d.got <= 0:
 			return mockConfig{}, fmt.Errorf("--%s must be positive, got %s (default %s)", d.flag, d.got, d.dflt)
+		case d.got < d.min:
+			return mockConfig{}, fmt.Errorf("--%s %s is too short: at least %s (%s)", d.flag, d.got, d.min, d.whyMin)
+		case d.got > d.max:
+			return mockConfig{}, fmt.Errorf("--%s %s is too long: at most %s (%s)", d.flag, d.got, d.max, d.whyMax)
 		}
 	}
 	return cfg, nil
+}
+
+// mockDuration is a duration flag of `kconform mock` and its bounds.
+// The bounds are assumptions (no Klarna source gives them): wide enough
+// for any test, narrow enough that a typo (1ns, 999999h) is caught.
+type mockDuration struct {
+	flag           string
+	got, dflt      time.Duration
+	min, max       time.Duration
+	whyMin, whyMax string
+}
+
+func mockDurations(o mock.Options) []mockDuration {
+	const hang = "longer is a hang, not a test"
+	return []mockDuration{
+		{"callback-timeout", o.CallbackTimeout, mock.DefaultCallbackTimeout, 10 * time.Millisecond, time.Hour,
+			"a shorter one fails every receiver", "a receiver that never answers would hold the callback that long; " + hang},
+		{"callback-retry-delay", o.CallbackRetryDelay, mock.DefaultCallbackRetryDelay, time.Millisecond, time.Hour,
+			"a shorter one retries in a busy loop", hang},
+		{"request-read-timeout", o.RequestReadTimeout, mock.DefaultRequestReadTimeout, 100 * time.Millisecond, time.Hour,
+			"a shorter one drops connections before their request arrives", "a client that stalls would hold its connection that long; " + hang},
+	}
+}
+
+// checkAddr refuses an --addr the listener would only refuse later, as a
+// failure to serve (exit 1) rather than the bad usage it is.
+func checkAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("--addr %q is not host:port, e.g. 127.0.0.1:8080 (\":0\" picks a free port)", addr)
+	}
+	if n, err := strconv.Atoi(port); err == nil {
+		if n < 0 || n > 65535 {
+			return fmt.Errorf("--addr %q: port %d is out of range: 0 to 65535 (0 picks a free port)", addr, n)
+		}
+		return nil
+	}
+	if _, err := net.LookupPort("tcp", port); err != nil {
+		return fmt.Errorf("--addr %q: %q is not a port: a number from 0 to 65535 (0 picks a free port)", addr, port)
+	}
+	return nil
 }
 
 // newMockFlagSet is the flags of `kconform mock`, and a function that
@@ -121,9 +165,9 @@ func newMockFlagSet() (*flag.FlagSet, func() mockConfig) {
 		clock        = fs.Bool("control-clock", false, "enable /_kconform/clock (and /_kconform/reset): the suites can move time forward")
 		faultControl = fs.Bool("control-faults", false, "enable PUT /_kconform/faults (and /_kconform/reset): the suites can switch faults")
 		external     = fs.Bool("allow-external-callbacks", false, "let callbacks go to non-loopback hosts")
-		cbTimeout    = fs.Duration("callback-timeout", mock.DefaultCallbackTimeout, "how long a callback receiver has to answer 2xx (must be positive)")
-		cbRetry      = fs.Duration("callback-retry-delay", mock.DefaultCallbackRetryDelay, "wait before a failed callback is retried (must be positive)")
-		readTimeout  = fs.Duration("request-read-timeout", mock.DefaultRequestReadTimeout, "how long a client has to send one whole request, headers and body; a slower one loses its connection (must be positive)")
+		cbTimeout    = fs.Duration("callback-timeout", mock.DefaultCallbackTimeout, "how long a callback receiver has to answer 2xx (10ms to 1h)")
+		cbRetry      = fs.Duration("callback-retry-delay", mock.DefaultCallbackRetryDelay, "wait before a failed callback is retried (1ms to 1h)")
+		readTimeout  = fs.Duration("request-read-timeout", mock.DefaultRequestReadTimeout, "how long a client has to send one whole request, headers and body; a slower one loses its connection (100ms to 1h)")
 		listFaults   = fs.Bool("list-faults", false, "print the faults --fault accepts and exit")
 		json401      = fs.Bool("json-401", false, "answer 401 with an ErrorV2 JSON body instead of Klarna's recorded HTML page")
 		rateLimit    rateFlag

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -115,6 +116,32 @@ func TestRunRefusesAnOutputThatIsNotARegularFile(t *testing.T) {
 		}
 		if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
 			t.Fatalf("%q: the FIFO was replaced", args)
+		}
+	}
+}
+
+// TestRunRefusesStdoutThatIsAPipe: `kconform run --report /dev/stdout |
+// cat` ran every spec and then failed to write the report (/dev/stdout
+// links to /proc/self/fd/1, a link to "pipe:[N]"); it is refused before
+// the run, exit 2, for every output flag. The pipe here is the test's
+// own, reached the way /dev/stdout reaches the shell's.
+func TestRunRefusesStdoutThatIsAPipe(t *testing.T) {
+	r, w, err := os.Pipe()
+	must(t, err)
+	defer r.Close()
+	defer w.Close()
+	fd := fmt.Sprintf("/proc/self/fd/%d", w.Fd())
+	if _, err := os.Lstat(fd); err != nil {
+		t.Skipf("no /proc here: %v", err)
+	}
+	stdout := filepath.Join(t.TempDir(), "stdout")
+	must(t, os.Symlink(fd, stdout))
+	for _, flag := range []string{"--report", "--report-json", "--junit-report", "--json-report", "--record"} {
+		args := []string{flag, stdout, "--focus", "qr_code"}
+		var out, errOut bytes.Buffer
+		code := runSuites(args, func(string) string { return "" }, &out, &errOut)
+		if code != runner.ExitBadUsage || !strings.Contains(errOut.String(), flag+` "`+stdout+`"`) || !strings.Contains(errOut.String(), "not a regular file") {
+			t.Errorf("%q: exit %d, stderr %q; want %d naming the flag, the path and the problem", args, code, errOut.String(), runner.ExitBadUsage)
 		}
 	}
 }

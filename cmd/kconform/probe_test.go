@@ -175,3 +175,27 @@ func TestRunWrongPrefixOnTheBuiltInMock(t *testing.T) {
 		t.Errorf("exit %d, want 1 and %q alone:\n%s", r.exit, want, lastOutput(r.output))
 	}
 }
+
+// TestRunThatEndsBeforeItsSpecsLeavesNoStaleReport: a run stopped by the
+// probe (here a target refusing connections; a 401 or an early signal
+// ends the same way) writes no output, and the reports an earlier run
+// left at those paths are removed, said on stderr, instead of passing for
+// this run's (a reviewer's CI read a stale report.md after a failed run).
+func TestRunThatEndsBeforeItsSpecsLeavesNoStaleReport(t *testing.T) {
+	dir := t.TempDir()
+	report, reportJSON := filepath.Join(dir, "report.md"), filepath.Join(dir, "report.json")
+	for _, p := range []string{report, reportJSON} {
+		must(t, os.WriteFile(p, []byte("an earlier run's report"), 0o644))
+	}
+	r := runInProcess(t, map[string]string{"KCONFORM_USERNAME": "u", "KCONFORM_PASSWORD": "p"},
+		"--target", "http://127.0.0.1:1", "--report", report, "--report-json", reportJSON)
+	wantExit(t, r, runner.ExitFailed, "a target refusing connections")
+	for flag, p := range map[string]string{"--report": report, "--report-json": reportJSON} {
+		if _, err := os.Stat(p); !os.IsNotExist(err) {
+			t.Errorf("%s %s, an earlier run's, is still there after a run that wrote none (%v)", flag, p, err)
+		}
+		if !strings.Contains(r.output, "removed "+flag+" "+p+", left from an earlier run") {
+			t.Errorf("the output does not say that %s %s was removed:\n%s", flag, p, lastOutput(r.output))
+		}
+	}
+}

@@ -6,12 +6,15 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"golang.org/x/term"
 
 	"github.com/kconform/kconform/internal/cli"
 	"github.com/kconform/kconform/internal/parallel"
+	"github.com/kconform/kconform/internal/runfiles"
 	"github.com/kconform/kconform/internal/target"
 	// The specs register themselves with Ginkgo when imported.
 	_ "github.com/kconform/kconform/suites/conformance"
@@ -40,13 +43,35 @@ func runCmd(args []string) int {
 // reports. Ginkgo's own progress goes to the process's stdout.
 func runSuites(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	start := time.Now()
+	// Ginkgo's spec preview (CheckSelectsSpecs) takes SIGINT and SIGTERM
+	// and drops them: a Ctrl-C in its first second was lost (the run went
+	// on, exit 0) or turned into "no spec matches" (exit 2). Watched from
+	// the first step, it ends the run as runner.Run's own watch would.
+	early := make(chan os.Signal, 1)
+	signal.Notify(early, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(early)
+	shard := getenv(parallel.EnvShard)
 	cfg, err := target.Load(args, getenv)
+	// An output this run does not write (it ends before its specs) must
+	// not pass for its result (docs/report.md "A run that ends before its
+	// specs"); a refused command line leaves them as they are.
+	var earlier runfiles.Earlier
+	if err == nil && shard == "" { // a shard's outputs are its parent's to write
+		earlier = runfiles.FindEarlier(cfg)
+	}
 	if err == nil {
 		err = runner.CheckSelection(cfg)
 	}
-	if err == nil && getenv(parallel.EnvShard) == "" {
+	if err == nil && shard == "" {
 		// A shard's selection is the parent's, checked there.
 		err = runner.CheckSelectsSpecs(cfg)
+	}
+	select {
+	case sig := <-early: // the preview's "no spec matches" was the signal's doing
+		fmt.Fprintf(stderr, "kconform run: interrupted by %s before the specs: no rule was run or judged\n", signalName(sig))
+		earlier.Withdraw(stderr)
+		return exitFor(sig)
+	default:
 	}
 	if err != nil {
 		return cli.Report("run", err, func(w io.Writer) { fmt.Fprint(w, target.Usage()) }, stdout, stderr)
@@ -54,10 +79,36 @@ func runSuites(args []string, getenv func(string) string, stdout, stderr io.Writ
 	// Colour is decided on the real stdout: the runner wraps it in the
 	// scrubbing writer, which is never a terminal.
 	cfg.NoColor = !colour(cfg, getenv, stdout)
-	return runner.Run(runner.Invocation{
-		Start: start, Config: cfg, Args: args, Shard: getenv(parallel.EnvShard),
+	code := runner.Run(runner.Invocation{
+		Start: start, Config: cfg, Args: args, Shard: shard,
 		Version: versionString(), Command: shardCommand, Stdout: stdout, Stderr: stderr,
 	})
+	earlier.Withdraw(stderr)
+	if code != runner.ExitInterrupted && code != runner.ExitTerminated {
+		select {
+		case sig := <-early: // came before runner.Run watched, so it went on
+			fmt.Fprintf(stderr, "kconform run: interrupted by %s as the run started: its outcome above is not to be trusted\n", signalName(sig))
+			return exitFor(sig)
+		default:
+		}
+	}
+	return code
+}
+
+// signalName is how a message names the signal that stopped the run.
+func signalName(sig os.Signal) string {
+	if sig == syscall.SIGTERM {
+		return "SIGTERM"
+	}
+	return "SIGINT"
+}
+
+// exitFor is the exit code of a run the signal stopped.
+func exitFor(sig os.Signal) int {
+	if sig == syscall.SIGTERM {
+		return runner.ExitTerminated
+	}
+	return runner.ExitInterrupted
 }
 
 // shardCommand starts one child of a parallel run (`kconform run --procs

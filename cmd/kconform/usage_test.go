@@ -93,26 +93,35 @@ func TestEveryCommandFollowsTheOneFlagConvention(t *testing.T) {
 		"validate": func(args []string, stdout, stderr *bytes.Buffer) int {
 			return runValidate(args, noEnv, stdout, stderr)
 		},
+		"version": func(args []string, stdout, stderr *bytes.Buffer) int {
+			return runVersion(args, stdout, stderr)
+		},
 	}
 	cases := []struct {
 		name string
 		args map[string][]string // by command
 		want map[string]string   // in the problem line; "" for help
 	}{
-		{"-h", map[string][]string{"run": {"-h"}, "mock": {"-h"}, "validate": {"-h"}}, nil},
-		{"--help", map[string][]string{"run": {"--help"}, "mock": {"--help"}, "validate": {"x.har", "--help"}}, nil},
+		{"-h", map[string][]string{"run": {"-h"}, "mock": {"-h"}, "validate": {"-h"}, "version": {"-h"}}, nil},
+		{"--help", map[string][]string{"run": {"--help"}, "mock": {"--help"}, "validate": {"x.har", "--help"}, "version": {"--help"}}, nil},
+		// The flag package's "flag provided but not defined: -nosuch"
+		// and "invalid value ... for flag -x" leaked through; every
+		// message spells the flag --name, as the usage does.
 		{"unknown flag",
-			map[string][]string{"run": {"--no-such-flag"}, "mock": {"--no-such-flag"}, "validate": {"--no-such-flag", "x.har"}},
-			map[string]string{"run": "no-such-flag", "mock": "no-such-flag", "validate": "no-such-flag"}},
+			map[string][]string{"run": {"--no-such-flag"}, "mock": {"--no-such-flag"}, "validate": {"--no-such-flag", "x.har"}, "version": {"--no-such-flag"}},
+			map[string]string{"run": "unknown flag --no-such-flag", "mock": "unknown flag --no-such-flag", "validate": "unknown flag --no-such-flag", "version": "unknown flag --no-such-flag"}},
 		{"bad value",
 			map[string][]string{"run": {"--procs", "many"}, "mock": {"--callback-timeout", "soon"}, "validate": {"--workers", "many", "x.har"}},
-			map[string]string{"run": `--procs "many"`, "mock": "-callback-timeout", "validate": "-workers"}},
+			map[string]string{"run": `--procs "many"`, "mock": `--callback-timeout "soon": not a value of this flag (its default is 3s)`, "validate": `--workers "many"`}},
 		{"unexpected argument",
-			map[string][]string{"run": {"extra"}, "mock": {"extra"}, "validate": {"--quiet"}},
-			map[string]string{"run": `unexpected argument "extra"`, "mock": `unexpected argument "extra"`, "validate": "no PATH given"}},
+			map[string][]string{"run": {"extra"}, "mock": {"extra"}, "validate": {"--quiet"}, "version": {"extra"}},
+			map[string]string{"run": `unexpected argument "extra"`, "mock": `unexpected argument "extra"`, "validate": "no PATH given", "version": `unexpected argument "extra"`}},
 	}
 	for _, c := range cases {
 		for cmd, run := range commands {
+			if _, ok := c.args[cmd]; !ok {
+				continue // version has no flag to give a bad value
+			}
 			var stdout, stderr bytes.Buffer
 			code := run(c.args[cmd], &stdout, &stderr)
 			what := fmt.Sprintf("%s: kconform %s %q", c.name, cmd, c.args[cmd])
@@ -174,6 +183,60 @@ func TestRunSelectingNothingSaysSoInItsFlags(t *testing.T) {
 		if code != runner.ExitBadUsage || stdout.Len() != 0 || len(lines) != 3 || !strings.HasPrefix(lines[0], "kconform run: "+c.want) ||
 			lines[1] != "(kconform run -h lists the flags)" || strings.Contains(stderr.String(), "fail-on-empty") {
 			t.Errorf("kconform run %q: exit %d, stdout %.200q, stderr %q; want %d and %q then the pointer to -h", c.args, code, stdout.String(), stderr.String(), runner.ExitBadUsage, c.want)
+		}
+	}
+}
+
+// TestMockRefusesAddressesAndDurationsOutOfBounds: --addr with port 99999
+// exited 1 as a failure to listen; --request-read-timeout 1ns was taken
+// and then dropped every connection; --callback-timeout 999999h was taken
+// though 0 ("never") is refused as a hang. Each is bad usage, exit 2,
+// naming the flag and the bound.
+func TestMockRefusesAddressesAndDurationsOutOfBounds(t *testing.T) {
+	cases := map[string][]string{
+		`--addr "127.0.0.1:99999": port 99999 is out of range: 0 to 65535`:  {"--addr", "127.0.0.1:99999"},
+		`--addr "127.0.0.1" is not host:port`:                               {"--addr", "127.0.0.1"},
+		`--addr "127.0.0.1:nosuchport": "nosuchport" is not a port`:         {"--addr", "127.0.0.1:nosuchport"},
+		"--request-read-timeout 1ns is too short: at least 100ms":           {"--request-read-timeout", "1ns"},
+		"--callback-timeout 1ms is too short: at least 10ms":                {"--callback-timeout", "1ms"},
+		"--callback-timeout 999999h0m0s is too long: at most 1h0m0s":        {"--callback-timeout", "999999h"},
+		"--callback-retry-delay 2h0m0s is too long: at most 1h0m0s":         {"--callback-retry-delay", "2h"},
+		"--request-read-timeout 1000h0m0s is too long: at most 1h0m0s":      {"--request-read-timeout", "1000h"},
+		`--rate-limit "abc": want a positive number of requests per second`: {"--rate-limit", "abc"},
+	}
+	for want, args := range cases {
+		out, errOut := gbytes.NewBuffer(), gbytes.NewBuffer()
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second) // an accepted value serves until then
+		code := runMock(ctx, append([]string{"--addr", "127.0.0.1:0"}, args...), noEnv, out, errOut)
+		cancel()
+		if msg := string(errOut.Contents()); code != 2 || !strings.Contains(msg, want) {
+			t.Errorf("%q: exit %d, stderr %q; want 2 saying %q", args, code, msg, want)
+		}
+	}
+	// The bounds themselves are accepted.
+	for _, args := range [][]string{{"--request-read-timeout", "100ms"}, {"--callback-timeout", "1h"}, {"--callback-retry-delay", "1ms"}} {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel() // serve, then shut down at once
+		if code := runMock(ctx, append([]string{"--addr", "127.0.0.1:0"}, args...), noEnv, gbytes.NewBuffer(), gbytes.NewBuffer()); code != 0 {
+			t.Errorf("%q: exit %d, want 0", args, code)
+		}
+	}
+}
+
+// TestValidateRefusesAnEmptyAsAndSaysASizeIsTooLarge: --as ” was
+// silently ignored; --max-body 99999999999GiB said "want a positive
+// number".
+func TestValidateRefusesAnEmptyAsAndSaysASizeIsTooLarge(t *testing.T) {
+	for want, args := range map[string][]string{
+		"--as is empty": {"--as", "", "x.har"},
+		"--as is empty: name what bare entries are":                                    {"--as=", "x.har"},
+		`--max-body: "99999999999GiB" is too large: at most 9223372036854775807 bytes`: {"--max-body", "99999999999GiB", "x.har"},
+		`--max-body: "99999999999999999999" is too large`:                              {"--max-body", "99999999999999999999", "x.har"},
+		`--max-body: "0" is not a size: want a positive number`:                        {"--max-body", "0", "x.har"},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := runValidate(args, noEnv, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), want) {
+			t.Errorf("%q: exit %d, stderr %q; want 2 saying %q", args, code, stderr.String(), want)
 		}
 	}
 }

@@ -125,6 +125,9 @@ func loadValidate(args []string, getenv func(string) string) (validateFlags, err
 		return fl, fmt.Errorf("--progress: %v", err)
 	}
 	fl.progress = mode
+	if cli.Given(fs)["as"] && strings.TrimSpace(fl.as) == "" {
+		return fl, errors.New("--as is empty: name what bare entries are, e.g. getSessionById:response:200, or leave the flag out")
+	}
 	if fl.as != "" {
 		t, err := audit.ParseTarget(fl.as)
 		if err != nil {
@@ -175,7 +178,10 @@ func parseSize(s string) (int64, error) {
 		}
 	}
 	n, err := strconv.ParseInt(num, 10, 64)
-	if err != nil || n <= 0 || n > math.MaxInt64/mult {
+	if errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(num, "-") || err == nil && n > math.MaxInt64/mult {
+		return 0, fmt.Errorf("%q is too large: at most %d bytes (8 EiB)", s, int64(math.MaxInt64))
+	}
+	if err != nil || n <= 0 {
 		return 0, fmt.Errorf("%q is not a size: want a positive number of bytes, e.g. 16MiB", s)
 	}
 	return n * mult, nil

@@ -11,6 +11,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 )
 
@@ -23,7 +24,11 @@ const ExitUsage = 2
 func Parse(fs *flag.FlagSet, args []string) error {
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {} // the caller prints the usage, on stdout
-	return fs.Parse(args)
+	err := fs.Parse(args)
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return errors.New(flagWords(fs, err.Error()))
 }
 
 // Unexpected is the error of an argument a command does not take.
@@ -70,4 +75,38 @@ func Report(cmd string, err error, usage func(io.Writer), stdout, stderr io.Writ
 	}
 	fmt.Fprintf(stderr, "kconform %s: %s\n(kconform %s -h lists the flags)\n", cmd, msg, cmd)
 	return ExitUsage
+}
+
+// flagProblems are the flag package's messages, which spell a flag -name,
+// and the same problem in the --name spelling the usage and every other
+// message use.
+var flagProblems = []struct {
+	re   *regexp.Regexp
+	with string
+}{
+	{regexp.MustCompile(`^flag provided but not defined: -+(.*)$`), "unknown flag --$1"},
+	{regexp.MustCompile(`^flag needs an argument: -+(.*)$`), "--$1 needs a value"},
+	{regexp.MustCompile(`^invalid (?:boolean )?value ("(?:[^"\\]|\\.)*") for (?:flag )?-+([^:]*): (.*)$`), "--$2 $1: $3"},
+	{regexp.MustCompile(`^invalid boolean flag -*([^:]*): (.*)$`), "--$1: $2"},
+	{regexp.MustCompile(`^bad flag syntax: (.*)$`), "$1 is not a flag (write --name or --name=value)"},
+}
+
+// flagWords is a flag package message in the user's words. Its "parse
+// error" for a number or duration becomes an example: the flag's default.
+func flagWords(fs *flag.FlagSet, msg string) string {
+	for _, p := range flagProblems {
+		m := p.re.FindStringSubmatch(msg)
+		if m == nil {
+			continue
+		}
+		out := p.re.ReplaceAllString(msg, p.with)
+		if rest, ok := strings.CutSuffix(out, ": parse error"); ok {
+			out = rest + ": not a value of this flag"
+			if f := fs.Lookup(m[2]); f != nil && f.DefValue != "" {
+				out += " (its default is " + f.DefValue + ")"
+			}
+		}
+		return strings.Replace(out, ": value out of range", ": out of range", 1)
+	}
+	return msg
 }

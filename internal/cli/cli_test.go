@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"testing"
+	"time"
 )
 
 func TestReport(t *testing.T) {
@@ -64,6 +65,35 @@ func TestPickPrefersTheFlag(t *testing.T) {
 		got, fromFlag := Pick(Given(fs), "user", *user, "X_USER", env)
 		if got != c.want || fromFlag != c.fromFlag {
 			t.Errorf("%q: %q (from flag %v); want %q (%v)", c.args, got, fromFlag, c.want, c.fromFlag)
+		}
+	}
+}
+
+// TestParseSpeaksTheFlagsAsTheUsageDoes: the flag package's messages
+// ("flag provided but not defined: -nosuch", "invalid value ... for flag
+// -rate-limit: parse error") leaked its single-dash spelling and its
+// words; every problem names the flag --name.
+func TestParseSpeaksTheFlagsAsTheUsageDoes(t *testing.T) {
+	cases := map[string]string{
+		"--nosuch":                     "unknown flag --nosuch",
+		"-nosuch":                      "unknown flag --nosuch",
+		"--wait":                       "--wait needs a value",
+		"--wait=soon":                  `--wait "soon": not a value of this flag (its default is 2s)`,
+		"--count=x":                    `--count "x": not a value of this flag (its default is 3)`,
+		"--count=99999999999999999999": `--count "99999999999999999999": out of range`,
+		"--quiet=maybe":                `--quiet "maybe": not a value of this flag (its default is false)`,
+		"--rate=fast":                  `--rate "fast": want N/s`,
+		"---x":                         "---x is not a flag (write --name or --name=value)",
+	}
+	for arg, want := range cases {
+		fs := flag.NewFlagSet("x", flag.ContinueOnError)
+		fs.Duration("wait", 2*time.Second, "")
+		fs.Int("count", 3, "")
+		fs.Bool("quiet", false, "")
+		fs.Func("rate", "", func(string) error { return errors.New("want N/s") })
+		err := Parse(fs, []string{arg})
+		if err == nil || err.Error() != want {
+			t.Errorf("%s: %v, want %q", arg, err, want)
 		}
 	}
 }

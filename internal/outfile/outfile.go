@@ -57,7 +57,15 @@ func check(path string) (string, error) {
 	if r := resolve(path); r != absolute(path) {
 		target, what = r, fmt.Sprintf("%s (which links to %s)", path, r)
 	}
-	fi, err := os.Stat(target)
+	// The kernel follows the links first: a /proc/self/fd link (behind
+	// /dev/stdout) names "pipe:[N]" or "socket:[N]", not a path, and
+	// followed by hand it looks like a file not created yet.
+	fi, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		fi, err = os.Stat(target) // a dangling link: what it would create
+	} else if _, terr := os.Stat(target); terr != nil {
+		what = path // "pipe:[N]" is no path to show
+	}
 	switch {
 	case err == nil && fi.IsDir():
 		return "", fmt.Errorf("%s is a folder", what)

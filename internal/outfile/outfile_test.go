@@ -315,3 +315,28 @@ func TestSameFileComparesFilesNotStrings(t *testing.T) {
 		}
 	}
 }
+
+// TestAPipeBehindProcIsRefused: /dev/stdout when stdout is a pipe
+// (`kconform run --report /dev/stdout | cat`) links to /proc/self/fd/1,
+// which is a "magic" link to "pipe:[N]", not a path. Followed by hand,
+// that looked like a file not yet created, so the run went ahead and
+// failed at the end creating its temporary file beside "pipe:[N]".
+func TestAPipeBehindProcIsRefused(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	fd := "/proc/self/fd/" + strconv.Itoa(int(w.Fd()))
+	if _, err := os.Lstat(fd); err != nil {
+		t.Skipf("no /proc here: %v", err)
+	}
+	link := filepath.Join(t.TempDir(), "stdout") // as /dev/stdout is
+	testkit.Symlink(t, fd, link)
+	for _, p := range []string{fd, link} {
+		if err := Check(p); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+			t.Errorf("Check(%s) = %v, want a refusal: not a regular file", p, err)
+		}
+	}
+}

@@ -46,3 +46,34 @@ func resolve(p string) string {
 	}
 	return p
 }
+
+// Existing is the regular file at an output path before a run, found
+// through its symlinks; Gone removes it if the run did not replace it.
+type Existing struct {
+	file string // path with its symlinks followed
+	fi   os.FileInfo
+}
+
+// Before is the regular file now at path, and false when there is none.
+func Before(path string) (Existing, bool) {
+	file := resolve(path)
+	fi, err := os.Lstat(file)
+	if err != nil || !fi.Mode().IsRegular() {
+		return Existing{}, false
+	}
+	return Existing{file: file, fi: fi}, true
+}
+
+// RemoveIfUnchanged removes the file if it is still the one Before found:
+// a Commit renames a new file into place, so a write makes it another
+// file. It reports whether it removed it.
+func (e Existing) RemoveIfUnchanged() (bool, error) {
+	fi, err := os.Lstat(e.file)
+	if err != nil || !os.SameFile(e.fi, fi) || !fi.ModTime().Equal(e.fi.ModTime()) || fi.Size() != e.fi.Size() {
+		return false, nil
+	}
+	if err := os.Remove(e.file); err != nil {
+		return false, err
+	}
+	return true, nil
+}

@@ -254,3 +254,52 @@ func ScrubReport(r *types.Report, s *exchange.Scrubber) (*types.Report, error) {
 	}
 	return &out, nil
 }
+
+// Earlier is what was at a run's output paths before it started.
+type Earlier []earlier
+
+type earlier struct {
+	flag, path string
+	file       outfile.Existing
+}
+
+// outputs are the run's output flags and their paths, in the order of the
+// usage.
+func outputs(cfg target.RunConfig) [][2]string {
+	return [][2]string{
+		{"report", cfg.Report}, {"report-json", cfg.ReportJSON},
+		{"junit-report", cfg.JUnitReport}, {"json-report", cfg.JSONReport},
+		{"record", cfg.Record},
+	}
+}
+
+// FindEarlier notes the files at cfg's output paths before the run.
+func FindEarlier(cfg target.RunConfig) Earlier {
+	var e Earlier
+	for _, o := range outputs(cfg) {
+		if o[1] == "" {
+			continue
+		}
+		if f, ok := outfile.Before(o[1]); ok {
+			e = append(e, earlier{flag: o[0], path: o[1], file: f})
+		}
+	}
+	return e
+}
+
+// Withdraw removes every earlier file the run did not replace, and says so
+// on stderr: a run that ended before its specs (an interrupt, a target
+// that refused the credentials or could not be reached, the deadline)
+// writes no output, and a report left from an earlier run would read, to
+// CI or a person, as this run's.
+func (e Earlier) Withdraw(stderr io.Writer) {
+	for _, f := range e {
+		removed, err := f.file.RemoveIfUnchanged()
+		switch {
+		case err != nil:
+			fmt.Fprintf(stderr, "kconform run: --%s %s is left from an earlier run (this run did not write it) and could not be removed: %v\n", f.flag, f.path, err)
+		case removed:
+			fmt.Fprintf(stderr, "kconform run: removed --%s %s, left from an earlier run: this run did not write it\n", f.flag, f.path)
+		}
+	}
+}

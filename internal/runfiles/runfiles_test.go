@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -197,5 +198,49 @@ func TestScrubReportScrubsEveryString(t *testing.T) {
 	b, _ := json.Marshal(r)
 	if strings.Contains(string(b), password) || !strings.Contains(r.SpecReports[0].Failure.Message, "said") {
 		t.Errorf("the report still shows the password, or lost the message: %s", b)
+	}
+}
+
+// TestWithdrawRemovesOnlyWhatTheRunDidNotWrite: an output left from an
+// earlier run is removed, and said so, when the run did not write it; one
+// the run wrote stays; a symlinked output loses the file it ends in, not
+// the link.
+func TestWithdrawRemovesOnlyWhatTheRunDidNotWrite(t *testing.T) {
+	dir := t.TempDir()
+	stale, written := filepath.Join(dir, "report.md"), filepath.Join(dir, "report.json")
+	real, link := filepath.Join(dir, "real.har"), filepath.Join(dir, "run.har")
+	for _, p := range []string{stale, written, real} {
+		if err := os.WriteFile(p, []byte("old"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink("real.har", link); err != nil {
+		t.Fatal(err)
+	}
+	cfg := target.RunConfig{Report: stale, ReportJSON: written, Record: link, JUnitReport: filepath.Join(dir, "none.xml")}
+	earlier := FindEarlier(cfg)
+	if err := writeOutput(written, func(w io.Writer) error { _, err := io.WriteString(w, "new"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	earlier.Withdraw(&stderr)
+	for _, p := range []string{stale, real} {
+		if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s, left from an earlier run, is still there (%v)", p, err)
+		}
+	}
+	if b, _ := os.ReadFile(written); string(b) != "new" {
+		t.Errorf("the output the run wrote was touched: %q", b)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the symlink %s was removed", link)
+	}
+	for _, want := range []string{"removed --report " + stale, "removed --record " + link} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr does not say %q:\n%s", want, stderr.String())
+		}
+	}
+	if strings.Contains(stderr.String(), "report-json") || strings.Contains(stderr.String(), "junit") {
+		t.Errorf("stderr names an output that was written or never there:\n%s", stderr.String())
 	}
 }

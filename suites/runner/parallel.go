@@ -280,8 +280,13 @@ func printHeader(w io.Writer, header string, cfg target.RunConfig, p plan) {
 	if cfg.InProcess() {
 		own += " and built-in mock (those above are the first one's)"
 	}
-	fmt.Fprintf(w, "  processes:    %d of %d specs in %d processes (--procs %d), each with its own %s\n",
-		len(parallel.Selected(p.preview)), p.preview.PreRunStats.TotalSpecs, workers(p.shards), cfg.Procs, own)
+	// The Serial specs are among the selected, not besides them: counted once.
+	spread := fmt.Sprintf("%d of %d specs", len(parallel.Selected(p.preview)), p.preview.PreRunStats.TotalSpecs)
+	if serial > 0 {
+		spread += fmt.Sprintf(": %d", len(parallel.Selected(p.preview))-serial)
+	}
+	fmt.Fprintf(w, "  processes:    %s in %d processes (--procs %d), each with its own %s\n",
+		spread, workers(p.shards), cfg.Procs, own)
 	if serial > 0 {
 		fmt.Fprintf(w, "                then %d Serial spec(s) in one process alone: they move the target's clock, which every process shares\n", serial)
 	}
