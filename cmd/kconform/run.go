@@ -68,9 +68,9 @@ func runSuites(args []string, getenv func(string) string, stdout, stderr io.Writ
 	}
 	select {
 	case sig := <-early: // the preview's "no spec matches" was the signal's doing
-		fmt.Fprintf(stderr, "kconform run: interrupted by %s before the specs: no rule was run or judged\n", signalName(sig))
+		fmt.Fprintf(stderr, "kconform run: interrupted by %s before the specs: no rule was run or judged\n", runner.SignalName(sig))
 		earlier.Withdraw(stderr)
-		return exitFor(sig)
+		return runner.ExitFor(sig)
 	default:
 	}
 	if err != nil {
@@ -87,28 +87,12 @@ func runSuites(args []string, getenv func(string) string, stdout, stderr io.Writ
 	if code != runner.ExitInterrupted && code != runner.ExitTerminated {
 		select {
 		case sig := <-early: // came before runner.Run watched, so it went on
-			fmt.Fprintf(stderr, "kconform run: interrupted by %s as the run started: its outcome above is not to be trusted\n", signalName(sig))
-			return exitFor(sig)
+			fmt.Fprintf(stderr, "kconform run: interrupted by %s as the run started: its outcome above is not to be trusted\n", runner.SignalName(sig))
+			return runner.ExitFor(sig)
 		default:
 		}
 	}
 	return code
-}
-
-// signalName is how a message names the signal that stopped the run.
-func signalName(sig os.Signal) string {
-	if sig == syscall.SIGTERM {
-		return "SIGTERM"
-	}
-	return "SIGINT"
-}
-
-// exitFor is the exit code of a run the signal stopped.
-func exitFor(sig os.Signal) int {
-	if sig == syscall.SIGTERM {
-		return runner.ExitTerminated
-	}
-	return runner.ExitInterrupted
 }
 
 // shardCommand starts one child of a parallel run (`kconform run --procs

@@ -174,8 +174,8 @@ func runParallel(inv Invocation, p plan, signals <-chan os.Signal) int {
 		// Stopped before any process got to its specs: the signal is the
 		// cause, not each process's end (a child stopped while it started
 		// ends "without a result"), and the last word, as in one process.
-		fmt.Fprintf(stderr, "kconform run: interrupted by %s before any process got to its specs: no rule was run or judged\n", signalName(sig))
-		return exitFor(sig)
+		fmt.Fprintf(stderr, "kconform run: interrupted by %s before any process got to its specs: no rule was run or judged\n", SignalName(sig))
+		return ExitFor(sig)
 	}
 	if len(lost) == len(outcomes) {
 		// No process got to its specs: each says why, once (the same

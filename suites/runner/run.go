@@ -138,8 +138,8 @@ func runSpecs(inv Invocation, child *shardRun, signals <-chan os.Signal) int {
 	// exit code. One that came before is the end of the run.
 	select {
 	case sig := <-signals:
-		fmt.Fprintf(stderr, "kconform run: interrupted by %s before the specs: no rule was run or judged\n", signalName(sig))
-		return exitFor(sig)
+		fmt.Fprintf(stderr, "kconform run: interrupted by %s before the specs: no rule was run or judged\n", SignalName(sig))
+		return ExitFor(sig)
 	default:
 	}
 	t := &runT{}
@@ -186,8 +186,8 @@ func finish(r *types.Report, passed bool, sig os.Signal, scrub *exchange.Scrubbe
 		// The last word: Ginkgo says "Interrupted by User" for either
 		// signal and counts the spec it cut short as failed; kconform
 		// judges it not run, like the specs never reached.
-		fmt.Fprintf(stderr, "kconform run: interrupted by %s (Ginkgo's \"Interrupted by User\"): %d selected rule(s) not run, not judged, the spec under way included (Ginkgo counts it as failed)\n", signalName(sig), notRun)
-		return exitFor(sig)
+		fmt.Fprintf(stderr, "kconform run: interrupted by %s (Ginkgo's \"Interrupted by User\"): %d selected rule(s) not run, not judged, the spec under way included (Ginkgo counts it as failed)\n", SignalName(sig), notRun)
+		return ExitFor(sig)
 	}
 	if !passed {
 		return ExitFailed
@@ -195,16 +195,16 @@ func finish(r *types.Report, passed bool, sig os.Signal, scrub *exchange.Scrubbe
 	return ExitPassed
 }
 
-// signalName is how the run's closing line names the signal that stopped it.
-func signalName(sig os.Signal) string {
+// SignalName is how the run's closing line names the signal that stopped it.
+func SignalName(sig os.Signal) string {
 	if sig == syscall.SIGTERM {
 		return "SIGTERM"
 	}
 	return "SIGINT"
 }
 
-// exitFor is the exit code of a run stopped by sig.
-func exitFor(sig os.Signal) int {
+// ExitFor is the exit code of a run stopped by sig.
+func ExitFor(sig os.Signal) int {
 	if sig == syscall.SIGTERM {
 		return ExitTerminated
 	}
