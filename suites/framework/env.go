@@ -5,7 +5,7 @@
 // registry and the skip rules for targets that cannot do everything.
 //
 // The spec package (suites/conformance) registers specs with
-// `var _ = Describe(...)`; a runner (suites_suite_test.go for `go test`,
+// `var _ = fw.Group(...)` (tree.go); a runner (suites_suite_test.go for `go test`,
 // suites/runner for `kconform run`) builds the Env and hands it to Run,
 // which runs the specs and returns Ginkgo's report of them.
 package framework
