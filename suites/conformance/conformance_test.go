@@ -93,3 +93,47 @@ func hasTimeout(call *ast.CallExpr) bool {
 	}
 	return false
 }
+
+// TestTopLevelContainersAreGroups: a top-level container declared with
+// ginkgo's Describe instead of fw.Group would be dropped when
+// framework.Run builds the tree afresh, and its specs would silently not
+// run; this refuses it.
+func TestTopLevelContainersAreGroups(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	groups := 0
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Decls {
+			gd, ok := d.(*ast.GenDecl)
+			if !ok || gd.Tok != token.VAR {
+				continue
+			}
+			for _, spec := range gd.Specs {
+				for _, v := range spec.(*ast.ValueSpec).Values {
+					call, ok := v.(*ast.CallExpr)
+					if !ok {
+						continue
+					}
+					if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Group" {
+						groups++
+						continue
+					}
+					t.Errorf("%s: a package-level call that is not fw.Group: declare top-level containers with fw.Group", fset.Position(call.Pos()))
+				}
+			}
+		}
+	}
+	if groups == 0 {
+		t.Error("no fw.Group found: the walker read nothing")
+	}
+}
