@@ -2,6 +2,7 @@ package runreport
 
 import (
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -70,7 +71,8 @@ type Judgement struct {
 	// Step is the setup step a blocked rule could not do, or that met
 	// the defect of a rule that failed elsewhere.
 	Step string `json:"step,omitempty"`
-	// Why says why a rule failed elsewhere.
+	// Why says why a rule failed elsewhere, or was blocked by a rate
+	// limit (RateLimited).
 	Why      string    `json:"why,omitempty"`
 	Evidence *Evidence `json:"evidence,omitempty"`
 	// Seen are the contract violations of every exchange of the spec.
@@ -125,6 +127,19 @@ func Judge(f Facts) Judgement {
 	}
 
 	if fl := f.Failure; fl != nil {
+		if e := rateLimited(f, fl); e != nil {
+			// The target refused to answer for now: nothing is known of
+			// the rule. A 429 is a documented answer (the real playground
+			// gives it with an empty body: reference §"Rate limits"), not
+			// a defect of the operation.
+			j.Verdict, j.Step = Blocked, fl.Step
+			// One wording, whatever the rule expected: one finding per
+			// operation the target rate-limited, not one per expectation.
+			j.Evidence = &Evidence{Exchange: e.Brief, Operation: e.Operation, Status: e.Status, Kind: KindExpectation,
+				Violation: e.Operation + ": the target answered 429 Too Many Requests (its rate limit)"}
+			j.Why = RateLimited
+			return j
+		}
 		if fl.Step != "" {
 			step := lastOf(f.Exchanges, fl.At, func(e Exchange) bool { return e.Step == fl.Step })
 			if step == nil || !isAbout(step.Operation) {
@@ -192,6 +207,25 @@ func Judge(f Facts) Judgement {
 		j.Why = "the spec failed in a clean-up after the rule's own assertions passed"
 	}
 	return j
+}
+
+// RateLimited is why a rule whose exchange the target answered with 429
+// Too Many Requests is blocked.
+const RateLimited = "the target answered 429 Too Many Requests (its rate limit), so the rule could not be checked: run again later or with fewer --procs"
+
+// rateLimited is the exchange a failure is about when the target answered
+// it 429, else nil: a setup step's, or the rule's own.
+func rateLimited(f Facts, fl *Failure) *Exchange {
+	var e *Exchange
+	if fl.Step != "" {
+		e = lastOf(f.Exchanges, fl.At, func(e Exchange) bool { return e.Step == fl.Step })
+	} else {
+		e = subjectExchange(f, fl.At)
+	}
+	if e == nil || e.Kind != "api" || e.Status != http.StatusTooManyRequests {
+		return nil
+	}
+	return e
 }
 
 // NoCallback follows the callback operation in the evidence of a callback

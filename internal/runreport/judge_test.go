@@ -156,3 +156,29 @@ func TestFindingsOnePerDefectMostImpactFirst(t *testing.T) {
 		t.Errorf("contract finding %+v: want /client_token seen 3×, breaking 1 rule, met in 2", c)
 	}
 }
+
+// TestJudgeRateLimitIsBlockedNotBroken: a 429 Too Many Requests is the
+// target's rate limit (the real playground gives it, reference §Rate
+// limits), not a defect of the operation: the rule, its own call or a
+// step's, is blocked with the reason, never broken.
+func TestJudgeRateLimitIsBlockedNotBroken(t *testing.T) {
+	limited := kpCreate(1)
+	limited.Status, limited.Brief = 429, "api POST http://h/payments/v1/sessions → 429 (createCreditSession)"
+	for _, fl := range []*Failure{
+		{At: at(2), Message: "Expected HTTP status 200, the target answered 429 (no Content-Type)"},
+		{Step: "create a KP session", At: at(2), Message: "create a KP session\nExpected HTTP status 200, the target answered 429 (no Content-Type)"},
+	} {
+		f := Facts{About: []string{"createCreditSession"}, Exchanges: []Exchange{limited}, Failure: fl}
+		j := Judge(f)
+		if j.Verdict != Blocked || j.Why != RateLimited || j.Evidence == nil || j.Evidence.Exchange != limited.Brief {
+			t.Errorf("step %q: got %s, why %q, evidence %+v; want blocked by the rate limit, on the 429 exchange", fl.Step, j.Verdict, j.Why, j.Evidence)
+		}
+	}
+	// Any other status stays the rule's breach.
+	other := limited
+	other.Status = 500
+	if j := Judge(Facts{About: []string{"createCreditSession"}, Exchanges: []Exchange{other},
+		Failure: &Failure{At: at(2), Message: "Expected HTTP status 200, the target answered 500"}}); j.Verdict != Broken {
+		t.Errorf("a 500: %s, want broken", j.Verdict)
+	}
+}

@@ -411,7 +411,9 @@ var _ = fw.Group("Errors", Label(fw.Errors), func() {
 				Fail(fmt.Sprintf("expected a 4xx refusal, the target answered %d", s))
 			}
 			e, err := fw.ErrorBody(resp)
-			Expect(err).NotTo(HaveOccurred())
+			if err != nil {
+				Fail(err.Error()) // its own words, not Gomega's dump of the error value
+			}
 			Expect(header.Get("Klarna-Correlation-Id")).NotTo(BeEmpty(), "the Klarna-Correlation-Id header is missing")
 			Expect(e.CorrelationId).To(Equal(header.Get("Klarna-Correlation-Id")), "correlation_id in the body MUST equal the Klarna-Correlation-Id header")
 		},
