@@ -6,6 +6,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"golang.org/x/term"
 )
 
 // Mode is the --progress setting.
@@ -48,15 +50,11 @@ func Auto(w io.Writer, getenv func(string) string) bool {
 	return isTerminal(w) && !inCI(getenv) && getenv("TERM") != "dumb"
 }
 
-// isTerminal: a character device, the one test the standard library
-// allows without a dependency.
+// isTerminal asks the terminal driver (golang.org/x/term): a character
+// device such as /dev/null is not a terminal.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	if !ok || f == nil {
-		return false
-	}
-	info, err := f.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
+	return ok && f != nil && term.IsTerminal(int(f.Fd()))
 }
 
 // inCI follows the CI variable that CI services set; "0" and "false" turn
@@ -69,8 +67,14 @@ func inCI(getenv func(string) string) bool {
 	return true
 }
 
-// Columns is the terminal width from COLUMNS, 80 when it does not say.
-func Columns(getenv func(string) string) int {
+// Columns is the width of the terminal w, as its driver says; else
+// COLUMNS; else 80.
+func Columns(w io.Writer, getenv func(string) string) int {
+	if f, ok := w.(*os.File); ok && f != nil {
+		if n, _, err := term.GetSize(int(f.Fd())); err == nil && n > 0 {
+			return n
+		}
+	}
 	if n, err := strconv.Atoi(getenv("COLUMNS")); err == nil && n > 0 {
 		return n
 	}

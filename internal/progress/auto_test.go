@@ -10,19 +10,6 @@ import (
 	"github.com/kconform/kconform/internal/testkit"
 )
 
-// terminal is a character device, which is all Auto asks of a terminal.
-func terminal(t *testing.T) *os.File {
-	f, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
-	if err != nil {
-		t.Skip(err)
-	}
-	t.Cleanup(func() { f.Close() })
-	if info, err := f.Stat(); err != nil || info.Mode()&os.ModeCharDevice == 0 {
-		t.Skipf("%s is not a character device here", os.DevNull)
-	}
-	return f
-}
-
 func TestAuto(t *testing.T) {
 	file, err := os.Create(filepath.Join(t.TempDir(), "log"))
 	if err != nil {
@@ -102,19 +89,32 @@ func TestParseModeRejects(t *testing.T) {
 
 func TestColumns(t *testing.T) {
 	for v, want := range map[string]int{"": 80, "120": 120, "0": 80, "-3": 80, "wide": 80} {
-		if got := Columns(testkit.Env(map[string]string{"COLUMNS": v})); got != want {
+		if got := Columns(nil, testkit.Env(map[string]string{"COLUMNS": v})); got != want {
 			t.Errorf("COLUMNS=%q: %d, want %d", v, got, want)
 		}
 	}
 }
 
 func TestSameFile(t *testing.T) {
-	tty, tty2 := terminal(t), terminal(t)
+	tty := terminal(t)
+	tty2, err := os.OpenFile(tty.Name(), os.O_WRONLY, 0) // the same terminal, opened again
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tty2.Close()
 	file, err := os.Create(filepath.Join(t.TempDir(), "report"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer file.Close()
+	devNull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer devNull.Close()
+	if Auto(devNull, testkit.Env(nil)) {
+		t.Error("Auto: /dev/null, a character device but no terminal, counts as one")
+	}
 	var buf bytes.Buffer
 	for _, tc := range []struct {
 		name string

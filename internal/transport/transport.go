@@ -476,12 +476,3 @@ func BasicAuth(username, password string) func(context.Context, *http.Request) e
 		return nil
 	}
 }
-
-// FormatFailures describes every failing record, for one failure message.
-func FormatFailures(recs []Record) string {
-	parts := make([]string, 0, len(recs))
-	for _, r := range recs {
-		parts = append(parts, r.Report())
-	}
-	return strings.Join(parts, "\n")
-}

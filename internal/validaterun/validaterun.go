@@ -45,7 +45,7 @@ func Run(fl Options, stdout, stderr io.Writer, usage func(error) int) int {
 	if fl.Progress.On(stderr, fl.Getenv) {
 		opts.Progress = new(audit.Progress)
 		line = progress.New(stderr, status(files, opts.Progress))
-		line.Width = progress.Columns(fl.Getenv)
+		line.Width = progress.Columns(stderr, fl.Getenv)
 		// Whatever else reaches the terminal clears the line first, so
 		// that no text lands after a half line; a report redirected to a
 		// file leaves it alone.

@@ -1,7 +1,9 @@
-// Package conformance holds kconform's conformance specs, one file per area:
-// lifecycle.go, placeholders.go, expiry.go, errors.go, callbacks.go and
-// distribution.go. Import it for its side effect (the specs register with
-// Ginkgo) from a runner: suites_suite_test.go or cmd/kconform.
+// Package conformance holds kconform's conformance specs, one file per area
+// (lifecycle, placeholders, expiry, errors, amounts, callbacks,
+// distribution, responses, manualid, kco). Each file declares its top-level
+// containers with fw.Group, so that framework.Run can build the spec tree
+// again for every run; import the package for that side effect from a
+// runner (suites_suite_test.go, suites/runner).
 //
 // Every spec name states its rule with MUST; the comment above each It or
 // Entry gives the rule and its source in reference/klarna-api.md, and
