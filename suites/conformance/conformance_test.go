@@ -14,20 +14,9 @@ import (
 // timeout (so a hanging target fails the spec, not the run) and sits under
 // a comment naming its Rule and Source (directly, or above its table).
 func TestEverySpecHasATimeoutAndItsRule(t *testing.T) {
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fset := token.NewFileSet()
+	fset, files := specSources(t)
 	specs := 0
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, name, nil, parser.ParseComments) // nil: it reads the file
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, f := range files {
 		// A Rule/Source comment covers the statement or call that starts on
 		// the next line: one It, one Entry, a whole DescribeTable, or an
 		// append of generated entries.
@@ -99,20 +88,9 @@ func hasTimeout(call *ast.CallExpr) bool {
 // framework.Run builds the tree afresh, and its specs would silently not
 // run; this refuses it.
 func TestTopLevelContainersAreGroups(t *testing.T) {
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fset := token.NewFileSet()
+	fset, files := specSources(t)
 	groups := 0
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, name, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, f := range files {
 		for _, d := range f.Decls {
 			gd, ok := d.(*ast.GenDecl)
 			if !ok || gd.Tok != token.VAR {
@@ -136,4 +114,27 @@ func TestTopLevelContainersAreGroups(t *testing.T) {
 	if groups == 0 {
 		t.Error("no fw.Group found: the walker read nothing")
 	}
+}
+
+// specSources parses this package's source files (not its tests), with
+// their comments.
+func specSources(t *testing.T) (*token.FileSet, []*ast.File) {
+	t.Helper()
+	names, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	var files []*ast.File
+	for _, name := range names {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, parser.ParseComments) // nil: it reads the file
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f)
+	}
+	return fset, files
 }
